@@ -1,0 +1,136 @@
+"""Configuration: everything read from the environment, in one place."""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _sqlite_url(name: str) -> str:
+    return f"sqlite:///{BASE_DIR / 'instance' / name}"
+
+
+def _database_url(default: str) -> str:
+    url = os.environ.get("DATABASE_URL", default)
+    # Hosted PostgreSQL often hands out postgres:// URLs; psycopg 3 needs its own dialect name.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    """Settings shared by every environment; each value can be set from the environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _database_url(_sqlite_url("directory.sqlite3"))
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    SITE_NAME = os.environ.get("SITE_NAME", "Needle & Nerve")
+    SERVER_NAME = os.environ.get("SERVER_NAME")
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+
+    # Mail: "outbox" keeps every message in the database (readable by admins),
+    # "smtp" sends through MAIL_SERVER in a background thread.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "outbox")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Needle & Nerve <no-reply@localhost>")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)
+    MAIL_TIMEOUT_SECONDS = 10
+
+    # Account tokens
+    EMAIL_CONFIRM_MAX_AGE = int(os.environ.get("EMAIL_CONFIRM_MAX_AGE", str(7 * 24 * 3600)))
+    PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600"))
+    PASSWORD_MIN_LENGTH = 10
+
+    # Rate limits (Flask-Limiter); use a shared store (redis://...) with several app servers.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "10 per hour")
+    RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per hour")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+
+    # Maps: tiles are fetched by the visitor's browser; the list works without them.
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    MAP_TILE_ATTRIBUTION = os.environ.get(
+        "MAP_TILE_ATTRIBUTION",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    )
+
+    # Geocoding: the offline gazetteer by default; Nominatim only when switched on.
+    GEOCODER = os.environ.get("GEOCODER", "gazetteer")
+    NOMINATIM_USER_AGENT = os.environ.get("NOMINATIM_USER_AGENT", "needle-and-nerve-directory")
+
+    SEARCH_PAGE_SIZE = 20
+    REVIEW_PRIOR_WEIGHT = 10
+
+    LOG_MAIL = False  # echo outbox mail to the log (development)
+
+
+class DevelopmentConfig(Config):
+    """Local development: a fixed, obviously-unsafe key and mail echoed to the log."""
+
+    DEBUG = True
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    LOG_MAIL = True
+
+
+class TestingConfig(Config):
+    """Tests: an in-memory SQLite database unless DATABASE_URL points elsewhere."""
+
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    MAIL_BACKEND = "outbox"
+    SERVER_NAME = "localhost"
+
+
+class ProductionConfig(Config):
+    """Production: secrets and the database must come from the environment."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start without the settings production cannot guess."""
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(f"Production needs these environment variables: {', '.join(missing)}")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """The config class named by FLASK_CONFIG (development by default)."""
+    name = os.environ.get("FLASK_CONFIG", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"FLASK_CONFIG must be one of {', '.join(CONFIGS)}, not {name!r}") from None

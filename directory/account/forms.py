@@ -1,0 +1,15 @@
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(
+        "New password", validators=[DataRequired(), Length(max=200)], description="At least 10 characters, not a common password."
+    )
+    confirm = PasswordField("New password again", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")])
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField("Your password, to confirm", validators=[DataRequired(), Length(max=200)])

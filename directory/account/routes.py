@@ -1,0 +1,59 @@
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from directory.account import bp
+from directory.account.forms import ChangePasswordForm, DeleteAccountForm
+from directory.auth.forms import EmptyForm
+from directory.extensions import db
+from directory.models import Notice
+from directory.services import accounts
+from directory.services.passwords import WeakPassword
+
+
+@bp.route("/")
+@login_required
+def dashboard():
+    """The signed-in user's home: what to do next and recent notices."""
+    notices = db.session.scalars(
+        select(Notice).where(Notice.user_id == current_user.id).order_by(Notice.created_at.desc(), Notice.id.desc()).limit(20)
+    ).all()
+    return render_template("account/dashboard.html", notices=notices, form=EmptyForm())
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    """Change the password; the delete-account form lives on the same page."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current.data, form.password.data)
+        except WeakPassword as error:
+            form.password.errors.append(str(error))
+        except accounts.AccountError as error:
+            form.current.errors.append(str(error))
+        else:
+            # The session version changed: log in again here so only other sessions end.
+            login_user(current_user._get_current_object())
+            flash("Your password is changed. Other devices have been logged out.", "success")
+            return redirect(url_for("account.settings"))
+    status = 200 if not form.errors else 400
+    return render_template("account/settings.html", form=form, delete_form=DeleteAccountForm()), status
+
+
+@bp.route("/delete", methods=["POST"])
+@login_required
+def delete():
+    """Delete the signed-in user's account."""
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            accounts.delete_account(current_user._get_current_object(), form.password.data)
+        except accounts.AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            logout_user()
+            flash("Your account and your personal data are deleted.", "info")
+            return redirect(url_for("main.index"))
+    return render_template("account/settings.html", form=ChangePasswordForm(formdata=None), delete_form=form), 400

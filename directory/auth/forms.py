@@ -1,0 +1,42 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from directory.models import Role
+
+
+class SignupForm(FlaskForm):
+    role = RadioField(
+        "I am",
+        choices=[(Role.PATIENT.value, "Looking for help with my headaches"), (Role.THERAPIST.value, "A practitioner offering dry needling")],
+        default=Role.PATIENT.value,
+        validators=[DataRequired(message="Choose one.")],
+    )
+    name = StringField("Your name (optional)", validators=[Optional(), Length(max=120)])
+    email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(
+        "Password", validators=[DataRequired(), Length(max=200)], description="At least 10 characters, not a common password."
+    )
+    confirm = PasswordField("Password again", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")])
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField("Keep me logged in on this device")
+    next = HiddenField()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password", validators=[DataRequired(), Length(max=200)], description="At least 10 characters, not a common password."
+    )
+    confirm = PasswordField("New password again", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")])
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for POST-only buttons."""

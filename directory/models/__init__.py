@@ -1,0 +1,56 @@
+"""The data model, one module per aggregate."""
+from directory.models.audit import AuditEvent
+from directory.models.certification import Certification, CertificationStatus, StoredFile
+from directory.models.consultation import (
+    ConsultationRequest,
+    ConsultationStatus,
+    Review,
+    ReviewFlag,
+    ReviewStatus,
+)
+from directory.models.place import GeocodeCache, Place
+from directory.models.practitioner import (
+    AccessibilityFeature,
+    AvailabilitySlot,
+    ConsultationMode,
+    HeadacheType,
+    Language,
+    TherapistProfile,
+    profile_accessibility,
+    profile_consultation_mode,
+    profile_headache_type,
+    profile_language,
+)
+from directory.models.questionnaire import QuestionnaireResponse
+from directory.models.types import utcnow
+from directory.models.user import Notice, OutboxMessage, Role, User
+
+__all__ = [
+    "AccessibilityFeature",
+    "AuditEvent",
+    "AvailabilitySlot",
+    "Certification",
+    "CertificationStatus",
+    "ConsultationMode",
+    "ConsultationRequest",
+    "ConsultationStatus",
+    "GeocodeCache",
+    "HeadacheType",
+    "Language",
+    "Notice",
+    "OutboxMessage",
+    "Place",
+    "QuestionnaireResponse",
+    "Review",
+    "ReviewFlag",
+    "ReviewStatus",
+    "Role",
+    "StoredFile",
+    "TherapistProfile",
+    "User",
+    "profile_accessibility",
+    "profile_consultation_mode",
+    "profile_headache_type",
+    "profile_language",
+    "utcnow",
+]

@@ -1,0 +1,100 @@
+"""Consultation requests and reviews."""
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Optional
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from directory.extensions import db
+from directory.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from directory.models.practitioner import TherapistProfile
+    from directory.models.user import User
+
+
+class ConsultationStatus(StrEnum):
+    REQUESTED = "requested"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class ConsultationRequest(db.Model):
+    """A patient's request for a first consultation with a practitioner."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('requested', 'accepted', 'declined', 'completed', 'cancelled')", name="status"
+        ),
+        Index("ix_consultation_request_profile_status", "profile_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("therapist_profile.id", ondelete="CASCADE"))
+    mode: Mapped[str] = mapped_column(String(30))
+    preferred_times: Mapped[Optional[str]] = mapped_column(Text)
+    message: Mapped[Optional[str]] = mapped_column(Text)
+    # Only filled when the patient ticked the consent box.
+    questionnaire_summary: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default=ConsultationStatus.REQUESTED)
+    proposed_time: Mapped[Optional[str]] = mapped_column(String(200))
+    decline_reason: Mapped[Optional[str]] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    completed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    patient: Mapped["User"] = relationship(foreign_keys=[patient_id])
+    profile: Mapped["TherapistProfile"] = relationship()
+
+
+class ReviewStatus(StrEnum):
+    PUBLISHED = "published"
+    FLAGGED = "flagged"
+    REMOVED = "removed"
+
+
+class Review(db.Model):
+    """A patient's rating and words about a practitioner they saw."""
+
+    __table_args__ = (
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),
+        CheckConstraint("status IN ('published', 'flagged', 'removed')", name="status"),
+        UniqueConstraint("author_id", "profile_id", name="uq_review_author_profile"),
+        Index("ix_review_profile_status", "profile_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Kept when the author deletes their account, then shown as from a former patient.
+    author_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    profile_id: Mapped[int] = mapped_column(ForeignKey("therapist_profile.id", ondelete="CASCADE"))
+    consultation_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("consultation_request.id", ondelete="SET NULL"), unique=True
+    )
+    rating: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=ReviewStatus.PUBLISHED)
+    moderation_reason: Mapped[Optional[str]] = mapped_column(Text)
+    reply: Mapped[Optional[str]] = mapped_column(Text)
+    replied_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    author: Mapped[Optional["User"]] = relationship(foreign_keys=[author_id])
+    profile: Mapped["TherapistProfile"] = relationship()
+    flags: Mapped[list["ReviewFlag"]] = relationship(back_populates="review", cascade="all, delete-orphan")
+
+
+class ReviewFlag(db.Model):
+    """Someone's report that a review breaks the rules."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    review: Mapped[Review] = relationship(back_populates="flags")

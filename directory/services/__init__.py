@@ -1,0 +1,1 @@
+"""The logic of the site: plain functions over models and values, free of request state."""

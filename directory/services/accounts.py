@@ -1,0 +1,211 @@
+"""Accounts: sign-up, email confirmation, passwords, deletion."""
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from directory.extensions import db
+from directory.models import Role, User, utcnow
+from directory.services import audit
+from directory.services.mail import send_mail
+from directory.services.passwords import check_password
+
+CONFIRM_SALT = "email-confirm"
+RESET_SALT = "password-reset"
+
+
+class AccountError(ValueError):
+    """An account action cannot be done; the message is for the user."""
+
+
+class InvalidToken(AccountError):
+    """A link from an email is forged, expired or already used."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    email: str
+    password: str
+
+
+def normalise_email(email: str) -> str:
+    """The canonical, lower-cased form of an address; raises AccountError when it is not one."""
+    try:
+        result = validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise AccountError(str(error)) from None
+    return result.normalized.lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    """The user with this address, if any (compares normalised forms)."""
+    try:
+        email = normalise_email(email)
+    except AccountError:
+        return None
+    return db.session.scalar(select(User).where(func.lower(User.email) == email))
+
+
+def hash_password(password: str) -> str:
+    """A salted hash of a password."""
+    return generate_password_hash(password)
+
+
+def register(email: str, password: str, role: str, name: str | None = None) -> User:
+    """Create a patient or therapist account and mail the confirmation link.
+
+    Raises AccountError when the address is taken or invalid, WeakPassword for a weak password.
+    """
+    if role not in (Role.PATIENT, Role.THERAPIST):
+        raise AccountError("Choose whether you are a patient or a therapist.")
+    email = normalise_email(email)
+    check_password(password, current_app.config["PASSWORD_MIN_LENGTH"], email)
+    if find_user_by_email(email):
+        raise AccountError("An account with this email address already exists. Log in or reset your password.")
+    user = User(email=email, password_hash=hash_password(password), role=role, name=(name or "").strip() or None)
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise AccountError("An account with this email address already exists. Log in or reset your password.") from None
+    _send_confirmation(user)
+    db.session.commit()
+    return user
+
+
+def create_admin(email: str, password: str) -> User:
+    """Create a confirmed admin account (raises AccountError or WeakPassword)."""
+    email = normalise_email(email)
+    check_password(password, current_app.config["PASSWORD_MIN_LENGTH"], email)
+    if find_user_by_email(email):
+        raise AccountError(f"An account with the address {email} already exists.")
+    user = User(email=email, password_hash=hash_password(password), role=Role.ADMIN, email_confirmed_at=utcnow())
+    db.session.add(user)
+    db.session.flush()
+    audit.record(None, "admin.created", "user", user.id, email=email)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user these credentials belong to, or None."""
+    user = find_user_by_email(email)
+    if user is None:
+        # Spend the same time as a real check so that timing does not reveal accounts.
+        check_password_hash(_dummy_hash(), password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def _dummy_hash() -> str:
+    return generate_password_hash("not-a-real-password")
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _send_confirmation(user: User) -> None:
+    token = _serializer(CONFIRM_SALT).dumps({"id": user.id, "email": user.email})
+    link = url_for("auth.confirm_email", token=token, _external=True)
+    send_mail(
+        user.email,
+        "Confirm your email address",
+        f"Welcome to {current_app.config['SITE_NAME']}.\n\nConfirm your email address by opening this link:\n{link}\n\n"
+        "If you did not sign up, ignore this mail.",
+    )
+
+
+def resend_confirmation(user: User) -> None:
+    """Mail a new confirmation link."""
+    _send_confirmation(user)
+    db.session.commit()
+
+
+def confirm_email(token: str) -> User:
+    """Mark the address in the token as confirmed; raises InvalidToken."""
+    try:
+        data = _serializer(CONFIRM_SALT).loads(token, max_age=current_app.config["EMAIL_CONFIRM_MAX_AGE"])
+    except SignatureExpired:
+        raise InvalidToken("This confirmation link has expired. Log in to get a new one.") from None
+    except BadSignature:
+        raise InvalidToken("This confirmation link is not valid.") from None
+    user = db.session.get(User, data.get("id"))
+    if user is None or user.email != data.get("email"):
+        raise InvalidToken("This confirmation link is not valid.")
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        db.session.commit()
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a single-use reset link if the address has an account; says nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    # The session version in the token makes it single-use: a reset bumps it.
+    token = _serializer(RESET_SALT).dumps({"id": user.id, "v": user.session_version})
+    link = url_for("auth.reset_password", token=token, _external=True)
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    send_mail(
+        user.email,
+        "Reset your password",
+        f"Someone asked to reset the password of your account.\n\nChoose a new password here (the link works once, "
+        f"for {minutes} minutes):\n{link}\n\nIf it was not you, ignore this mail; your password stays as it is.",
+    )
+    db.session.commit()
+
+
+def user_for_reset_token(token: str) -> User:
+    """The user a reset link belongs to; raises InvalidToken when expired, used or forged."""
+    try:
+        data = _serializer(RESET_SALT).loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except SignatureExpired:
+        raise InvalidToken("This reset link has expired. Ask for a new one.") from None
+    except BadSignature:
+        raise InvalidToken("This reset link is not valid. Ask for a new one.") from None
+    user = db.session.get(User, data.get("id"))
+    if user is None or not user.active or user.session_version != data.get("v"):
+        raise InvalidToken("This reset link has already been used. Ask for a new one.")
+    return user
+
+
+def reset_password(token: str, password: str) -> User:
+    """Set a new password from a reset link (raises InvalidToken or WeakPassword)."""
+    user = user_for_reset_token(token)
+    _set_password(user, password)
+    # Following the link proves the address works.
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change a password after checking the current one (raises AccountError or WeakPassword)."""
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError("Your current password is not right.")
+    _set_password(user, new)
+    db.session.commit()
+
+
+def _set_password(user: User, password: str) -> None:
+    check_password(password, current_app.config["PASSWORD_MIN_LENGTH"], user.email)
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+
+
+def delete_account(user: User, password: str) -> None:
+    """Delete a patient's or therapist's account and everything personal in it (raises AccountError)."""
+    if user.role == Role.ADMIN:
+        raise AccountError("Admin accounts are removed by another admin.")
+    if not check_password_hash(user.password_hash, password):
+        raise AccountError("Your password is not right.")
+    db.session.delete(user)
+    db.session.commit()
