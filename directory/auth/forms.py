@@ -2,13 +2,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
+from directory.forms import choices
 from directory.models import Role
 
 
 class SignupForm(FlaskForm):
     role = RadioField(
         "I am",
-        choices=[(Role.PATIENT.value, "Looking for help with my headaches"), (Role.THERAPIST.value, "A practitioner offering dry needling")],
+        choices=choices([(Role.PATIENT, "Looking for help with my headaches"), (Role.THERAPIST, "A practitioner offering dry needling")]),
         default=Role.PATIENT.value,
         validators=[DataRequired(message="Choose one.")],
     )

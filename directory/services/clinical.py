@@ -148,8 +148,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag("neuro_deficit",
             "Have you had anything new such as weakness or numbness on one side of your "
             "body, a drooping face, trouble speaking, loss of sight, double vision, "
-            "confusion, fainting or a seizure? Do not count an aura that a doctor has "
-            "already told you is part of your migraine.", EMERGENCY),
+            "confusion, fainting or a seizure (not an aura a doctor has told you is part "
+            "of your migraine)?", EMERGENCY),
     RedFlag("thunderclap",
             "In the past month, have you had a headache that went from nothing to its "
             "worst within about a minute?", EMERGENCY),
@@ -371,7 +371,9 @@ class Assessment:
 
 # -- triage -----------------------------------------------------------------------------
 
-def red_flags_to_ask(age: int | None, red_flag_answers: Answers | None = None) -> tuple[RedFlag, ...]:
+def red_flags_to_ask(
+    age: int | None, red_flag_answers: Answers | None = None
+) -> tuple[RedFlag, ...]:
     """The red-flag questions to show a patient of this age, given the answers so far."""
     given = red_flag_answers or {}
     # Unknown age: ask everything rather than miss giant cell arteritis.
@@ -555,7 +557,9 @@ def _migraine_symptoms(h: Answers) -> Tri:
     return _any_of(sick, light_and_sound)
 
 
-_MIGRAINE_PAIN = "at least 2 of: one side, throbbing, moderate or worse, worse with everyday activity"
+_MIGRAINE_PAIN = (
+    "at least 2 of: one side, throbbing, moderate or worse, worse with everyday activity"
+)
 _MIGRAINE_SYMPTOMS = "feeling or being sick, or both light and sound bother you"
 
 
@@ -608,7 +612,8 @@ def _migraine_like_days(medication: Answers) -> Tri:
     if days in ("8_14", "15_plus"):
         return True
     # Relief on 10 or more triptan days means at least 8 migraine days.
-    if medication.get("triptan_relieves") == "yes" and medication.get("triptans") in ("10_14", "15_plus"):
+    relieved = medication.get("triptan_relieves") == "yes"
+    if relieved and medication.get("triptans") in ("10_14", "15_plus"):
         return True
     return False if days == "0_7" else None
 
@@ -619,11 +624,14 @@ def _chronic_migraine(h: Answers, aura: Answers, medication: Answers) -> _Evalua
         _migraine_pain(h),
         _migraine_symptoms(h),
     )
-    aura_features = _all_of(_typical_aura_symptoms(aura), _aura_features(aura)) if _has_aura(aura) else False
+    aura_features = (
+        _all_of(_typical_aura_symptoms(aura), _aura_features(aura)) if _has_aura(aura) else False
+    )
     return _Evaluation(CHRONIC_MIGRAINE, (
         _Criterion("headache on 15 or more days a month for more than 3 months",
                    _15_days_for_3_months(h)),
-        _Criterion("the headaches have migraine features", _any_of(headache_features, aura_features)),
+        _Criterion("the headaches have migraine features",
+                   _any_of(headache_features, aura_features)),
         _Criterion("migraine-like days (or days a triptan helps) on 8 or more days a month",
                    _migraine_like_days(medication)),
     ))
@@ -799,7 +807,8 @@ def _resolve_competing_types(listed: dict[str, ProbableType]) -> None:
 
 
 def _rank(listed: ProbableType) -> tuple[int, float, int]:
-    return (0 if _is_definite(listed) else 1, -listed.evidence_weight, _TYPE_ORDER.index(listed.type))
+    tier = 0 if _is_definite(listed) else 1
+    return (tier, -listed.evidence_weight, _TYPE_ORDER.index(listed.type))
 
 
 def probable_types(answers: Answers) -> list[ProbableType]:

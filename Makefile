@@ -1,0 +1,75 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask
+export FLASK_APP := wsgi.py
+HOST ?= 127.0.0.1
+PORT ?= 5000
+DEMO_PRACTITIONERS ?= 10000
+DEMO_PASSWORD := calm-needles-2026
+
+.PHONY: run test test-sqlite test-postgres test-browser install system-deps vendor bench lint clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Front-end packages come from npm and are served from static/vendor (no CDN).
+directory/static/vendor/.built: node_modules/.installed
+	rm -rf directory/static/vendor
+	mkdir -p directory/static/vendor/leaflet
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images directory/static/vendor/leaflet/
+	touch $@
+
+install: $(VENV)/.installed directory/static/vendor/.built
+
+vendor: directory/static/vendor/.built
+
+run: install
+	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) places load --if-empty
+	$(FLASK) seed-demo --if-empty --practitioners $(DEMO_PRACTITIONERS) --seed 1
+	$(FLASK) create-admin --if-missing --email admin@demo.example --password $(DEMO_PASSWORD)
+	@echo
+	@echo "Demo logins (password for all three: $(DEMO_PASSWORD)):"
+	@echo "  admin      admin@demo.example"
+	@echo "  therapist  therapist@demo.example"
+	@echo "  patient    patient@demo.example"
+	@echo "Serving at http://$(HOST):$(PORT)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+system-deps:
+	bin/system-deps
+
+# The whole suite on SQLite, then on a throw-away PostgreSQL, then in the browser.
+test: install system-deps
+	$(MAKE) --no-print-directory test-sqlite test-postgres test-browser
+
+test-sqlite:
+	@echo "== Suite on SQLite"
+	$(PY) -m pytest -m "not e2e"
+
+test-postgres:
+	@echo "== Suite on PostgreSQL"
+	bin/with-postgres $(PY) -m pytest -m "not e2e"
+
+test-browser:
+	@echo "== Browser tests (Chromium)"
+	$(PY) -m pytest -m e2e
+
+bench: install
+	$(PY) -m bench
+
+lint: install
+	$(PY) -m compileall -q directory tests
+
+clean:
+	rm -rf $(VENV) node_modules directory/static/vendor .pytest_cache

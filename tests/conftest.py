@@ -1,0 +1,114 @@
+"""Fixtures shared by the unit and integration tests."""
+import re
+
+import pytest
+from sqlalchemy import select, text
+
+from config import TestingConfig
+from directory import create_app
+from directory.extensions import db
+from directory.models import OutboxMessage, User
+from directory.services.vocabularies import sync_vocabularies
+from tests import factories
+
+
+def pytest_collection_modifyitems(config, items):
+    # Everything under tests/e2e drives a browser: mark it so `-m e2e` selects it.
+    for item in items:
+        if "/e2e/" in str(item.path).replace("\\", "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+def reset_database() -> None:
+    """A fresh, empty schema with the vocabularies, on SQLite or PostgreSQL."""
+    db.create_all()
+    if db.engine.dialect.name == "postgresql":
+        tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+        db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+    sync_vocabularies()
+
+
+def _close(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def make_app():
+    """make_app(config_class) -> an app with a fresh schema, closed again after the test."""
+    made = []
+
+    def make(config_class=TestingConfig, reset: bool = True):
+        app = create_app(config_class)
+        made.append(app)
+        if reset:
+            with app.app_context():
+                reset_database()
+        return app
+
+    yield make
+    for app in made:
+        _close(app)
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Log users in and out through the real login form."""
+
+    def __init__(self, app, client):
+        self._app = app
+        self._client = client
+
+    def login(self, role: str = "patient", email: str | None = None, **user_fields) -> int:
+        """Create a user with this role (unless the email exists) and log in; returns the user id."""
+        with self._app.app_context():
+            user = db.session.scalar(select(User).where(User.email == email)) if email else None
+            if user is None:
+                user = factories.make_user(role=role, email=email, **user_fields)
+            user_id, address = user.id, user.email
+        response = self._client.post("/auth/login", data={"email": address, "password": factories.PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user_id
+
+    def logout(self):
+        return self._client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(app, client):
+    return AuthActions(app, client)
+
+
+@pytest.fixture
+def outbox(app):
+    """Read the mail the outbox backend kept: outbox() -> list of messages, outbox.link(i) -> first URL."""
+
+    class Outbox:
+        def __call__(self):
+            with app.app_context():
+                messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+                db.session.expunge_all()
+                return messages
+
+        def last_link(self, recipient: str) -> str:
+            messages = [m for m in self() if m.recipient == recipient]
+            assert messages, f"no mail to {recipient}"
+            return re.search(r"https?://\S+", messages[-1].body).group(0)
+
+    return Outbox()

@@ -1,0 +1,65 @@
+"""Build test records directly in the database (call inside an app context)."""
+import itertools
+from datetime import date, timedelta
+from functools import cache
+
+from directory.extensions import db
+from directory.models import Certification, Role, TherapistProfile, User, utcnow
+from directory.services.accounts import hash_password
+
+PASSWORD = "a-long-test-passphrase"
+_numbers = itertools.count(1)
+
+
+@cache
+def password_hash() -> str:
+    """Hashing is slow on purpose: do it once per test session."""
+    return hash_password(PASSWORD)
+
+
+def make_user(role: str = Role.PATIENT, email: str | None = None, confirmed: bool = True, active: bool = True, name: str | None = None) -> User:
+    n = next(_numbers)
+    user = User(
+        email=email or f"{role}{n}@example.com",
+        password_hash=password_hash(),
+        role=role,
+        name=name,
+        active=active,
+        email_confirmed_at=utcnow() if confirmed else None,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_profile(user: User | None = None, published: bool = True, latitude: float = 40.7549, longitude: float = -73.984, **fields) -> TherapistProfile:
+    user = user or make_user(Role.THERAPIST)
+    n = next(_numbers)
+    profile = TherapistProfile(
+        user=user,
+        display_name=fields.pop("display_name", f"Therapist {n}"),
+        slug=fields.pop("slug", f"therapist-{n}"),
+        latitude=latitude,
+        longitude=longitude,
+        published=published,
+        **fields,
+    )
+    db.session.add(profile)
+    db.session.commit()
+    return profile
+
+
+def make_certification(profile: TherapistProfile, status: str = "verified", expires_on: date | None = None, **fields) -> Certification:
+    n = next(_numbers)
+    certification = Certification(
+        profile=profile,
+        issuing_body=fields.pop("issuing_body", "myopain"),
+        credential_id=fields.pop("credential_id", f"CRED-{n}"),
+        obtained_on=fields.pop("obtained_on", date.today() - timedelta(days=400)),
+        expires_on=expires_on,
+        status=status,
+        **fields,
+    )
+    db.session.add(certification)
+    db.session.commit()
+    return certification

@@ -1,0 +1,51 @@
+"""Every route against every role: who may open what.
+
+Each route of the app must appear in ROUTES, so a new route cannot ship without a decision.
+"""
+import pytest
+
+ANON, PATIENT, THERAPIST, ADMIN = "anonymous", "patient", "therapist", "admin"
+ROLES = (ANON, PATIENT, THERAPIST, ADMIN)
+
+PUBLIC = {ANON: 200, PATIENT: 200, THERAPIST: 200, ADMIN: 200}
+SIGNED_IN = {ANON: 302, PATIENT: 200, THERAPIST: 200, ADMIN: 200}
+ADMIN_ONLY = {ANON: 302, PATIENT: 403, THERAPIST: 403, ADMIN: 200}
+# Pages for signing in: logged-in users are sent on to their account.
+SIGNED_OUT = {ANON: 200, PATIENT: 302, THERAPIST: 302, ADMIN: 302}
+
+# endpoint -> (method, path, expected status per role)
+ROUTES = {
+    "main.index": ("GET", "/", PUBLIC),
+    "main.healthz": ("GET", "/healthz", PUBLIC),
+    "static": ("GET", "/static/css/site.css", PUBLIC),
+    "auth.signup": ("GET", "/auth/signup", SIGNED_OUT),
+    "auth.login": ("GET", "/auth/login", SIGNED_OUT),
+    "auth.logout": ("POST", "/auth/logout", {ANON: 302, PATIENT: 302, THERAPIST: 302, ADMIN: 302}),
+    "auth.forgot_password": ("GET", "/auth/forgot", PUBLIC),
+    "auth.reset_password": ("GET", "/auth/reset/bad-token", {role: 400 for role in ROLES}),
+    "auth.confirm_email": ("GET", "/auth/confirm/bad-token", {role: 400 for role in ROLES}),
+    "auth.resend_confirmation": ("POST", "/auth/confirm/resend", {ANON: 302, PATIENT: 302, THERAPIST: 302, ADMIN: 302}),
+    "account.dashboard": ("GET", "/account/", SIGNED_IN),
+    "account.settings": ("GET", "/account/settings", SIGNED_IN),
+    "account.delete": ("POST", "/account/delete", {ANON: 302, PATIENT: 400, THERAPIST: 400, ADMIN: 400}),
+    "admin.outbox": ("GET", "/admin/outbox", ADMIN_ONLY),
+}
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - ROUTES.keys() == set(), "add the new routes to ROUTES"
+    assert ROUTES.keys() - endpoints == set(), "ROUTES names routes that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(ROUTES))
+def test_route_access_by_role(client, auth, endpoint, role):
+    method, path, expected = ROUTES[endpoint]
+    if role != ANON:
+        auth.login(role=role)
+    response = client.open(path, method=method)
+    response.close()
+    assert response.status_code == expected[role], f"{method} {path} as {role}"
+    if expected[role] == 302 and role == ANON and endpoint.startswith(("account.", "admin.")):
+        assert "/auth/login" in response.headers["Location"]
