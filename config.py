@@ -80,7 +80,12 @@ class Config:
     NOMINATIM_USER_AGENT = os.environ.get("NOMINATIM_USER_AGENT", "needle-and-nerve-directory")
 
     SEARCH_PAGE_SIZE = 20
+    SEARCH_MAX_RADIUS_KM = 500
+    SEARCH_DEFAULT_RADIUS_KM = 25
+    API_MAX_PAGE_SIZE = 100
+    # The Bayesian average's prior weight (m) and how long the site-wide mean (C) is cached.
     REVIEW_PRIOR_WEIGHT = 10
+    RATING_MEAN_CACHE_SECONDS = 300
 
     LOG_MAIL = False  # echo outbox mail to the log (development)
 
@@ -101,6 +106,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
+    RATING_MEAN_CACHE_SECONDS = 0
     MAIL_BACKEND = "outbox"
     SERVER_NAME = "localhost"
 

@@ -1,5 +1,7 @@
 """The dry-needling directory: create_app builds the Flask application."""
 import logging
+from datetime import date
+from urllib.parse import urlsplit
 
 from flask import Flask, render_template, request
 from sqlalchemy import event
@@ -69,13 +71,18 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 def register_blueprints(app: Flask) -> None:
     from directory.account import bp as account_bp
     from directory.admin import bp as admin_bp
+    from directory.api import bp as api_bp
     from directory.auth import bp as auth_bp
     from directory.main import bp as main_bp
+    from directory.practitioners import bp as practitioners_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(practitioners_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)  # no cookies are involved: the API is public and stateless
 
 
 def render_error(status: int, message: str | None = None):
@@ -114,9 +121,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
+    # Map tiles are the only thing the browser loads from elsewhere.
+    tiles = urlsplit(app.config["MAP_TILE_URL"])
+    tile_origin = f"{tiles.scheme}://{tiles.netloc}".replace("{s}", "*") if tiles.netloc else ""
     csp = (
         "default-src 'self'; script-src 'self'; style-src 'self'; "
-        "img-src 'self' data: https:; connect-src 'self'; font-src 'self'; "
+        f"img-src 'self' data: {tile_origin}; connect-src 'self'; font-src 'self'; "
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
 
@@ -133,13 +143,14 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from directory import vocabulary
+    from directory import filters, vocabulary
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters.update(distance=filters.distance, fee_range=filters.fee_range, clock=filters.clock)
 
     @app.context_processor
     def inject_globals():
-        return {"site_name": app.config["SITE_NAME"], "vocabulary": vocabulary}
+        return {"site_name": app.config["SITE_NAME"], "vocabulary": vocabulary, "today": date.today()}
 
 
 def register_commands(app: Flask) -> None:

@@ -21,6 +21,8 @@ def pytest_collection_modifyitems(config, items):
 
 def reset_database() -> None:
     """A fresh, empty schema with the vocabularies, on SQLite or PostgreSQL."""
+    if db.engine.dialect.name == "sqlite":
+        db.drop_all()
     db.create_all()
     if db.engine.dialect.name == "postgresql":
         tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)

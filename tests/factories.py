@@ -4,7 +4,18 @@ from datetime import date, timedelta
 from functools import cache
 
 from directory.extensions import db
-from directory.models import Certification, Role, TherapistProfile, User, utcnow
+from directory.models import (
+    AccessibilityFeature,
+    AvailabilitySlot,
+    Certification,
+    ConsultationMode,
+    HeadacheType,
+    Language,
+    Role,
+    TherapistProfile,
+    User,
+    utcnow,
+)
 from directory.services.accounts import hash_password
 
 PASSWORD = "a-long-test-passphrase"
@@ -32,7 +43,20 @@ def make_user(role: str = Role.PATIENT, email: str | None = None, confirmed: boo
     return user
 
 
-def make_profile(user: User | None = None, published: bool = True, latitude: float = 40.7549, longitude: float = -73.984, **fields) -> TherapistProfile:
+def make_profile(
+    user: User | None = None,
+    published: bool = True,
+    latitude: float = 40.7549,
+    longitude: float = -73.984,
+    headache_types: tuple[str, ...] = ("tension_type",),
+    modes: tuple[str, ...] = ("in_person",),
+    languages: tuple[str, ...] = ("en",),
+    accessibility: tuple[str, ...] = (),
+    slots: tuple[tuple[int, int, int], ...] = (),
+    verified: bool = False,
+    **fields,
+) -> TherapistProfile:
+    """A therapist's profile; `slots` are (weekday, start minute, end minute); `verified` adds a verified certification."""
     user = user or make_user(Role.THERAPIST)
     n = next(_numbers)
     profile = TherapistProfile(
@@ -42,10 +66,17 @@ def make_profile(user: User | None = None, published: bool = True, latitude: flo
         latitude=latitude,
         longitude=longitude,
         published=published,
+        headache_types=[db.session.get(HeadacheType, code) for code in headache_types],
+        consultation_modes=[db.session.get(ConsultationMode, code) for code in modes],
+        languages=[db.session.get(Language, code) for code in languages],
+        accessibility=[db.session.get(AccessibilityFeature, code) for code in accessibility],
+        availability=[AvailabilitySlot(weekday=d, start_minute=s, end_minute=e) for d, s, e in slots],
         **fields,
     )
     db.session.add(profile)
     db.session.commit()
+    if verified:
+        make_certification(profile)
     return profile
 
 

@@ -4,6 +4,8 @@ Each route of the app must appear in ROUTES, so a new route cannot ship without 
 """
 import pytest
 
+from tests import factories
+
 ANON, PATIENT, THERAPIST, ADMIN = "anonymous", "patient", "therapist", "admin"
 ROLES = (ANON, PATIENT, THERAPIST, ADMIN)
 
@@ -29,7 +31,20 @@ ROUTES = {
     "account.settings": ("GET", "/account/settings", SIGNED_IN),
     "account.delete": ("POST", "/account/delete", {ANON: 302, PATIENT: 400, THERAPIST: 400, ADMIN: 400}),
     "admin.outbox": ("GET", "/admin/outbox", ADMIN_ONLY),
+    "practitioners.search_page": ("GET", "/search?lat=40.75&lon=-73.98", PUBLIC),
+    "practitioners.show": ("GET", "/practitioners/{slug}", PUBLIC),
+    "api.list_practitioners": ("GET", "/api/v1/practitioners?near=40.75|-73.98|10|km", PUBLIC),
+    "api.get_practitioner": ("GET", "/api/v1/practitioners/{profile_id}", PUBLIC),
+    "api.openapi": ("GET", "/api/v1/openapi.json", PUBLIC),
 }
+
+
+@pytest.fixture
+def records(app):
+    """The ids and slugs the paths above refer to."""
+    with app.app_context():
+        profile = factories.make_profile(slug="listed-practitioner", verified=True)
+        return {"slug": profile.slug, "profile_id": profile.id}
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -40,8 +55,9 @@ def test_every_route_is_in_the_matrix(app):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
-def test_route_access_by_role(client, auth, endpoint, role):
+def test_route_access_by_role(client, auth, records, endpoint, role):
     method, path, expected = ROUTES[endpoint]
+    path = path.format(**records)
     if role != ANON:
         auth.login(role=role)
     response = client.open(path, method=method)

@@ -13,6 +13,7 @@ from directory.models import (
 )
 from directory.services.accounts import authenticate
 from tests import factories
+from tests.conftest import reset_database
 
 DEMO_CITIES = [
     ("New York", "NY", "US", 40.7128, -74.006, 8_000_000),
@@ -97,13 +98,16 @@ def _snapshot(app):
         ).all()
 
 
-def test_seed_demo_is_deterministic(make_app):
-    first, second, other = make_app(), make_app(), make_app()
-    for app, seed in ((first, 3), (second, 3), (other, 4)):
+def test_seed_demo_is_deterministic(app, runner):
+    snapshots = []
+    for seed in (3, 3, 4):
+        with app.app_context():
+            reset_database()
         add_demo_cities(app)
-        assert app.test_cli_runner().invoke(args=["seed-demo", "--practitioners", "50", "--seed", str(seed)]).exit_code == 0
-    assert _snapshot(first) == _snapshot(second)
-    assert _snapshot(first) != _snapshot(other)
+        assert runner.invoke(args=["seed-demo", "--practitioners", "50", "--seed", str(seed)]).exit_code == 0
+        snapshots.append(_snapshot(app))
+    assert snapshots[0] == snapshots[1]
+    assert snapshots[0] != snapshots[2]
 
 
 def test_seed_demo_refuses_a_directory_with_data_and_skips_with_if_empty(app, runner):

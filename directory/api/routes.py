@@ -1,0 +1,160 @@
+"""API v1 views: validate with the schemas, call one service, answer JSON."""
+from datetime import date
+
+from flask import current_app, jsonify, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from spectree import Response
+
+from directory import vocabulary
+from directory.api import bp
+from directory.api.problems import problem
+from directory.api.search_schemas import Place, PractitionerDetail, PractitionerPage, PractitionerQuery, PractitionerSummary
+from directory.api.spec import Problem, api_spec, openapi_document
+from directory.extensions import db, limiter
+from directory.models import TherapistProfile
+from directory.services import geocoding, ratings, search
+from directory.services.geo import InvalidNear, parse_fhir_near
+
+
+def _summary_fields(profile: TherapistProfile, verified: bool, rating: float | None) -> dict:
+    return {
+        "id": profile.id,
+        "name": profile.display_name,
+        "profile_url": url_for("practitioners.show", slug=profile.slug, _external=True),
+        "profession": profile.profession,
+        "verified": verified,
+        "latitude": profile.latitude,
+        "longitude": profile.longitude,
+        "city": profile.city,
+        "country": profile.country,
+        "headache_types": [t.code for t in profile.headache_types],
+        "consultation_modes": [m.code for m in profile.consultation_modes],
+        "languages": [language.code for language in profile.languages],
+        "accepting_new_patients": profile.accepting_new_patients,
+        "fee_min": profile.fee_min,
+        "fee_max": profile.fee_max,
+        "currency": profile.currency,
+        "rating": None if rating is None else round(rating, 2),
+        "review_count": profile.review_count,
+    }
+
+
+def _filters(query: PractitionerQuery) -> search.SearchFilters:
+    return search.SearchFilters(
+        headache_types=tuple(query.headache_type),
+        verified_only=query.verified_only,
+        modes=tuple(query.mode),
+        languages=tuple(query.language),
+        accepting_new_patients=query.accepting_new_patients,
+        availability=tuple(query.availability),
+        max_fee=query.max_fee,
+        insurance=query.insurance,
+        accessibility=tuple(query.accessibility),
+        gender=query.gender,
+    )
+
+
+def _place(query: PractitionerQuery):
+    """The searched place and radius, or a problem response."""
+    if query.near is not None:
+        try:
+            point, radius_km = parse_fhir_near(query.near, default_radius_km=query.radius_km)
+        except InvalidNear as error:
+            return None, problem(400, detail=str(error), errors=[{"field": "near", "message": str(error)}])
+        if radius_km > current_app.config["SEARCH_MAX_RADIUS_KM"]:
+            message = f"The distance can be at most {current_app.config['SEARCH_MAX_RADIUS_KM']} km."
+            return None, problem(400, detail=message, errors=[{"field": "near", "message": message}])
+        return (Place(label=f"{point.latitude}, {point.longitude}", latitude=point.latitude, longitude=point.longitude), point, radius_km), None
+    try:
+        result = geocoding.geocode(query.location)
+    except geocoding.GeocodingError as error:
+        return None, problem(400, detail=str(error), errors=[{"field": "location", "message": str(error)}])
+    if result.location:
+        location = result.location
+        place = Place(label=location.label, latitude=location.point.latitude, longitude=location.point.longitude)
+        return (place, location.point, query.radius_km), None
+    if result.candidates:
+        candidates = [{"label": c.label, "latitude": c.point.latitude, "longitude": c.point.longitude} for c in result.candidates]
+        return None, problem(400, title="Ambiguous place", detail=result.message, candidates=candidates)
+    return None, problem(400, detail=result.message, errors=[{"field": "location", "message": result.message}])
+
+
+@bp.get("/practitioners")
+@limiter.limit("120 per minute")
+@api_spec.validate(query=PractitionerQuery, resp=Response(HTTP_200=PractitionerPage, HTTP_400=Problem, HTTP_429=Problem), tags=["practitioners"])
+def list_practitioners(query: PractitionerQuery):
+    """Practitioners near a place, filtered, sorted and paginated, each with its distance."""
+    resolved, error = _place(query)
+    if error:
+        return error
+    place, point, radius_km = resolved
+    page = search.nearby_practitioners(point, radius_km, _filters(query), sort=query.sort, page=query.page, per_page=query.per_page)
+    items = [
+        PractitionerSummary(**_summary_fields(hit.profile, hit.verified, hit.rating), distance_km=round(hit.distance_km, 3))
+        for hit in page.hits
+    ]
+    return PractitionerPage(items=items, total=page.total, page=page.page, per_page=page.per_page, pages=page.pages, place=place)
+
+
+@bp.get("/practitioners/<int:practitioner_id>")
+@api_spec.validate(resp=Response(HTTP_200=PractitionerDetail, HTTP_404=Problem), tags=["practitioners"])
+def get_practitioner(practitioner_id: int):
+    """One listed practitioner's public profile."""
+    profile = db.session.scalar(
+        select(TherapistProfile)
+        .where(TherapistProfile.id == practitioner_id, search.listed_clause())
+        .options(
+            selectinload(TherapistProfile.headache_types),
+            selectinload(TherapistProfile.consultation_modes),
+            selectinload(TherapistProfile.languages),
+            selectinload(TherapistProfile.accessibility),
+            selectinload(TherapistProfile.availability),
+            selectinload(TherapistProfile.certifications),
+        )
+    )
+    if profile is None:
+        return problem(404, detail="No listed practitioner has this id.")
+    today = date.today()
+    summary = ratings.summary(profile)
+    certifications = [
+        {
+            "issuing_body": vocabulary.label(vocabulary.CERTIFYING_BODIES, c.issuing_body)
+            if c.issuing_body != "other" or not c.issuing_body_other
+            else c.issuing_body_other,
+            "programme": c.programme,
+            # Expiry is enforced: a verified certification past its date reads as expired.
+            "status": "expired" if c.status == "verified" and not c.counts_on(today) else c.status,
+            "obtained_on": c.obtained_on.isoformat() if c.obtained_on else None,
+            "expires_on": c.expires_on.isoformat() if c.expires_on else None,
+        }
+        for c in sorted(profile.certifications, key=lambda c: c.id)
+    ]
+    return PractitionerDetail(
+        **_summary_fields(profile, search.is_verified(profile, today), summary.score),
+        bio=profile.bio,
+        clinic_name=profile.clinic_name,
+        street=profile.street,
+        region=profile.region,
+        postal_code=profile.postal_code,
+        phone=profile.phone,
+        website=profile.website,
+        practising_since=profile.practising_since,
+        session_minutes=profile.session_minutes,
+        insurance_accepted=profile.insurance_accepted,
+        accepts_self_pay=profile.accepts_self_pay,
+        accessibility=[a.code for a in profile.accessibility],
+        gender=profile.gender,
+        availability=[
+            f"{vocabulary.WEEKDAYS[s.weekday]} {s.start_minute // 60:02d}:{s.start_minute % 60:02d}-{s.end_minute // 60:02d}:{s.end_minute % 60:02d}"
+            for s in profile.availability
+        ],
+        certifications=certifications,
+        rating_distribution={str(stars): count for stars, count in summary.distribution.items()},
+    )
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3 document, generated from the schemas that validate the requests."""
+    return jsonify(openapi_document(url_for("main.index", _external=True)))

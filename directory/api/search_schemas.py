@@ -1,0 +1,108 @@
+"""Schemas of the practitioner search API."""
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from directory import vocabulary
+
+HeadacheCode = Literal[tuple(code for code, _ in vocabulary.HEADACHE_TYPES)]  # type: ignore[valid-type]
+ModeCode = Literal[tuple(code for code, _ in vocabulary.CONSULTATION_MODES)]  # type: ignore[valid-type]
+LanguageCode = Literal[tuple(code for code, _ in vocabulary.LANGUAGES)]  # type: ignore[valid-type]
+PeriodCode = Literal[tuple(code for code, *_ in vocabulary.AVAILABILITY_PERIODS)]  # type: ignore[valid-type]
+AccessCode = Literal[tuple(code for code, _ in vocabulary.ACCESSIBILITY_FEATURES)]  # type: ignore[valid-type]
+GenderCode = Literal[tuple(code for code, _ in vocabulary.GENDERS)]  # type: ignore[valid-type]
+
+
+class PractitionerQuery(BaseModel):
+    """Where to search (`near` or `location`), what to filter on, and which page."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    near: str | None = Field(
+        None, max_length=100, description="FHIR R4 `near`: LATITUDE|LONGITUDE|DISTANCE|UNIT, unit km or mi, e.g. 40.75|-73.98|10|km."
+    )
+    location: str | None = Field(None, min_length=1, max_length=200, description="A US ZIP code, 'City, ST', 'City, Country' or 'lat, lon'.")
+    radius_km: float = Field(25, gt=0, le=500, description="Search radius with `location`, in kilometres.")
+    headache_type: list[HeadacheCode] = Field([], max_length=5, description="Treats every one of these headache types.")
+    verified_only: bool = Field(True, description="Only practitioners holding a verified, unexpired certification.")
+    mode: list[ModeCode] = Field([], max_length=3, description="Offers any of these first-consultation modes.")
+    language: list[LanguageCode] = Field([], max_length=10, description="Speaks any of these languages (ISO 639-1).")
+    accepting_new_patients: bool = Field(False, description="Only practitioners taking new patients.")
+    availability: list[PeriodCode] = Field([], max_length=4, description="Sees patients in any of these periods.")
+    max_fee: int | None = Field(None, ge=0, le=100_000, description="The lowest fee per session is at most this (in the practitioner's currency).")
+    insurance: str | None = Field(None, min_length=1, max_length=80, description="An insurer's name, or 'self-pay'.")
+    accessibility: list[AccessCode] = Field([], max_length=5, description="Has every one of these accessibility features.")
+    gender: GenderCode | None = Field(None, description="The practitioner's gender, for patients who ask.")
+    sort: Literal["distance", "rating", "experience"] = Field("distance", description="Nearest, best rated (Bayesian average) or most experienced first.")
+    page: int = Field(1, ge=1, le=10_000)
+    per_page: int = Field(20, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def one_place(self):
+        if (self.near is None) == (self.location is None):
+            raise ValueError("Give exactly one of 'near' or 'location'.")
+        return self
+
+
+class Place(BaseModel):
+    label: str
+    latitude: float
+    longitude: float
+
+
+class PractitionerSummary(BaseModel):
+    id: int
+    name: str
+    profile_url: str
+    profession: str | None
+    verified: bool = Field(description="Holds a verified, unexpired dry-needling certification.")
+    distance_km: float | None = Field(None, description="Great-circle distance from the searched place.")
+    latitude: float
+    longitude: float
+    city: str | None
+    country: str | None
+    headache_types: list[str]
+    consultation_modes: list[str]
+    languages: list[str]
+    accepting_new_patients: bool
+    fee_min: int | None
+    fee_max: int | None
+    currency: str
+    rating: float | None = Field(description="Bayesian average of the published reviews; null without reviews.")
+    review_count: int
+
+
+class PractitionerPage(BaseModel):
+    items: list[PractitionerSummary]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    place: Place
+
+
+class Certification(BaseModel):
+    issuing_body: str
+    programme: str | None
+    status: Literal["verified", "pending", "rejected", "expired"]
+    obtained_on: str | None
+    expires_on: str | None
+
+
+class PractitionerDetail(PractitionerSummary):
+    bio: str | None
+    clinic_name: str | None
+    street: str | None
+    region: str | None
+    postal_code: str | None
+    phone: str | None
+    website: str | None
+    practising_since: int | None
+    session_minutes: int | None
+    insurance_accepted: str | None
+    accepts_self_pay: bool
+    accessibility: list[str]
+    gender: str | None
+    availability: list[str]
+    certifications: list[Certification]
+    rating_distribution: dict[str, int]

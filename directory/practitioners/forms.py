@@ -1,0 +1,44 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, FloatField, IntegerField, SelectField, StringField
+from wtforms.validators import Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
+
+from directory import vocabulary
+from directory.forms import MultiCheckboxField, choices
+
+SORT_CHOICES = (("distance", "Nearest first"), ("rating", "Best rated"), ("experience", "Most experienced"))
+
+
+class SearchForm(FlaskForm):
+    """The search page's form: sent with GET so that the URL holds the whole query."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Town, city or ZIP code", validators=[Optional(), Length(max=200)], render_kw={"autocomplete": "postal-code address-level2", "placeholder": "e.g. 10001 or Boulder, CO"})
+    lat = FloatField(validators=[Optional(), NumberRange(-90, 90)], widget=HiddenInput())
+    lon = FloatField(validators=[Optional(), NumberRange(-180, 180)], widget=HiddenInput())
+    radius = IntegerField("Distance", default=25, validators=[Optional(), NumberRange(1, 500, "Choose a distance from 1 to 500.")])
+    unit = SelectField("Unit", choices=choices((("km", "km"), ("mi", "miles"))), default="km")
+    show = SelectField(
+        "Certification",
+        choices=choices((("verified", "Verified certification only"), ("all", "All practitioners"))),
+        default="verified",
+    )
+    headache = MultiCheckboxField("Treats", choices=choices(vocabulary.HEADACHE_TYPES))
+    mode = MultiCheckboxField("First consultation", choices=choices(vocabulary.CONSULTATION_MODES))
+    language = SelectField("Speaks", choices=choices((("", "Any language"), *vocabulary.LANGUAGES)), default="")
+    availability = MultiCheckboxField("Available", choices=choices((code, name) for code, name, *_ in vocabulary.AVAILABILITY_PERIODS))
+    accepting = BooleanField("Accepting new patients")
+    max_fee = IntegerField("Highest fee per session", validators=[Optional(), NumberRange(0, 100_000)])
+    insurance = StringField("Insurance", validators=[Optional(), Length(max=80)], description='Your insurer, or "self-pay".')
+    access = MultiCheckboxField("Accessibility", choices=choices(vocabulary.ACCESSIBILITY_FEATURES))
+    gender = SelectField("Practitioner", choices=choices((("", "No preference"), *vocabulary.GENDERS)), default="")
+    sort = SelectField("Sort by", choices=choices(SORT_CHOICES), default="distance")
+    page = IntegerField(default=1, validators=[Optional(), NumberRange(1, 10_000)], widget=HiddenInput())
+
+    FILTER_FIELDS = ("headache", "mode", "language", "availability", "accepting", "max_fee", "insurance", "access", "gender")
+
+    def has_filters(self) -> bool:
+        """Whether any of the 'more filters' fields is set (to open that section)."""
+        return any(getattr(self, name).data for name in self.FILTER_FIELDS)

@@ -1,0 +1,132 @@
+from flask import abort, current_app, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from directory.extensions import db
+from directory.models import Review, ReviewStatus, TherapistProfile
+from directory.practitioners import bp
+from directory.practitioners.forms import SearchForm
+from directory.redirects import safe_next
+from directory.services import geocoding, ratings, search
+from directory.services.geo import Point, miles_to_km, precise_distance_km
+
+
+def _filters(form: SearchForm) -> search.SearchFilters:
+    return search.SearchFilters(
+        headache_types=tuple(form.headache.data or ()),
+        verified_only=form.show.data != "all",
+        modes=tuple(form.mode.data or ()),
+        languages=(form.language.data,) if form.language.data else (),
+        accepting_new_patients=bool(form.accepting.data),
+        availability=tuple(form.availability.data or ()),
+        max_fee=form.max_fee.data,
+        insurance=(form.insurance.data or "").strip() or None,
+        accessibility=tuple(form.access.data or ()),
+        gender=form.gender.data or None,
+    )
+
+
+def _query_args(**changes) -> dict:
+    """The current query string as url_for arguments, with some values changed."""
+    args = request.args.to_dict(flat=False)
+    args.update({key: value for key, value in changes.items() if value is not None})
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+    return args
+
+
+@bp.route("/search")
+def search_page():
+    """Search practitioners near a place, as a list and on a map."""
+    form = SearchForm(request.args)
+    if not request.args:
+        return render_template("practitioners/search.html", form=SearchForm(formdata=None), page=None)
+    if not form.validate():
+        return render_template("practitioners/search.html", form=form, page=None), 400
+    place_label, point, candidates, problem = form.q.data, None, [], None
+    if form.lat.data is not None and form.lon.data is not None:
+        point = Point(form.lat.data, form.lon.data)
+        place_label = form.q.data or "your location"
+    elif not (form.q.data or "").strip():
+        form.q.errors.append("Enter a town, city or ZIP code, or use your location.")
+        return render_template("practitioners/search.html", form=form, page=None), 400
+    else:
+        try:
+            result = geocoding.geocode(form.q.data)
+        except geocoding.GeocodingError as error:
+            form.q.errors.append(str(error))
+            return render_template("practitioners/search.html", form=form, page=None), 400
+        if result.location:
+            point, place_label = result.location.point, result.location.label
+        elif result.candidates:
+            candidates = result.candidates
+        else:
+            problem = result.message
+    if point is None:
+        if problem:
+            form.q.errors.append(problem)
+        status = 200 if candidates else 400
+        return render_template("practitioners/search.html", form=form, page=None, candidates=candidates, query_args=_query_args), status
+    if form.radius.data is None:
+        form.radius.data = current_app.config["SEARCH_DEFAULT_RADIUS_KM"]
+    radius_km = miles_to_km(form.radius.data) if form.unit.data == "mi" else float(form.radius.data)
+    page = search.nearby_practitioners(
+        point,
+        radius_km,
+        _filters(form),
+        sort=form.sort.data,
+        page=form.page.data or 1,
+        per_page=current_app.config["SEARCH_PAGE_SIZE"],
+    )
+    return render_template(
+        "practitioners/search.html",
+        form=form,
+        page=page,
+        place_label=place_label,
+        unit=form.unit.data,
+        query_args=_query_args,
+        back=request.full_path,
+    )
+
+
+@bp.route("/practitioners/<slug>")
+def show(slug: str):
+    """A practitioner's public profile."""
+    profile = db.session.scalar(
+        select(TherapistProfile)
+        .where(TherapistProfile.slug == slug, search.listed_clause())
+        .options(
+            selectinload(TherapistProfile.headache_types),
+            selectinload(TherapistProfile.consultation_modes),
+            selectinload(TherapistProfile.languages),
+            selectinload(TherapistProfile.accessibility),
+            selectinload(TherapistProfile.availability),
+            selectinload(TherapistProfile.certifications),
+        )
+    )
+    if profile is None:
+        abort(404)
+    reviews = db.session.scalars(
+        select(Review)
+        .where(Review.profile_id == profile.id, Review.status == ReviewStatus.PUBLISHED)
+        .order_by(Review.created_at.desc(), Review.id.desc())
+        .limit(20)
+    ).all()
+    back = request.args.get("back")
+    distance_km = None
+    try:
+        origin = Point(float(request.args["lat"]), float(request.args["lon"]))
+        distance_km = precise_distance_km(origin, Point(profile.latitude, profile.longitude))
+    except (KeyError, ValueError, TypeError):
+        pass
+    return render_template(
+        "practitioners/show.html",
+        profile=profile,
+        verified=search.is_verified(profile),
+        rating=ratings.summary(profile),
+        reviews=reviews,
+        back=safe_next(back, "practitioners.search_page") if back else None,
+        distance_km=distance_km,
+        unit=request.args.get("unit", "km"),
+    )

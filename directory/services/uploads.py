@@ -1,0 +1,186 @@
+"""Checking uploaded files: the real type from the content, safe images without metadata, clean names."""
+import hashlib
+import io
+import re
+import struct
+import unicodedata
+
+from PIL import Image, ImageOps
+
+from directory.models.certification import StoredFile
+
+PDF = "application/pdf"
+PNG = "image/png"
+JPEG = "image/jpeg"
+
+MAX_PIXELS = 40_000_000
+MAX_FILENAME_LENGTH = 120
+# Writers may add a few bytes (line ends, padding) after the final %%EOF.
+_PDF_EOF_WINDOW = 1024
+
+_SIGNATURES = ((b"%PDF-", PDF), (b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG))
+_PILLOW_FORMATS = {PNG: {"PNG"}, JPEG: {"JPEG", "MPO"}}
+_SAVE_FORMATS = {PNG: "PNG", JPEG: "JPEG"}
+_EXTENSIONS = {PDF: (".pdf",), PNG: (".png",), JPEG: (".jpg", ".jpeg")}
+_DEFAULT_STEMS = {PDF: "evidence", PNG: "image", JPEG: "image"}
+# Only these keys survive a re-encode; everything else (exif, xmp, comments, text chunks) is dropped.
+_KEPT_INFO = ("transparency",)
+# Exceptions Pillow's decoders raise on broken or hostile input.
+_BROKEN_IMAGE = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error)
+_UNSAFE_NAME_CHARACTERS = re.compile(r'[<>:"|?*]')
+_SPACES = re.compile(r"\s+")
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+
+
+class UploadError(ValueError):
+    """An uploaded file was refused; the message can be shown to the person who sent it."""
+
+
+def sniff_type(data: bytes) -> str | None:
+    """The content type told by the magic bytes (PDF, PNG or JPEG), or None for anything else."""
+    for signature, content_type in _SIGNATURES:
+        if data.startswith(signature):
+            return content_type
+    return None
+
+
+def check_evidence(filename: str, data: bytes, max_bytes: int = 5 * 1024 * 1024) -> StoredFile:
+    """A StoredFile (not added to the session) for a PDF, PNG or JPEG; raises UploadError otherwise."""
+    _check_size(data, max_bytes)
+    content_type = sniff_type(data)
+    if content_type is None:
+        raise UploadError("Upload a PDF, PNG or JPEG file.")
+    if content_type == PDF:
+        _check_pdf(data)
+        content = data
+    else:
+        content = _reencode(_open_image(data, content_type), content_type)
+    return _stored_file(clean_filename(filename, content_type), content_type, content)
+
+
+def process_photo(
+    filename: str, data: bytes, max_bytes: int = 2 * 1024 * 1024, size: tuple[int, int] = (480, 480)
+) -> StoredFile:
+    """A profile photo as an upright JPEG within size, without metadata; raises UploadError."""
+    _check_size(data, max_bytes)
+    content_type = sniff_type(data)
+    if content_type not in (PNG, JPEG):
+        raise UploadError("A profile photo must be a JPEG or PNG image.")
+    image = _open_image(data, content_type, draft_size=size)
+    image = _on_white(_upright(image))
+    image.thumbnail(size, Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85, optimize=True)
+    return _stored_file("photo.jpg", JPEG, buffer.getvalue())
+
+
+def clean_filename(filename: str, content_type: str) -> str:
+    """A safe name to store: base name only, no control or reserved characters, extension matching the type."""
+    name = unicodedata.normalize("NFC", filename or "")
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if not unicodedata.category(ch).startswith("C"))
+    stem, extension = _split_extension(_SPACES.sub(" ", _UNSAFE_NAME_CHARACTERS.sub("_", name)).strip())
+    if extension.lower() not in _EXTENSIONS[content_type]:
+        extension = _EXTENSIONS[content_type][0]
+    # No leading dot (a hidden file) and no trailing dot or space (which Windows drops).
+    stem = stem.strip(" .")[: MAX_FILENAME_LENGTH - len(extension)].rstrip(" .") or _DEFAULT_STEMS[content_type]
+    return stem + extension
+
+
+def _split_extension(name: str) -> tuple[str, str]:
+    """Split 'scan.PDF' into ('scan', '.PDF'); a dot followed by words ('v1.2 final') is not an extension."""
+    match = _EXTENSION.search(name)
+    if match is None:
+        return name, ""
+    return name[: match.start()], match.group()
+
+
+def _check_size(data: bytes, max_bytes: int) -> None:
+    """Refuse an empty file or one over max_bytes; raises UploadError."""
+    if not data:
+        raise UploadError("The file is empty.")
+    if len(data) > max_bytes:
+        raise UploadError(f"The file is too large: the limit is {max_bytes / (1024 * 1024):g} MB.")
+
+
+def _check_pdf(data: bytes) -> None:
+    """Refuse a PDF without its header or its end-of-file marker (a truncated upload); raises UploadError."""
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-_PDF_EOF_WINDOW:]:
+        raise UploadError("This PDF is damaged or incomplete. Save it again and upload the new file.")
+
+
+def _open_image(data: bytes, content_type: str, draft_size: tuple[int, int] | None = None) -> Image.Image:
+    """Open, verify and decode an image of the sniffed type, refusing bombs and corrupt files; raises UploadError."""
+    try:
+        _verified(data, content_type)
+        image = Image.open(io.BytesIO(data))
+        if draft_size is not None:
+            # Decode big JPEGs at a reduced scale: much less memory for a small result.
+            image.draft(None, (max(draft_size), max(draft_size)))
+        image.load()
+    except UploadError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels() from None
+    except _BROKEN_IMAGE:
+        raise UploadError("This image is damaged or incomplete. Save it again and upload the new file.") from None
+    return image
+
+
+def _verified(data: bytes, content_type: str) -> None:
+    """Check the header, the format and the pixel count, then let Pillow verify the file (without decoding)."""
+    with Image.open(io.BytesIO(data)) as image:
+        if image.format not in _PILLOW_FORMATS[content_type]:
+            raise UploadError("Upload a PDF, PNG or JPEG file.")
+        if image.width * image.height > MAX_PIXELS:
+            raise _too_many_pixels()
+        image.verify()
+
+
+def _too_many_pixels() -> UploadError:
+    """The error for an image with too many pixels to process safely."""
+    return UploadError(f"This image is too large: at most {MAX_PIXELS // 1_000_000} megapixels are accepted.")
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """The image turned as its EXIF orientation says, with all metadata removed."""
+    upright = ImageOps.exif_transpose(image)
+    upright.info = {key: value for key, value in image.info.items() if key in _KEPT_INFO}
+    return upright
+
+
+def _on_white(image: Image.Image) -> Image.Image:
+    """An RGB image; transparent parts become white."""
+    if image.mode == "RGB":
+        return image
+    if image.mode == "P" or "transparency" in image.info:
+        image = image.convert("RGBA")
+    if image.mode in ("RGBA", "LA", "PA"):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, "white")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def _reencode(image: Image.Image, content_type: str) -> bytes:
+    """The image saved again in its own format, upright and without metadata (EXIF, GPS, XMP, comments)."""
+    image = _upright(image)
+    if content_type == JPEG and image.mode not in ("L", "RGB"):
+        # Pillow writes CMYK without the Adobe marker, which some viewers show inverted.
+        image = image.convert("RGB")
+    buffer = io.BytesIO()
+    options = {"quality": 90} if content_type == JPEG else {"optimize": True}
+    image.save(buffer, _SAVE_FORMATS[content_type], **options)
+    return buffer.getvalue()
+
+
+def _stored_file(filename: str, content_type: str, content: bytes) -> StoredFile:
+    """A StoredFile with its size and SHA-256 filled in."""
+    return StoredFile(
+        filename=filename,
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+    )

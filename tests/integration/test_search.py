@@ -1,0 +1,157 @@
+"""The nearby-search service: distance, every filter, every sort, pagination and visibility."""
+from datetime import date, timedelta
+
+import pytest
+
+from directory.extensions import db
+from directory.models import Role
+from directory.services.geo import Point
+from directory.services.search import SearchFilters, nearby_practitioners
+from tests import factories
+
+MIDTOWN = Point(40.7549, -73.9840)
+TODAY = date(2026, 11, 22)
+
+
+def names(page) -> list[str]:
+    return [hit.profile.display_name for hit in page.hits]
+
+
+def search(**kwargs):
+    kwargs.setdefault("today", TODAY)
+    filters = kwargs.pop("filters", SearchFilters(verified_only=False))
+    return nearby_practitioners(kwargs.pop("point", MIDTOWN), kwargs.pop("radius_km", 50), filters, **kwargs)
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+
+
+def test_results_are_within_the_radius_and_nearest_first(ctx):
+    factories.make_profile(display_name="Brooklyn", latitude=40.6782, longitude=-73.9442)  # about 9 km
+    factories.make_profile(display_name="Midtown", latitude=40.7549, longitude=-73.9840)
+    factories.make_profile(display_name="Philadelphia", latitude=39.9526, longitude=-75.1652)  # about 130 km
+    page = search()
+    assert names(page) == ["Midtown", "Brooklyn"]
+    assert page.total == 2
+    assert page.hits[0].distance_km == pytest.approx(0, abs=0.01)
+    assert page.hits[1].distance_km == pytest.approx(9.1, abs=0.3)
+    assert names(search(radius_km=200)) == ["Midtown", "Brooklyn", "Philadelphia"]
+
+
+def test_search_across_the_antimeridian(ctx):
+    factories.make_profile(display_name="Taveuni east", latitude=-16.8, longitude=-179.95)
+    factories.make_profile(display_name="Taveuni west", latitude=-16.8, longitude=179.95)
+    page = search(point=Point(-16.8, 179.99), radius_km=20)
+    assert sorted(names(page)) == ["Taveuni east", "Taveuni west"]
+
+
+def test_search_near_the_north_pole(ctx):
+    factories.make_profile(display_name="Across the pole", latitude=89.9, longitude=10.0)
+    page = search(point=Point(89.9, -170.0), radius_km=50)
+    assert names(page) == ["Across the pole"]
+    assert page.hits[0].distance_km == pytest.approx(22.2, abs=0.5)
+
+
+def test_unpublished_and_suspended_practitioners_are_hidden(ctx):
+    factories.make_profile(display_name="Listed")
+    factories.make_profile(display_name="Draft", published=False)
+    factories.make_profile(display_name="Suspended", user=factories.make_user(Role.THERAPIST, active=False))
+    assert names(search()) == ["Listed"]
+
+
+def test_verified_only_uses_unexpired_verified_certifications(ctx):
+    current = factories.make_profile(display_name="Current", latitude=40.75)
+    factories.make_certification(current, expires_on=TODAY)
+    expired = factories.make_profile(display_name="Expired yesterday", latitude=40.76)
+    factories.make_certification(expired, expires_on=TODAY - timedelta(days=1))
+    pending = factories.make_profile(display_name="Pending", latitude=40.77)
+    factories.make_certification(pending, status="pending")
+    factories.make_profile(display_name="None", latitude=40.78)
+    verified = search(filters=SearchFilters(verified_only=True))
+    assert names(verified) == ["Current"]
+    assert [hit.verified for hit in search().hits] == [True, False, False, False]
+    # The day after the expiry date the last one stops counting too.
+    assert names(search(filters=SearchFilters(verified_only=True), today=TODAY + timedelta(days=1))) == []
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (SearchFilters(verified_only=False, headache_types=("migraine",)), ["A", "B"]),
+        (SearchFilters(verified_only=False, headache_types=("migraine", "cervicogenic")), ["B"]),
+        (SearchFilters(verified_only=False, modes=("video",)), ["B", "C"]),
+        (SearchFilters(verified_only=False, modes=("home_visit", "video")), ["B", "C"]),
+        (SearchFilters(verified_only=False, languages=("es",)), ["A"]),
+        (SearchFilters(verified_only=False, languages=("es", "de")), ["A", "C"]),
+        (SearchFilters(verified_only=False, accepting_new_patients=True), ["A", "C"]),
+        (SearchFilters(verified_only=False, availability=("weekend",)), ["C"]),
+        (SearchFilters(verified_only=False, availability=("weekday_evening",)), ["A"]),
+        (SearchFilters(verified_only=False, availability=("weekday_morning", "weekend")), ["B", "C"]),
+        (SearchFilters(verified_only=False, max_fee=90), ["A", "C"]),
+        (SearchFilters(verified_only=False, max_fee=60), ["C"]),
+        (SearchFilters(verified_only=False, insurance="aetna"), ["B"]),
+        (SearchFilters(verified_only=False, insurance="Self-pay"), ["A", "B"]),
+        (SearchFilters(verified_only=False, insurance="50%_off"), []),
+        (SearchFilters(verified_only=False, accessibility=("step_free",)), ["A", "B"]),
+        (SearchFilters(verified_only=False, accessibility=("step_free", "hearing_loop")), ["B"]),
+        (SearchFilters(verified_only=False, gender="woman"), ["A"]),
+        (SearchFilters(verified_only=False, gender="nonbinary"), []),
+    ],
+)
+def test_each_filter(ctx, filters, expected):
+    factories.make_profile(
+        display_name="A", latitude=40.750, headache_types=("migraine", "tension_type"), languages=("en", "es"),
+        accepting_new_patients=True, slots=((1, 17 * 60, 20 * 60),), fee_min=80, fee_max=120, accepts_self_pay=True,
+        accessibility=("step_free",), gender="woman",
+    )
+    factories.make_profile(
+        display_name="B", latitude=40.760, headache_types=("migraine", "cervicogenic"), modes=("in_person", "video"),
+        accepting_new_patients=False, slots=((2, 8 * 60, 12 * 60),), fee_min=100, insurance_accepted="Aetna, Cigna",
+        accepts_self_pay=True, accessibility=("step_free", "hearing_loop"), gender="man",
+    )
+    factories.make_profile(
+        display_name="C", latitude=40.770, modes=("video",), languages=("de",), accepting_new_patients=True,
+        slots=((6, 10 * 60, 14 * 60),), fee_min=50, accepts_self_pay=False,
+    )
+    assert names(search(filters=filters)) == expected
+
+
+def test_sort_by_rating_uses_the_bayesian_average(ctx):
+    # One perfect review does not beat many very good ones (site mean here is about 4.3).
+    factories.make_profile(display_name="One five", latitude=40.750, review_count=1, rating_total=5)
+    factories.make_profile(display_name="Forty at 4.6", latitude=40.760, review_count=40, rating_total=184)
+    factories.make_profile(display_name="None yet", latitude=40.770)
+    factories.make_profile(display_name="Ten at 3", latitude=40.740, review_count=10, rating_total=30)
+    page = search(sort="rating")
+    assert names(page) == ["Forty at 4.6", "One five", "None yet", "Ten at 3"]
+    assert page.hits[0].rating == pytest.approx((184 + 10 * (219 / 51)) / 50)
+    assert page.hits[2].rating is None
+
+
+def test_sort_by_experience_puts_unknown_last(ctx):
+    factories.make_profile(display_name="Since 2015", latitude=40.750, practising_since=2015)
+    factories.make_profile(display_name="Unknown", latitude=40.751)
+    factories.make_profile(display_name="Since 1998", latitude=40.760, practising_since=1998)
+    assert names(search(sort="experience")) == ["Since 1998", "Since 2015", "Unknown"]
+
+
+def test_unknown_sort_is_refused(ctx):
+    with pytest.raises(ValueError, match="sort must be one of"):
+        search(sort="price")
+
+
+def test_pagination(ctx):
+    for i in range(7):
+        factories.make_profile(display_name=f"P{i}", latitude=40.75 + i * 0.01)
+    first, third, beyond = search(per_page=3), search(per_page=3, page=3), search(per_page=3, page=4)
+    assert names(first) == ["P0", "P1", "P2"] and first.pages == 3 and first.has_next and not first.has_prev
+    assert names(third) == ["P6"] and third.total == 7 and not third.has_next
+    assert names(beyond) == [] and beyond.total == 7
+
+
+def test_equal_distances_keep_a_stable_order(ctx):
+    ids = [factories.make_profile(display_name=f"Same {i}").id for i in range(4)]
+    assert [hit.profile.id for hit in search().hits] == ids

@@ -1,0 +1,141 @@
+"""The search page and the public profile page, through the test client."""
+import re
+
+import pytest
+
+from directory.extensions import db
+from directory.models import Place, Review, Role
+from tests import factories
+
+
+@pytest.fixture
+def places(app):
+    with app.app_context():
+        rows = [
+            ("city", "New York", "new york", None, "NY", "US", 40.7128, -74.0060, 8_000_000),
+            ("postal_code", "New York", "new york", "10001", "NY", "US", 40.7506, -73.9972, 0),
+            ("city", "Springfield", "springfield", None, "IL", "US", 39.8017, -89.6437, 114_000),
+            ("city", "Springfield", "springfield", None, "MA", "US", 42.1015, -72.5898, 154_000),
+            ("city", "Springfield", "springfield", None, "MO", "US", 37.2153, -93.2982, 170_000),
+        ]
+        for kind, name, key, postal, region, country, lat, lon, population in rows:
+            db.session.add(Place(kind=kind, name=name, search_key=key, postal_code=postal, region=region,
+                                 country=country, latitude=lat, longitude=lon, population=population))
+        db.session.commit()
+
+
+@pytest.fixture
+def listed(app, places):
+    with app.app_context():
+        profile = factories.make_profile(
+            display_name="Dr Ana Ruiz", slug="ana-ruiz", latitude=40.7484, longitude=-73.9857, verified=True,
+            headache_types=("migraine", "tension_type"), languages=("en", "es"), fee_min=90, fee_max=130, bio="Careful <b>assessment</b> first.",
+            slots=((0, 9 * 60, 13 * 60),), review_count=2, rating_total=9,
+        )
+        factories.make_profile(display_name="Unverified Ben", latitude=40.7500, longitude=-73.99)
+        return profile.id
+
+
+def test_empty_search_page_shows_the_form(client):
+    response = client.get("/search")
+    assert response.status_code == 200
+    assert 'name="q"' in response.get_data(as_text=True)
+
+
+def test_search_by_zip_lists_verified_practitioners_with_their_facts(client, listed):
+    page = client.get("/search?q=10001").get_data(as_text=True)
+    assert "1 practitioner within 25 km of" in page
+    assert "Dr Ana Ruiz" in page and "Unverified Ben" not in page
+    assert "✓ Verified certification" in page
+    assert "Migraine, Tension-type headache" in page
+    assert "English, Spanish" in page
+    assert "$90–130 per session" in page
+    assert "from 2 reviews" in page
+    assert 'data-lat="40.7484"' in page
+
+
+def test_show_all_includes_unverified(client, listed):
+    page = client.get("/search?q=10001&show=all").get_data(as_text=True)
+    assert "2 practitioners within" in page and "Certification not verified" in page
+
+
+def test_radius_in_miles(client, listed):
+    page = client.get("/search?q=New+York%2C+NY&radius=3&unit=mi&show=all").get_data(as_text=True)
+    assert "2 practitioners within 3 miles of New York, NY, US" in page
+    assert "2.7 mi away" in page
+
+
+def test_ambiguous_place_offers_candidates_and_keeps_the_filters(client, places):
+    response = client.get("/search?q=Springfield&headache=migraine&radius=40")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Which place did you mean?" in page
+    assert page.count("Springfield, ") >= 3
+    assert "headache=migraine" in page and "radius=40" in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["zzzzqqqx", "😀😀", "a" * 10_000, "'; DROP TABLE place; --", "<script>alert(1)</script>", "\x00\x01", "   "],
+    ids=["unknown", "emoji", "huge", "sql", "html", "control", "blank"],
+)
+def test_hostile_place_input_gets_a_clear_400_and_keeps_the_form(client, places, query):
+    response = client.get("/search", query_string={"q": query, "headache": "migraine", "radius": "30"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="q-error"' in page
+    assert 'value="30"' in page
+    assert re.search(r'<input checked id="headache-\d" name="headache" type="checkbox" value="migraine">', page)
+    assert "<script>alert(1)</script>" not in page
+
+
+@pytest.mark.parametrize(
+    "args",
+    [{"q": "10001", "radius": "0"}, {"q": "10001", "radius": "abc"}, {"q": "10001", "unit": "parsec"},
+     {"q": "10001", "sort": "price"}, {"q": "10001", "headache": "flu"}, {"lat": "400", "lon": "0"}, {"q": "10001", "page": "-1"}],
+)
+def test_invalid_parameters_are_a_400_not_a_500(client, places, args):
+    assert client.get("/search", query_string=args).status_code == 400
+
+
+def test_location_from_the_browser(client, listed):
+    page = client.get("/search?lat=40.7484&lon=-73.9857").get_data(as_text=True)
+    assert "within 25 km of your location" in page and "Dr Ana Ruiz" in page
+
+
+def test_pagination_links_keep_the_query(app, client, places):
+    with app.app_context():
+        for i in range(25):
+            factories.make_profile(display_name=f"P{i}", latitude=40.75 + i * 0.001, verified=True)
+    page = client.get("/search?q=10001&sort=rating&headache=tension_type").get_data(as_text=True)
+    assert "Page 1 of 2" in page
+    assert 'rel="next"' in page and "sort=rating" in page and "page=2" in page
+
+
+def test_profile_page_shows_everything_published(app, client, listed):
+    with app.app_context():
+        patient = factories.make_user(Role.PATIENT)
+        db.session.add(Review(author_id=patient.id, profile_id=listed, rating=5, text="Very careful and kind practitioner."))
+        db.session.commit()
+    page = client.get("/practitioners/ana-ruiz?back=/search%3Fq%3D10001").get_data(as_text=True)
+    assert "Dr Ana Ruiz" in page
+    assert "Careful &lt;b&gt;assessment&lt;/b&gt; first." in page
+    assert "Monday 09:00–13:00" in page
+    assert "Myopain Seminars" in page and "Verified" in page
+    assert "Very careful and kind practitioner." in page
+    assert "from 1 review" in page
+    assert 'href="/search?q=10001"' in page
+    assert 'id="profile-map"' in page
+
+
+def test_profile_back_link_refuses_other_sites(client, listed):
+    page = client.get("/practitioners/ana-ruiz?back=https://evil.example/").get_data(as_text=True)
+    assert "evil.example" not in page
+
+
+def test_unpublished_and_suspended_profiles_are_404(app, client):
+    with app.app_context():
+        factories.make_profile(slug="draft", published=False)
+        factories.make_profile(slug="suspended", user=factories.make_user(Role.THERAPIST, active=False))
+    assert client.get("/practitioners/draft").status_code == 404
+    assert client.get("/practitioners/suspended").status_code == 404
