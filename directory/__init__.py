@@ -40,6 +40,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
 
     from directory.models import User
+    from directory.services import listing  # noqa: F401  (registers the flush hook that keeps search in step)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to continue."
@@ -75,11 +76,13 @@ def register_blueprints(app: Flask) -> None:
     from directory.auth import bp as auth_bp
     from directory.main import bp as main_bp
     from directory.practitioners import bp as practitioners_bp
+    from directory.therapist import bp as therapist_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(practitioners_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(account_bp, url_prefix="/account")
+    app.register_blueprint(therapist_bp, url_prefix="/therapist")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # no cookies are involved: the API is public and stateless
@@ -146,7 +149,9 @@ def register_template_helpers(app: Flask) -> None:
     from directory import filters, vocabulary
 
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.filters.update(distance=filters.distance, fee_range=filters.fee_range, clock=filters.clock)
+    app.jinja_env.filters.update(
+        distance=filters.distance, fee_range=filters.fee_range, clock=filters.clock, labels=filters.labels
+    )
 
     @app.context_processor
     def inject_globals():

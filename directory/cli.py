@@ -1,4 +1,5 @@
 """Flask commands: places, demo data, admins, housekeeping."""
+import threading
 import time
 
 import click
@@ -8,11 +9,40 @@ from sqlalchemy import func, select
 
 from directory.extensions import db
 from directory.models import Place, User
-from directory.services import accounts, demo, places
+from directory.services import accounts, demo, listing, places, verification
 from directory.services.passwords import WeakPassword
 from directory.services.vocabularies import sync_vocabularies
 
 places_cli = AppGroup("places", help="The offline gazetteer.")
+certifications_cli = AppGroup("certifications", help="Certification housekeeping.")
+
+
+@certifications_cli.command("expire")
+@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="Run as if today were this day (YYYY-MM-DD).")
+def certifications_expire(on):
+    """Mark verified certifications past their expiry as expired; remind holders 30 days before."""
+    started = threading.enumerate()
+    try:
+        run = verification.expire_certifications(on.date() if on else None)
+    except verification.ExpiryConflict as error:
+        raise click.ClickException(str(error)) from None
+    # SMTP mail leaves from daemon threads: let them finish before the command exits.
+    for thread in threading.enumerate():
+        if thread not in started:
+            thread.join(timeout=30)
+    click.echo(f"{len(run.expired_ids)} certifications expired; {len(run.reminded_ids)} expiry reminders sent.")
+
+
+search_cli = AppGroup("search", help="The search listing.")
+
+
+@search_cli.command("reindex")
+def search_reindex():
+    """Rebuild the search listing from profiles, certifications and accounts."""
+    started = time.perf_counter()
+    count = listing.rebuild_all(db.session)
+    db.session.commit()
+    click.echo(f"Indexed {count:,} profiles in {time.perf_counter() - started:.1f} s.")
 
 
 @places_cli.command("load")
@@ -80,6 +110,8 @@ def sync_vocabularies_command():
 def register(app: Flask) -> None:
     """Attach the commands to the app."""
     app.cli.add_command(places_cli)
+    app.cli.add_command(certifications_cli)
+    app.cli.add_command(search_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
     app.cli.add_command(sync_vocabularies_command)

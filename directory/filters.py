@@ -1,5 +1,6 @@
 """Template filters: how numbers read on a page."""
 from directory.services.geo import format_distance
+from directory.vocabulary import label
 
 CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "CAD": "CA$", "AUD": "A$"}
 
@@ -17,6 +18,11 @@ def fee_range(profile) -> str:
     if profile.fee_max is None or profile.fee_max == profile.fee_min:
         return f"{symbol}{profile.fee_min} per session"
     return f"{symbol}{profile.fee_min}–{profile.fee_max} per session"
+
+
+def labels(codes, vocabulary_entries) -> str:
+    """Codes as their names from a vocabulary, joined: 'Migraine, Tension-type headache'."""
+    return ", ".join(label(vocabulary_entries, code) for code in codes) or "Not stated"
 
 
 def clock(minutes: int) -> str:

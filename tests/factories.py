@@ -12,6 +12,7 @@ from directory.models import (
     HeadacheType,
     Language,
     Role,
+    StoredFile,
     TherapistProfile,
     User,
     utcnow,
@@ -94,3 +95,69 @@ def make_certification(profile: TherapistProfile, status: str = "verified", expi
     db.session.add(certification)
     db.session.commit()
     return certification
+
+
+def make_evidence(kind: str = "pdf", filename: str | None = None):
+    """A StoredFile holding a small valid PDF or PNG, as an evidence upload would (not committed on its own)."""
+    import hashlib
+    import io
+
+    from PIL import Image
+
+    from directory.models import StoredFile
+
+    if kind == "pdf":
+        content = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+        content_type, default_name = "application/pdf", "certificate.pdf"
+    else:
+        buffer = io.BytesIO()
+        Image.new("RGB", (60, 40), (200, 220, 240)).save(buffer, "PNG")
+        content, content_type, default_name = buffer.getvalue(), "image/png", "certificate.png"
+    stored = StoredFile(
+        filename=filename or default_name,
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+    )
+    db.session.add(stored)
+    return stored
+
+
+def make_review(
+    profile: TherapistProfile,
+    author: User | None = None,
+    rating: int = 4,
+    status: str = "published",
+    text: str = "Helpful and careful; my headaches eased.",
+    flags: tuple[str, ...] = (),
+):
+    """A review by a new patient (unless given); a published one counts in the profile's counters, as the site keeps them."""
+    from directory.models import Review, ReviewFlag
+
+    author = author or make_user(Role.PATIENT)
+    review = Review(profile=profile, author=author, rating=rating, status=status, text=text)
+    review.flags = [ReviewFlag(reason=reason) for reason in flags]
+    db.session.add(review)
+    if status == "published":
+        profile.review_count += 1
+        profile.rating_total += rating
+    db.session.commit()
+    return review
+
+
+def make_photo(profile: TherapistProfile) -> StoredFile:
+    """Give a profile a small JPEG photo, stored as the photo service stores it."""
+    import hashlib
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "teal").save(buffer, "JPEG")
+    content = buffer.getvalue()
+    photo = StoredFile(filename="photo.jpg", content_type="image/jpeg", size=len(content),
+                       sha256=hashlib.sha256(content).hexdigest(), content=content)
+    profile.photo = photo
+    db.session.commit()
+    return photo

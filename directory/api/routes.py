@@ -17,7 +17,7 @@ from directory.services import geocoding, ratings, search
 from directory.services.geo import InvalidNear, parse_fhir_near
 
 
-def _summary_fields(profile: TherapistProfile, verified: bool, rating: float | None) -> dict:
+def _summary_fields(profile: TherapistProfile, verified: bool, rating: float | None, headache_types, modes, languages) -> dict:
     return {
         "id": profile.id,
         "name": profile.display_name,
@@ -28,9 +28,9 @@ def _summary_fields(profile: TherapistProfile, verified: bool, rating: float | N
         "longitude": profile.longitude,
         "city": profile.city,
         "country": profile.country,
-        "headache_types": [t.code for t in profile.headache_types],
-        "consultation_modes": [m.code for m in profile.consultation_modes],
-        "languages": [language.code for language in profile.languages],
+        "headache_types": list(headache_types),
+        "consultation_modes": list(modes),
+        "languages": list(languages),
         "accepting_new_patients": profile.accepting_new_patients,
         "fee_min": profile.fee_min,
         "fee_max": profile.fee_max,
@@ -91,7 +91,10 @@ def list_practitioners(query: PractitionerQuery):
     place, point, radius_km = resolved
     page = search.nearby_practitioners(point, radius_km, _filters(query), sort=query.sort, page=query.page, per_page=query.per_page)
     items = [
-        PractitionerSummary(**_summary_fields(hit.profile, hit.verified, hit.rating), distance_km=round(hit.distance_km, 3))
+        PractitionerSummary(
+            **_summary_fields(hit.profile, hit.verified, hit.rating, hit.headache_types, hit.consultation_modes, hit.languages),
+            distance_km=round(hit.distance_km, 3),
+        )
         for hit in page.hits
     ]
     return PractitionerPage(items=items, total=page.total, page=page.page, per_page=page.per_page, pages=page.pages, place=place)
@@ -131,7 +134,14 @@ def get_practitioner(practitioner_id: int):
         for c in sorted(profile.certifications, key=lambda c: c.id)
     ]
     return PractitionerDetail(
-        **_summary_fields(profile, search.is_verified(profile, today), summary.score),
+        **_summary_fields(
+            profile,
+            search.is_verified(profile, today),
+            summary.score,
+            [t.code for t in profile.headache_types],
+            [m.code for m in profile.consultation_modes],
+            [language.code for language in profile.languages],
+        ),
         bio=profile.bio,
         clinic_name=profile.clinic_name,
         street=profile.street,

@@ -8,6 +8,7 @@ from directory.models.consultation import (
     ReviewFlag,
     ReviewStatus,
 )
+from directory.models.listing import SearchListing
 from directory.models.place import GeocodeCache, Place
 from directory.models.practitioner import (
     AccessibilityFeature,
@@ -45,6 +46,7 @@ __all__ = [
     "ReviewFlag",
     "ReviewStatus",
     "Role",
+    "SearchListing",
     "StoredFile",
     "TherapistProfile",
     "User",

@@ -1,8 +1,21 @@
-"""Write the audit trail."""
+"""Write the audit trail, and read it back: filtered queries and CSV export."""
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
+
+from sqlalchemy import Select, func, select
 
 from directory.extensions import db
 from directory.models import AuditEvent, User
+
+CSV_COLUMNS = ("id", "time_utc", "actor_id", "actor_email", "action", "target_type", "target_id", "details")
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_CSV_BATCH = 1000
 
 
 def record(actor: User | None, action: str, target_type: str, target_id: int | None, **details: Any) -> AuditEvent:
@@ -17,3 +30,93 @@ def record(actor: User | None, action: str, target_type: str, target_id: int | N
     )
     db.session.add(event)
     return event
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the audit log is narrowed by; None means any. Dates are UTC days, both ends included."""
+
+    actor: str | None = None  # part of the actor's email; "system" for events without an actor
+    action: str | None = None
+    target_type: str | None = None
+    target_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def events(filters: AuditFilters) -> Select:
+    """The audit events matching the filters, newest first."""
+    query = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    actor = (filters.actor or "").strip().lower()
+    if actor == "system":
+        query = query.where(AuditEvent.actor_id.is_(None), AuditEvent.actor_email.is_(None))
+    elif actor:
+        query = query.where(func.lower(AuditEvent.actor_email).like(f"%{_escape_like(actor)}%", escape="\\"))
+    if filters.action:
+        query = query.where(AuditEvent.action == filters.action)
+    if filters.target_type:
+        query = query.where(AuditEvent.target_type == filters.target_type)
+    if filters.target_id is not None:
+        query = query.where(AuditEvent.target_id == filters.target_id)
+    if filters.since:
+        query = query.where(AuditEvent.created_at >= _start_of(filters.since))
+    if filters.until:
+        query = query.where(AuditEvent.created_at < _start_of(filters.until + timedelta(days=1)))
+    return query
+
+
+def known_actions() -> list[str]:
+    """Every action the log holds, for a filter's choices."""
+    return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+
+
+def known_target_types() -> list[str]:
+    """Every target type the log holds, for a filter's choices."""
+    return list(db.session.scalars(select(AuditEvent.target_type).distinct().order_by(AuditEvent.target_type)))
+
+
+def csv_lines(filters: AuditFilters) -> Iterator[str]:
+    """The matching events as CSV text, a header first, in batches; cells are safe to open in a spreadsheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    query = events(filters).execution_options(yield_per=_CSV_BATCH)
+    for count, event in enumerate(db.session.scalars(query), start=1):
+        writer.writerow(csv_safe(cell) for cell in _csv_row(event))
+        if count % _CSV_BATCH == 0:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def csv_safe(value: Any) -> str:
+    """A cell as text, with a leading quote when a spreadsheet would read it as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _csv_row(event: AuditEvent) -> tuple:
+    return (
+        event.id,
+        event.created_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
+        event.actor_id,
+        event.actor_email,
+        event.action,
+        event.target_type,
+        event.target_id,
+        json.dumps(event.details or {}, ensure_ascii=False, sort_keys=True),
+    )
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -24,6 +24,7 @@ from directory.models import (
     profile_headache_type,
     profile_language,
 )
+from directory.services import listing
 from directory.services.accounts import hash_password
 from directory.services.vocabularies import sync_vocabularies
 
@@ -248,6 +249,7 @@ def seed_demo(practitioners: int, seed: int, today: date | None = None) -> SeedR
     _bulk(ConsultationRequest, consultations)
     _bulk(Review, reviews)
     _reset_sequences()
+    listing.rebuild_all(db.session)
     db.session.commit()
     return SeedResult(len(profiles), patient_count, len(certs), len(consultations), len(reviews))
 

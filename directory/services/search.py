@@ -1,30 +1,18 @@
 """Nearby search: practitioners by place, distance and what patients filter on."""
+import math
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 
-from directory import vocabulary
 from directory.extensions import db
-from directory.models import (
-    AvailabilitySlot,
-    Certification,
-    CertificationStatus,
-    TherapistProfile,
-    User,
-    profile_accessibility,
-    profile_consultation_mode,
-    profile_headache_type,
-    profile_language,
-)
-from directory.services import ratings
-from directory.services.geo import EARTH_RADIUS_KM, Point, bounding_box
+from directory.models import Certification, CertificationStatus, SearchListing, TherapistProfile, User
+from directory.services import listing, ratings
+from directory.services.geo import EARTH_RADIUS_KM, Point, bounding_box, distance_km
 from directory.services.text import fold
 
 SORTS = ("distance", "rating", "experience")
-PERIODS = {code: (days, start, end) for code, _, days, start, end in vocabulary.AVAILABILITY_PERIODS}
 
 
 @dataclass(frozen=True)
@@ -45,10 +33,15 @@ class SearchFilters:
 
 @dataclass(frozen=True)
 class SearchHit:
+    """One result: the profile's own columns, and what search knows about it (codes, not objects)."""
+
     profile: TherapistProfile
     distance_km: float
     verified: bool
     rating: float | None
+    headache_types: tuple[str, ...]
+    consultation_modes: tuple[str, ...]
+    languages: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -89,15 +82,22 @@ def listed_clause() -> ColumnElement[bool]:
     return and_(TherapistProfile.published.is_(True), exists().where(User.id == TherapistProfile.user_id, User.active.is_(True)))
 
 
-def great_circle_km(point: Point) -> ColumnElement[float]:
-    """The haversine great-circle distance from `point`, computed by the database."""
-    lat0, lon0 = func.radians(point.latitude), func.radians(point.longitude)
-    lat, lon = func.radians(TherapistProfile.latitude), func.radians(TherapistProfile.longitude)
+def haversine_term(point: Point) -> ColumnElement[float]:
+    """The haversine term `a` of the distance from `point`, computed by the database.
+
+    Distance is 2R·asin(√a), which grows with `a`: filtering and ordering by `a` gives the
+    same result as by distance, without asin and sqrt on every candidate.
+    """
+    lat0, lon0 = math.radians(point.latitude), math.radians(point.longitude)
+    lat, lon = func.radians(SearchListing.latitude), func.radians(SearchListing.longitude)
     half_dlat = func.sin((lat - lat0) / 2)
     half_dlon = func.sin((lon - lon0) / 2)
-    a = half_dlat * half_dlat + func.cos(lat0) * func.cos(lat) * half_dlon * half_dlon
-    # Rounding can push `a` a hair above 1, outside asin's domain.
-    return 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(case((a > 1.0, 1.0), else_=a)))
+    return half_dlat * half_dlat + math.cos(lat0) * func.cos(lat) * half_dlon * half_dlon
+
+
+def haversine_limit(radius_km: float) -> float:
+    """The largest haversine term within `radius_km`."""
+    return math.sin(min(radius_km / EARTH_RADIUS_KM, math.pi) / 2) ** 2
 
 
 def _in_boxes(point: Point, radius_km: float) -> ColumnElement[bool]:
@@ -105,16 +105,21 @@ def _in_boxes(point: Point, radius_km: float) -> ColumnElement[bool]:
     return or_(
         *(
             and_(
-                TherapistProfile.latitude.between(box.min_lat, box.max_lat),
-                TherapistProfile.longitude.between(box.min_lon, box.max_lon),
+                SearchListing.latitude.between(box.min_lat, box.max_lat),
+                SearchListing.longitude.between(box.min_lon, box.max_lon),
             )
             for box in boxes
         )
     )
 
 
-def _has(table, codes) -> ColumnElement[bool]:
-    return exists().where(table.c.profile_id == TherapistProfile.id, table.c.code.in_(codes))
+def _has_all(column, bits: dict[str, int], codes) -> ColumnElement[bool]:
+    wanted = listing.mask(codes, bits)
+    return column.op("&")(wanted) == wanted
+
+
+def _has_any(column, bits: dict[str, int], codes) -> ColumnElement[bool]:
+    return column.op("&")(listing.mask(codes, bits)) != 0
 
 
 def _escape_like(text: str) -> str:
@@ -122,51 +127,47 @@ def _escape_like(text: str) -> str:
 
 
 def filter_clauses(filters: SearchFilters, today: date) -> list[ColumnElement[bool]]:
-    """SQL conditions for the filters (each list value is its own EXISTS on an indexed table)."""
-    clauses: list[ColumnElement[bool]] = [listed_clause()]
+    """SQL conditions on the search listing for the filters."""
+    clauses: list[ColumnElement[bool]] = []
     if filters.verified_only:
-        clauses.append(verified_clause(today))
-    clauses += [_has(profile_headache_type, [code]) for code in filters.headache_types]
-    clauses += [_has(profile_accessibility, [code]) for code in filters.accessibility]
+        clauses.append(SearchListing.verified_until >= today)
+    if filters.headache_types:
+        clauses.append(_has_all(SearchListing.headache_mask, listing.HEADACHE_BITS, filters.headache_types))
+    if filters.accessibility:
+        clauses.append(_has_all(SearchListing.access_mask, listing.ACCESS_BITS, filters.accessibility))
     if filters.modes:
-        clauses.append(_has(profile_consultation_mode, filters.modes))
+        clauses.append(_has_any(SearchListing.mode_mask, listing.MODE_BITS, filters.modes))
     if filters.languages:
-        clauses.append(_has(profile_language, filters.languages))
+        clauses.append(_has_any(SearchListing.language_mask, listing.LANGUAGE_BITS, filters.languages))
     if filters.availability:
-        clauses.append(_available_in(filters.availability))
+        clauses.append(_has_any(SearchListing.availability_mask, listing.PERIOD_BITS, filters.availability))
     if filters.accepting_new_patients:
-        clauses.append(TherapistProfile.accepting_new_patients.is_(True))
+        clauses.append(SearchListing.accepting_new_patients.is_(True))
     if filters.max_fee is not None:
-        clauses.append(TherapistProfile.fee_min <= filters.max_fee)
+        clauses.append(SearchListing.fee_min <= filters.max_fee)
     if filters.gender:
-        clauses.append(TherapistProfile.gender == filters.gender)
+        clauses.append(SearchListing.gender == filters.gender)
     if filters.insurance:
         clauses.append(_accepts_insurance(filters.insurance))
     return clauses
 
 
-def _available_in(periods) -> ColumnElement[bool]:
-    windows = []
-    for code in periods:
-        days, start, end = PERIODS[code]
-        windows.append(
-            and_(AvailabilitySlot.weekday.in_(days), AvailabilitySlot.start_minute < end, AvailabilitySlot.end_minute > start)
-        )
-    return exists().where(AvailabilitySlot.profile_id == TherapistProfile.id, or_(*windows))
-
-
 def _accepts_insurance(insurance: str) -> ColumnElement[bool]:
     wanted = fold(insurance)
     if wanted in ("self pay", "selfpay", "self_pay", "none"):
-        return TherapistProfile.accepts_self_pay.is_(True)
+        return SearchListing.accepts_self_pay.is_(True)
     if not wanted:
         return false()
+    # Insurers are free text on the profile: the one filter that reads the profile itself.
     pattern = f"%{_escape_like(insurance.strip().lower())}%"
-    return func.lower(TherapistProfile.insurance_accepted).like(pattern, escape="\\")
+    return exists().where(
+        TherapistProfile.id == SearchListing.profile_id,
+        func.lower(TherapistProfile.insurance_accepted).like(pattern, escape="\\"),
+    )
 
 
 def _order(sort: str, columns, prior_mean: float, prior_weight: float):
-    distance, profile_id = columns.distance_km, columns.id
+    distance, profile_id = columns.nearness, columns.profile_id
     if sort == "rating":
         bayesian = (columns.rating_total + prior_weight * prior_mean) / (columns.review_count + prior_weight)
         return (bayesian.desc(), distance, profile_id)
@@ -186,30 +187,33 @@ def nearby_practitioners(
 ) -> SearchPage:
     """One page of listed practitioners within `radius_km` of `point`, filtered and sorted.
 
-    The bounding boxes narrow the candidates through the latitude/longitude index; the
-    database then computes exact great-circle distances for those candidates only.
+    The bounding boxes narrow the candidates through the listing's covering index; the database
+    then keeps and orders them by great-circle nearness; geopy gives the page's distances.
     """
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
     today = today or date.today()
     prior_mean = ratings.site_mean_rating()
     prior_weight = current_app.config["REVIEW_PRIOR_WEIGHT"]
-    distance = great_circle_km(point)
     candidates = (
         select(
-            TherapistProfile.id,
-            distance.label("distance_km"),
-            verified_clause(today).label("verified"),
-            TherapistProfile.rating_total,
-            TherapistProfile.review_count,
-            TherapistProfile.practising_since,
+            SearchListing.profile_id,
+            haversine_term(point).label("nearness"),
+            (SearchListing.verified_until >= today).label("verified"),
+            SearchListing.headache_mask,
+            SearchListing.mode_mask,
+            SearchListing.language_mask,
+            SearchListing.rating_total,
+            SearchListing.review_count,
+            SearchListing.practising_since,
         )
         .where(_in_boxes(point, radius_km), *filter_clauses(filters, today))
         .subquery()
     )
+    within = candidates.c.nearness <= haversine_limit(radius_km)
     rows = db.session.execute(
-        select(candidates.c.id, candidates.c.distance_km, candidates.c.verified, func.count().over().label("total"))
-        .where(candidates.c.distance_km <= radius_km)
+        select(candidates, func.count().over().label("total"))
+        .where(within)
         .order_by(*_order(sort, candidates.c, prior_mean, prior_weight))
         .limit(per_page)
         .offset((page - 1) * per_page)
@@ -217,29 +221,24 @@ def nearby_practitioners(
     if rows:
         total = rows[0].total
     else:
-        total = db.session.scalar(select(func.count()).select_from(candidates).where(candidates.c.distance_km <= radius_km))
-    return SearchPage(_load_hits(rows, prior_mean, prior_weight), total, page, per_page, filters)
+        total = db.session.scalar(select(func.count()).select_from(candidates).where(within))
+    return SearchPage(_hits(point, rows, prior_mean, prior_weight), total, page, per_page, filters)
 
 
-def _load_hits(rows, prior_mean: float, prior_weight: float) -> list[SearchHit]:
+def _hits(point: Point, rows, prior_mean: float, prior_weight: float) -> list[SearchHit]:
     if not rows:
         return []
-    profiles = db.session.scalars(
-        select(TherapistProfile)
-        .where(TherapistProfile.id.in_([row.id for row in rows]))
-        .options(
-            selectinload(TherapistProfile.headache_types),
-            selectinload(TherapistProfile.consultation_modes),
-            selectinload(TherapistProfile.languages),
-        )
-    )
+    profiles = db.session.scalars(select(TherapistProfile).where(TherapistProfile.id.in_([row.profile_id for row in rows])))
     by_id = {profile.id: profile for profile in profiles}
     return [
         SearchHit(
-            profile=by_id[row.id],
-            distance_km=float(row.distance_km),
+            profile=by_id[row.profile_id],
+            distance_km=distance_km(point, Point(by_id[row.profile_id].latitude, by_id[row.profile_id].longitude)),
             verified=bool(row.verified),
-            rating=ratings.bayesian_average(by_id[row.id].rating_total, by_id[row.id].review_count, prior_mean, prior_weight),
+            rating=ratings.bayesian_average(row.rating_total, row.review_count, prior_mean, prior_weight),
+            headache_types=listing.codes(row.headache_mask, listing.HEADACHE_BITS),
+            consultation_modes=listing.codes(row.mode_mask, listing.MODE_BITS),
+            languages=listing.codes(row.language_mask, listing.LANGUAGE_BITS),
         )
         for row in rows
     ]

@@ -14,6 +14,7 @@ SIGNED_IN = {ANON: 302, PATIENT: 200, THERAPIST: 200, ADMIN: 200}
 ADMIN_ONLY = {ANON: 302, PATIENT: 403, THERAPIST: 403, ADMIN: 200}
 # Pages for signing in: logged-in users are sent on to their account.
 SIGNED_OUT = {ANON: 200, PATIENT: 302, THERAPIST: 302, ADMIN: 302}
+THERAPIST_ONLY = {ANON: 302, PATIENT: 403, THERAPIST: 200, ADMIN: 403}
 
 # endpoint -> (method, path, expected status per role)
 ROUTES = {
@@ -36,6 +37,23 @@ ROUTES = {
     "api.list_practitioners": ("GET", "/api/v1/practitioners?near=40.75|-73.98|10|km", PUBLIC),
     "api.get_practitioner": ("GET", "/api/v1/practitioners/{profile_id}", PUBLIC),
     "api.openapi": ("GET", "/api/v1/openapi.json", PUBLIC),
+    # The therapist area. auth.login(role="therapist") makes a NEW therapist with no profile, so
+    # pages needing a profile send them to the editor (302), the photo upload without a file is a
+    # 400, and {certification_id} belongs to the listed profile's therapist: someone else's, so 404.
+    "therapist.show_dashboard": ("GET", "/therapist/", THERAPIST_ONLY),
+    "therapist.edit_profile": ("GET", "/therapist/profile", THERAPIST_ONLY),
+    "therapist.preview_profile": ("GET", "/therapist/profile/preview", {**THERAPIST_ONLY, THERAPIST: 302}),
+    "therapist.publish_profile": ("POST", "/therapist/profile/publish", {**THERAPIST_ONLY, THERAPIST: 302}),
+    "therapist.unpublish_profile": ("POST", "/therapist/profile/unpublish", {**THERAPIST_ONLY, THERAPIST: 302}),
+    "therapist.upload_photo": ("POST", "/therapist/profile/photo", {**THERAPIST_ONLY, THERAPIST: 400}),
+    "therapist.remove_photo": ("POST", "/therapist/profile/photo/remove", {**THERAPIST_ONLY, THERAPIST: 302}),
+    "therapist.show_photo": ("GET", "/therapist/profiles/{profile_id}/photo", PUBLIC),
+    "therapist.list_certifications": ("GET", "/therapist/certifications", THERAPIST_ONLY),
+    "therapist.add_certification": ("GET", "/therapist/certifications/new", {**THERAPIST_ONLY, THERAPIST: 302}),
+    "therapist.edit_certification": ("GET", "/therapist/certifications/{certification_id}", {**THERAPIST_ONLY, THERAPIST: 404}),
+    "therapist.answer_request": ("POST", "/therapist/certifications/{certification_id}/answer", {**THERAPIST_ONLY, THERAPIST: 404}),
+    "therapist.download_evidence": ("GET", "/therapist/certifications/{certification_id}/evidence", {**THERAPIST_ONLY, THERAPIST: 404}),
+    "therapist.withdraw_certification": ("POST", "/therapist/certifications/{certification_id}/withdraw", {**THERAPIST_ONLY, THERAPIST: 404}),
 }
 
 
@@ -44,7 +62,8 @@ def records(app):
     """The ids and slugs the paths above refer to."""
     with app.app_context():
         profile = factories.make_profile(slug="listed-practitioner", verified=True)
-        return {"slug": profile.slug, "profile_id": profile.id}
+        factories.make_photo(profile)
+        return {"slug": profile.slug, "profile_id": profile.id, "certification_id": profile.certifications[0].id}
 
 
 def test_every_route_is_in_the_matrix(app):

@@ -1,0 +1,179 @@
+"""Nearby search: the API against the plain-SQL floor and the naive way.
+
+The query: the nearest 20 verified practitioners treating migraine within 50 km of midtown
+Manhattan, on a directory seeded like the population (dense where people are dense).
+
+    python -m bench.search --practitioners 100000          # SQLite (a file in a temp folder)
+    DATABASE_URL=postgresql+psycopg://... python -m bench.search --practitioners 100000
+"""
+import argparse
+import math
+import os
+import sys
+import tempfile
+import time
+from datetime import date
+
+from geopy.distance import great_circle
+from sqlalchemy import select, text
+from sqlalchemy.orm import selectinload
+
+from bench.common import summary, timings_ms, write_results
+from config import Config, TestingConfig
+from directory import create_app
+from directory.extensions import db
+from directory.models import TherapistProfile
+from directory.services import demo, places
+from directory.services.geo import Point, bounding_box
+from directory.services.listing import HEADACHE_BITS
+from directory.services.search import haversine_limit
+
+MIDTOWN = Point(40.7549, -73.9840)
+RADIUS_KM = 50
+HEADACHE = "migraine"
+HEADACHE_BIT = HEADACHE_BITS[HEADACHE]
+API_URL = f"/api/v1/practitioners?near={MIDTOWN.latitude}|{MIDTOWN.longitude}|{RADIUS_KM}|km&headache_type={HEADACHE}&per_page=20"
+
+
+def floor_sql(boxes) -> str:
+    """The page of results by one hand-written query on the listing, run through the driver alone."""
+    box = " OR ".join(
+        f"(latitude BETWEEN {b.min_lat} AND {b.max_lat} AND longitude BETWEEN {b.min_lon} AND {b.max_lon})" for b in boxes
+    )
+    lat0, lon0 = math.radians(MIDTOWN.latitude), math.radians(MIDTOWN.longitude)
+    nearness = (
+        f"sin((radians(latitude) - ({lat0})) / 2) * sin((radians(latitude) - ({lat0})) / 2)"
+        f" + ({math.cos(lat0)}) * cos(radians(latitude)) * sin((radians(longitude) - ({lon0})) / 2)"
+        f" * sin((radians(longitude) - ({lon0})) / 2)"
+    )
+    return f"""
+        SELECT profile_id, nearness, count(*) OVER () FROM (
+            SELECT profile_id, {nearness} AS nearness FROM search_listing
+            WHERE ({box}) AND verified_until >= '{date.today().isoformat()}' AND (headache_mask & {HEADACHE_BIT}) = {HEADACHE_BIT}
+        ) AS candidates
+        WHERE nearness <= {haversine_limit(RADIUS_KM)} ORDER BY nearness, profile_id LIMIT 20
+    """
+
+
+def naive_search() -> list[tuple[float, int]]:
+    """Every practitioner loaded as an object, filtered and measured in Python."""
+    today = date.today()
+    profiles = db.session.scalars(
+        select(TherapistProfile).options(
+            selectinload(TherapistProfile.headache_types), selectinload(TherapistProfile.certifications), selectinload(TherapistProfile.user)
+        )
+    ).all()
+    found = []
+    for profile in profiles:
+        if not (profile.published and profile.user.active):
+            continue
+        if HEADACHE not in {t.code for t in profile.headache_types}:
+            continue
+        if not any(c.counts_on(today) for c in profile.certifications):
+            continue
+        distance = great_circle(MIDTOWN.as_tuple, (profile.latitude, profile.longitude)).km
+        if distance <= RADIUS_KM:
+            found.append((distance, profile.id))
+    db.session.expunge_all()
+    return sorted(found)[:20]
+
+
+def run(practitioners: int, runs: int, naive_runs: int) -> dict:
+    database_url = os.environ.get("DATABASE_URL")
+    workdir = tempfile.mkdtemp(prefix="bench-search-")
+
+    class BenchConfig(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = database_url or f"sqlite:///{workdir}/bench.sqlite3"
+        SERVER_NAME = "localhost"
+        RATING_MEAN_CACHE_SECONDS = Config.RATING_MEAN_CACHE_SECONDS  # as in production
+
+    if database_url and not database_url.startswith("postgresql+psycopg"):
+        BenchConfig.SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://" + database_url.split("://", 1)[1]
+    app = create_app(BenchConfig)
+    with app.app_context():
+        engine = db.engine.dialect.name
+        print(f"[{engine}] preparing {practitioners:,} practitioners ...", flush=True)
+        db.drop_all()
+        db.create_all()
+        started = time.perf_counter()
+        places.load_places()
+        seeded = demo.seed_demo(practitioners, seed=1)
+        seed_seconds = time.perf_counter() - started
+        if engine == "sqlite":
+            db.session.execute(text("ANALYZE"))
+        else:
+            db.session.execute(text("ANALYZE"))
+        db.session.commit()
+        print(f"[{engine}] places and {seeded.practitioners:,} practitioners in {seed_seconds:.1f} s", flush=True)
+
+        client = app.test_client()
+        first = client.get(API_URL)
+        assert first.status_code == 200, first.get_data(as_text=True)
+        api_ids = [item["id"] for item in first.get_json()["items"]]
+        total = first.get_json()["total"]
+
+        sql = floor_sql(bounding_box(MIDTOWN, RADIUS_KM))
+        raw = db.engine.raw_connection()
+        try:
+            def floor():
+                cursor = raw.cursor()
+                cursor.execute(sql)
+                rows = cursor.fetchall()
+                cursor.close()
+                return rows
+
+            floor_ids = [row[0] for row in floor()]
+            assert floor_ids == api_ids, "the floor query and the API disagree"
+            floor_samples = timings_ms(floor, runs)
+        finally:
+            raw.close()
+
+        api_samples = timings_ms(lambda: client.get(API_URL), runs)
+        naive_ids = [profile_id for _, profile_id in naive_search()]
+        assert naive_ids == api_ids, "the naive way and the API disagree"
+        naive_samples = timings_ms(naive_search, naive_runs, warmup=1)
+
+    api, floor_stats, naive = summary(api_samples), summary(floor_samples), summary(naive_samples)
+    result = {
+        "engine": engine,
+        "practitioners": practitioners,
+        "seed_seconds": round(seed_seconds, 1),
+        "query": API_URL,
+        "matches_within_radius": total,
+        "api": api,
+        "floor_sql": floor_stats,
+        "naive_python": naive,
+        "api_p95_over_floor_p95": round(api["p95_ms"] / floor_stats["p95_ms"], 2),
+        "naive_p50_over_api_p50": round(naive["p50_ms"] / api["p50_ms"], 1),
+    }
+    targets = {"api_p95_ms_max": 20 if practitioners <= 100_000 else 60, "api_over_floor_max": 3, "naive_over_api_min": 50}
+    result["targets"] = targets
+    result["meets_targets"] = (
+        api["p95_ms"] <= targets["api_p95_ms_max"]
+        and result["api_p95_over_floor_p95"] <= targets["api_over_floor_max"]
+        and result["naive_p50_over_api_p50"] >= targets["naive_over_api_min"]
+    )
+    return result
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--practitioners", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=300)
+    parser.add_argument("--naive-runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    result = run(args.practitioners, args.runs, args.naive_runs)
+    name = f"search_{result['engine']}_{args.practitioners}"
+    path = write_results(name, result)
+    api, floor, naive = result["api"], result["floor_sql"], result["naive_python"]
+    print(
+        f"[{result['engine']}, {args.practitioners:,} practitioners, {result['matches_within_radius']:,} matches] "
+        f"API p50 {api['p50_ms']} ms p95 {api['p95_ms']} ms | floor p50 {floor['p50_ms']} ms p95 {floor['p95_ms']} ms | "
+        f"naive p50 {naive['p50_ms']:.0f} ms | API/floor p95 {result['api_p95_over_floor_p95']}x | "
+        f"naive/API {result['naive_p50_over_api_p50']}x | targets {'met' if result['meets_targets'] else 'NOT met'} -> {path}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""The search listing: one narrow row per publicly listed practitioner, read by nearby search."""
+from datetime import date
+from typing import Optional
+
+from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, Integer, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from directory.extensions import db
+
+
+class SearchListing(db.Model):
+    """What search filters and sorts on, denormalised from the profile, its certifications and its owner.
+
+    Derived data only: directory.services.listing keeps it in step with every change (an ORM
+    flush hook), and can rebuild it whole. Sets of codes are bit masks, so that one covering
+    index answers a search without visiting other tables.
+    """
+
+    __table_args__ = (
+        Index(
+            "ix_search_listing_geo",
+            "latitude",
+            "longitude",
+            "verified_until",
+            "headache_mask",
+            "mode_mask",
+            "language_mask",
+            "availability_mask",
+            "access_mask",
+            "accepting_new_patients",
+            "fee_min",
+            "accepts_self_pay",
+            "gender",
+            "practising_since",
+            "review_count",
+            "rating_total",
+            "profile_id",
+        ),
+    )
+
+    profile_id: Mapped[int] = mapped_column(ForeignKey("therapist_profile.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    # The last day a verified certification counts (date.max when one never expires); None: not verified.
+    verified_until: Mapped[Optional[date]] = mapped_column(Date)
+    headache_mask: Mapped[int] = mapped_column(SmallInteger, default=0)
+    mode_mask: Mapped[int] = mapped_column(SmallInteger, default=0)
+    language_mask: Mapped[int] = mapped_column(BigInteger, default=0)
+    availability_mask: Mapped[int] = mapped_column(SmallInteger, default=0)
+    access_mask: Mapped[int] = mapped_column(SmallInteger, default=0)
+    accepting_new_patients: Mapped[bool] = mapped_column(default=True)
+    fee_min: Mapped[Optional[int]] = mapped_column(Integer)
+    accepts_self_pay: Mapped[bool] = mapped_column(default=True)
+    gender: Mapped[Optional[str]] = mapped_column(String(20))
+    practising_since: Mapped[Optional[int]] = mapped_column(Integer)
+    review_count: Mapped[int] = mapped_column(default=0)
+    rating_total: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,159 @@
+"""Keep the search listing in step with profiles, certifications and accounts.
+
+Every ORM flush that touches a profile, its certifications or slots, or a user's active flag
+refreshes the listing rows of the profiles concerned, inside the same transaction: no caller
+has to remember to. Bulk inserts that bypass the ORM (the demo seeder) call rebuild_all().
+"""
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import delete, event, insert, select
+from sqlalchemy.orm import Session
+
+from directory import vocabulary
+from directory.models import (
+    AvailabilitySlot,
+    Certification,
+    CertificationStatus,
+    SearchListing,
+    TherapistProfile,
+    User,
+    profile_accessibility,
+    profile_consultation_mode,
+    profile_headache_type,
+    profile_language,
+)
+
+# One bit per code, in vocabulary order: masks let one index answer every set filter.
+HEADACHE_BITS = {code: 1 << i for i, (code, _) in enumerate(vocabulary.HEADACHE_TYPES)}
+MODE_BITS = {code: 1 << i for i, (code, _) in enumerate(vocabulary.CONSULTATION_MODES)}
+LANGUAGE_BITS = {code: 1 << i for i, (code, _) in enumerate(vocabulary.LANGUAGES)}
+ACCESS_BITS = {code: 1 << i for i, (code, _) in enumerate(vocabulary.ACCESSIBILITY_FEATURES)}
+PERIOD_BITS = {code: 1 << i for i, (code, *_) in enumerate(vocabulary.AVAILABILITY_PERIODS)}
+NEVER_EXPIRES = date.max
+BATCH = 2000
+
+assert len(LANGUAGE_BITS) <= 63, "language codes must fit a signed 64-bit mask"
+
+_MASKS = (
+    (profile_headache_type, "headache_mask", HEADACHE_BITS),
+    (profile_consultation_mode, "mode_mask", MODE_BITS),
+    (profile_language, "language_mask", LANGUAGE_BITS),
+    (profile_accessibility, "access_mask", ACCESS_BITS),
+)
+
+
+def mask(codes: Iterable[str], bits: dict[str, int]) -> int:
+    """The bit mask of a set of codes."""
+    value = 0
+    for code in codes:
+        value |= bits[code]
+    return value
+
+
+def codes(value: int, bits: dict[str, int]) -> tuple[str, ...]:
+    """The codes set in a bit mask, in vocabulary order."""
+    return tuple(code for code, bit in bits.items() if value & bit)
+
+
+def period_mask(weekday: int, start_minute: int, end_minute: int) -> int:
+    """The availability periods (weekday mornings, ..., weekends) an opening overlaps."""
+    value = 0
+    for code, _, days, start, end in vocabulary.AVAILABILITY_PERIODS:
+        if weekday in days and start_minute < end and end_minute > start:
+            value |= PERIOD_BITS[code]
+    return value
+
+
+def _rows_for(session: Session, profile_ids: list[int]) -> list[dict]:
+    profiles = session.execute(
+        select(
+            TherapistProfile.id,
+            TherapistProfile.latitude,
+            TherapistProfile.longitude,
+            TherapistProfile.accepting_new_patients,
+            TherapistProfile.fee_min,
+            TherapistProfile.accepts_self_pay,
+            TherapistProfile.gender,
+            TherapistProfile.practising_since,
+            TherapistProfile.review_count,
+            TherapistProfile.rating_total,
+        )
+        .join(User, User.id == TherapistProfile.user_id)
+        .where(
+            TherapistProfile.id.in_(profile_ids),
+            TherapistProfile.published.is_(True),
+            User.active.is_(True),
+            TherapistProfile.latitude.is_not(None),
+            TherapistProfile.longitude.is_not(None),
+        )
+    ).all()
+    if not profiles:
+        return []
+    ids = [p.id for p in profiles]
+    rows = {p.id: {**p._asdict(), "profile_id": p.id} for p in profiles}
+    for row in rows.values():
+        del row["id"]
+        row.update(headache_mask=0, mode_mask=0, language_mask=0, access_mask=0, availability_mask=0, verified_until=None)
+    for table, column, bits in _MASKS:
+        for profile_id, code in session.execute(select(table.c.profile_id, table.c.code).where(table.c.profile_id.in_(ids))):
+            rows[profile_id][column] |= bits[code]
+    for slot in session.execute(
+        select(AvailabilitySlot.profile_id, AvailabilitySlot.weekday, AvailabilitySlot.start_minute, AvailabilitySlot.end_minute).where(
+            AvailabilitySlot.profile_id.in_(ids)
+        )
+    ):
+        rows[slot.profile_id]["availability_mask"] |= period_mask(slot.weekday, slot.start_minute, slot.end_minute)
+    verified_until: dict[int, date] = defaultdict(lambda: date.min)
+    for profile_id, expires_on in session.execute(
+        select(Certification.profile_id, Certification.expires_on).where(
+            Certification.profile_id.in_(ids), Certification.status == CertificationStatus.VERIFIED
+        )
+    ):
+        verified_until[profile_id] = max(verified_until[profile_id], expires_on or NEVER_EXPIRES)
+    for profile_id, until in verified_until.items():
+        rows[profile_id]["verified_until"] = until
+    return list(rows.values())
+
+
+def refresh(session: Session, profile_ids: Iterable[int]) -> None:
+    """Rewrite the listing rows of these profiles from the current data (adds to the transaction)."""
+    ids = sorted(set(profile_ids))
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        session.execute(delete(SearchListing).where(SearchListing.profile_id.in_(chunk)))
+        rows = _rows_for(session, chunk)
+        if rows:
+            session.execute(insert(SearchListing), rows)
+
+
+def rebuild_all(session: Session) -> int:
+    """Rebuild the whole listing (after bulk loads); returns how many practitioners are listed."""
+    session.execute(delete(SearchListing))
+    ids = list(session.scalars(select(TherapistProfile.id).order_by(TherapistProfile.id)))
+    refresh(session, ids)
+    return len(ids)
+
+
+def _touched_profiles(session: Session) -> set[int]:
+    touched: set[int] = set()
+    users: set[int] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, TherapistProfile) and obj.id is not None:
+            touched.add(obj.id)
+        elif isinstance(obj, (Certification, AvailabilitySlot)) and obj.profile_id is not None:
+            touched.add(obj.profile_id)
+        elif isinstance(obj, User) and obj.id is not None:
+            users.add(obj.id)
+    if users:
+        touched.update(session.scalars(select(TherapistProfile.id).where(TherapistProfile.user_id.in_(users))))
+    return touched
+
+
+@event.listens_for(Session, "after_flush")
+def _refresh_after_flush(session: Session, flush_context) -> None:
+    touched = _touched_profiles(session)
+    if touched:
+        with session.no_autoflush:
+            refresh(session, touched)

@@ -1,0 +1,192 @@
+"""Moderation by admins: hiding and restoring reviews, suspending and reactivating accounts."""
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from directory.extensions import db
+from directory.models import Review, ReviewStatus, Role, TherapistProfile, User
+from directory.services import audit, mail
+
+MAX_REASON = 2000
+USER_STATUSES = ("active", "suspended")
+
+
+class ModerationError(ValueError):
+    """A moderation action cannot be done; the message is for the admin."""
+
+
+# ---------------------------------------------------------------- reviews
+
+
+def set_review_status(review: Review, status: str) -> None:
+    """Give a review a new status, keeping its profile's review_count and rating_total in step (adds; the caller commits).
+
+    The counters count published reviews only: leaving "published" subtracts the rating,
+    entering it adds it. They change by SQL arithmetic (count = count + 1), so that two
+    changes to one profile at the same moment cannot lose one another.
+    """
+    delta = int(status == ReviewStatus.PUBLISHED) - int(review.status == ReviewStatus.PUBLISHED)
+    review.status = status
+    if delta:
+        profile = review.profile
+        profile.review_count = TherapistProfile.review_count + delta
+        profile.rating_total = TherapistProfile.rating_total + delta * review.rating
+
+
+def flagged_reviews(status: str = ReviewStatus.FLAGGED) -> Select:
+    """Reviews of one status (flagged by default) with their flags, oldest first."""
+    return (
+        select(Review)
+        .where(Review.status == status)
+        .options(selectinload(Review.flags), selectinload(Review.profile), selectinload(Review.author))
+        .order_by(Review.created_at, Review.id)
+    )
+
+
+def hide_review(review_id: int, seen_status: str, admin: User, reason: str) -> Review:
+    """Hide a flagged or published review (status removed) with a reason; raises ModerationError."""
+    return _moderate(review_id, seen_status, admin, reason, ReviewStatus.REMOVED, "review.hidden")
+
+
+def restore_review(review_id: int, seen_status: str, admin: User, reason: str) -> Review:
+    """Publish a flagged or hidden review again with a reason; raises ModerationError."""
+    return _moderate(review_id, seen_status, admin, reason, ReviewStatus.PUBLISHED, "review.restored")
+
+
+def _moderate(review_id: int, seen_status: str, admin: User, reason: str, status: str, action: str) -> Review:
+    reason = _reason(reason)
+    # Locked (where the database can) so that two admins cannot both move it and count it twice.
+    review = db.session.get(Review, review_id, populate_existing=True, with_for_update=True)
+    if review is None:
+        raise ModerationError("This review no longer exists.")
+    if review.status != seen_status or review.status == status:
+        raise ModerationError(
+            f"This review was moderated meanwhile: it is now {_status_words(review.status)}. Nothing was changed."
+        )
+    old = review.status
+    set_review_status(review, status)
+    review.moderation_reason = reason
+    audit.record(
+        admin, action, "review", review.id,
+        profile_id=review.profile_id, rating=review.rating, from_status=old, reason=reason,
+    )
+    name = review.profile.display_name
+    if status == ReviewStatus.REMOVED:
+        author_message = (
+            "Your review is hidden",
+            f"Your review of {name} is no longer shown on the site. Reason: {reason}\n\n"
+            "If you think this is a mistake, reply to this message and tell us why.",
+        )
+        therapist_message = (
+            "A review of your practice is hidden",
+            f"After moderation, a {review.rating}-star review is no longer shown on your profile and no longer counts "
+            f"in your rating. Reason: {reason}",
+        )
+    else:
+        author_message = (
+            "Your review is shown again",
+            f"After moderation, your review of {name} is shown on the site again. Note: {reason}",
+        )
+        therapist_message = (
+            "A review of your practice is shown again",
+            f"After moderation, a {review.rating}-star review is shown on your profile again and counts in your "
+            f"rating. Note: {reason}",
+        )
+    if review.author is not None:
+        mail.notify(review.author, *author_message)
+    mail.notify(review.profile.user, *therapist_message)
+    db.session.commit()
+    return review
+
+
+def _status_words(status: str) -> str:
+    return {"removed": "hidden", "published": "published", "flagged": "flagged"}.get(status, status)
+
+
+# ---------------------------------------------------------------- users
+
+
+def search_users(text: str | None = None, role: str | None = None, status: str | None = None) -> Select:
+    """Users whose email or name contains `text` (any case), of one role and status, newest first."""
+    query = select(User).options(selectinload(User.profile)).order_by(User.created_at.desc(), User.id.desc())
+    text = (text or "").strip().lower()
+    if text:
+        pattern = f"%{_escape_like(text)}%"
+        query = query.outerjoin(TherapistProfile, TherapistProfile.user_id == User.id).where(
+            or_(
+                func.lower(User.email).like(pattern, escape="\\"),
+                func.lower(User.name).like(pattern, escape="\\"),
+                func.lower(TherapistProfile.display_name).like(pattern, escape="\\"),
+            )
+        )
+    if role:
+        query = query.where(User.role == role)
+    if status in USER_STATUSES:
+        query = query.where(User.active.is_(status == "active"))
+    return query
+
+
+def suspend_user(user_id: int, admin: User, reason: str) -> User:
+    """Suspend an account: it cannot log in and a therapist's profile leaves search; raises ModerationError.
+
+    Admins cannot suspend themselves or another admin: admin accounts are made on the command
+    line, and one admin (or a stolen admin session) locking the others out would leave nobody to undo it.
+    """
+    reason = _reason(reason)
+    user = _target(user_id, admin, "suspend")
+    if not user.active:
+        raise ModerationError("This account is already suspended.")
+    user.active = False
+    # A new session version ends every open session and "remember me" cookie for good,
+    # so that reactivating the account later does not bring them back.
+    user.session_version = User.session_version + 1
+    audit.record(admin, "user.suspended", "user", user.id, email=user.email, role=user.role, reason=reason)
+    mail.notify(
+        user,
+        "Your account is suspended",
+        f"Your account can no longer be used to log in{', and your profile is not shown in search' if user.is_therapist else ''}. "
+        f"Reason: {reason}\n\nIf you think this is a mistake, reply to this message.",
+    )
+    db.session.commit()
+    return user
+
+
+def reactivate_user(user_id: int, admin: User, reason: str) -> User:
+    """Let a suspended account log in again; raises ModerationError."""
+    reason = _reason(reason)
+    user = _target(user_id, admin, "reactivate")
+    if user.active:
+        raise ModerationError("This account is not suspended.")
+    user.active = True
+    audit.record(admin, "user.reactivated", "user", user.id, email=user.email, role=user.role, reason=reason)
+    mail.notify(
+        user,
+        "Your account is active again",
+        f"You can log in again{' and your profile is shown in search as before' if user.is_therapist else ''}. Note: {reason}",
+    )
+    db.session.commit()
+    return user
+
+
+def _target(user_id: int, admin: User, verb: str) -> User:
+    # Locked (where the database can) so that two admins acting at once are told apart.
+    user = db.session.get(User, user_id, populate_existing=True, with_for_update=True)
+    if user is None:
+        raise ModerationError("This account no longer exists.")
+    if user.id == admin.id:
+        raise ModerationError(f"You cannot {verb} your own account.")
+    if user.role == Role.ADMIN:
+        raise ModerationError("Admin accounts cannot be suspended or reactivated through the site.")
+    return user
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ModerationError("Give a reason.")
+    if len(reason) > MAX_REASON:
+        raise ModerationError(f"Keep the reason under {MAX_REASON} characters.")
+    return reason
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

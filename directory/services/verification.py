@@ -1,0 +1,298 @@
+"""Admins' decisions on certifications (approve, reject, ask for more), and expiry."""
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import url_for
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from directory.extensions import db
+from directory.models import Certification, CertificationStatus, TherapistProfile, User, utcnow
+from directory.services import audit, mail
+from directory.vocabulary import CERTIFYING_BODIES, label
+
+EXPIRY_NOTICE_DAYS = 30
+MAX_TEXT = 2000
+
+# Common reasons offered when rejecting; "other" needs the admin's own words.
+REJECTION_REASONS = (
+    ("unreadable", "The evidence cannot be read or is incomplete."),
+    ("not_dry_needling", "The document does not show a dry-needling qualification."),
+    ("name_mismatch", "The name on the document does not match the profile."),
+    ("not_confirmed", "The issuing body could not confirm this credential."),
+    ("expired", "The certification has expired."),
+    ("other", "Another reason (explain below)"),
+)
+_REASON_TEXT = dict(REJECTION_REASONS)
+
+
+class DecisionError(ValueError):
+    """A decision cannot be made; the message is for the admin."""
+
+
+class AlreadyDecided(DecisionError):
+    """The certification changed (another admin decided, or the therapist edited it) since the admin opened it."""
+
+
+class ExpiryConflict(RuntimeError):
+    """A certification changed while the expiry run was working; nothing was saved."""
+
+
+# ---------------------------------------------------------------- the queue
+
+
+def queue(issuing_body: str | None = None, waiting: str | None = None) -> Select:
+    """Pending certifications, oldest first, with their profiles (optionally of one body; waiting='admin'|'therapist')."""
+    query = (
+        select(Certification)
+        .where(Certification.status == CertificationStatus.PENDING)
+        .options(selectinload(Certification.profile).selectinload(TherapistProfile.user))
+        .order_by(Certification.created_at, Certification.id)
+    )
+    if issuing_body:
+        query = query.where(Certification.issuing_body == issuing_body)
+    if waiting == "admin":
+        query = query.where(Certification.info_requested.is_(None))
+    elif waiting == "therapist":
+        query = query.where(Certification.info_requested.is_not(None))
+    return query
+
+
+def body_name(certification: Certification) -> str:
+    """The issuing body as a person reads it."""
+    if certification.issuing_body == "other" and certification.issuing_body_other:
+        return certification.issuing_body_other
+    return label(CERTIFYING_BODIES, certification.issuing_body)
+
+
+# ---------------------------------------------------------------- decisions
+
+
+def approve(certification_id: int, seen_version: int, admin: User, today: date | None = None) -> Certification:
+    """Verify a pending certification; raises AlreadyDecided, or DecisionError when it has expired."""
+    today = today or date.today()
+    certification = _decidable(certification_id, seen_version)
+    if certification.expires_on is not None and certification.expires_on < today:
+        raise DecisionError(
+            f"This certification expired on {certification.expires_on:%d %B %Y}, so it cannot be verified. "
+            "Reject it, or ask the therapist for a current certificate."
+        )
+    # No autoflush: a lazy load half-way (an expired admin) would write half a decision early.
+    with db.session.no_autoflush:
+        certification.status = CertificationStatus.VERIFIED.value
+        certification.reason = None
+        certification.info_requested = None
+        _decided_by(certification, admin)
+        audit.record(
+            admin, "certification.verified", "certification", certification.id,
+            source="review", profile_id=certification.profile_id, credential_id=certification.credential_id,
+        )
+    _flush_decision()
+    notify_verified(certification)
+    db.session.commit()
+    return certification
+
+
+def reject(certification_id: int, seen_version: int, admin: User, reason_code: str, details: str = "") -> Certification:
+    """Reject a pending certification with a reason; raises AlreadyDecided, or DecisionError for a missing reason."""
+    reason = rejection_text(reason_code, details)
+    certification = _decidable(certification_id, seen_version)
+    with db.session.no_autoflush:
+        certification.status = CertificationStatus.REJECTED.value
+        certification.reason = reason
+        certification.info_requested = None
+        _decided_by(certification, admin)
+        audit.record(
+            admin, "certification.rejected", "certification", certification.id,
+            profile_id=certification.profile_id, credential_id=certification.credential_id, reason=reason,
+        )
+    _flush_decision()
+    mail.notify(
+        certification.profile.user,
+        "Your certification could not be verified",
+        f"We could not verify your {body_name(certification)} certification{_credential(certification)}. "
+        f"Reason: {reason}\n\nWhat to do next: if you have a clearer or more complete certificate, or think this "
+        "is a mistake, add the certification again in your account with the new evidence and we will review it.",
+        _account_link(),
+    )
+    db.session.commit()
+    return certification
+
+
+def request_information(certification_id: int, seen_version: int, admin: User, message: str) -> Certification:
+    """Ask the therapist for more about a pending certification (it stays pending); raises AlreadyDecided, DecisionError."""
+    message = (message or "").strip()
+    if not message:
+        raise DecisionError("Write what the therapist should send.")
+    if len(message) > MAX_TEXT:
+        raise DecisionError(f"Keep the request under {MAX_TEXT} characters.")
+    certification = _decidable(certification_id, seen_version)
+    with db.session.no_autoflush:
+        certification.info_requested = message
+        _decided_by(certification, admin)
+        audit.record(
+            admin, "certification.info_requested", "certification", certification.id,
+            profile_id=certification.profile_id, credential_id=certification.credential_id, message=message,
+        )
+    _flush_decision()
+    mail.notify(
+        certification.profile.user,
+        "We need more information about your certification",
+        f"Before we can verify your {body_name(certification)} certification{_credential(certification)}, "
+        f"our reviewer asks:\n\n{message}\n\nWhat to do next: open the certification in your account and replace "
+        "its evidence document with a file that answers this. We will review it again as soon as it arrives.",
+        _account_link(),
+    )
+    db.session.commit()
+    return certification
+
+
+def rejection_text(reason_code: str, details: str = "") -> str:
+    """The reason stored and shown to the therapist; raises DecisionError when it is missing or unknown."""
+    details = (details or "").strip()
+    if reason_code not in _REASON_TEXT:
+        raise DecisionError("Choose a reason for the rejection.")
+    if len(details) > MAX_TEXT:
+        raise DecisionError(f"Keep the explanation under {MAX_TEXT} characters.")
+    if reason_code == "other":
+        if not details:
+            raise DecisionError("Explain the reason for the rejection.")
+        return details
+    return f"{_REASON_TEXT[reason_code]} {details}".strip()
+
+
+def notify_verified(certification: Certification) -> None:
+    """Tell the therapist their certification is verified (adds; the caller commits)."""
+    until = f" until {certification.expires_on:%d %B %Y}" if certification.expires_on else ""
+    mail.notify(
+        certification.profile.user,
+        "Your certification is verified",
+        f"Your {body_name(certification)} certification{_credential(certification)} is verified. "
+        f"Your profile shows the verified badge in search{until}. There is nothing more you need to do.",
+        _account_link(),
+    )
+
+
+def _decidable(certification_id: int, seen_version: int) -> Certification:
+    """The certification, freshly read, if it is still pending and unchanged since the admin saw it."""
+    certification = db.session.get(Certification, certification_id, populate_existing=True)
+    if certification is None:
+        raise DecisionError("This certification no longer exists.")
+    if certification.status != CertificationStatus.PENDING or certification.version != seen_version:
+        raise AlreadyDecided(changed_message(certification))
+    return certification
+
+
+def changed_message(certification: Certification) -> str:
+    """Why a decision on this certification was not saved, as the admin reads it."""
+    who = certification.reviewer.email if certification.reviewer else "another admin"
+    when = f" on {certification.decided_at:%d %b %Y at %H:%M} UTC" if certification.decided_at else ""
+    if certification.status != CertificationStatus.PENDING:
+        return f"This certification was already decided: {who} marked it {certification.status}{when}. Your decision was not saved."
+    if certification.info_requested:
+        return (
+            f"This certification changed since you opened it: {who} asked the therapist for more information{when}. "
+            "Your decision was not saved; check the certification again."
+        )
+    return "This certification changed since you opened it. Your decision was not saved; check it again."
+
+
+def _decided_by(certification: Certification, admin: User) -> None:
+    certification.reviewer_id = admin.id
+    certification.decided_at = utcnow()
+
+
+def _flush_decision() -> None:
+    """Write the decision now, so a concurrent one is caught before any mail leaves; raises AlreadyDecided."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise AlreadyDecided(
+            "Another admin decided this certification at the same moment. Your decision was not saved; check it again."
+        ) from None
+
+
+def _credential(certification: Certification) -> str:
+    return f" ({certification.credential_id})" if certification.credential_id else ""
+
+
+def _account_link() -> str | None:
+    """The therapist's account page, where notices and certifications are; None where no URL can be built."""
+    try:
+        return url_for("account.dashboard", _external=True)
+    except RuntimeError:  # a command run without SERVER_NAME
+        return None
+
+
+# ---------------------------------------------------------------- expiry
+
+
+@dataclass(frozen=True)
+class ExpiryRun:
+    """What one expiry run did."""
+
+    expired_ids: tuple[int, ...]
+    reminded_ids: tuple[int, ...]
+
+
+def expire_certifications(today: date | None = None) -> ExpiryRun:
+    """Mark verified certifications past their expiry as expired and remind holders 30 days ahead; raises ExpiryConflict.
+
+    A certification counts through its expiry day and expires the day after. The reminder is
+    sent once per expiry date: expiry_notice_sent_on records it, and a later expiry date (a
+    renewal) earns a new one.
+    """
+    today = today or date.today()
+    holders = selectinload(Certification.profile).selectinload(TherapistProfile.user)
+    verified = select(Certification).where(Certification.status == CertificationStatus.VERIFIED).options(holders)
+    expired = db.session.scalars(verified.where(Certification.expires_on < today).order_by(Certification.id)).all()
+    for certification in expired:
+        certification.status = CertificationStatus.EXPIRED.value
+        audit.record(
+            None, "certification.expired", "certification", certification.id,
+            profile_id=certification.profile_id, expires_on=certification.expires_on.isoformat(),
+        )
+    soon = db.session.scalars(
+        verified.where(Certification.expires_on.between(today, today + timedelta(days=EXPIRY_NOTICE_DAYS)))
+        .order_by(Certification.id)
+    ).all()
+    reminded = [certification for certification in soon if _reminder_due(certification)]
+    for certification in reminded:
+        certification.expiry_notice_sent_on = today
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise ExpiryConflict("A certification changed during the run; nothing was saved. Run the command again.") from None
+    for certification in expired:
+        mail.notify(
+            certification.profile.user,
+            "Your certification has expired",
+            f"Your {body_name(certification)} certification{_credential(certification)} expired on "
+            f"{certification.expires_on:%d %B %Y}, so your profile no longer shows as verified. What to do next: "
+            "renew it with the issuing body, then add the new certificate in your account for verification.",
+            _account_link(),
+        )
+    for certification in reminded:
+        days = (certification.expires_on - today).days
+        mail.notify(
+            certification.profile.user,
+            "Your certification expires soon",
+            f"Your {body_name(certification)} certification{_credential(certification)} expires on "
+            f"{certification.expires_on:%d %B %Y}, in {days} day{'' if days == 1 else 's'}. After that day your "
+            "profile no longer shows as verified. What to do next: renew it with the issuing body and add the new "
+            "certificate in your account.",
+            _account_link(),
+        )
+    run = ExpiryRun(tuple(c.id for c in expired), tuple(c.id for c in reminded))
+    db.session.commit()
+    return run
+
+
+def _reminder_due(certification: Certification) -> bool:
+    """Whether no reminder went out yet for the certification's current expiry date."""
+    window_opens = certification.expires_on - timedelta(days=EXPIRY_NOTICE_DAYS)
+    sent = certification.expiry_notice_sent_on
+    return sent is None or sent < window_opens

