@@ -87,6 +87,24 @@ class Config:
     REVIEW_PRIOR_WEIGHT = 10
     RATING_MEAN_CACHE_SECONDS = 300
 
+    # Questionnaire matching: the weight of each part of the score (they need not add up to 100).
+    MATCH_WEIGHTS = {
+        "headache_fit": 30,
+        "distance": 20,
+        "consultation_mode": 10,
+        "language": 8,
+        "availability": 8,
+        "cost": 8,
+        "gender": 4,
+        "accessibility": 4,
+        "experience": 4,
+        "rating": 4,
+    }
+    MATCH_DEFAULT_DISTANCE_KM = 25
+    # How far a practitioner offering a video first consultation may be: treatment is in person.
+    MATCH_VIDEO_DISTANCE_KM = 150
+    MATCH_RESULTS = 20
+
     LOG_MAIL = False  # echo outbox mail to the log (development)
 
 

@@ -30,7 +30,11 @@ def certifications_expire(on):
     for thread in threading.enumerate():
         if thread not in started:
             thread.join(timeout=30)
-    click.echo(f"{len(run.expired_ids)} certifications expired; {len(run.reminded_ids)} expiry reminders sent.")
+    expired, reminded = len(run.expired_ids), len(run.reminded_ids)
+    click.echo(
+        f"{expired} certification{'' if expired == 1 else 's'} expired; "
+        f"{reminded} expiry reminder{'' if reminded == 1 else 's'} sent."
+    )
 
 
 search_cli = AppGroup("search", help="The search listing.")

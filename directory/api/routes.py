@@ -1,20 +1,29 @@
 """API v1 views: validate with the schemas, call one service, answer JSON."""
 from datetime import date
 
-from flask import current_app, jsonify, url_for
+from flask import current_app, jsonify, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from spectree import Response
 
 from directory import vocabulary
 from directory.api import bp
+from directory.api.answers import Answers, AssessmentOut, MatchesOut, MatchOut, answers_to_dict
 from directory.api.problems import problem
 from directory.api.search_schemas import Place, PractitionerDetail, PractitionerPage, PractitionerQuery, PractitionerSummary
 from directory.api.spec import Problem, api_spec, openapi_document
 from directory.extensions import db, limiter
 from directory.models import TherapistProfile
-from directory.services import geocoding, ratings, search
+from directory.services import clinical, geocoding, matching, ratings, search
 from directory.services.geo import InvalidNear, parse_fhir_near
+
+
+@bp.before_request
+def require_json_object():
+    """A POST body must be a JSON object: say so plainly rather than 'age is required'."""
+    if request.method == "POST" and not isinstance(request.get_json(silent=True), dict):
+        return problem(400, detail="The request body must be a JSON object sent as application/json.")
+    return None
 
 
 def _summary_fields(profile: TherapistProfile, verified: bool, rating: float | None, headache_types, modes, languages) -> dict:
@@ -162,6 +171,46 @@ def get_practitioner(practitioner_id: int):
         certifications=certifications,
         rating_distribution={str(stars): count for stars, count in summary.distribution.items()},
     )
+
+
+@bp.post("/assessments")
+@limiter.limit("60 per minute")
+@api_spec.validate(json=Answers, resp=Response(HTTP_200=AssessmentOut, HTTP_400=Problem, HTTP_429=Problem), tags=["questionnaire"])
+def create_assessment(json: Answers):
+    """Triage and probable headache types for questionnaire answers (nothing is stored)."""
+    assessment = clinical.assess(answers_to_dict(json))
+    return AssessmentOut.model_validate(clinical.to_api_dict(assessment))
+
+
+@bp.post("/matches")
+@limiter.limit("60 per minute")
+@api_spec.validate(json=Answers, resp=Response(HTTP_200=MatchesOut, HTTP_400=Problem, HTTP_429=Problem), tags=["questionnaire"])
+def create_matches(json: Answers):
+    """The assessment plus practitioners ranked by fit, each with its reasons (nothing is stored)."""
+    answers = answers_to_dict(json)
+    assessment = clinical.assess(answers)
+    result = matching.match(answers, assessment, limit=current_app.config["MATCH_RESULTS"])
+    if result.problem or result.candidates:
+        candidates = [{"label": c.label, "latitude": c.point.latitude, "longitude": c.point.longitude} for c in result.candidates]
+        return problem(
+            400,
+            title="Ambiguous place" if candidates else "Place not usable",
+            detail=result.problem,
+            errors=[{"field": "preferences.location", "message": result.problem}],
+            **({"candidates": candidates} if candidates else {}),
+        )
+    practitioners = [
+        MatchOut(
+            id=m.profile.id,
+            name=m.profile.display_name,
+            profile_url=url_for("practitioners.show", slug=m.profile.slug, _external=True),
+            score=m.score,
+            distance_km=None if m.distance_km is None else round(m.distance_km, 3),
+            reasons=list(m.reasons),
+        )
+        for m in result.matches
+    ]
+    return MatchesOut(**clinical.to_api_dict(assessment), practitioners=practitioners)
 
 
 @bp.get("/openapi.json")

@@ -5,6 +5,7 @@ import json
 from pydantic import BaseModel, Field
 from spectree import SpecTree
 
+from directory.api.answers import MAX_REPORTED_ERRORS, plain_error
 from directory.api.problems import problem
 
 
@@ -34,12 +35,12 @@ Problem.model_rebuild()
 
 
 def field_errors(validation_error) -> list[dict]:
-    """Pydantic errors as [{field, message}], naming each field by its dotted path."""
+    """Pydantic errors as [{field, message}] in plain words, each field named by its dotted path."""
     errors = []
-    for error in validation_error.errors():
-        location = ".".join(str(part) for part in error["loc"] if part not in ("query", "body", "__root__"))
-        message = "Unknown field." if error["type"] == "extra_forbidden" else error["msg"]
-        errors.append({"field": location or "(request)", "message": message})
+    for error in validation_error.errors()[:MAX_REPORTED_ERRORS]:
+        error = {**error, "loc": tuple(part for part in error["loc"] if part not in ("query", "body", "__root__"))}
+        plain = plain_error(error)
+        errors.append({"field": plain["field"] or "(request)", "message": plain["message"]})
     return errors
 
 

@@ -51,6 +51,8 @@ class SearchListing(db.Model):
     accepting_new_patients: Mapped[bool] = mapped_column(default=True)
     fee_min: Mapped[Optional[int]] = mapped_column(Integer)
     accepts_self_pay: Mapped[bool] = mapped_column(default=True)
+    # The profile's insurers, lower-cased, for a LIKE that needs no join.
+    insurers: Mapped[Optional[str]] = mapped_column(String(500))
     gender: Mapped[Optional[str]] = mapped_column(String(20))
     practising_since: Mapped[Optional[int]] = mapped_column(Integer)
     review_count: Mapped[int] = mapped_column(default=0)

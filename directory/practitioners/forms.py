@@ -15,7 +15,7 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Town, city or ZIP code", validators=[Optional(), Length(max=200)], render_kw={"autocomplete": "postal-code address-level2", "placeholder": "e.g. 10001 or Boulder, CO"})
+    q = StringField("Town, city or ZIP code", validators=[Optional(), Length(max=200)], render_kw={"placeholder": "e.g. 10001 or Boulder, CO"})
     lat = FloatField(validators=[Optional(), NumberRange(-90, 90)], widget=HiddenInput())
     lon = FloatField(validators=[Optional(), NumberRange(-180, 180)], widget=HiddenInput())
     radius = IntegerField("Distance", default=25, validators=[Optional(), NumberRange(1, 500, "Choose a distance from 1 to 500.")])

@@ -75,6 +75,7 @@ def _rows_for(session: Session, profile_ids: list[int]) -> list[dict]:
             TherapistProfile.accepting_new_patients,
             TherapistProfile.fee_min,
             TherapistProfile.accepts_self_pay,
+            TherapistProfile.insurance_accepted,
             TherapistProfile.gender,
             TherapistProfile.practising_since,
             TherapistProfile.review_count,
@@ -95,6 +96,8 @@ def _rows_for(session: Session, profile_ids: list[int]) -> list[dict]:
     rows = {p.id: {**p._asdict(), "profile_id": p.id} for p in profiles}
     for row in rows.values():
         del row["id"]
+        insurers = row.pop("insurance_accepted")
+        row["insurers"] = insurers.lower() if insurers else None
         row.update(headache_mask=0, mode_mask=0, language_mask=0, access_mask=0, availability_mask=0, verified_until=None)
     for table, column, bits in _MASKS:
         for profile_id, code in session.execute(select(table.c.profile_id, table.c.code).where(table.c.profile_id.in_(ids))):

@@ -364,6 +364,12 @@ def save_profile(user: User, data: ProfileData) -> SaveResult:
     field is taken off the directory. Raises ProfileError.
     """
     _check(data)
+    rows = {
+        "headache_types": _rows(HeadacheType, data.headache_types, "headache_types"),
+        "consultation_modes": _rows(ConsultationMode, data.consultation_modes, "consultation_modes"),
+        "languages": _rows(Language, data.languages, "languages"),
+        "accessibility": _rows(AccessibilityFeature, data.accessibility, "accessibility"),
+    }
     profile = user.profile
     # Geocode before changing anything: the online geocoder's cache commits the session.
     point, note = _locate(profile, data)
@@ -375,10 +381,8 @@ def save_profile(user: User, data: ProfileData) -> SaveResult:
         setattr(profile, name, getattr(data, name))
     profile.latitude = round(point.latitude, 6) if point else None
     profile.longitude = round(point.longitude, 6) if point else None
-    profile.headache_types = _rows(HeadacheType, data.headache_types, "headache_types")
-    profile.consultation_modes = _rows(ConsultationMode, data.consultation_modes, "consultation_modes")
-    profile.languages = _rows(Language, data.languages, "languages")
-    profile.accessibility = _rows(AccessibilityFeature, data.accessibility, "accessibility")
+    for name, chosen in rows.items():
+        setattr(profile, name, chosen)
     profile.availability = [
         AvailabilitySlot(weekday=slot.weekday, start_minute=slot.start_minute, end_minute=slot.end_minute)
         for slot in sorted(data.availability, key=lambda s: (s.weekday, s.start_minute))

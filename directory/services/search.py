@@ -10,7 +10,7 @@ from directory.extensions import db
 from directory.models import Certification, CertificationStatus, SearchListing, TherapistProfile, User
 from directory.services import listing, ratings
 from directory.services.geo import EARTH_RADIUS_KM, Point, bounding_box, distance_km
-from directory.services.text import fold
+from directory.services.text import escape_like, fold
 
 SORTS = ("distance", "rating", "experience")
 
@@ -122,10 +122,6 @@ def _has_any(column, bits: dict[str, int], codes) -> ColumnElement[bool]:
     return column.op("&")(listing.mask(codes, bits)) != 0
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def filter_clauses(filters: SearchFilters, today: date) -> list[ColumnElement[bool]]:
     """SQL conditions on the search listing for the filters."""
     clauses: list[ColumnElement[bool]] = []
@@ -158,12 +154,7 @@ def _accepts_insurance(insurance: str) -> ColumnElement[bool]:
         return SearchListing.accepts_self_pay.is_(True)
     if not wanted:
         return false()
-    # Insurers are free text on the profile: the one filter that reads the profile itself.
-    pattern = f"%{_escape_like(insurance.strip().lower())}%"
-    return exists().where(
-        TherapistProfile.id == SearchListing.profile_id,
-        func.lower(TherapistProfile.insurance_accepted).like(pattern, escape="\\"),
-    )
+    return SearchListing.insurers.like(f"%{escape_like(insurance.strip().lower())}%", escape="\\")
 
 
 def _order(sort: str, columns, prior_mean: float, prior_weight: float):

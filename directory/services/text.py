@@ -17,3 +17,8 @@ def fold(text: str) -> str:
 def slugify(text: str) -> str:
     """A URL-safe slug from a name."""
     return fold(text).replace(" ", "-")[:120] or "practitioner"
+
+
+def escape_like(text: str) -> str:
+    """Text for use inside a LIKE pattern with escape character backslash."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

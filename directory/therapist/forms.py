@@ -61,7 +61,7 @@ class PlainText:
 def finite(form, field):
     """Refuse NaN and infinity, which float() accepts from 'nan' and 'inf'."""
     if field.data is not None and not math.isfinite(field.data):
-        raise StopValidation("Enter a number in decimal degrees, such as 40.7128.")
+        raise StopValidation("Enter a finite number in decimal degrees.")
 
 
 def http_url(form, field):
@@ -313,9 +313,16 @@ class ProfileForm(FlaskForm):
         if field.data is not None and self.fee_min.data is not None and self.fee_min.data > field.data:
             raise ValidationError("The highest fee must be at least the lowest fee.")
 
-    def validate_longitude(self, field):
-        if (field.data is None) != (self.latitude.data is None) and not (field.errors or self.latitude.errors):
-            raise ValidationError("Give both the latitude and the longitude, or leave both empty.")
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Optional() ends a field's own checks when it is empty, so the pair is checked here.
+        latitude, longitude = self.latitude, self.longitude
+        if not (latitude.errors or longitude.errors) and (latitude.data is None) != (longitude.data is None):
+            (longitude if longitude.data is None else latitude).errors.append(
+                "Give both the latitude and the longitude, or leave both empty."
+            )
+            valid = False
+        return valid
 
     @classmethod
     def initial_data(cls, profile: TherapistProfile | None, user: User) -> dict:

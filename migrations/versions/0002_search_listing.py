@@ -33,6 +33,7 @@ def upgrade():
     sa.Column('accepting_new_patients', sa.Boolean(), nullable=False),
     sa.Column('fee_min', sa.Integer(), nullable=True),
     sa.Column('accepts_self_pay', sa.Boolean(), nullable=False),
+    sa.Column('insurers', sa.String(length=500), nullable=True),
     sa.Column('gender', sa.String(length=20), nullable=True),
     sa.Column('practising_since', sa.Integer(), nullable=True),
     sa.Column('review_count', sa.Integer(), nullable=False),

@@ -4,6 +4,7 @@ Each route of the app must appear in ROUTES, so a new route cannot ship without 
 """
 import pytest
 
+from directory.services import roster_uploads
 from tests import factories
 
 ANON, PATIENT, THERAPIST, ADMIN = "anonymous", "patient", "therapist", "admin"
@@ -32,6 +33,30 @@ ROUTES = {
     "account.settings": ("GET", "/account/settings", SIGNED_IN),
     "account.delete": ("POST", "/account/delete", {ANON: 302, PATIENT: 400, THERAPIST: 400, ADMIN: 400}),
     "admin.outbox": ("GET", "/admin/outbox", ADMIN_ONLY),
+    # The admin area. A POST without its form fields is a 400 for an admin: the role check comes first.
+    "admin.dashboard": ("GET", "/admin/", ADMIN_ONLY),
+    "admin.list_certifications": ("GET", "/admin/certifications", ADMIN_ONLY),
+    "admin.show_certification": ("GET", "/admin/certifications/{pending_certification_id}", ADMIN_ONLY),
+    "admin.show_evidence": ("GET", "/admin/certifications/{pending_certification_id}/evidence", ADMIN_ONLY),
+    "admin.download_evidence": ("GET", "/admin/certifications/{pending_certification_id}/evidence/download", ADMIN_ONLY),
+    "admin.approve_certification": ("POST", "/admin/certifications/{pending_certification_id}/approve", {**ADMIN_ONLY, ADMIN: 400}),
+    "admin.reject_certification": ("POST", "/admin/certifications/{pending_certification_id}/reject", {**ADMIN_ONLY, ADMIN: 400}),
+    "admin.request_information": (
+        "POST", "/admin/certifications/{pending_certification_id}/request-information", {**ADMIN_ONLY, ADMIN: 400}
+    ),
+    "admin.upload_roster": ("GET", "/admin/rosters", ADMIN_ONLY),
+    "admin.preview_roster": ("GET", "/admin/rosters/{roster_id}", ADMIN_ONLY),
+    "admin.apply_roster": ("POST", "/admin/rosters/{roster_id}/apply", {**ADMIN_ONLY, ADMIN: 400}),
+    "admin.list_reviews": ("GET", "/admin/reviews", ADMIN_ONLY),
+    "admin.show_review": ("GET", "/admin/reviews/{review_id}", ADMIN_ONLY),
+    "admin.hide_review": ("POST", "/admin/reviews/{review_id}/hide", {**ADMIN_ONLY, ADMIN: 400}),
+    "admin.restore_review": ("POST", "/admin/reviews/{review_id}/restore", {**ADMIN_ONLY, ADMIN: 400}),
+    "admin.list_users": ("GET", "/admin/users?q=example", ADMIN_ONLY),
+    "admin.show_user": ("GET", "/admin/users/{patient_id}", ADMIN_ONLY),
+    "admin.suspend_user": ("POST", "/admin/users/{patient_id}/suspend", {**ADMIN_ONLY, ADMIN: 400}),
+    "admin.reactivate_user": ("POST", "/admin/users/{patient_id}/reactivate", {**ADMIN_ONLY, ADMIN: 400}),
+    "admin.list_audit_events": ("GET", "/admin/audit", ADMIN_ONLY),
+    "admin.export_audit_events": ("GET", "/admin/audit.csv", ADMIN_ONLY),
     "practitioners.search_page": ("GET", "/search?lat=40.75&lon=-73.98", PUBLIC),
     "practitioners.show": ("GET", "/practitioners/{slug}", PUBLIC),
     "api.list_practitioners": ("GET", "/api/v1/practitioners?near=40.75|-73.98|10|km", PUBLIC),
@@ -63,7 +88,14 @@ def records(app):
     with app.app_context():
         profile = factories.make_profile(slug="listed-practitioner", verified=True)
         factories.make_photo(profile)
-        return {"slug": profile.slug, "profile_id": profile.id, "certification_id": profile.certifications[0].id}
+        pending = factories.make_certification(profile, status="pending", evidence=factories.make_evidence("pdf"))
+        review = factories.make_review(profile, status="flagged", flags=("Spam",))
+        roster_id = roster_uploads.store("roster.csv", b"Name,Credential ID\nJane Smith,DN-1\n")
+        return {
+            "slug": profile.slug, "profile_id": profile.id, "certification_id": profile.certifications[0].id,
+            "pending_certification_id": pending.id, "review_id": review.id, "patient_id": review.author_id,
+            "roster_id": roster_id,
+        }
 
 
 def test_every_route_is_in_the_matrix(app):

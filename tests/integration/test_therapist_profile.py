@@ -97,7 +97,7 @@ def test_new_therapist_gets_an_empty_editor_with_their_name(client, therapist):
     assert "Create your profile" in page
     assert 'value="Ana Ruiz"' in page
     assert '<option selected value="US">United States</option>' in page
-    assert "Needed before publishing:</strong> your profession; the practice&#39;s position on the map" in page
+    assert "Needed before publishing:</strong> your name; your profession; the practice&#39;s position on the map" in page
 
 
 def test_saving_creates_the_profile_with_every_field(app, client, therapist):

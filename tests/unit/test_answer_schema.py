@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from directory import vocabulary
-from directory.api import schemas
-from directory.api.schemas import (
+from directory.api import answers as schemas
+from directory.api.answers import (
     NEEDLING_SAFETY,
     AnswerError,
     Answers,

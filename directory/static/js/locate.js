@@ -12,8 +12,7 @@
     navigator.geolocation.getCurrentPosition(function (position) {
       form.elements.lat.value = position.coords.latitude.toFixed(5);
       form.elements.lon.value = position.coords.longitude.toFixed(5);
-      form.elements.q.value = "";
-      form.elements.page.value = "1";
+      form.elements.q.value = "";  // the form has no page field: a new search starts on page 1
       form.submit();
     }, function () {
       status.textContent = "Your location is not available. Please type a town, city or ZIP code.";

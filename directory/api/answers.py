@@ -334,7 +334,7 @@ def parse_answers(data: object) -> Answers:
     try:
         return Answers.model_validate(data)
     except ValidationError as exc:
-        raise AnswerError([_plain_error(e) for e in exc.errors()[:MAX_REPORTED_ERRORS]]) from None
+        raise AnswerError([plain_error(e) for e in exc.errors()[:MAX_REPORTED_ERRORS]]) from None
 
 
 def answers_to_dict(answers: Answers) -> dict[str, Any]:
@@ -374,7 +374,8 @@ _RANGE_MESSAGES = {
 }
 
 
-def _plain_error(error: Any) -> dict[str, str]:
+def plain_error(error: Any) -> dict[str, str]:
+    """One pydantic error as {"field": dotted path, "message": plain words}."""
     loc = list(error["loc"])
     kind = error["type"]
     ctx = error.get("ctx") or {}
