@@ -30,7 +30,8 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url(_sqlite_url("directory.sqlite3"))
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: SQL logs and database errors never show the values (health answers among them).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
 
     SITE_NAME = os.environ.get("SITE_NAME", "Needle & Nerve")
     SERVER_NAME = os.environ.get("SERVER_NAME")
@@ -106,6 +107,9 @@ class Config:
     MATCH_RESULTS = 20
 
     LOG_MAIL = False  # echo outbox mail to the log (development)
+
+    # Questionnaire answers not saved to an account are deleted this many days after they were given.
+    QUESTIONNAIRE_TTL_DAYS = int(os.environ.get("QUESTIONNAIRE_TTL_DAYS", "7"))
 
 
 class DevelopmentConfig(Config):

@@ -182,7 +182,7 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    actor = StringField("Actor's email", validators=[Optional(), Length(max=254)], description='Part of an address, or "system".')
+    actor = StringField('Actor (email, or "system")', validators=[Optional(), Length(max=254)])
     action = SelectField("Action", default="")
     target_type = SelectField("Target type", default="")
     target_id = IntegerField("Target id", validators=[Optional(), NumberRange(min=1)])

@@ -58,6 +58,12 @@ class PlainText:
             raise ValidationError("Remove the invisible control characters from this text.")
 
 
+def parsed(form, field):
+    """Stop at a value that could not be read (a number or date typed wrong): its message says it all."""
+    if field.process_errors:
+        raise StopValidation()
+
+
 def finite(form, field):
     """Refuse NaN and infinity, which float() accepts from 'nan' and 'inf'."""
     if field.data is not None and not math.isfinite(field.data):
@@ -160,10 +166,10 @@ def _time(minutes: int) -> time:
 class DayForm(Form):
     """One weekday: up to two openings, each with a start and an end time."""
 
-    start = TimeField("Opens", validators=[Optional()], invalid_value_message="Enter a time such as 09:00.")
-    end = TimeField("Closes", validators=[Optional()], invalid_value_message="Enter a time such as 17:30.")
-    start2 = TimeField("Opens again", validators=[Optional()], invalid_value_message="Enter a time such as 14:00.")
-    end2 = TimeField("Closes again", validators=[Optional()], invalid_value_message="Enter a time such as 18:00.")
+    start = TimeField("Opens", validators=[Optional(), parsed], invalid_value_message="Enter a time such as 09:00.")
+    end = TimeField("Closes", validators=[Optional(), parsed], invalid_value_message="Enter a time such as 17:30.")
+    start2 = TimeField("Opens again", validators=[Optional(), parsed], invalid_value_message="Enter a time such as 14:00.")
+    end2 = TimeField("Closes again", validators=[Optional(), parsed], invalid_value_message="Enter a time such as 18:00.")
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
@@ -212,7 +218,7 @@ class ProfileForm(FlaskForm):
     profession = SelectField("Profession", choices=choices((("", "Choose your profession"), *vocabulary.PROFESSIONS)), default="")
     practising_since = IntegerField(
         "Practising since (year)",
-        validators=[Optional(), NumberRange(FIRST_PRACTISING_YEAR, message=f"Enter a year from {FIRST_PRACTISING_YEAR}."), year_not_in_future],
+        validators=[Optional(), parsed, NumberRange(FIRST_PRACTISING_YEAR, message=f"Enter a year from {FIRST_PRACTISING_YEAR}."), year_not_in_future],
         invalid_value_message="Enter a year, such as 2012.",
     )
     gender = SelectField(
@@ -247,13 +253,13 @@ class ProfileForm(FlaskForm):
     country = SelectField("Country", choices=[], default="US")
     latitude = FloatField(
         "Latitude",
-        validators=[Optional(), finite, NumberRange(-90, 90, "Latitude is between -90 and 90.")],
+        validators=[Optional(), parsed, finite, NumberRange(-90, 90, "Latitude is between -90 and 90.")],
         invalid_value_message="Enter a number in decimal degrees, such as 40.7128.",
         render_kw={"inputmode": "decimal"},
     )
     longitude = FloatField(
         "Longitude",
-        validators=[Optional(), finite, NumberRange(-180, 180, "Longitude is between -180 and 180.")],
+        validators=[Optional(), parsed, finite, NumberRange(-180, 180, "Longitude is between -180 and 180.")],
         invalid_value_message="Enter a number in decimal degrees, such as -74.006.",
         render_kw={"inputmode": "decimal"},
     )
@@ -280,19 +286,19 @@ class ProfileForm(FlaskForm):
     # Fees
     session_minutes = IntegerField(
         "Length of a session (minutes)",
-        validators=[Optional(), NumberRange(10, 240, "Enter from 10 to 240 minutes.")],
+        validators=[Optional(), parsed, NumberRange(10, 240, "Enter from 10 to 240 minutes.")],
         invalid_value_message=_NOT_A_NUMBER,
         render_kw={"inputmode": "numeric"},
     )
     fee_min = IntegerField(
         "Lowest fee per session",
-        validators=[Optional(), NumberRange(0, 100_000, "Enter an amount from 0 to 100,000.")],
+        validators=[Optional(), parsed, NumberRange(0, 100_000, "Enter an amount from 0 to 100,000.")],
         invalid_value_message="Enter a whole amount, such as 90.",
         render_kw={"inputmode": "numeric"},
     )
     fee_max = IntegerField(
         "Highest fee per session",
-        validators=[Optional(), NumberRange(0, 100_000, "Enter an amount from 0 to 100,000.")],
+        validators=[Optional(), parsed, NumberRange(0, 100_000, "Enter an amount from 0 to 100,000.")],
         invalid_value_message="Enter a whole amount, such as 140.",
         description="Leave empty when there is a single fee.",
         render_kw={"inputmode": "numeric"},
@@ -422,18 +428,18 @@ class CertificationForm(FlaskForm):
     credential_id = text_field("Certificate or credential number", 80)
     training_hours = IntegerField(
         "Training hours",
-        validators=[Optional(), NumberRange(0, 5000, "Enter from 0 to 5,000 hours.")],
+        validators=[Optional(), parsed, NumberRange(0, 5000, "Enter from 0 to 5,000 hours.")],
         invalid_value_message="Enter a whole number of hours, such as 54.",
         render_kw={"inputmode": "numeric"},
     )
     obtained_on = DateField(
         "Date obtained",
-        validators=[InputRequired("Enter the date on the certificate."), not_in_future],
+        validators=[InputRequired("Enter the date on the certificate."), parsed, not_in_future],
         invalid_value_message="Enter a date such as 2021-06-30.",
     )
     expires_on = DateField(
         "Expiry date (if any)",
-        validators=[Optional()],
+        validators=[Optional(), parsed],
         invalid_value_message="Enter a date such as 2027-06-30.",
         description="Leave empty when it does not expire.",
     )
@@ -443,7 +449,7 @@ class CertificationForm(FlaskForm):
         "When editing, choose a file only to replace the one we have.",
         render_kw={"accept": "application/pdf,image/png,image/jpeg"},
     )
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = IntegerField(widget=HiddenInput(), validators=[Optional(), parsed])
 
     def validate_issuing_body_other(self, field):
         if self.issuing_body.data == "other" and not field.data:

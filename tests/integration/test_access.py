@@ -62,6 +62,9 @@ ROUTES = {
     "api.list_practitioners": ("GET", "/api/v1/practitioners?near=40.75|-73.98|10|km", PUBLIC),
     "api.get_practitioner": ("GET", "/api/v1/practitioners/{profile_id}", PUBLIC),
     "api.openapi": ("GET", "/api/v1/openapi.json", PUBLIC),
+    # Public, and with no body a 400 for everyone alike.
+    "api.create_assessment": ("POST", "/api/v1/assessments", {role: 400 for role in ROLES}),
+    "api.create_matches": ("POST", "/api/v1/matches", {role: 400 for role in ROLES}),
     # The therapist area. auth.login(role="therapist") makes a NEW therapist with no profile, so
     # pages needing a profile send them to the editor (302), the photo upload without a file is a
     # 400, and {certification_id} belongs to the listed profile's therapist: someone else's, so 404.

@@ -120,7 +120,7 @@ def test_certification_page_shows_therapist_data_and_pdf_evidence_inline(client,
     assert response.status_code == 200
     for text in ("Jane Smith", "jane@example.com", "MP-100", "DN-1", "27", "Myopain Seminars"):
         assert text in html
-    assert f'<iframe class="evidence-frame" src="/admin/certifications/{pending["id"]}/evidence"' in html
+    assert f'<iframe class="evidence-frame" src="/admin/certifications/{pending["id"]}/evidence#' in html
     assert f'href="/admin/certifications/{pending["id"]}/evidence/download"' in html
     # This page alone may frame same-origin documents; it still cannot be framed itself.
     policy = response.headers["Content-Security-Policy"]

@@ -1,8 +1,11 @@
 """POST /api/v1/assessments and /api/v1/matches: exactly CLINICAL.md section 5."""
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from directory.services import clinical
 from tests import factories
+from tests.unit.test_answer_schema import valid_answers
 
 EXAMPLE = {
     "age": 34,
@@ -97,3 +100,24 @@ def test_an_unknown_place_is_a_problem_naming_the_location(client):
     response = client.post("/api/v1/matches", json=body)
     assert response.status_code == 400
     assert response.get_json()["errors"][0]["field"] == "preferences.location"
+
+
+EMERGENCY_FLAGS = [f.id for f in clinical.RED_FLAGS if f.level == "emergency"]
+
+
+def test_random_answers_never_fail_and_an_emergency_flag_always_empties_the_list(app, client):
+    """Property: any valid answers get a 200 or a clear 400; any emergency flag means no practitioners."""
+    with app.app_context():
+        factories.make_profile(latitude=40.0, longitude=-105.0, verified=True)
+
+    @given(data=valid_answers(), flag=st.sampled_from(EMERGENCY_FLAGS), answer=st.sampled_from(["yes", "unsure"]))
+    @settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    def check(data, flag, answer):
+        response = client.post("/api/v1/matches", json=data)
+        assert response.status_code in (200, 400), response.get_data(as_text=True)
+        data = {**data, "red_flags": {**(data.get("red_flags") or {}), flag: answer}}
+        body = client.post("/api/v1/matches", json=data).get_json()
+        assert body["triage"]["level"] == "emergency"
+        assert body["practitioners"] == [] and body["probable_types"] == []
+
+    check()

@@ -1,0 +1,126 @@
+"""Questionnaire answers kept on the server under an unguessable token, until they expire or are deleted.
+
+Answers are health data: they are stored only here, validated against the shared answer schema
+(``directory.api.answers``) on every save, never logged, and deleted after
+``QUESTIONNAIRE_TTL_DAYS`` unless a patient saves them to their account. The token is the only
+key: whoever holds it (the patient's session) may read the answers, except saved ones, which
+only their owner may read.
+"""
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from directory.api.answers import AnswerError, answers_to_dict, parse_answers
+from directory.extensions import db
+from directory.models import QuestionnaireResponse, Role, User, utcnow
+from directory.services import clinical
+
+TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 43 characters, 256 bits
+
+
+class NotAllowed(PermissionError):
+    """Only patients may save questionnaire answers to their account."""
+
+
+def new_token() -> str:
+    """A fresh unguessable token for one set of answers."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def find_response(token: str | None, user_id: int | None = None) -> QuestionnaireResponse | None:
+    """The unexpired answers under this token; saved answers only for their owner (user_id)."""
+    if not token or not isinstance(token, str) or len(token) > 64:
+        return None
+    response = db.session.scalar(select(QuestionnaireResponse).where(QuestionnaireResponse.token == token))
+    if response is None:
+        return None
+    if response.user_id is not None:
+        return response if response.user_id == user_id else None
+    if response.expires_at is None or response.expires_at <= utcnow():
+        return None
+    return response
+
+
+def assess(answers: dict[str, Any]) -> clinical.Assessment:
+    """Validate the answers against the shared schema and assess them; raises AnswerError."""
+    return clinical.assess(answers_to_dict(parse_answers(answers)))
+
+
+def record_answers(response: QuestionnaireResponse | None, answers: dict[str, Any]) -> QuestionnaireResponse:
+    """Store the answers (a new record under a new token when response is None) with their assessment.
+
+    Raises AnswerError when the answers do not fit the schema; nothing is stored then.
+    """
+    assessment = assess(answers)
+    if response is None:
+        ttl = timedelta(days=current_app.config["QUESTIONNAIRE_TTL_DAYS"])
+        response = QuestionnaireResponse(token=new_token(), expires_at=utcnow() + ttl)
+        db.session.add(response)
+    # A new dict, so that the JSON column sees the change.
+    response.answers = dict(answers)
+    response.assessment = clinical.to_api_dict(assessment)
+    db.session.commit()
+    return response
+
+
+def save_to_account(response: QuestionnaireResponse, user: User) -> QuestionnaireResponse:
+    """Keep the answers for this patient until they delete them; replaces answers saved before.
+
+    Raises NotAllowed for therapists and admins.
+    """
+    if user.role != Role.PATIENT:
+        raise NotAllowed("Only patients can save questionnaire answers.")
+    db.session.execute(
+        delete(QuestionnaireResponse).where(
+            QuestionnaireResponse.user_id == user.id, QuestionnaireResponse.id != response.id
+        )
+    )
+    response.user_id = user.id
+    response.expires_at = None
+    db.session.commit()
+    return response
+
+
+def saved_response(user_id: int) -> QuestionnaireResponse | None:
+    """The answers a patient saved to their account, if any."""
+    return db.session.scalars(
+        select(QuestionnaireResponse)
+        .where(QuestionnaireResponse.user_id == user_id)
+        .order_by(QuestionnaireResponse.created_at.desc(), QuestionnaireResponse.id.desc())
+        .limit(1)
+    ).first()
+
+
+def delete_response(response: QuestionnaireResponse) -> None:
+    """Delete these answers at once."""
+    db.session.delete(response)
+    db.session.commit()
+
+
+def purge_expired(now: datetime | None = None) -> int:
+    """Delete every unsaved response past its expiry; returns how many were deleted."""
+    result = db.session.execute(
+        delete(QuestionnaireResponse).where(
+            QuestionnaireResponse.user_id.is_(None),
+            QuestionnaireResponse.expires_at <= (now or utcnow()),
+        )
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+__all__ = [
+    "AnswerError",
+    "NotAllowed",
+    "assess",
+    "delete_response",
+    "find_response",
+    "new_token",
+    "purge_expired",
+    "record_answers",
+    "save_to_account",
+    "saved_response",
+]
