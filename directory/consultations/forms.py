@@ -1,0 +1,38 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from directory.forms import MultiCheckboxField, choices
+from directory.models import ConsultationStatus
+
+
+class RequestForm(FlaskForm):
+    """A first-consultation request; the view fills the choices from the practitioner's profile."""
+
+    mode = RadioField("How would you like the first consultation?", validators=[DataRequired(message="Choose one.")])
+    preferred_times = MultiCheckboxField("Times that suit you", description="From the practitioner's weekly openings.")
+    message = TextAreaField(
+        "Message (optional)",
+        validators=[Optional(), Length(max=2000)],
+        description="A few words about your headaches and what you hope for. Please do not include anything urgent.",
+    )
+    share_answers = BooleanField("Share a summary of my questionnaire answers with this practitioner")
+
+
+class AcceptForm(FlaskForm):
+    proposed_time = StringField(
+        "Proposed time", validators=[DataRequired(), Length(max=200)], description="For example: Tuesday 14 January, 17:30."
+    )
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField("Reason for the patient", validators=[DataRequired(), Length(max=2000)])
+
+
+class InboxFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        "Show", choices=choices((("", "All requests"), *((s.value, s.value.capitalize()) for s in ConsultationStatus))), default=""
+    )

@@ -1,0 +1,135 @@
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from directory.access import role_required
+from directory.auth.forms import EmptyForm
+from directory.consultations import bp
+from directory.consultations.forms import AcceptForm, DeclineForm, InboxFilterForm, RequestForm
+from directory.extensions import db, limiter
+from directory.forms import choices
+from directory.models import Role
+from directory.questionnaire.routes import TOKEN_KEY
+from directory.services import consultations, questionnaire
+from directory.services.consultations import ConsultationError
+
+
+def _patients_answers():
+    """The answers this patient could share: those of this browser session, else those saved to the account."""
+    token = session.get(TOKEN_KEY)
+    return questionnaire.find_response(token, current_user.id) or questionnaire.saved_response(current_user.id)
+
+
+@bp.route("/new/<slug>", methods=["GET", "POST"])
+@role_required(Role.PATIENT)
+@limiter.limit(lambda: current_app.config["CONSULTATION_RATE_LIMIT"], methods=["POST"])
+def request_new(slug: str):
+    """Request a first consultation with a practitioner."""
+    profile = consultations.listed_profile(slug) or abort(404)
+    form = RequestForm()
+    form.mode.choices = choices(consultations.requestable_modes(profile))
+    form.preferred_times.choices = choices((label, label) for label in consultations.slot_labels(profile))
+    answers = _patients_answers()
+    if form.validate_on_submit():
+        try:
+            consultations.request_consultation(
+                current_user,
+                profile,
+                form.mode.data,
+                form.preferred_times.data or [],
+                form.message.data or "",
+                questionnaire=answers if form.share_answers.data else None,
+            )
+        except ConsultationError as error:
+            flash(str(error), "error")
+        else:
+            flash(f"Your request was sent to {profile.display_name}. You will hear back here and by email.", "success")
+            return redirect(url_for("consultations.my_requests"))
+    status = 400 if form.errors or request.method == "POST" else 200
+    return render_template("consultations/request_new.html", form=form, profile=profile, answers=answers), status
+
+
+@bp.route("/")
+@role_required(Role.PATIENT)
+def my_requests():
+    """The patient's consultation requests and their status."""
+    page = db.paginate(consultations.patient_requests(current_user), per_page=20)
+    return render_template("consultations/my_requests.html", page=page, form=EmptyForm())
+
+
+@bp.route("/<int:request_id>/cancel", methods=["POST"])
+@role_required(Role.PATIENT)
+def cancel(request_id: int):
+    """The patient withdraws a request."""
+    consultation = consultations.request_for_patient(request_id, current_user) or abort(404)
+    if EmptyForm().validate_on_submit():
+        try:
+            consultations.cancel(consultation)
+        except ConsultationError as error:
+            flash(str(error), "error")
+        else:
+            flash("Your request is cancelled.", "info")
+    return redirect(url_for("consultations.my_requests"))
+
+
+@bp.route("/inbox")
+@role_required(Role.THERAPIST)
+def inbox():
+    """Requests to the therapist's practice, with a status filter."""
+    profile = current_user.profile
+    if profile is None:
+        flash("Create your profile first: requests come to it.", "info")
+        return render_template("consultations/inbox.html", page=None, filters=InboxFilterForm(request.args))
+    filters = InboxFilterForm(request.args)
+    status = filters.status.data if filters.validate() else None
+    page = db.paginate(consultations.inbox(profile, status or None), per_page=20)
+    return render_template("consultations/inbox.html", page=page, filters=filters)
+
+
+@bp.route("/inbox/<int:request_id>")
+@role_required(Role.THERAPIST)
+def inbox_detail(request_id: int):
+    """One request, with the patient's shared questionnaire summary when they consented."""
+    consultation = consultations.request_for_therapist(request_id, current_user) or abort(404)
+    return render_template(
+        "consultations/inbox_detail.html",
+        consultation=consultation,
+        accept_form=AcceptForm(),
+        decline_form=DeclineForm(),
+        form=EmptyForm(),
+    )
+
+
+def _therapist_action(request_id: int, form, act, done: str):
+    consultation = consultations.request_for_therapist(request_id, current_user) or abort(404)
+    if form.validate_on_submit():
+        try:
+            act(consultation, form)
+        except ConsultationError as error:
+            flash(str(error), "error")
+        else:
+            flash(done, "success")
+            return redirect(url_for("consultations.inbox_detail", request_id=request_id))
+    forms = {"accept_form": AcceptForm(), "decline_form": DeclineForm(), "form": EmptyForm()}
+    forms[{AcceptForm: "accept_form", DeclineForm: "decline_form"}.get(type(form), "form")] = form
+    return render_template("consultations/inbox_detail.html", consultation=consultation, **forms), 400
+
+
+@bp.route("/inbox/<int:request_id>/accept", methods=["POST"])
+@role_required(Role.THERAPIST)
+def accept(request_id: int):
+    """Accept a request, proposing a time."""
+    return _therapist_action(request_id, AcceptForm(), lambda c, f: consultations.accept(c, f.proposed_time.data), "Accepted: the patient has been told.")
+
+
+@bp.route("/inbox/<int:request_id>/decline", methods=["POST"])
+@role_required(Role.THERAPIST)
+def decline(request_id: int):
+    """Decline a request with a reason."""
+    return _therapist_action(request_id, DeclineForm(), lambda c, f: consultations.decline(c, f.reason.data), "Declined: the patient has been told.")
+
+
+@bp.route("/inbox/<int:request_id>/complete", methods=["POST"])
+@role_required(Role.THERAPIST)
+def complete(request_id: int):
+    """Mark an accepted consultation as done, which lets the patient review."""
+    return _therapist_action(request_id, EmptyForm(), lambda c, f: consultations.complete(c), "Marked as completed.")

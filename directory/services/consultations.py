@@ -1,0 +1,215 @@
+"""Consultation requests: a patient asks, the therapist accepts, declines or completes."""
+from datetime import datetime
+
+from flask import url_for
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from directory import vocabulary
+from directory.extensions import db
+from directory.models import (
+    ConsultationRequest,
+    ConsultationStatus,
+    QuestionnaireResponse,
+    Role,
+    TherapistProfile,
+    User,
+    utcnow,
+)
+from directory.services import clinical, search
+from directory.services.mail import notify
+
+OPEN = (ConsultationStatus.REQUESTED, ConsultationStatus.ACCEPTED)
+MAX_MESSAGE = 2000
+
+
+class ConsultationError(ValueError):
+    """The request cannot be made or changed; the message is for the user."""
+
+
+def slot_labels(profile: TherapistProfile) -> list[str]:
+    """The practitioner's weekly openings in words, which patients choose their preferred times from."""
+    return [
+        f"{vocabulary.WEEKDAYS[s.weekday]} {s.start_minute // 60:02d}:{s.start_minute % 60:02d}–{s.end_minute // 60:02d}:{s.end_minute % 60:02d}"
+        for s in profile.availability
+    ]
+
+
+def requestable_modes(profile: TherapistProfile) -> list[tuple[str, str]]:
+    """The first-consultation modes this practitioner offers, as (code, name)."""
+    return [(mode.code, mode.name) for mode in profile.consultation_modes]
+
+
+def questionnaire_summary(response: QuestionnaireResponse) -> dict:
+    """What a practitioner may see of the answers, with consent: probable types, 'see a doctor soon' flags, needling safety."""
+    assessment = response.assessment or {}
+    triage = assessment.get("triage") or {}
+    flags = [flag for flag in triage.get("flags", []) if clinical.FLAG_LEVELS.get(flag) == clinical.SOON]
+    return {
+        "probable_types": [
+            {"type": p["type"], "name": clinical.HEADACHE_TYPES[p["type"]].name, "confidence": p["confidence"], "doctor_confirmed": p["doctor_confirmed"]}
+            for p in assessment.get("probable_types", [])
+        ],
+        "see_doctor_soon": flags,
+        "needling_safety": list((response.answers or {}).get("needling_safety") or []),
+    }
+
+
+def request_consultation(
+    patient: User,
+    profile: TherapistProfile,
+    mode: str,
+    preferred_times: list[str],
+    message: str,
+    questionnaire: QuestionnaireResponse | None = None,
+) -> ConsultationRequest:
+    """Send a first-consultation request; raises ConsultationError.
+
+    The questionnaire summary is attached only when the caller passes the patient's answers,
+    which the view does only when the consent box was ticked.
+    """
+    if patient.role != Role.PATIENT:
+        raise ConsultationError("Only patients can request a consultation.")
+    if not patient.email_confirmed:
+        raise ConsultationError("Please confirm your email address first: open the link we sent you.")
+    if not profile.accepting_new_patients:
+        raise ConsultationError(f"{profile.display_name} is not taking new patients at the moment.")
+    if mode not in {code for code, _ in requestable_modes(profile)}:
+        raise ConsultationError("Choose one of the ways this practitioner offers a first consultation.")
+    offered = set(slot_labels(profile))
+    if any(time not in offered for time in preferred_times):
+        raise ConsultationError("Choose your preferred times from the practitioner's openings.")
+    if len(message) > MAX_MESSAGE:
+        raise ConsultationError(f"Keep the message under {MAX_MESSAGE} characters.")
+    already = db.session.scalar(
+        select(ConsultationRequest.id).where(
+            ConsultationRequest.patient_id == patient.id,
+            ConsultationRequest.profile_id == profile.id,
+            ConsultationRequest.status.in_(OPEN),
+        )
+    )
+    if already:
+        raise ConsultationError("You already have an open request with this practitioner.")
+    consultation = ConsultationRequest(
+        patient_id=patient.id,
+        profile_id=profile.id,
+        mode=mode,
+        preferred_times="\n".join(preferred_times) or None,
+        message=message.strip() or None,
+        questionnaire_summary=questionnaire_summary(questionnaire) if questionnaire else None,
+    )
+    db.session.add(consultation)
+    db.session.flush()
+    notify(
+        profile.user,
+        "New consultation request",
+        f"{patient.name or 'A patient'} asked for a first consultation ({_mode_name(mode)}).",
+        url_for("consultations.inbox", _external=True),
+    )
+    db.session.commit()
+    return consultation
+
+
+def _mode_name(mode: str) -> str:
+    return vocabulary.label(vocabulary.CONSULTATION_MODES, mode).lower()
+
+
+def patient_requests(patient: User) -> Select:
+    """The patient's requests, newest first."""
+    return (
+        select(ConsultationRequest)
+        .where(ConsultationRequest.patient_id == patient.id)
+        .options(selectinload(ConsultationRequest.profile))
+        .order_by(ConsultationRequest.created_at.desc(), ConsultationRequest.id.desc())
+    )
+
+
+def inbox(profile: TherapistProfile, status: str | None = None) -> Select:
+    """Requests to this practitioner, open ones first, optionally of one status."""
+    query = (
+        select(ConsultationRequest)
+        .where(ConsultationRequest.profile_id == profile.id)
+        .options(selectinload(ConsultationRequest.patient))
+        .order_by(ConsultationRequest.created_at.desc(), ConsultationRequest.id.desc())
+    )
+    if status:
+        query = query.where(ConsultationRequest.status == status)
+    return query
+
+
+def request_for_therapist(request_id: int, therapist: User) -> ConsultationRequest | None:
+    """A request made to this therapist's profile, or None (someone else's request is not found)."""
+    return db.session.scalar(
+        select(ConsultationRequest)
+        .join(TherapistProfile, TherapistProfile.id == ConsultationRequest.profile_id)
+        .where(ConsultationRequest.id == request_id, TherapistProfile.user_id == therapist.id)
+    )
+
+
+def request_for_patient(request_id: int, patient: User) -> ConsultationRequest | None:
+    """A request this patient made, or None."""
+    return db.session.scalar(
+        select(ConsultationRequest).where(ConsultationRequest.id == request_id, ConsultationRequest.patient_id == patient.id)
+    )
+
+
+def _change(consultation: ConsultationRequest, allowed_from: tuple[str, ...], status: str) -> None:
+    if consultation.status not in allowed_from:
+        raise ConsultationError(f"This request is {consultation.status} already; it cannot be changed that way.")
+    consultation.status = status
+
+
+def _tell_patient(consultation: ConsultationRequest, subject: str, body: str) -> None:
+    notify(consultation.patient, subject, body, url_for("consultations.my_requests", _external=True))
+
+
+def accept(consultation: ConsultationRequest, proposed_time: str) -> None:
+    """Accept a request, proposing a time; raises ConsultationError."""
+    proposed_time = proposed_time.strip()
+    if not proposed_time:
+        raise ConsultationError("Propose a time for the first consultation.")
+    _change(consultation, (ConsultationStatus.REQUESTED,), ConsultationStatus.ACCEPTED)
+    consultation.proposed_time = proposed_time[:200]
+    name = consultation.profile.display_name
+    _tell_patient(consultation, "Your consultation request was accepted", f"{name} proposes: {consultation.proposed_time}.")
+    db.session.commit()
+
+
+def decline(consultation: ConsultationRequest, reason: str) -> None:
+    """Decline a request with a reason the patient will read; raises ConsultationError."""
+    reason = reason.strip()
+    if not reason:
+        raise ConsultationError("Give the patient a short reason.")
+    _change(consultation, (ConsultationStatus.REQUESTED, ConsultationStatus.ACCEPTED), ConsultationStatus.DECLINED)
+    consultation.decline_reason = reason[:MAX_MESSAGE]
+    _tell_patient(consultation, "Your consultation request was declined", f"{consultation.profile.display_name}: {consultation.decline_reason}")
+    db.session.commit()
+
+
+def complete(consultation: ConsultationRequest, when: datetime | None = None) -> None:
+    """Mark an accepted consultation as having taken place: the patient may then review."""
+    _change(consultation, (ConsultationStatus.ACCEPTED,), ConsultationStatus.COMPLETED)
+    consultation.completed_at = when or utcnow()
+    _tell_patient(
+        consultation,
+        "How was your consultation?",
+        f"{consultation.profile.display_name} marked your first consultation as done. You can now review it.",
+    )
+    db.session.commit()
+
+
+def cancel(consultation: ConsultationRequest) -> None:
+    """The patient withdraws a request that has not taken place."""
+    _change(consultation, OPEN, ConsultationStatus.CANCELLED)
+    notify(
+        consultation.profile.user,
+        "A consultation request was cancelled",
+        f"{consultation.patient.name or 'The patient'} cancelled their request.",
+        url_for("consultations.inbox", _external=True),
+    )
+    db.session.commit()
+
+
+def listed_profile(slug: str) -> TherapistProfile | None:
+    """A publicly listed profile by slug."""
+    return db.session.scalar(select(TherapistProfile).where(TherapistProfile.slug == slug, search.listed_clause()))
