@@ -73,9 +73,12 @@ def register_blueprints(app: Flask) -> None:
     from directory.account import bp as account_bp
     from directory.admin import bp as admin_bp
     from directory.api import bp as api_bp
+    from directory.consultations import bp as consultations_bp
+    from directory.reviews import bp as reviews_bp
     from directory.auth import bp as auth_bp
     from directory.main import bp as main_bp
     from directory.practitioners import bp as practitioners_bp
+    from directory.questionnaire import bp as questionnaire_bp
     from directory.therapist import bp as therapist_bp
 
     app.register_blueprint(main_bp)
@@ -84,6 +87,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(therapist_bp, url_prefix="/therapist")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(consultations_bp, url_prefix="/consultations")
+    app.register_blueprint(reviews_bp, url_prefix="/reviews")
+    app.register_blueprint(questionnaire_bp, url_prefix="/questionnaire")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # no cookies are involved: the API is public and stateless
 

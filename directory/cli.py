@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from directory.extensions import db
 from directory.models import Place, User
-from directory.services import accounts, demo, listing, places, verification
+from directory.services import accounts, demo, listing, places, questionnaire, verification
 from directory.services.passwords import WeakPassword
 from directory.services.vocabularies import sync_vocabularies
 
@@ -35,6 +35,16 @@ def certifications_expire(on):
         f"{expired} certification{'' if expired == 1 else 's'} expired; "
         f"{reminded} expiry reminder{'' if reminded == 1 else 's'} sent."
     )
+
+
+questionnaire_cli = AppGroup("questionnaire", help="Questionnaire answers.")
+
+
+@questionnaire_cli.command("purge")
+def questionnaire_purge():
+    """Delete questionnaire answers past their expiry that no patient saved."""
+    deleted = questionnaire.purge_expired()
+    click.echo(f"Deleted {deleted} expired questionnaire answer{'' if deleted == 1 else 's'}.")
 
 
 search_cli = AppGroup("search", help="The search listing.")
@@ -116,6 +126,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(places_cli)
     app.cli.add_command(certifications_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(questionnaire_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
     app.cli.add_command(sync_vocabularies_command)

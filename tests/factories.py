@@ -132,14 +132,14 @@ def make_review(
     text: str = "Helpful and careful; my headaches eased.",
     flags: tuple[str, ...] = (),
 ):
-    """A review by a new patient (unless given); a published one counts in the profile's counters, as the site keeps them."""
-    from directory.models import Review, ReviewFlag
+    """A review by a new patient (unless given); a visible one counts in the profile's counters, as the site keeps them."""
+    from directory.models import VISIBLE_REVIEW_STATUSES, Review, ReviewFlag
 
     author = author or make_user(Role.PATIENT)
     review = Review(profile=profile, author=author, rating=rating, status=status, text=text)
     review.flags = [ReviewFlag(reason=reason) for reason in flags]
     db.session.add(review)
-    if status == "published":
+    if status in VISIBLE_REVIEW_STATUSES:
         profile.review_count += 1
         profile.rating_total += rating
     db.session.commit()

@@ -7,18 +7,29 @@ from directory.account.forms import ChangePasswordForm, DeleteAccountForm
 from directory.auth.forms import EmptyForm
 from directory.extensions import db
 from directory.models import Notice
-from directory.services import accounts
+from directory.services import accounts, consultations, questionnaire, reviews
 from directory.services.passwords import WeakPassword
 
 
 @bp.route("/")
 @login_required
 def dashboard():
-    """The signed-in user's home: what to do next and recent notices."""
+    """The signed-in user's home: therapists and admins have their own; patients see their requests, answers, reviews and notices."""
+    if current_user.is_therapist:
+        return redirect(url_for("therapist.show_dashboard"))
+    if current_user.is_admin:
+        return redirect(url_for("admin.dashboard"))
     notices = db.session.scalars(
         select(Notice).where(Notice.user_id == current_user.id).order_by(Notice.created_at.desc(), Notice.id.desc()).limit(20)
     ).all()
-    return render_template("account/dashboard.html", notices=notices, form=EmptyForm())
+    return render_template(
+        "account/dashboard.html",
+        notices=notices,
+        requests=db.session.scalars(consultations.patient_requests(current_user).limit(5)).all(),
+        my_reviews=db.session.scalars(reviews.reviews_by(current_user).limit(5)).all(),
+        saved_answers=questionnaire.saved_response(current_user.id),
+        form=EmptyForm(),
+    )
 
 
 @bp.route("/settings", methods=["GET", "POST"])

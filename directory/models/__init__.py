@@ -7,6 +7,7 @@ from directory.models.consultation import (
     Review,
     ReviewFlag,
     ReviewStatus,
+    VISIBLE_REVIEW_STATUSES,
 )
 from directory.models.listing import SearchListing
 from directory.models.place import GeocodeCache, Place
@@ -50,6 +51,7 @@ __all__ = [
     "StoredFile",
     "TherapistProfile",
     "User",
+    "VISIBLE_REVIEW_STATUSES",
     "profile_accessibility",
     "profile_consultation_mode",
     "profile_headache_type",

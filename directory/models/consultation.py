@@ -57,6 +57,10 @@ class ReviewStatus(StrEnum):
     REMOVED = "removed"
 
 
+# Shown on profiles and counted in ratings: a flag alone hides nothing until an admin decides.
+VISIBLE_REVIEW_STATUSES = (ReviewStatus.PUBLISHED, ReviewStatus.FLAGGED)
+
+
 class Review(db.Model):
     """A patient's rating and words about a practitioner they saw."""
 

@@ -1,13 +1,16 @@
 from flask import abort, current_app, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from directory.extensions import db
-from directory.models import Review, ReviewStatus, TherapistProfile
+from directory.models import TherapistProfile
 from directory.practitioners import bp
 from directory.practitioners.forms import SearchForm
 from directory.redirects import safe_next
+from directory.reviews.forms import FlagForm
 from directory.services import geocoding, ratings, search
+from directory.services import reviews as review_service
 from directory.services.geo import Point, miles_to_km, precise_distance_km
 
 
@@ -107,12 +110,7 @@ def show(slug: str):
     )
     if profile is None:
         abort(404)
-    reviews = db.session.scalars(
-        select(Review)
-        .where(Review.profile_id == profile.id, Review.status == ReviewStatus.PUBLISHED)
-        .order_by(Review.created_at.desc(), Review.id.desc())
-        .limit(20)
-    ).all()
+    shown = db.session.scalars(review_service.visible_reviews(profile).limit(20)).all()
     back = request.args.get("back")
     distance_km = None
     try:
@@ -125,7 +123,9 @@ def show(slug: str):
         profile=profile,
         verified=search.is_verified(profile),
         rating=ratings.summary(profile),
-        reviews=reviews,
+        reviews=shown,
+        flag_forms={review.id: FlagForm(prefix=f"flag-{review.id}") for review in shown} if current_user.is_authenticated else {},
+        can_review=current_user.is_authenticated and current_user.is_patient and review_service.can_review(current_user, profile),
         back=safe_next(back, "practitioners.search_page") if back else None,
         distance_km=distance_km,
         unit=request.args.get("unit", "km"),

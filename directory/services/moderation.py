@@ -3,7 +3,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from directory.extensions import db
-from directory.models import Review, ReviewStatus, Role, TherapistProfile, User
+from directory.models import VISIBLE_REVIEW_STATUSES, Review, ReviewStatus, Role, TherapistProfile, User
 from directory.services import audit, mail
 
 MAX_REASON = 2000
@@ -20,11 +20,11 @@ class ModerationError(ValueError):
 def set_review_status(review: Review, status: str) -> None:
     """Give a review a new status, keeping its profile's review_count and rating_total in step (adds; the caller commits).
 
-    The counters count published reviews only: leaving "published" subtracts the rating,
-    entering it adds it. They change by SQL arithmetic (count = count + 1), so that two
-    changes to one profile at the same moment cannot lose one another.
+    The counters count visible reviews (published, or flagged and awaiting a moderator):
+    leaving them subtracts the rating, entering them adds it. They change by SQL arithmetic
+    (count = count + 1), so that two changes to one profile at the same moment cannot lose one another.
     """
-    delta = int(status == ReviewStatus.PUBLISHED) - int(review.status == ReviewStatus.PUBLISHED)
+    delta = int(status in VISIBLE_REVIEW_STATUSES) - int(review.status in VISIBLE_REVIEW_STATUSES)
     review.status = status
     if delta:
         profile = review.profile

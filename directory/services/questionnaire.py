@@ -7,6 +7,7 @@ key: whoever holds it (the patient's session) may read the answers, except saved
 only their owner may read.
 """
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -44,9 +45,18 @@ def find_response(token: str | None, user_id: int | None = None) -> Questionnair
     return response
 
 
-def assess(answers: dict[str, Any]) -> clinical.Assessment:
-    """Validate the answers against the shared schema and assess them; raises AnswerError."""
-    return clinical.assess(answers_to_dict(parse_answers(answers)))
+@dataclass(frozen=True)
+class AssessedAnswers:
+    """Answers checked against the shared schema (as the plain dict clinical reads) and their assessment."""
+
+    answers: dict[str, Any]
+    assessment: clinical.Assessment
+
+
+def assess(answers: dict[str, Any]) -> AssessedAnswers:
+    """Validate the answers against the shared schema, then assess them; raises AnswerError."""
+    checked = answers_to_dict(parse_answers(answers))
+    return AssessedAnswers(checked, clinical.assess(checked))
 
 
 def record_answers(response: QuestionnaireResponse | None, answers: dict[str, Any]) -> QuestionnaireResponse:
@@ -54,7 +64,7 @@ def record_answers(response: QuestionnaireResponse | None, answers: dict[str, An
 
     Raises AnswerError when the answers do not fit the schema; nothing is stored then.
     """
-    assessment = assess(answers)
+    assessment = assess(answers).assessment
     if response is None:
         ttl = timedelta(days=current_app.config["QUESTIONNAIRE_TTL_DAYS"])
         response = QuestionnaireResponse(token=new_token(), expires_at=utcnow() + ttl)
@@ -114,6 +124,7 @@ def purge_expired(now: datetime | None = None) -> int:
 
 __all__ = [
     "AnswerError",
+    "AssessedAnswers",
     "NotAllowed",
     "assess",
     "delete_response",

@@ -6,7 +6,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from directory.extensions import db
-from directory.models import Review, ReviewStatus, TherapistProfile
+from directory.models import VISIBLE_REVIEW_STATUSES, Review, TherapistProfile
 
 # Used before any review exists anywhere: the middle of the 1-5 scale.
 NEUTRAL_MEAN = 3.0
@@ -55,7 +55,7 @@ def summary(profile: TherapistProfile) -> RatingSummary:
     """Count, mean, Bayesian score and the 1-5 distribution of a profile's published reviews."""
     rows = db.session.execute(
         select(Review.rating, func.count())
-        .where(Review.profile_id == profile.id, Review.status == ReviewStatus.PUBLISHED)
+        .where(Review.profile_id == profile.id, Review.status.in_(VISIBLE_REVIEW_STATUSES))
         .group_by(Review.rating)
     ).all()
     distribution = {stars: 0 for stars in range(5, 0, -1)}

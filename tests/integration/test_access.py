@@ -5,6 +5,8 @@ Each route of the app must appear in ROUTES, so a new route cannot ship without 
 import pytest
 
 from directory.services import roster_uploads
+from directory.extensions import db
+from directory.models import ConsultationRequest
 from tests import factories
 
 ANON, PATIENT, THERAPIST, ADMIN = "anonymous", "patient", "therapist", "admin"
@@ -62,6 +64,21 @@ ROUTES = {
     "api.list_practitioners": ("GET", "/api/v1/practitioners?near=40.75|-73.98|10|km", PUBLIC),
     "api.get_practitioner": ("GET", "/api/v1/practitioners/{profile_id}", PUBLIC),
     "api.openapi": ("GET", "/api/v1/openapi.json", PUBLIC),
+    # Consultations and reviews. "Someone else's" ids are 404: each role logs in as a new user here.
+    "consultations.request_new": ("GET", "/consultations/new/{slug}", {ANON: 302, PATIENT: 200, THERAPIST: 403, ADMIN: 403}),
+    "consultations.my_requests": ("GET", "/consultations/", {ANON: 302, PATIENT: 200, THERAPIST: 403, ADMIN: 403}),
+    "consultations.cancel": ("POST", "/consultations/{request_id}/cancel", {ANON: 302, PATIENT: 404, THERAPIST: 403, ADMIN: 403}),
+    "consultations.inbox": ("GET", "/consultations/inbox", {ANON: 302, PATIENT: 403, THERAPIST: 200, ADMIN: 403}),
+    "consultations.inbox_detail": ("GET", "/consultations/inbox/{request_id}", {ANON: 302, PATIENT: 403, THERAPIST: 404, ADMIN: 403}),
+    "consultations.accept": ("POST", "/consultations/inbox/{request_id}/accept", {ANON: 302, PATIENT: 403, THERAPIST: 404, ADMIN: 403}),
+    "consultations.decline": ("POST", "/consultations/inbox/{request_id}/decline", {ANON: 302, PATIENT: 403, THERAPIST: 404, ADMIN: 403}),
+    "consultations.complete": ("POST", "/consultations/inbox/{request_id}/complete", {ANON: 302, PATIENT: 403, THERAPIST: 404, ADMIN: 403}),
+    "reviews.write": ("GET", "/reviews/new/{slug}", {ANON: 302, PATIENT: 303, THERAPIST: 403, ADMIN: 403}),
+    "reviews.edit": ("GET", "/reviews/{review_id}/edit", {ANON: 302, PATIENT: 404, THERAPIST: 403, ADMIN: 403}),
+    "reviews.of_my_practice": ("GET", "/reviews/mine", {ANON: 302, PATIENT: 403, THERAPIST: 200, ADMIN: 403}),
+    "reviews.reply": ("POST", "/reviews/{review_id}/reply", {ANON: 302, PATIENT: 403, THERAPIST: 404, ADMIN: 403}),
+    # Anyone logged in may flag; an empty form is sent back to the profile with a message.
+    "reviews.flag": ("POST", "/reviews/{review_id}/flag", {ANON: 302, PATIENT: 302, THERAPIST: 302, ADMIN: 302}),
     # Public, and with no body a 400 for everyone alike.
     "api.create_assessment": ("POST", "/api/v1/assessments", {role: 400 for role in ROLES}),
     "api.create_matches": ("POST", "/api/v1/matches", {role: 400 for role in ROLES}),
@@ -94,7 +111,11 @@ def records(app):
         pending = factories.make_certification(profile, status="pending", evidence=factories.make_evidence("pdf"))
         review = factories.make_review(profile, status="flagged", flags=("Spam",))
         roster_id = roster_uploads.store("roster.csv", b"Name,Credential ID\nJane Smith,DN-1\n")
+        consultation = ConsultationRequest(patient_id=review.author_id, profile_id=profile.id, mode="in_person")
+        db.session.add(consultation)
+        db.session.commit()
         return {
+            "request_id": consultation.id,
             "slug": profile.slug, "profile_id": profile.id, "certification_id": profile.certifications[0].id,
             "pending_certification_id": pending.id, "review_id": review.id, "patient_id": review.author_id,
             "roster_id": roster_id,

@@ -1,0 +1,271 @@
+"""The questionnaire's pages: six short steps, the stop page, the results, and the answers' privacy controls.
+
+The answers live on the server (services.questionnaire) under a token kept in the session,
+never in a URL; they are never logged. Every page is sent with Cache-Control: no-store.
+"""
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from directory.access import role_required
+from directory.api.answers import NEEDLING_SAFETY
+from directory.auth.forms import EmptyForm
+from directory.models import Role
+from directory.questionnaire import bp, forms, steps
+from directory.services import clinical, matching, questionnaire
+
+TOKEN_KEY = "questionnaire_token"
+CONFIDENCE_WORDS = {clinical.LIKELY: "likely", clinical.POSSIBLE: "possible"}
+
+
+class _Current:
+    """The answers of this session (empty when there are none) and their assessment."""
+
+    def __init__(self, response=None, assessed: questionnaire.AssessedAnswers | None = None):
+        self.response = response
+        self.answers = dict(response.answers) if response is not None else {}
+        self.assessed = assessed
+
+    @property
+    def triage(self) -> clinical.TriageResult | None:
+        return self.assessed.assessment.triage if self.assessed else None
+
+
+def _current() -> _Current:
+    user_id = current_user.id if current_user.is_authenticated else None
+    response = questionnaire.find_response(session.get(TOKEN_KEY), user_id)
+    if response is not None:
+        try:
+            return _Current(response, questionnaire.assess(response.answers))
+        except questionnaire.AnswerError:
+            pass  # answers from an older format: start afresh rather than fail
+    session.pop(TOKEN_KEY, None)
+    return _Current()
+
+
+def _resume_url(current: _Current) -> str:
+    """Where a patient with these answers carries on."""
+    triage = current.triage
+    if triage is None:
+        return url_for("questionnaire.answer_step", number=1)
+    first = steps.first_unanswered(current.answers)
+    if triage.under_18 or (triage.stop and (first is None or first > steps.WARNING_SIGNS)):
+        return url_for("questionnaire.show_stop")
+    if first is not None:
+        return url_for("questionnaire.answer_step", number=first)
+    return url_for("questionnaire.show_results")
+
+
+def _redirect_for_step(number: int, current: _Current) -> str | None:
+    """Where to send a patient who may not open this step yet (earlier steps first; stops stay stopped)."""
+    if number == 1:
+        return None
+    triage = current.triage
+    if triage is None:
+        return url_for("questionnaire.answer_step", number=1)
+    if triage.under_18 or (number > steps.WARNING_SIGNS and triage.stop):
+        return url_for("questionnaire.show_stop")
+    first = steps.first_unanswered(current.answers)
+    if first is not None and number > first:
+        return url_for("questionnaire.answer_step", number=first)
+    return None
+
+
+@bp.after_request
+def _do_not_store(response):
+    # Health answers: no copy in the browser's or a proxy's cache, and the back button reloads them.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.context_processor
+def _questionnaire_globals():
+    return {"disclaimer": clinical.DISCLAIMER, "step_count": steps.STEP_COUNT}
+
+
+@bp.route("/")
+def show_introduction():
+    """What the questionnaire is and is not; start, carry on, or open saved answers."""
+    current = _current()
+    has_saved = (
+        current.response is None
+        and current_user.is_authenticated
+        and current_user.is_patient
+        and questionnaire.saved_response(current_user.id) is not None
+    )
+    return render_template(
+        "questionnaire/show_introduction.html",
+        resume_url=_resume_url(current) if current.response is not None else None,
+        has_saved=has_saved,
+        ttl_days=current_app.config["QUESTIONNAIRE_TTL_DAYS"],
+    )
+
+
+def _render_step(step: steps.Step, form, current: _Current, status: int = 200):
+    return render_template(
+        "questionnaire/answer_step.html",
+        step=step,
+        form=form,
+        flags={flag.id: flag for flag in clinical.RED_FLAGS},
+        is_open=steps.group_is_open,
+        found_location=current.answers.get("preferences", {}).get("latitude") is not None,
+    ), status
+
+
+@bp.route("/step/<int:number>", methods=["GET", "POST"])
+def answer_step(number: int):
+    """One step of the questionnaire: show the saved answers, or save the form and go on (or back)."""
+    step = steps.get_step(number)
+    if step is None:
+        abort(404)
+    current = _current()
+    if target := _redirect_for_step(number, current):
+        return redirect(target)
+    form_class = step.form_class or forms.warning_signs_form(steps.shown_flags(current.answers.get("age")))
+    if request.method == "GET":
+        return _render_step(step, form_class(data=steps.form_data(step, current.answers)), current)
+    form = form_class()
+    form.validate()
+    steps.check(step, form, current.answers)
+    going_back = request.form.get("action") == "back"
+    if not going_back and any(field.errors for field in form):
+        return _render_step(step, form, current, 400)
+    try:
+        response = questionnaire.record_answers(current.response, steps.merge(step, form, current.answers))
+    except questionnaire.AnswerError:
+        # The forms keep to the schema, so this means a mismatch between them: never echo the values.
+        if going_back:
+            return redirect(_previous_url(number))
+        form.form_errors.append("Some answers could not be saved. Please check them and try again.")
+        return _render_step(step, form, current, 400)
+    session[TOKEN_KEY] = response.token
+    if going_back:
+        return redirect(_previous_url(number))
+    return redirect(_next_url(number, _current()))
+
+
+def _previous_url(number: int) -> str:
+    if number == 1:
+        return url_for("questionnaire.show_introduction")
+    return url_for("questionnaire.answer_step", number=number - 1)
+
+
+def _next_url(number: int, current: _Current) -> str:
+    triage = current.triage
+    if triage is not None and (triage.under_18 or (number >= steps.WARNING_SIGNS and triage.stop)):
+        return url_for("questionnaire.show_stop")
+    if number < steps.STEP_COUNT:
+        return url_for("questionnaire.answer_step", number=number + 1)
+    return url_for("questionnaire.show_results")
+
+
+@bp.route("/stop")
+def show_stop():
+    """The calm stop page: the answers point to a doctor first, so no practitioners are shown."""
+    current = _current()
+    triage = current.triage
+    if triage is None:
+        return redirect(url_for("questionnaire.show_introduction"))
+    if not triage.stop:
+        return redirect(_resume_url(current))
+    return render_template(
+        "questionnaire/show_stop.html",
+        triage=triage,
+        urgent=triage.level in clinical.STOP_LEVELS,
+        summaries=[steps.FLAG_SUMMARIES[flag] for flag in triage.flags],
+        change_step=1 if triage.under_18 and triage.level not in clinical.STOP_LEVELS else steps.WARNING_SIGNS,
+    )
+
+
+def _place_choice_form(result: matching.MatchResult) -> forms.ChoosePlaceForm:
+    form = forms.ChoosePlaceForm()
+    form.place.choices = [(candidate.label, candidate.label) for candidate in result.candidates]
+    return form
+
+
+@bp.route("/results")
+def show_results():
+    """The triage banner, the probable headache types and the ranked practitioners, with reasons and a map."""
+    current = _current()
+    if current.triage is None:
+        return redirect(url_for("questionnaire.show_introduction"))
+    if current.triage.stop or steps.first_unanswered(current.answers) is not None:
+        return redirect(_resume_url(current))
+    assessment = current.assessed.assessment
+    result = matching.match(current.assessed.answers, assessment, limit=current_app.config["MATCH_RESULTS"])
+    return render_template(
+        "questionnaire/show_results.html",
+        assessment=assessment,
+        triage=assessment.triage,
+        summaries=[steps.FLAG_SUMMARIES[flag] for flag in assessment.triage.flags],
+        overuse_advice=clinical.MEDICATION_OVERUSE_ADVICE if "medication_overuse" in assessment.triage.flags else None,
+        types=[(probable, clinical.HEADACHE_TYPES[probable.type]) for probable in assessment.probable_types],
+        confidence_words=CONFIDENCE_WORDS,
+        safety=[label for code, label in NEEDLING_SAFETY if code in assessment.needling_safety],
+        result=result,
+        place_form=_place_choice_form(result) if result.candidates else None,
+        saved=current.response.user_id is not None,
+        can_save=current_user.is_authenticated and current_user.is_patient,
+        steps=steps.STEPS,
+        ttl_days=current_app.config["QUESTIONNAIRE_TTL_DAYS"],
+    )
+
+
+@bp.route("/results/place", methods=["POST"])
+def choose_place():
+    """Use one of the places a name could mean, then show the results again."""
+    current = _current()
+    if current.triage is None or current.triage.stop or steps.first_unanswered(current.answers) is not None:
+        return redirect(_resume_url(current))
+    result = matching.match(current.assessed.answers, current.assessed.assessment, limit=1)
+    form = _place_choice_form(result)
+    if not result.candidates or not form.validate_on_submit():
+        flash("Please choose one of the places listed.", "error")
+        return redirect(url_for("questionnaire.show_results"))
+    chosen = next(c for c in result.candidates if c.label == form.place.data)
+    answers = steps.with_place(current.answers, chosen.point.latitude, chosen.point.longitude)
+    questionnaire.record_answers(current.response, answers)
+    return redirect(url_for("questionnaire.show_results"))
+
+
+@bp.route("/save", methods=["POST"])
+@role_required(Role.PATIENT)
+def save_answers():
+    """Keep this session's answers in the patient's account until they delete them."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    current = _current()
+    if current.response is None:
+        flash("There are no answers to save. You can start the questionnaire below.", "info")
+        return redirect(url_for("questionnaire.show_introduction"))
+    questionnaire.save_to_account(current.response, current_user._get_current_object())
+    flash("Your answers are saved to your account. You can delete them at any time.", "success")
+    return redirect(url_for("questionnaire.show_results"))
+
+
+@bp.route("/saved", methods=["POST"])
+@role_required(Role.PATIENT)
+def open_saved_answers():
+    """Bring back the answers this patient saved to their account."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    response = questionnaire.saved_response(current_user.id)
+    if response is None:
+        flash("You have no saved answers.", "info")
+        return redirect(url_for("questionnaire.show_introduction"))
+    session[TOKEN_KEY] = response.token
+    return redirect(url_for("questionnaire.show_results"))
+
+
+@bp.route("/delete", methods=["POST"])
+def delete_answers():
+    """Delete this session's answers at once, saved or not."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    current = _current()
+    session.pop(TOKEN_KEY, None)
+    if current.response is None:
+        flash("There were no answers to delete.", "info")
+    else:
+        questionnaire.delete_response(current.response)
+        flash("Your answers are deleted.", "success")
+    return redirect(url_for("questionnaire.show_introduction"))
