@@ -173,6 +173,7 @@ def show_stop():
         urgent=triage.level in clinical.STOP_LEVELS,
         summaries=[steps.FLAG_SUMMARIES[flag] for flag in triage.flags],
         change_step=1 if triage.under_18 and triage.level not in clinical.STOP_LEVELS else steps.WARNING_SIGNS,
+        hide_search_link=True,
     )
 
 

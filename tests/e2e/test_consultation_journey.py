@@ -1,0 +1,92 @@
+"""The whole loop: find, request, be seen, review; the new rating shows on the profile and in search."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from directory.extensions import db
+from directory.models import Place, Role
+from tests import factories
+from tests.e2e.conftest import check_accessibility
+
+PASSWORD = factories.PASSWORD
+# A made-up town far from every other test's practitioners, so counts here are ours alone.
+TOWN = ("Quietbrook", "quietbrook", "MT", 46.10, -110.40)
+
+
+@pytest.fixture
+def people(site_app):
+    with site_app.app_context():
+        name, key, region, lat, lon = TOWN
+        if not db.session.scalar(db.select(Place).where(Place.search_key == key)):
+            db.session.add(Place(kind="city", name=name, search_key=key, region=region, country="US",
+                                 latitude=lat, longitude=lon, population=9000))
+        therapist = factories.make_user(Role.THERAPIST, email="loop.therapist@example.com", name="Lee")
+        factories.make_profile(
+            user=therapist, display_name="Loop Lee Physio", slug="loop-lee-physio", latitude=lat + 0.01, longitude=lon,
+            modes=("in_person", "video"), slots=((1, 9 * 60, 12 * 60),), verified=True, headache_types=("tension_type",),
+        )
+        factories.make_user(Role.PATIENT, email="loop.patient@example.com", name="Robin")
+    return {"patient": "loop.patient@example.com", "therapist": "loop.therapist@example.com"}
+
+
+def log_in(page, email):
+    page.goto("/auth/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def log_out(page):
+    page.get_by_role("button", name="Log out").click()
+
+
+def test_request_accept_complete_review(page, people):
+    # The patient finds the practitioner and asks for a first consultation.
+    log_in(page, people["patient"])
+    page.goto("/search?q=Quietbrook%2C+MT")
+    page.get_by_role("link", name="Loop Lee Physio").click()
+    page.get_by_role("link", name="Request a first consultation").click()
+    check_accessibility(page, "consultation-request")
+    page.get_by_label("Video first consultation").check()
+    page.get_by_label("Tuesday 09:00–12:00").check()
+    page.get_by_label("Message (optional)").fill("Pressing headaches most afternoons for a year.")
+    page.get_by_role("button", name="Send the request").click()
+    expect(page.get_by_text("Your request was sent to Loop Lee Physio")).to_be_visible()
+    expect(page.get_by_text("Waiting for an answer")).to_be_visible()
+    check_accessibility(page, "my-requests")
+    log_out(page)
+
+    # The therapist accepts with a time, then marks the consultation as done.
+    log_in(page, people["therapist"])
+    page.get_by_role("link", name="Requests").click()
+    check_accessibility(page, "inbox")
+    page.get_by_role("link", name="Robin").click()
+    expect(page.get_by_text("The patient did not share questionnaire answers.")).to_be_visible()
+    check_accessibility(page, "inbox-request")
+    page.get_by_label("Proposed time").fill("Tuesday 3 December, 10:00")
+    page.get_by_role("button", name="Accept and propose this time").click()
+    expect(page.get_by_text("Accepted: the patient has been told.")).to_be_visible()
+    page.get_by_role("button", name="Mark as completed").click()
+    expect(page.get_by_text("Marked as completed.")).to_be_visible()
+    log_out(page)
+
+    # The patient sees each change and reviews.
+    log_in(page, people["patient"])
+    expect(page.get_by_text("Loop Lee Physio marked your first consultation as done")).to_be_visible()
+    page.goto("/consultations/")
+    expect(page.get_by_text("Took place")).to_be_visible()
+    page.get_by_role("link", name="Review this practitioner").click()
+    check_accessibility(page, "review-write")
+    page.get_by_label("4 – good").check()
+    page.get_by_label("Your review").fill("Listened carefully and explained what needling can and cannot do.")
+    page.get_by_role("button", name="Publish the review").click()
+    expect(page.get_by_text("Thank you: your review is published.")).to_be_visible()
+    expect(page.get_by_text("Listened carefully and explained")).to_be_visible()
+    expect(page.locator(".rating-score")).to_contain_text("from 1 review")
+    check_accessibility(page, "profile-with-review")
+
+    # The rating shows in search too.
+    page.goto("/search?q=Quietbrook%2C+MT")
+    card = page.locator(".practitioner-card", has_text="Loop Lee Physio")
+    expect(card).to_contain_text(re.compile(r"\d\.\d / 5 from 1 review"))
