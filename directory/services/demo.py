@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from directory import vocabulary
@@ -26,6 +26,7 @@ from directory.models import (
 )
 from directory.services import listing
 from directory.services.accounts import hash_password
+from directory.services.bulk import bulk_insert
 from directory.services.vocabularies import sync_vocabularies
 
 DEMO_PASSWORD = "calm-needles-2026"
@@ -80,7 +81,6 @@ REVIEW_TEXTS = (
     "Explained everything in plain words and never rushed me. Booking was easy.",
     "The video first consultation saved me a long trip; in-person sessions after that were excellent.",
 )
-BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -123,11 +123,6 @@ def _city_samplers() -> dict[str, _Sampler]:
             raise SeedError(f"No places for {country}: run 'flask places load' first.")
         samplers[country] = _Sampler(rows, [row.population for row in rows])
     return samplers
-
-
-def _bulk(target, rows: list[dict]) -> None:
-    for start in range(0, len(rows), BATCH):
-        db.session.execute(insert(target), rows[start : start + BATCH])
 
 
 def _jitter(rng: random.Random, lat: float, lon: float, km: float) -> tuple[float, float]:
@@ -238,16 +233,16 @@ def seed_demo(practitioners: int, seed: int, today: date | None = None) -> SeedR
     for profile in profiles:
         profile["review_count"], profile["rating_total"] = profile.pop("_reviews", (0, 0))
 
-    _bulk(User, users)
-    _bulk(TherapistProfile, profiles)
-    _bulk(profile_headache_type, headaches)
-    _bulk(profile_consultation_mode, modes)
-    _bulk(profile_language, languages)
-    _bulk(profile_accessibility, access)
-    _bulk(AvailabilitySlot, slots)
-    _bulk(Certification, certs)
-    _bulk(ConsultationRequest, consultations)
-    _bulk(Review, reviews)
+    bulk_insert(User, users)
+    bulk_insert(TherapistProfile, profiles)
+    bulk_insert(profile_headache_type, headaches)
+    bulk_insert(profile_consultation_mode, modes)
+    bulk_insert(profile_language, languages)
+    bulk_insert(profile_accessibility, access)
+    bulk_insert(AvailabilitySlot, slots)
+    bulk_insert(Certification, certs)
+    bulk_insert(ConsultationRequest, consultations)
+    bulk_insert(Review, reviews)
     _reset_sequences()
     listing.rebuild_all(db.session)
     db.session.commit()

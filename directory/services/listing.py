@@ -24,6 +24,7 @@ from directory.models import (
     profile_headache_type,
     profile_language,
 )
+from directory.services.bulk import bulk_insert
 
 # One bit per code, in vocabulary order: masks let one index answer every set filter.
 HEADACHE_BITS = {code: 1 << i for i, (code, _) in enumerate(vocabulary.HEADACHE_TYPES)}
@@ -132,10 +133,11 @@ def refresh(session: Session, profile_ids: Iterable[int]) -> None:
 
 
 def rebuild_all(session: Session) -> int:
-    """Rebuild the whole listing (after bulk loads); returns how many practitioners are listed."""
+    """Rebuild the whole listing (after bulk loads); returns how many profiles were looked at."""
     session.execute(delete(SearchListing))
     ids = list(session.scalars(select(TherapistProfile.id).order_by(TherapistProfile.id)))
-    refresh(session, ids)
+    for start in range(0, len(ids), BATCH):
+        bulk_insert(SearchListing, _rows_for(session, ids[start : start + BATCH]), session)
     return len(ids)
 
 

