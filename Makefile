@@ -10,7 +10,7 @@ PORT ?= 5000
 DEMO_PRACTITIONERS ?= 10000
 DEMO_PASSWORD := calm-needles-2026
 
-.PHONY: run test test-sqlite test-postgres test-browser install system-deps vendor bench lint clean
+.PHONY: run test test-sqlite test-postgres test-browser install system-deps vendor bench bench-large-postgres lint clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -65,8 +65,20 @@ test-browser:
 	@echo "== Browser tests (Chromium)"
 	$(PY) -m pytest -m e2e
 
-bench: install
-	$(PY) -m bench
+# Benchmarks print their figures and write them as JSON under bench/results/.
+bench: install system-deps
+	@echo "== Search and matches, 100,000 practitioners, SQLite"
+	$(PY) -m bench --practitioners 100000
+	@echo "== Search and matches, 100,000 practitioners, PostgreSQL"
+	bin/with-postgres $(PY) -m bench --practitioners 100000
+	@echo "== Roster preview, 10,000 rows"
+	$(PY) -m bench.roster_preview
+	@echo "== Search, 1,000,000 practitioners, SQLite"
+	$(PY) -m bench --practitioners 1000000 --only search --naive-runs 0 --runs 200
+
+# The same million on PostgreSQL (slow to seed: about ten minutes).
+bench-large-postgres: install system-deps
+	bin/with-postgres $(PY) -m bench --practitioners 1000000 --only search --naive-runs 0 --runs 200
 
 lint: install
 	$(PY) -m compileall -q directory tests

@@ -7,7 +7,7 @@ from sqlalchemy import select, text
 from config import TestingConfig
 from directory import create_app
 from directory.extensions import db
-from directory.models import OutboxMessage, User
+from directory.models import OutboxMessage, Place, User
 from directory.services.vocabularies import sync_vocabularies
 from tests import factories
 
@@ -114,3 +114,20 @@ def outbox(app):
             return re.search(r"https?://\S+", messages[-1].body).group(0)
 
     return Outbox()
+
+
+@pytest.fixture
+def places(app):
+    """A few gazetteer rows: New York with ZIP 10001, and three Springfields of similar size."""
+    with app.app_context():
+        rows = [
+            ("city", "New York", "new york", None, "NY", "US", 40.7128, -74.0060, 8_000_000),
+            ("postal_code", "New York", "new york", "10001", "NY", "US", 40.7506, -73.9972, 0),
+            ("city", "Springfield", "springfield", None, "IL", "US", 39.8017, -89.6437, 114_000),
+            ("city", "Springfield", "springfield", None, "MA", "US", 42.1015, -72.5898, 154_000),
+            ("city", "Springfield", "springfield", None, "MO", "US", 37.2153, -93.2982, 170_000),
+        ]
+        for kind, name, key, postal, region, country, lat, lon, population in rows:
+            db.session.add(Place(kind=kind, name=name, search_key=key, postal_code=postal, region=region,
+                                 country=country, latitude=lat, longitude=lon, population=population))
+        db.session.commit()

@@ -313,8 +313,8 @@ def hide_review(review_id: int):
 @bp.route("/reviews/<int:review_id>/restore", methods=["POST"])
 @role_required(Role.ADMIN)
 def restore_review(review_id: int):
-    """Show a review again, with a reason."""
-    return _moderate(review_id, moderation.restore_review, "The review is shown again and counts in the rating.")
+    """Keep a flagged review, or show a hidden one again, with a reason."""
+    return _moderate(review_id, moderation.restore_review, "The review is published and counts in the rating.")
 
 
 def _moderate(review_id: int, action, done: str):

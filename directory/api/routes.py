@@ -2,8 +2,6 @@
 from datetime import date
 
 from flask import current_app, jsonify, request, url_for
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from spectree import Response
 
 from directory import vocabulary
@@ -12,7 +10,7 @@ from directory.api.answers import Answers, AssessmentOut, MatchesOut, MatchOut, 
 from directory.api.problems import problem
 from directory.api.search_schemas import Place, PractitionerDetail, PractitionerPage, PractitionerQuery, PractitionerSummary
 from directory.api.spec import Problem, api_spec, openapi_document
-from directory.extensions import db, limiter
+from directory.extensions import limiter
 from directory.models import TherapistProfile
 from directory.services import clinical, geocoding, matching, ratings, search
 from directory.services.geo import InvalidNear, parse_fhir_near
@@ -113,18 +111,7 @@ def list_practitioners(query: PractitionerQuery):
 @api_spec.validate(resp=Response(HTTP_200=PractitionerDetail, HTTP_404=Problem), tags=["practitioners"])
 def get_practitioner(practitioner_id: int):
     """One listed practitioner's public profile."""
-    profile = db.session.scalar(
-        select(TherapistProfile)
-        .where(TherapistProfile.id == practitioner_id, search.listed_clause())
-        .options(
-            selectinload(TherapistProfile.headache_types),
-            selectinload(TherapistProfile.consultation_modes),
-            selectinload(TherapistProfile.languages),
-            selectinload(TherapistProfile.accessibility),
-            selectinload(TherapistProfile.availability),
-            selectinload(TherapistProfile.certifications),
-        )
-    )
+    profile = search.public_profile(TherapistProfile.id == practitioner_id)
     if profile is None:
         return problem(404, detail="No listed practitioner has this id.")
     today = date.today()

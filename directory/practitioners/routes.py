@@ -1,7 +1,5 @@
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, current_app, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from directory.extensions import db
 from directory.models import TherapistProfile
@@ -96,18 +94,7 @@ def search_page():
 @bp.route("/practitioners/<slug>")
 def show(slug: str):
     """A practitioner's public profile."""
-    profile = db.session.scalar(
-        select(TherapistProfile)
-        .where(TherapistProfile.slug == slug, search.listed_clause())
-        .options(
-            selectinload(TherapistProfile.headache_types),
-            selectinload(TherapistProfile.consultation_modes),
-            selectinload(TherapistProfile.languages),
-            selectinload(TherapistProfile.accessibility),
-            selectinload(TherapistProfile.availability),
-            selectinload(TherapistProfile.certifications),
-        )
-    )
+    profile = search.public_profile(TherapistProfile.slug == slug)
     if profile is None:
         abort(404)
     shown = db.session.scalars(review_service.visible_reviews(profile).limit(20)).all()

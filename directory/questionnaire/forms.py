@@ -27,6 +27,18 @@ def _one_of(label: str, pairs, description: str | None = None) -> RadioField:
     return RadioField(label, choices=choices(pairs), validators=[Optional()], description=description)
 
 
+class WholeNumberField(IntegerField):
+    """An IntegerField that refuses numbers too long to be meant (NumberRange fails on huge integers)."""
+
+    MAX_DIGITS = 9
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(valuelist[0].strip().lstrip("+-")) > self.MAX_DIGITS:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
+        super().process_formdata(valuelist)
+
+
 def _finite(form, field) -> None:
     # float("nan") passes NumberRange: refuse it here rather than in the schema.
     if field.data is not None and not math.isfinite(field.data):
@@ -36,7 +48,7 @@ def _finite(form, field) -> None:
 class AboutYouForm(FlaskForm):
     """Step 1: age and any headache type a doctor has diagnosed."""
 
-    age = IntegerField(
+    age = WholeNumberField(
         "How old are you?",
         validators=[InputRequired("Please enter your age in years."),
                     NumberRange(0, schema.MAX_AGE, "Please enter your age in years, from 0 to 120.")],
@@ -80,7 +92,7 @@ def warning_signs_form(flags: tuple[clinical.RedFlag, ...]) -> type[WarningSigns
 class HeadacheForm(FlaskForm):
     """Step 3: how often the headaches come, how long they last and how they feel."""
 
-    days_per_month = IntegerField(
+    days_per_month = WholeNumberField(
         "On how many days a month do you have a headache?",
         validators=[Optional(), NumberRange(0, 31, "Please enter a number of days from 0 to 31.")],
         description="Your best guess, from 0 to 31.",
@@ -191,10 +203,11 @@ class PreferencesForm(FlaskForm):
         validators=[Optional(), Length(max=schema.LOCATION_MAX_LENGTH,
                                        message=f"Please use at most {schema.LOCATION_MAX_LENGTH} characters.")],
         render_kw={"autocomplete": "postal-code", "placeholder": "e.g. 80302 or Boulder, CO"},
+        description="Needed for a video consultation too: the treatment itself is in person.",
     )
     latitude = FloatField(validators=[Optional(), NumberRange(-90, 90), _finite], widget=HiddenInput())
     longitude = FloatField(validators=[Optional(), NumberRange(-180, 180), _finite], widget=HiddenInput())
-    max_distance_km = IntegerField(
+    max_distance_km = WholeNumberField(
         "How far can you travel, in km?", default=25,
         validators=[Optional(), NumberRange(1, schema.MAX_DISTANCE_KM, "Please choose from 1 to 500 km.")],
         description="25 km is about 15 miles.",
@@ -203,14 +216,15 @@ class PreferencesForm(FlaskForm):
                                     choices=choices((("in_person", "In person"), ("video", "By video"),
                                                      ("either", "Either is fine"))),
                                     validators=[Optional()])
-    languages = MultiCheckboxField("Languages you speak", choices=choices(vocabulary.LANGUAGES),
-                                   description="Leave empty if any language is fine.")
+    languages = MultiCheckboxField("Tick the languages you would like to speak with your practitioner",
+                                   choices=choices(sorted(vocabulary.LANGUAGES, key=lambda pair: pair[1])),
+                                   description="Leave them all empty if any language is fine.")
     practitioner_gender = RadioField("Would you prefer your practitioner to be", default="no_preference",
                                      choices=choices((("no_preference", "No preference"), *vocabulary.GENDERS)),
                                      validators=[Optional()])
     availability = MultiCheckboxField("When suits you?",
                                       choices=choices((code, name) for code, name, *_ in vocabulary.AVAILABILITY_PERIODS))
-    max_fee = IntegerField("Most you would pay for a session",
+    max_fee = WholeNumberField("Most you would pay for a session",
                            validators=[Optional(), NumberRange(0, schema.MAX_FEE, "Please enter an amount from 0 to 100,000.")],
                            description="In your local currency. Leave empty if it does not matter.")
     insurance = StringField(

@@ -144,9 +144,8 @@ def _warning_signs_answered(answers: Answers) -> bool:
 
 def _preferences_answered(answers: Answers) -> bool:
     preferences = answers.get("preferences")
-    if not isinstance(preferences, Mapping):
-        return False
-    return _has_place(preferences) or preferences.get("first_consultation") == "video"
+    # A place is needed even for a video first consultation: treatment itself is in person.
+    return isinstance(preferences, Mapping) and _has_place(preferences)
 
 
 def _has_part(*keys: str) -> Callable[[Answers], bool]:
@@ -381,7 +380,7 @@ def check(step: Step, form: FlaskForm, answers: Answers) -> bool:
         elif form.latitude.errors or form.longitude.errors:
             form.location.errors.append("We could not use your location. Please type a town, city or ZIP code.")
             passed = False
-        elif not found and form.first_consultation.data != "video" and not form.location.errors:
+        elif not found and not form.location.errors:
             form.location.errors.append("Please type a town, city or ZIP code, or use your location.")
             passed = False
     return passed

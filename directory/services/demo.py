@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import func, select, text
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from directory import vocabulary
 from directory.extensions import db
 from directory.models import (
     AvailabilitySlot,

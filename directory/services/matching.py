@@ -5,12 +5,11 @@ score computed by the database from parts between 0 and 1, so that only the best
 come back. Weights live in config (MATCH_WEIGHTS); a part the patient expressed no wish
 about is left out of the score altogether.
 """
-import math
 from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from directory import vocabulary
 from directory.extensions import db

@@ -48,7 +48,7 @@ def hide_review(review_id: int, seen_status: str, admin: User, reason: str) -> R
 
 
 def restore_review(review_id: int, seen_status: str, admin: User, reason: str) -> Review:
-    """Publish a flagged or hidden review again with a reason; raises ModerationError."""
+    """Publish a flagged review (clearing the flag) or a hidden one again, with a reason; raises ModerationError."""
     return _moderate(review_id, seen_status, admin, reason, ReviewStatus.PUBLISHED, "review.restored")
 
 
@@ -69,33 +69,36 @@ def _moderate(review_id: int, seen_status: str, admin: User, reason: str, status
         admin, action, "review", review.id,
         profile_id=review.profile_id, rating=review.rating, from_status=old, reason=reason,
     )
-    name = review.profile.display_name
-    if status == ReviewStatus.REMOVED:
-        author_message = (
-            "Your review is hidden",
-            f"Your review of {name} is no longer shown on the site. Reason: {reason}\n\n"
-            "If you think this is a mistake, reply to this message and tell us why.",
-        )
-        therapist_message = (
-            "A review of your practice is hidden",
-            f"After moderation, a {review.rating}-star review is no longer shown on your profile and no longer counts "
-            f"in your rating. Reason: {reason}",
-        )
-    else:
-        author_message = (
-            "Your review is shown again",
-            f"After moderation, your review of {name} is shown on the site again. Note: {reason}",
-        )
-        therapist_message = (
-            "A review of your practice is shown again",
-            f"After moderation, a {review.rating}-star review is shown on your profile again and counts in your "
-            f"rating. Note: {reason}",
-        )
+    author_message, therapist_message = _moderation_messages(review, old, reason)
     if review.author is not None:
         mail.notify(review.author, *author_message)
     mail.notify(review.profile.user, *therapist_message)
     db.session.commit()
     return review
+
+
+def _moderation_messages(review: Review, old: str, reason: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    """What the review's author and the therapist are told about a moderation decision."""
+    name, stars = review.profile.display_name, f"{review.rating}-star"
+    if review.status == ReviewStatus.REMOVED:
+        return (
+            ("Your review is hidden", f"Your review of {name} is no longer shown on the site. Reason: {reason}\n\n"
+             "If you think this is a mistake, reply to this message and tell us why."),
+            ("A review of your practice is hidden", f"After moderation, a {stars} review is no longer shown on your "
+             f"profile and no longer counts in your rating. Reason: {reason}"),
+        )
+    if old == ReviewStatus.FLAGGED:
+        return (
+            ("Your review stays on the site", f"Someone reported your review of {name}; we checked it and it stays "
+             f"on the site. Note: {reason}"),
+            ("A reported review stays on your profile", f"We checked a reported {stars} review of your practice; "
+             f"it stays on your profile. Note: {reason}"),
+        )
+    return (
+        ("Your review is shown again", f"After moderation, your review of {name} is shown on the site again. Note: {reason}"),
+        ("A review of your practice is shown again", f"After moderation, a {stars} review is shown on your profile "
+         f"again and counts in your rating. Note: {reason}"),
+    )
 
 
 def _status_words(status: str) -> str:

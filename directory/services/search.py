@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from directory.extensions import db
 from directory.models import Certification, CertificationStatus, SearchListing, TherapistProfile, User
@@ -233,6 +234,22 @@ def _hits(point: Point, rows, prior_mean: float, prior_weight: float) -> list[Se
         )
         for row in rows
     ]
+
+
+# Everything a public profile page shows, loaded in one go.
+PUBLIC_PAGE_LOADS = (
+    selectinload(TherapistProfile.headache_types),
+    selectinload(TherapistProfile.consultation_modes),
+    selectinload(TherapistProfile.languages),
+    selectinload(TherapistProfile.accessibility),
+    selectinload(TherapistProfile.availability),
+    selectinload(TherapistProfile.certifications),
+)
+
+
+def public_profile(*criteria: ColumnElement[bool]) -> TherapistProfile | None:
+    """The listed profile that meets the criteria (by slug or id), ready for its public page."""
+    return db.session.scalar(select(TherapistProfile).where(*criteria, listed_clause()).options(*PUBLIC_PAGE_LOADS))
 
 
 def is_verified(profile: TherapistProfile, today: date | None = None) -> bool:

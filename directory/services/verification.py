@@ -114,7 +114,7 @@ def reject(certification_id: int, seen_version: int, admin: User, reason_code: s
         f"We could not verify your {body_name(certification)} certification{_credential(certification)}. "
         f"Reason: {reason}\n\nWhat to do next: if you have a clearer or more complete certificate, or think this "
         "is a mistake, add the certification again in your account with the new evidence and we will review it.",
-        _account_link(),
+        _certifications_link(),
     )
     db.session.commit()
     return certification
@@ -142,7 +142,7 @@ def request_information(certification_id: int, seen_version: int, admin: User, m
         f"Before we can verify your {body_name(certification)} certification{_credential(certification)}, "
         f"our reviewer asks:\n\n{message}\n\nWhat to do next: open the certification in your account and replace "
         "its evidence document with a file that answers this. We will review it again as soon as it arrives.",
-        _account_link(),
+        _certifications_link(),
     )
     db.session.commit()
     return certification
@@ -170,7 +170,7 @@ def notify_verified(certification: Certification) -> None:
         "Your certification is verified",
         f"Your {body_name(certification)} certification{_credential(certification)} is verified. "
         f"Your profile shows the verified badge in search{until}. There is nothing more you need to do.",
-        _account_link(),
+        _certifications_link(),
     )
 
 
@@ -218,10 +218,10 @@ def _credential(certification: Certification) -> str:
     return f" ({certification.credential_id})" if certification.credential_id else ""
 
 
-def _account_link() -> str | None:
-    """The therapist's account page, where notices and certifications are; None where no URL can be built."""
+def _certifications_link() -> str | None:
+    """The therapist's certifications page, where they answer; None where no URL can be built."""
     try:
-        return url_for("account.dashboard", _external=True)
+        return url_for("therapist.list_certifications", _external=True)
     except RuntimeError:  # a command run without SERVER_NAME
         return None
 
@@ -273,7 +273,7 @@ def expire_certifications(today: date | None = None) -> ExpiryRun:
             f"Your {body_name(certification)} certification{_credential(certification)} expired on "
             f"{certification.expires_on:%d %B %Y}, so your profile no longer shows as verified. What to do next: "
             "renew it with the issuing body, then add the new certificate in your account for verification.",
-            _account_link(),
+            _certifications_link(),
         )
     for certification in reminded:
         days = (certification.expires_on - today).days
@@ -284,7 +284,7 @@ def expire_certifications(today: date | None = None) -> ExpiryRun:
             f"{certification.expires_on:%d %B %Y}, in {days} day{'' if days == 1 else 's'}. After that day your "
             "profile no longer shows as verified. What to do next: renew it with the issuing body and add the new "
             "certificate in your account.",
-            _account_link(),
+            _certifications_link(),
         )
     run = ExpiryRun(tuple(c.id for c in expired), tuple(c.id for c in reminded))
     db.session.commit()

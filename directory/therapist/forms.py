@@ -213,7 +213,7 @@ class ProfileForm(FlaskForm):
         "Name shown to patients",
         validators=[InputRequired("Enter the name patients will see."), Length(max=120, message="Use at most 120 characters."), PlainText()],
         filters=[strip],
-        description="As on your licence, e.g. Dr Ana Ruiz, DPT. Your public address is made from it once and then stays the same.",
+        description="As patients should see it, e.g. Dr Ana Ruiz, DPT. Your public page address is made from it once and then stays the same.",
     )
     profession = SelectField("Profession", choices=choices((("", "Choose your profession"), *vocabulary.PROFESSIONS)), default="")
     practising_since = IntegerField(

@@ -61,6 +61,16 @@ ROUTES = {
     "admin.export_audit_events": ("GET", "/admin/audit.csv", ADMIN_ONLY),
     "practitioners.search_page": ("GET", "/search?lat=40.75&lon=-73.98", PUBLIC),
     "practitioners.show": ("GET", "/practitioners/{slug}", PUBLIC),
+    # The questionnaire. Without answers in the session, its later pages lead back to the start (302);
+    # only patients may save answers to an account or open saved ones.
+    "questionnaire.show_introduction": ("GET", "/questionnaire/", PUBLIC),
+    "questionnaire.answer_step": ("GET", "/questionnaire/step/1", PUBLIC),
+    "questionnaire.show_stop": ("GET", "/questionnaire/stop", {role: 302 for role in ROLES}),
+    "questionnaire.show_results": ("GET", "/questionnaire/results", {role: 302 for role in ROLES}),
+    "questionnaire.choose_place": ("POST", "/questionnaire/results/place", {role: 302 for role in ROLES}),
+    "questionnaire.save_answers": ("POST", "/questionnaire/save", {ANON: 302, PATIENT: 302, THERAPIST: 403, ADMIN: 403}),
+    "questionnaire.open_saved_answers": ("POST", "/questionnaire/saved", {ANON: 302, PATIENT: 302, THERAPIST: 403, ADMIN: 403}),
+    "questionnaire.delete_answers": ("POST", "/questionnaire/delete", {role: 302 for role in ROLES}),
     "api.list_practitioners": ("GET", "/api/v1/practitioners?near=40.75|-73.98|10|km", PUBLIC),
     "api.get_practitioner": ("GET", "/api/v1/practitioners/{profile_id}", PUBLIC),
     "api.openapi": ("GET", "/api/v1/openapi.json", PUBLIC),

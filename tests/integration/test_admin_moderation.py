@@ -1,4 +1,7 @@
-"""Review moderation with the rating counters, and suspending or reactivating accounts."""
+"""Review moderation with the rating counters, and suspending or reactivating accounts.
+
+Flagged reviews stay visible and counted until a moderator hides them (VISIBLE_REVIEW_STATUSES).
+"""
 import pytest
 from sqlalchemy import select
 
@@ -50,11 +53,11 @@ def reviewed(app):
     ("before", "after", "expected"),
     [
         ("published", "removed", (0, 0)),
-        ("published", "flagged", (0, 0)),
+        ("published", "flagged", (1, 3)),
         ("flagged", "published", (2, 7)),
         ("removed", "published", (2, 7)),
         ("flagged", "removed", (1, 3)),
-        ("removed", "flagged", (1, 3)),
+        ("removed", "flagged", (2, 7)),
     ],
 )
 def test_counters_count_published_reviews_only(app, before, after, expected):
@@ -81,7 +84,7 @@ def test_the_queue_lists_flagged_reviews_with_their_flags(client, auth, reviewed
     assert "Contains a home address" in html and "Abusive" in html and "2 flags" in html
     html = client.get(f"/admin/reviews/{reviewed['flagged']}").get_data(as_text=True)
     assert "angry@example.com" in html and "Contains a home address" in html
-    assert "Hide the review" in html and "Publish the review" in html
+    assert "Hide the review" in html and "Keep the review" in html
 
 
 def test_hiding_a_flagged_review_needs_a_reason_and_tells_both_sides(client, auth, app, reviewed):
@@ -95,7 +98,7 @@ def test_hiding_a_flagged_review_needs_a_reason_and_tells_both_sides(client, aut
     with app.app_context():
         review = db.session.get(Review, reviewed["flagged"])
         assert (review.status, review.moderation_reason) == ("removed", "Personal data of the therapist.")
-    # A flagged review was not counted, so hiding it changes nothing.
+    # A flagged review still counted; hiding it takes it out of the rating.
     assert counters(app, reviewed["profile"]) == (1, 5)
     [(action, actor, details)] = audit_trail(app, "review", reviewed["flagged"])
     assert (action, actor, details["from_status"], details["reason"]) == ("review.hidden", admin_id, "flagged", "Personal data of the therapist.")
@@ -104,11 +107,15 @@ def test_hiding_a_flagged_review_needs_a_reason_and_tells_both_sides(client, aut
     ]
 
 
-def test_publishing_a_flagged_review_adds_it_to_the_rating(client, auth, app, reviewed):
+def test_keeping_a_flagged_review_publishes_it_and_leaves_the_rating_alone(client, auth, app, reviewed):
+    assert counters(app, reviewed["profile"]) == (2, 6)
     auth.login(role=Role.ADMIN)
     client.post(f"/admin/reviews/{reviewed['flagged']}/restore", data={"seen_status": "flagged", "reason": "Fair criticism."})
+    with app.app_context():
+        assert db.session.get(Review, reviewed["flagged"]).status == "published"
     assert counters(app, reviewed["profile"]) == (2, 6)
     assert audit_trail(app, "review", reviewed["flagged"])[0][0] == "review.restored"
+    assert ("angry@example.com", "Your review stays on the site") in recipients(app)
     assert "Terrible" in client.get(f"/practitioners/{reviewed['slug']}").get_data(as_text=True)
 
 
@@ -116,11 +123,13 @@ def test_hiding_then_restoring_a_published_review_keeps_the_counters_right(clien
     auth.login(role=Role.ADMIN)
     url = f"/admin/reviews/{reviewed['published']}"
     client.post(f"{url}/hide", data={"seen_status": "published", "reason": "Paid review."})
-    assert counters(app, reviewed["profile"]) == (0, 0)
+    assert counters(app, reviewed["profile"]) == (1, 1)
+    assert "Dana Doc" in client.get(f"/practitioners/{reviewed['slug']}").get_data(as_text=True)
+    assert "Helpful and careful" not in client.get(f"/practitioners/{reviewed['slug']}").get_data(as_text=True)
     html = client.get("/admin/reviews?status=removed").get_data(as_text=True)
     assert "5-star review of Dana Doc" in html and "Paid review." in html
     client.post(f"{url}/restore", data={"seen_status": "removed", "reason": "The author proved the visit."})
-    assert counters(app, reviewed["profile"]) == (1, 5)
+    assert counters(app, reviewed["profile"]) == (2, 6)
     assert [action for action, *_ in audit_trail(app, "review", reviewed["published"])] == ["review.hidden", "review.restored"]
 
 
@@ -132,7 +141,7 @@ def test_a_second_admin_moderating_the_same_review_changes_nothing(app, reviewed
     first.post(f"{url}/hide", data={"seen_status": "published", "reason": "Spam."})
     html = second.post(f"{url}/hide", data={"seen_status": "published", "reason": "Also spam."}, follow_redirects=True).get_data(as_text=True)
     assert "This review was moderated meanwhile: it is now hidden. Nothing was changed." in html
-    assert counters(app, reviewed["profile"]) == (0, 0)  # subtracted once
+    assert counters(app, reviewed["profile"]) == (1, 1)  # subtracted once
     assert len(audit_trail(app, "review", reviewed["published"])) == 1
 
 

@@ -187,6 +187,7 @@ def test_approving_verifies_records_an_audit_event_and_tells_the_therapist(clien
     [mail] = mail_to(app, pending["email"])
     assert mail.subject == "Your certification is verified"
     assert "verified badge" in mail.body and "nothing more you need to do" in mail.body
+    assert mail.body.endswith("http://localhost/therapist/certifications")
     assert notices_of(app, pending["user_id"]) == [f"Your certification is verified: {mail.body.split(chr(10))[0]}"]
     with app.app_context():
         assert is_verified(db.session.get(Certification, pending["id"]).profile)

@@ -5,11 +5,10 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from hypothesis import HealthCheck, given, settings
 
 from tests import factories
-from tests.integration.test_search_pages import places  # noqa: F401  (fixture)
 
 
 @pytest.fixture
-def listed(app, places):  # noqa: F811
+def listed(app, places):
     with app.app_context():
         ids = [
             factories.make_profile(
@@ -82,7 +81,7 @@ def test_bad_queries_are_problem_details_naming_the_field(client, listed, query,
     assert field in [error["field"] for error in body["errors"]]
 
 
-def test_ambiguous_location_lists_candidates(client, places):  # noqa: F811
+def test_ambiguous_location_lists_candidates(client, places):
     body = client.get("/api/v1/practitioners?location=Springfield").get_json()
     assert body["title"] == "Ambiguous place"
     assert len(body["candidates"]) == 3

@@ -3,7 +3,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from directory.extensions import db
 from directory.models import Role
 from directory.services.geo import Point
 from directory.services.search import SearchFilters, nearby_practitioners

@@ -4,24 +4,8 @@ import re
 import pytest
 
 from directory.extensions import db
-from directory.models import Place, Review, Role
+from directory.models import Review, Role
 from tests import factories
-
-
-@pytest.fixture
-def places(app):
-    with app.app_context():
-        rows = [
-            ("city", "New York", "new york", None, "NY", "US", 40.7128, -74.0060, 8_000_000),
-            ("postal_code", "New York", "new york", "10001", "NY", "US", 40.7506, -73.9972, 0),
-            ("city", "Springfield", "springfield", None, "IL", "US", 39.8017, -89.6437, 114_000),
-            ("city", "Springfield", "springfield", None, "MA", "US", 42.1015, -72.5898, 154_000),
-            ("city", "Springfield", "springfield", None, "MO", "US", 37.2153, -93.2982, 170_000),
-        ]
-        for kind, name, key, postal, region, country, lat, lon, population in rows:
-            db.session.add(Place(kind=kind, name=name, search_key=key, postal_code=postal, region=region,
-                                 country=country, latitude=lat, longitude=lon, population=population))
-        db.session.commit()
 
 
 @pytest.fixture

@@ -14,10 +14,15 @@
     return checked ? checked.value : "";
   }
 
-  function update() {
+  function answered(element) {
+    return element.querySelector('input[value="yes"]:checked, input[value="unsure"]:checked') !== null;
+  }
+
+  function update(initial) {
     dependents.forEach(function (element) {
       var wanted = element.dataset.when.split(" ");
-      var show = wanted.indexOf(answer(element.dataset.dependsOn)) !== -1;
+      // On load, a "yes" given before (without this script) stays in view rather than silently cleared.
+      var show = wanted.indexOf(answer(element.dataset.dependsOn)) !== -1 || (initial && answered(element));
       if (!show && !element.hidden) {
         // A hidden answer must not count: clear it, as if the question had never been asked.
         element.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(function (input) {
@@ -29,9 +34,9 @@
   }
 
   if (dependents.length) {
-    update();
+    update(true);
     form.addEventListener("change", function (event) {
-      if (event.target.type === "radio") { update(); }
+      if (event.target.type === "radio") { update(false); }
     });
   }
 
