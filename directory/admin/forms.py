@@ -158,7 +158,9 @@ class UserSearchForm(FlaskForm):
     q = StringField("Email or name", validators=[Optional(), Length(max=200)])
     role = SelectField(
         "Role",
-        choices=choices((("", "Any role"), (Role.PATIENT.value, "Patient"), (Role.THERAPIST.value, "Therapist"), (Role.ADMIN.value, "Admin"))),
+        choices=choices(
+            (("", "Any role"), (Role.PATIENT.value, "Patient"), (Role.THERAPIST.value, "Therapist"), (Role.ADMIN.value, "Admin"))
+        ),
         default="",
     )
     status = SelectField(

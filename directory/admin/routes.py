@@ -1,7 +1,18 @@
 import io
 from datetime import date
 
-from flask import Response, abort, flash, make_response, redirect, render_template, request, send_file, stream_with_context, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -263,9 +274,12 @@ def apply_roster(file_id: int):
         mapping = form.mapping()
     except ValueError:
         abort(400, "The column choices were not understood. Open the roster preview again and apply from there.")
-    back = url_for(".preview_roster", file_id=file_id, body=form.body.data, **{k: "" if v is None else v for k, v in mapping.items()})
+    columns = {field: "" if column is None else column for field, column in mapping.items()}
+    back = url_for(".preview_roster", file_id=file_id, body=form.body.data, **columns)
     try:
-        applied = roster_uploads.apply(file_id, mapping, form.body.data or None, form.token.data, _admin(), date.today())
+        applied = roster_uploads.apply(
+            file_id, mapping, form.body.data or None, form.token.data, _admin(), date.today()
+        )
     except roster_uploads.RosterGone as error:
         flash(str(error), "error")
         return redirect(url_for(".upload_roster"))
@@ -273,11 +287,16 @@ def apply_roster(file_id: int):
         flash(str(error), "error")
         return redirect(back)
     count = len(applied.verified_ids)
-    flash(f"{count} certification{'' if count == 1 else 's'} verified from the roster; each therapist has been told.", "success")
+    flash(
+        f"{count} certification{'' if count == 1 else 's'} verified from the roster; each therapist has been told.",
+        "success",
+    )
     if applied.skipped:
         reasons = "; ".join(f"#{skip.certification_id}: {skip.reason}" for skip in applied.skipped[:5])
         more = f" (and {len(applied.skipped) - 5} more)" if len(applied.skipped) > 5 else ""
-        flash(f"{len(applied.skipped)} left pending because they changed since the preview: {reasons}{more}.", "warning")
+        flash(
+            f"{len(applied.skipped)} left pending because they changed since the preview: {reasons}{more}.", "warning"
+        )
     return redirect(url_for(".list_certifications"))
 
 

@@ -8,6 +8,8 @@ from directory.services import audit, mail
 
 MAX_REASON = 2000
 USER_STATUSES = ("active", "suspended")
+_AND_PROFILE_HIDDEN = ", and your profile is not shown in search"
+_AND_PROFILE_SHOWN = " and your profile is shown in search as before"
 
 
 class ModerationError(ValueError):
@@ -146,7 +148,7 @@ def suspend_user(user_id: int, admin: User, reason: str) -> User:
     mail.notify(
         user,
         "Your account is suspended",
-        f"Your account can no longer be used to log in{', and your profile is not shown in search' if user.is_therapist else ''}. "
+        f"Your account can no longer be used to log in{_AND_PROFILE_HIDDEN if user.is_therapist else ''}. "
         f"Reason: {reason}\n\nIf you think this is a mistake, reply to this message.",
     )
     db.session.commit()
@@ -164,7 +166,7 @@ def reactivate_user(user_id: int, admin: User, reason: str) -> User:
     mail.notify(
         user,
         "Your account is active again",
-        f"You can log in again{' and your profile is shown in search as before' if user.is_therapist else ''}. Note: {reason}",
+        f"You can log in again{_AND_PROFILE_SHOWN if user.is_therapist else ''}. Note: {reason}",
     )
     db.session.commit()
     return user

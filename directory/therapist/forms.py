@@ -285,7 +285,7 @@ class ProfileForm(FlaskForm):
     accessibility = MultiCheckboxField("Accessibility of the practice", choices=choices(vocabulary.ACCESSIBILITY_FEATURES))
     # Fees
     session_minutes = IntegerField(
-        "Length of a session (minutes)",
+        "Session length (minutes)",
         validators=[Optional(), parsed, NumberRange(10, 240, "Enter from 10 to 240 minutes.")],
         invalid_value_message=_NOT_A_NUMBER,
         render_kw={"inputmode": "numeric"},
@@ -425,7 +425,7 @@ class CertificationForm(FlaskForm):
     )
     issuing_body_other = text_field("Name of the other programme", 160, description="Only when you chose Other programme.")
     programme = text_field("Course or level", 160, description="e.g. Level 2, or Certified Dry Needling Practitioner.")
-    credential_id = text_field("Certificate or credential number", 80)
+    credential_id = text_field("Credential number", 80, description="As printed on the certificate.")
     training_hours = IntegerField(
         "Training hours",
         validators=[Optional(), parsed, NumberRange(0, 5000, "Enter from 0 to 5,000 hours.")],

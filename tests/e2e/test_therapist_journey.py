@@ -58,7 +58,7 @@ def test_therapist_signs_up_builds_a_profile_and_is_found(page, phone_page, site
     expect(page.get_by_text("Thank you: your email address is confirmed.")).to_be_visible()
     page.get_by_role("link", name="My practice", exact=True).click()
     expect(page.get_by_role("heading", name="My practice", level=1)).to_be_visible()
-    expect(page.get_by_text("Not started")).to_be_visible()
+    expect(page.get_by_text("Not started", exact=True)).to_be_visible()
     check_accessibility(page, "therapist-dashboard-new")
 
     # Fill in the profile.
@@ -114,7 +114,7 @@ def test_therapist_signs_up_builds_a_profile_and_is_found(page, phone_page, site
     check_accessibility(page, "therapist-add-certification")
     page.get_by_label("Certifying body").select_option("myopain")
     page.get_by_label("Course or level").fill("Level 2")
-    page.get_by_label("Certificate or credential number").fill("MP-7781")
+    page.get_by_label("Credential number").fill("MP-7781")
     page.get_by_label("Training hours").fill("54")
     page.get_by_label("Date obtained").fill("2021-06-30")
     page.get_by_label("Evidence document").set_input_files(str(certificate))
