@@ -1,7 +1,8 @@
 """Form pieces shared by the blueprints."""
+import math
 from collections.abc import Iterable
 
-from wtforms import SelectChoice, SelectMultipleField, widgets
+from wtforms import FloatField, IntegerField, SelectChoice, SelectMultipleField, widgets
 
 
 def choices(pairs: Iterable[tuple]) -> list[SelectChoice]:
@@ -14,3 +15,25 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField that refuses numbers too long to be meant (NumberRange fails on huge integers)."""
+
+    MAX_DIGITS = 9
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(valuelist[0].strip().lstrip("+-")) > self.MAX_DIGITS:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
+        super().process_formdata(valuelist)
+
+
+class FiniteFloatField(FloatField):
+    """A FloatField that refuses nan and infinity, which NumberRange lets through or cannot compare."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not math.isfinite(self.data):
+            self.data = None
+            raise ValueError(self.gettext("Not a valid float value."))

@@ -1,4 +1,4 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from directory.auth import bp
@@ -61,6 +61,8 @@ def logout():
     """Log out (POST only, so that a link elsewhere cannot log anyone out)."""
     EmptyForm().validate_on_submit()
     logout_user()
+    # Forget everything this browser held, unsaved questionnaire answers among it.
+    session.clear()
     flash("You are logged out.", "info")
     return redirect(url_for("main.index"))
 

@@ -1,10 +1,10 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FloatField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from directory import vocabulary
-from directory.forms import MultiCheckboxField, choices
+from directory.forms import FiniteFloatField, MultiCheckboxField, WholeNumberField, choices
 
 SORT_CHOICES = (("distance", "Nearest first"), ("rating", "Best rated"), ("experience", "Most experienced"))
 
@@ -16,9 +16,9 @@ class SearchForm(FlaskForm):
         csrf = False
 
     q = StringField("Town, city or ZIP code", validators=[Optional(), Length(max=200)], render_kw={"placeholder": "e.g. 10001 or Boulder, CO"})
-    lat = FloatField(validators=[Optional(), NumberRange(-90, 90)], widget=HiddenInput())
-    lon = FloatField(validators=[Optional(), NumberRange(-180, 180)], widget=HiddenInput())
-    radius = IntegerField("Distance", default=25, validators=[Optional(), NumberRange(1, 500, "Choose a distance from 1 to 500.")])
+    lat = FiniteFloatField(validators=[Optional(), NumberRange(-90, 90)], widget=HiddenInput())
+    lon = FiniteFloatField(validators=[Optional(), NumberRange(-180, 180)], widget=HiddenInput())
+    radius = WholeNumberField("Distance", default=25, validators=[Optional(), NumberRange(1, 500, "Choose a distance from 1 to 500.")])
     unit = SelectField("Unit", choices=choices((("km", "km"), ("mi", "miles"))), default="km")
     show = SelectField(
         "Certification",
@@ -30,12 +30,12 @@ class SearchForm(FlaskForm):
     language = SelectField("Speaks", choices=choices((("", "Any language"), *vocabulary.LANGUAGES)), default="")
     availability = MultiCheckboxField("Available", choices=choices((code, name) for code, name, *_ in vocabulary.AVAILABILITY_PERIODS))
     accepting = BooleanField("Accepting new patients")
-    max_fee = IntegerField("Highest fee per session", validators=[Optional(), NumberRange(0, 100_000)])
+    max_fee = WholeNumberField("Highest fee per session", validators=[Optional(), NumberRange(0, 100_000)])
     insurance = StringField("Insurance", validators=[Optional(), Length(max=80)], description='Your insurer, or "self-pay".')
     access = MultiCheckboxField("Accessibility", choices=choices(vocabulary.ACCESSIBILITY_FEATURES))
     gender = SelectField("Practitioner", choices=choices((("", "No preference"), *vocabulary.GENDERS)), default="")
     sort = SelectField("Sort by", choices=choices(SORT_CHOICES), default="distance")
-    page = IntegerField(default=1, validators=[Optional(), NumberRange(1, 10_000)], widget=HiddenInput())
+    page = WholeNumberField(default=1, validators=[Optional(), NumberRange(1, 10_000)], widget=HiddenInput())
 
     FILTER_FIELDS = ("headache", "mode", "language", "availability", "accepting", "max_fee", "insurance", "access", "gender")
 

@@ -29,7 +29,7 @@ from directory.services.certifications import EXPIRY_WARNING_DAYS, issuer_name
 from directory.services.geo import Point
 from directory.services.text import slugify
 
-NPI_PREFIX = "80840"  # the card issuer prefix the NPI check digit is computed over
+NPI_PREFIX = "80840"  # the ISO 7812 prefix for US health identifiers, part of the NPI check digit
 BIO_MAX_LENGTH = 3000
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 MINUTES_PER_DAY = 24 * 60
@@ -191,8 +191,7 @@ class Overview:
 
 
 def npi_is_valid(npi: str) -> bool:
-    """Whether `npi` is a US National Provider Identifier: 10 digits, the first 1 or 2, and a
-    Luhn check digit computed over the card issuer prefix 80840 and the first nine digits."""
+    """Whether `npi` is a well-formed NPI: 10 ASCII digits, the first 1 or 2, the last a Luhn check digit over 80840 + the first nine."""
     if not isinstance(npi, str) or not _NPI_FORM.fullmatch(npi):
         return False
     return luhn_check_digit(NPI_PREFIX + npi[:9]) == int(npi[9])

@@ -45,6 +45,7 @@ def test_therapist_signs_up_builds_a_profile_and_is_found(page, phone_page, site
 
     # Sign up as a therapist.
     page.goto("/auth/signup")
+    check_accessibility(page, "therapist-signup")
     page.get_by_label("A practitioner offering dry needling").check()
     page.get_by_label("Your name (optional)").fill("Lee Park")
     page.get_by_label("Email address").fill(EMAIL)
@@ -110,6 +111,7 @@ def test_therapist_signs_up_builds_a_profile_and_is_found(page, phone_page, site
     certificate = tmp_path / "dry-needling-certificate.pdf"
     certificate.write_bytes(CERTIFICATE)
     page.get_by_role("link", name="My practice", exact=True).click()
+    check_accessibility(page, "therapist-dashboard-draft")
     page.get_by_role("link", name="Add a certification").click()
     check_accessibility(page, "therapist-add-certification")
     page.get_by_label("Certifying body").select_option("myopain")
@@ -129,6 +131,7 @@ def test_therapist_signs_up_builds_a_profile_and_is_found(page, phone_page, site
 
     # Preview, then publish.
     page.get_by_role("link", name="My practice", exact=True).click()
+    check_accessibility(page, "therapist-dashboard-pending")
     page.get_by_role("link", name="Preview").click()
     expect(page.get_by_role("heading", name="Lee Park, DPT", level=1)).to_be_visible()
     expect(page.get_by_text("It is not published yet")).to_be_visible()
@@ -141,6 +144,7 @@ def test_therapist_signs_up_builds_a_profile_and_is_found(page, phone_page, site
 
     # A patient's search finds the profile once verified-only is off.
     page.goto("/search")
+    check_accessibility(page, "therapist-search-form")
     page.get_by_label("Town, city or ZIP code").fill("10001")
     page.get_by_label("Certification").select_option("all")
     page.get_by_role("button", name="Search").click()
@@ -151,6 +155,7 @@ def test_therapist_signs_up_builds_a_profile_and_is_found(page, phone_page, site
 
     # On a phone, in dark mode: the editor and the dashboard fit the screen.
     phone_page.goto("/auth/login")
+    check_accessibility(phone_page, "therapist-login-phone-dark")
     phone_page.get_by_label("Email address").fill(EMAIL)
     phone_page.get_by_label("Password").fill(PASSWORD)
     phone_page.get_by_role("button", name="Log in").click()

@@ -31,7 +31,8 @@ ROUTES = {
     "auth.reset_password": ("GET", "/auth/reset/bad-token", {role: 400 for role in ROLES}),
     "auth.confirm_email": ("GET", "/auth/confirm/bad-token", {role: 400 for role in ROLES}),
     "auth.resend_confirmation": ("POST", "/auth/confirm/resend", {ANON: 302, PATIENT: 302, THERAPIST: 302, ADMIN: 302}),
-    "account.dashboard": ("GET", "/account/", SIGNED_IN),
+    # Therapists and admins are sent on to their own dashboards.
+    "account.dashboard": ("GET", "/account/", {**SIGNED_IN, THERAPIST: 302, ADMIN: 302}),
     "account.settings": ("GET", "/account/settings", SIGNED_IN),
     "account.delete": ("POST", "/account/delete", {ANON: 302, PATIENT: 400, THERAPIST: 400, ADMIN: 400}),
     "admin.outbox": ("GET", "/admin/outbox", ADMIN_ONLY),

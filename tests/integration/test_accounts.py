@@ -265,3 +265,12 @@ def test_login_is_rate_limited(make_app):
     assert "Too many attempts" in client.post("/auth/login", data={}).get_data(as_text=True)
     with app.app_context():
         limiter.reset()
+
+
+def test_logout_forgets_what_the_session_held(client, auth):
+    auth.login()
+    with client.session_transaction() as session:
+        session["questionnaire_token"] = "unsaved-answers-token"
+    auth.logout()
+    with client.session_transaction() as session:
+        assert "questionnaire_token" not in session

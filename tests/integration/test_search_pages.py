@@ -76,7 +76,9 @@ def test_hostile_place_input_gets_a_clear_400_and_keeps_the_form(client, places,
 @pytest.mark.parametrize(
     "args",
     [{"q": "10001", "radius": "0"}, {"q": "10001", "radius": "abc"}, {"q": "10001", "unit": "parsec"},
-     {"q": "10001", "sort": "price"}, {"q": "10001", "headache": "flu"}, {"lat": "400", "lon": "0"}, {"q": "10001", "page": "-1"}],
+     {"q": "10001", "sort": "price"}, {"q": "10001", "headache": "flu"}, {"lat": "400", "lon": "0"}, {"q": "10001", "page": "-1"},
+     {"lat": "40", "lon": "-73", "radius": "9" * 400}, {"q": "10001", "max_fee": "9" * 400}, {"lat": "nan", "lon": "1"},
+     {"lat": "inf", "lon": "1"}, {"lat": "9" * 400, "lon": "1"}],
 )
 def test_invalid_parameters_are_a_400_not_a_500(client, places, args):
     assert client.get("/search", query_string=args).status_code == 400
