@@ -1,5 +1,4 @@
 """Flask commands: places, demo data, admins, housekeeping."""
-import threading
 import time
 
 import click
@@ -9,7 +8,7 @@ from sqlalchemy import func, select
 
 from directory.extensions import db
 from directory.models import Place, User
-from directory.services import accounts, demo, listing, places, questionnaire, verification
+from directory.services import accounts, demo, listing, mail, places, questionnaire, verification
 from directory.services.passwords import WeakPassword
 from directory.services.vocabularies import sync_vocabularies
 
@@ -21,15 +20,12 @@ certifications_cli = AppGroup("certifications", help="Certification housekeeping
 @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="Run as if today were this day (YYYY-MM-DD).")
 def certifications_expire(on):
     """Mark verified certifications past their expiry as expired; remind holders 30 days before."""
-    started = threading.enumerate()
     try:
         run = verification.expire_certifications(on.date() if on else None)
     except verification.ExpiryConflict as error:
         raise click.ClickException(str(error)) from None
-    # SMTP mail leaves from daemon threads: let them finish before the command exits.
-    for thread in threading.enumerate():
-        if thread not in started:
-            thread.join(timeout=30)
+    # SMTP mail leaves from a background worker: let it finish before the command exits.
+    mail.wait_for_mail()
     expired, reminded = len(run.expired_ids), len(run.reminded_ids)
     click.echo(
         f"{expired} certification{'' if expired == 1 else 's'} expired; "

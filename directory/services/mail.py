@@ -1,19 +1,32 @@
-"""One way to send mail, with the backend chosen in config."""
+"""One way to send mail, with the backend chosen in config.
+
+"outbox" keeps each message in the database, in the caller's transaction. "smtp" holds the
+message until the transaction commits (nothing goes out for work that was rolled back), then
+one background worker sends it, so a slow or dead mail server never holds up a page.
+"""
 import logging
+import queue
 import smtplib
 import threading
 from email.message import EmailMessage
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from directory.extensions import db
 from directory.models import Notice, OutboxMessage, User
 
 log = logging.getLogger(__name__)
 
+_PENDING = "outgoing_mail"
+_outgoing: queue.Queue = queue.Queue()
+_worker_lock = threading.Lock()
+_worker: threading.Thread | None = None
+
 
 def send_mail(recipient: str, subject: str, body: str) -> None:
-    """Send one plain-text mail; never raises, so the request that caused it goes on."""
+    """Send one plain-text mail with the caller's transaction; never raises."""
     config = current_app.config
     if config["MAIL_BACKEND"] == "smtp":
         message = EmailMessage()
@@ -21,24 +34,15 @@ def send_mail(recipient: str, subject: str, body: str) -> None:
         message["To"] = recipient
         message["Subject"] = subject
         message.set_content(body)
-        # A slow or dead SMTP server must not hold up the page: send from a thread.
-        threading.Thread(target=_send_smtp, args=(dict(config), message), daemon=True).start()
+        settings = {key: config[key] for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_TIMEOUT_SECONDS")}
+        session = db.session()
+        if not session.in_transaction():
+            session.begin()  # so that a rollback, even of nothing else, drops this mail
+        session.info.setdefault(_PENDING, []).append((settings, message))
         return
     db.session.add(OutboxMessage(recipient=recipient, subject=subject, body=body))
     if config.get("LOG_MAIL"):
         log.info("Mail to %s: %s\n%s", recipient, subject, body)
-
-
-def _send_smtp(config: dict, message: EmailMessage) -> None:
-    try:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT_SECONDS"]) as smtp:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException):
-        log.exception("Could not send mail to %s", message["To"])
 
 
 def notify(user: User, subject: str, body: str, link: str | None = None) -> None:
@@ -46,3 +50,54 @@ def notify(user: User, subject: str, body: str, link: str | None = None) -> None
     db.session.add(Notice(user=user, message=subject if not body else f"{subject}: {body}", link=link))
     text = body if not link else f"{body}\n\n{link}"
     send_mail(user.email, subject, text)
+
+
+def wait_for_mail(timeout: float = 30.0) -> bool:
+    """Wait until the queued mail has left (for commands that exit); True when it all has."""
+    done = threading.Event()
+    threading.Thread(target=lambda: (_outgoing.join(), done.set()), daemon=True).start()
+    return done.wait(timeout)
+
+
+@event.listens_for(Session, "after_commit")
+def _send_after_commit(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        _start_worker()
+        for item in pending:
+            _outgoing.put(item)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_after_rollback(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the whole transaction, not a savepoint
+        session.info.pop(_PENDING, None)
+
+
+def _start_worker() -> None:
+    global _worker
+    with _worker_lock:
+        if _worker is None or not _worker.is_alive():
+            _worker = threading.Thread(target=_work, name="mail-sender", daemon=True)
+            _worker.start()
+
+
+def _work() -> None:
+    while True:
+        settings, message = _outgoing.get()
+        try:
+            _send_smtp(settings, message)
+        finally:
+            _outgoing.task_done()
+
+
+def _send_smtp(settings: dict, message: EmailMessage) -> None:
+    try:
+        with smtplib.SMTP(settings["MAIL_SERVER"], settings["MAIL_PORT"], timeout=settings["MAIL_TIMEOUT_SECONDS"]) as smtp:
+            if settings["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if settings["MAIL_USERNAME"]:
+                smtp.login(settings["MAIL_USERNAME"], settings["MAIL_PASSWORD"])
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException):
+        log.exception("Could not send mail to %s", message["To"])
