@@ -32,8 +32,12 @@ class WholeNumberField(IntegerField):
 class FiniteFloatField(FloatField):
     """A FloatField that refuses nan and infinity, which NumberRange lets through or cannot compare."""
 
+    def __init__(self, *args, not_finite_message: str = "Enter a finite number.", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.not_finite_message = not_finite_message
+
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         if self.data is not None and not math.isfinite(self.data):
             self.data = None
-            raise ValueError(self.gettext("Not a valid float value."))
+            raise ValueError(self.not_finite_message)

@@ -1,10 +1,10 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from directory.forms import choices
+from directory.forms import WholeNumberField, choices
 from directory.models import ReviewStatus, Role
 from directory.services.roster import FIELD_LABELS, FIELDS, REQUIRED_FIELDS
 from directory.services.verification import MAX_TEXT, REJECTION_REASONS
@@ -29,7 +29,7 @@ class QueueFilterForm(FlaskForm):
 
 class _Versioned(FlaskForm):
     # The version the admin saw: a decision on anything newer is refused, never merged.
-    version = IntegerField(validators=[InputRequired(), NumberRange(min=1)], widget=HiddenInput())
+    version = WholeNumberField(validators=[InputRequired(), NumberRange(min=1)], widget=HiddenInput())
 
 
 class ApproveForm(_Versioned):
@@ -187,7 +187,7 @@ class AuditFilterForm(FlaskForm):
     actor = StringField('Actor (email, or "system")', validators=[Optional(), Length(max=254)])
     action = SelectField("Action", default="")
     target_type = SelectField("Target type", default="")
-    target_id = IntegerField("Target id", validators=[Optional(), NumberRange(min=1)])
+    target_id = WholeNumberField("Target id", validators=[Optional(), NumberRange(min=1)])
     since = DateField("From", validators=[Optional()])
     until = DateField("To", validators=[Optional()])
 

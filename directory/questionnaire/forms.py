@@ -1,14 +1,13 @@
 """The questionnaire's forms, one per step; every question but age (and the warning signs) is optional."""
-import math
 
 from flask_wtf import FlaskForm
-from wtforms import FloatField, IntegerField, RadioField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import RadioField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from directory import vocabulary
 from directory.api import answers as schema
-from directory.forms import MultiCheckboxField, choices
+from directory.forms import FiniteFloatField, MultiCheckboxField, WholeNumberField, choices
 from directory.services import clinical
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
@@ -25,24 +24,6 @@ def _yes_no(label: str, description: str | None = None) -> RadioField:
 
 def _one_of(label: str, pairs, description: str | None = None) -> RadioField:
     return RadioField(label, choices=choices(pairs), validators=[Optional()], description=description)
-
-
-class WholeNumberField(IntegerField):
-    """An IntegerField that refuses numbers too long to be meant (NumberRange fails on huge integers)."""
-
-    MAX_DIGITS = 9
-
-    def process_formdata(self, valuelist):
-        if valuelist and len(valuelist[0].strip().lstrip("+-")) > self.MAX_DIGITS:
-            self.data = None
-            raise ValueError(self.gettext("Not a valid integer value."))
-        super().process_formdata(valuelist)
-
-
-def _finite(form, field) -> None:
-    # float("nan") passes NumberRange: refuse it here rather than in the schema.
-    if field.data is not None and not math.isfinite(field.data):
-        raise ValidationError("Not a valid number.")
 
 
 class AboutYouForm(FlaskForm):
@@ -205,8 +186,8 @@ class PreferencesForm(FlaskForm):
         render_kw={"autocomplete": "postal-code", "placeholder": "e.g. 80302 or Boulder, CO"},
         description="Needed for a video consultation too: the treatment itself is in person.",
     )
-    latitude = FloatField(validators=[Optional(), NumberRange(-90, 90), _finite], widget=HiddenInput())
-    longitude = FloatField(validators=[Optional(), NumberRange(-180, 180), _finite], widget=HiddenInput())
+    latitude = FiniteFloatField(validators=[Optional(), NumberRange(-90, 90)], widget=HiddenInput())
+    longitude = FiniteFloatField(validators=[Optional(), NumberRange(-180, 180)], widget=HiddenInput())
     max_distance_km = WholeNumberField(
         "How far can you travel, in km?", default=25,
         validators=[Optional(), NumberRange(1, schema.MAX_DISTANCE_KM, "Please choose from 1 to 500 km.")],

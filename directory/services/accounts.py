@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from directory.extensions import db
-from directory.models import Role, User, utcnow
+from directory.models import Role, StoredFile, User, utcnow
 from directory.services import audit
 from directory.services.mail import send_mail
 from directory.services.passwords import check_password
@@ -207,5 +207,11 @@ def delete_account(user: User, password: str) -> None:
         raise AccountError("Admin accounts are removed by another admin.")
     if not check_password_hash(user.password_hash, password):
         raise AccountError("Your password is not right.")
+    # Photos and evidence outlive their rows' foreign keys (SET NULL): remove them with the account.
+    files = []
+    if user.profile is not None:
+        files = [user.profile.photo_id] + [certification.evidence_id for certification in user.profile.certifications]
     db.session.delete(user)
+    db.session.flush()
+    db.session.execute(delete(StoredFile).where(StoredFile.id.in_([file_id for file_id in files if file_id])))
     db.session.commit()

@@ -5,7 +5,6 @@ from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from directory import vocabulary
 from directory.extensions import db
@@ -18,8 +17,6 @@ from directory.models import (
     HeadacheType,
     Language,
     Notice,
-    Review,
-    ReviewStatus,
     StoredFile,
     TherapistProfile,
     User,
@@ -34,7 +31,6 @@ BIO_MAX_LENGTH = 3000
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 MINUTES_PER_DAY = 24 * 60
 NOTICES_SHOWN = 10
-REVIEWS_SHOWN = 20
 # Coordinates closer than this (about 1 cm) are the same point: a form round trip is not a move.
 _SAME_POINT_DEGREES = 1e-7
 _NPI_FORM = re.compile(r"[12][0-9]{9}")
@@ -326,30 +322,7 @@ def next_steps(user: User, today: date) -> tuple[Step, ...]:
 
 def profile_for_preview(user: User) -> TherapistProfile | None:
     """The therapist's own profile with everything the public page shows, loaded at once."""
-    return db.session.scalar(
-        select(TherapistProfile)
-        .where(TherapistProfile.user_id == user.id)
-        .options(
-            selectinload(TherapistProfile.headache_types),
-            selectinload(TherapistProfile.consultation_modes),
-            selectinload(TherapistProfile.languages),
-            selectinload(TherapistProfile.accessibility),
-            selectinload(TherapistProfile.availability),
-            selectinload(TherapistProfile.certifications),
-        )
-    )
-
-
-def published_reviews(profile: TherapistProfile, limit: int = REVIEWS_SHOWN) -> list[Review]:
-    """The profile's published reviews, newest first."""
-    return list(
-        db.session.scalars(
-            select(Review)
-            .where(Review.profile_id == profile.id, Review.status == ReviewStatus.PUBLISHED)
-            .order_by(Review.created_at.desc(), Review.id.desc())
-            .limit(limit)
-        )
-    )
+    return db.session.scalar(select(TherapistProfile).where(TherapistProfile.user_id == user.id).options(*search.PUBLIC_PAGE_LOADS))
 
 
 # Saving -------------------------------------------------------------------------------------

@@ -1,5 +1,4 @@
 """Forms of the therapist area: the profile editor, the photo, certifications."""
-import math
 import re
 import unicodedata
 from datetime import date, time
@@ -12,10 +11,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
-    FloatField,
     Form,
     FormField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -25,7 +22,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Sto
 from wtforms.widgets import HiddenInput
 
 from directory import vocabulary
-from directory.forms import MultiCheckboxField, choices
+from directory.forms import FiniteFloatField, MultiCheckboxField, WholeNumberField, choices
 from directory.models import TherapistProfile, User
 from directory.services.certifications import CertificationData
 from directory.services.profiles import BIO_MAX_LENGTH, MINUTES_PER_DAY, ProfileData, Slot, npi_is_valid
@@ -64,10 +61,7 @@ def parsed(form, field):
         raise StopValidation()
 
 
-def finite(form, field):
-    """Refuse NaN and infinity, which float() accepts from 'nan' and 'inf'."""
-    if field.data is not None and not math.isfinite(field.data):
-        raise StopValidation("Enter a finite number in decimal degrees.")
+DEGREES = "Enter a finite number in decimal degrees."
 
 
 def http_url(form, field):
@@ -216,7 +210,7 @@ class ProfileForm(FlaskForm):
         description="As patients should see it, e.g. Dr Ana Ruiz, DPT. Your public page address is made from it once and then stays the same.",
     )
     profession = SelectField("Profession", choices=choices((("", "Choose your profession"), *vocabulary.PROFESSIONS)), default="")
-    practising_since = IntegerField(
+    practising_since = WholeNumberField(
         "Practising since (year)",
         validators=[Optional(), parsed, NumberRange(FIRST_PRACTISING_YEAR, message=f"Enter a year from {FIRST_PRACTISING_YEAR}."), year_not_in_future],
         invalid_value_message="Enter a year, such as 2012.",
@@ -251,15 +245,17 @@ class ProfileForm(FlaskForm):
     region = text_field("State, county or region", 120, render_kw={"autocomplete": "address-level1"})
     postal_code = text_field("ZIP or postal code", 20, render_kw={"autocomplete": "postal-code"})
     country = SelectField("Country", choices=[], default="US")
-    latitude = FloatField(
+    latitude = FiniteFloatField(
         "Latitude",
-        validators=[Optional(), parsed, finite, NumberRange(-90, 90, "Latitude is between -90 and 90.")],
+        not_finite_message=DEGREES,
+        validators=[Optional(), parsed, NumberRange(-90, 90, "Latitude is between -90 and 90.")],
         invalid_value_message="Enter a number in decimal degrees, such as 40.7128.",
         render_kw={"inputmode": "decimal"},
     )
-    longitude = FloatField(
+    longitude = FiniteFloatField(
         "Longitude",
-        validators=[Optional(), parsed, finite, NumberRange(-180, 180, "Longitude is between -180 and 180.")],
+        not_finite_message=DEGREES,
+        validators=[Optional(), parsed, NumberRange(-180, 180, "Longitude is between -180 and 180.")],
         invalid_value_message="Enter a number in decimal degrees, such as -74.006.",
         render_kw={"inputmode": "decimal"},
     )
@@ -284,19 +280,19 @@ class ProfileForm(FlaskForm):
     )
     accessibility = MultiCheckboxField("Accessibility of the practice", choices=choices(vocabulary.ACCESSIBILITY_FEATURES))
     # Fees
-    session_minutes = IntegerField(
+    session_minutes = WholeNumberField(
         "Session length (minutes)",
         validators=[Optional(), parsed, NumberRange(10, 240, "Enter from 10 to 240 minutes.")],
         invalid_value_message=_NOT_A_NUMBER,
         render_kw={"inputmode": "numeric"},
     )
-    fee_min = IntegerField(
+    fee_min = WholeNumberField(
         "Lowest fee per session",
         validators=[Optional(), parsed, NumberRange(0, 100_000, "Enter an amount from 0 to 100,000.")],
         invalid_value_message="Enter a whole amount, such as 90.",
         render_kw={"inputmode": "numeric"},
     )
-    fee_max = IntegerField(
+    fee_max = WholeNumberField(
         "Highest fee per session",
         validators=[Optional(), parsed, NumberRange(0, 100_000, "Enter an amount from 0 to 100,000.")],
         invalid_value_message="Enter a whole amount, such as 140.",
@@ -402,7 +398,7 @@ class PhotoForm(FlaskForm):
 class VersionForm(FlaskForm):
     """For the POST-only buttons on a certification: the version the page showed (optimistic locking)."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired("Reload the page and try again.")])
+    version = WholeNumberField(widget=HiddenInput(), validators=[InputRequired("Reload the page and try again.")])
 
 
 class EvidenceForm(VersionForm):
@@ -426,7 +422,7 @@ class CertificationForm(FlaskForm):
     issuing_body_other = text_field("Name of the other programme", 160, description="Only when you chose Other programme.")
     programme = text_field("Course or level", 160, description="e.g. Level 2, or Certified Dry Needling Practitioner.")
     credential_id = text_field("Credential number", 80, description="As printed on the certificate.")
-    training_hours = IntegerField(
+    training_hours = WholeNumberField(
         "Training hours",
         validators=[Optional(), parsed, NumberRange(0, 5000, "Enter from 0 to 5,000 hours.")],
         invalid_value_message="Enter a whole number of hours, such as 54.",
@@ -449,7 +445,7 @@ class CertificationForm(FlaskForm):
         "When editing, choose a file only to replace the one we have.",
         render_kw={"accept": "application/pdf,image/png,image/jpeg"},
     )
-    version = IntegerField(widget=HiddenInput(), validators=[Optional(), parsed])
+    version = WholeNumberField(widget=HiddenInput(), validators=[Optional(), parsed])
 
     def validate_issuing_body_other(self, field):
         if self.issuing_body.data == "other" and not field.data:

@@ -6,7 +6,8 @@ from flask_login import current_user
 from directory.access import role_required
 from directory.auth.forms import EmptyForm
 from directory.models import Certification, Role, User
-from directory.services import certifications, profiles, ratings, search
+from directory.extensions import db
+from directory.services import certifications, profiles, ratings, reviews, search
 from directory.services.uploads import UploadError
 from directory.therapist import bp
 from directory.therapist.forms import (
@@ -115,7 +116,7 @@ def preview_profile():
         profile=profile,
         verified=search.is_verified(profile),
         rating=ratings.summary(profile),
-        reviews=profiles.published_reviews(profile),
+        reviews=db.session.scalars(reviews.visible_reviews(profile).limit(20)).all(),
         back=None,
         distance_km=None,
         unit="km",

@@ -274,3 +274,18 @@ def test_logout_forgets_what_the_session_held(client, auth):
     auth.logout()
     with client.session_transaction() as session:
         assert "questionnaire_token" not in session
+
+
+def test_deleting_a_therapist_removes_their_photo_and_evidence(app, client, auth):
+    from directory.models import StoredFile, TherapistProfile
+
+    user_id = auth.login(role="therapist")
+    with app.app_context():
+        profile = factories.make_profile(user=db.session.get(User, user_id))
+        factories.make_photo(profile)
+        factories.make_certification(profile, evidence=factories.make_evidence("pdf"))
+        assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 2
+    assert client.post("/account/delete", data={"password": factories.PASSWORD}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 0
+        assert db.session.scalar(select(func.count()).select_from(TherapistProfile)) == 0
