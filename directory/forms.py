@@ -23,10 +23,10 @@ class WholeNumberField(IntegerField):
     MAX_DIGITS = 9
 
     def process_formdata(self, valuelist):
-        if valuelist and len(valuelist[0].strip().lstrip("+-")) > self.MAX_DIGITS:
-            self.data = None
-            raise ValueError(self.gettext("Not a valid integer value."))
         super().process_formdata(valuelist)
+        if self.data is not None and abs(self.data) >= 10**self.MAX_DIGITS:
+            self.data = None
+            raise ValueError(self.invalid_value_message or self.gettext("Not a valid integer value."))
 
 
 class FiniteFloatField(FloatField):
