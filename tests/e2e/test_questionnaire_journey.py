@@ -60,8 +60,12 @@ def answer(page: Page, question: str, choice: str) -> None:
 
 
 def say_no_to_every_warning_sign(page: Page) -> None:
-    for radio in page.locator('.q-question:not([hidden]) input[type=radio][value="no"]').all():
-        radio.check()
+    # The script hides follow-up questions as it loads and as answers change: ask the page
+    # afresh each time instead of working through a list taken once.
+    page.wait_for_load_state("load")
+    unanswered = page.locator('.q-question:not([hidden]) input[type=radio][value="no"]:not(:checked)')
+    while unanswered.count():
+        unanswered.first.check()
 
 
 def continue_to(page: Page, number_or_title: str) -> None:
