@@ -84,6 +84,8 @@ class Config:
 
     SEARCH_PAGE_SIZE = 20
     SEARCH_MAX_RADIUS_KM = 500
+    # Counting stops here: "more than 1,000" is as useful to a patient as an exact figure.
+    SEARCH_COUNT_CAP = 1000
     SEARCH_DEFAULT_RADIUS_KM = 25
     API_MAX_PAGE_SIZE = 100
     # The Bayesian average's prior weight (m) and how long the site-wide mean (C) is cached.

@@ -47,7 +47,7 @@ def floor_sql(boxes) -> str:
         f" * sin((radians(longitude) - ({lon0})) / 2)"
     )
     return f"""
-        SELECT profile_id, nearness, count(*) OVER () FROM (
+        SELECT profile_id, nearness FROM (
             SELECT profile_id, {nearness} AS nearness FROM search_listing
             WHERE ({box}) AND verified_until >= '{date.today().isoformat()}' AND (headache_mask & {HEADACHE_BIT}) = {HEADACHE_BIT}
         ) AS candidates

@@ -104,7 +104,9 @@ def list_practitioners(query: PractitionerQuery):
         )
         for hit in page.hits
     ]
-    return PractitionerPage(items=items, total=page.total, page=page.page, per_page=page.per_page, pages=page.pages, place=place)
+    return PractitionerPage(
+        items=items, total=page.total, total_is_capped=page.total_is_capped, page=page.page, per_page=page.per_page, pages=page.pages, place=place
+    )
 
 
 @bp.get("/practitioners/<int:practitioner_id>")

@@ -74,7 +74,8 @@ class PractitionerSummary(BaseModel):
 
 class PractitionerPage(BaseModel):
     items: list[PractitionerSummary]
-    total: int
+    total: int = Field(description="How many match; when total_is_capped, at least this many.")
+    total_is_capped: bool = Field(description="Counting stopped at the cap (1,000): more match than total says.")
     page: int
     per_page: int
     pages: int

@@ -14,6 +14,8 @@ from directory.services.geo import EARTH_RADIUS_KM, Point, bounding_box, distanc
 from directory.services.text import escape_like, fold
 
 SORTS = ("distance", "rating", "experience")
+# Nearest-first search tries a circle this many times smaller first.
+INNER_RADIUS_DIVISOR = 8
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class SearchPage:
     page: int
     per_page: int
     filters: SearchFilters = field(default_factory=SearchFilters)
+    # True when more matched than the count went up to (SEARCH_COUNT_CAP): total is then a floor.
+    total_is_capped: bool = False
 
     @property
     def pages(self) -> int:
@@ -187,7 +191,33 @@ def nearby_practitioners(
     today = today or date.today()
     prior_mean = ratings.site_mean_rating()
     prior_weight = current_app.config["REVIEW_PRIOR_WEIGHT"]
-    candidates = (
+    clauses = filter_clauses(filters, today)
+
+    def page_within(km: float):
+        candidates = _candidates(point, km, clauses, today)
+        return db.session.execute(
+            select(candidates)
+            .order_by(*_order(sort, candidates.c, prior_mean, prior_weight))
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        ).all()
+
+    rows = None
+    inner_km = radius_km / INNER_RADIUS_DIVISOR
+    if sort == "distance" and inner_km >= 1:
+        # Nearest first: when a small circle already fills the page, nothing outside it can be
+        # nearer, so a dense city need not sort every match of the whole radius.
+        rows = page_within(inner_km)
+        if len(rows) < per_page:
+            rows = None
+    if rows is None:
+        rows = page_within(radius_km)
+    total, capped = _count_within(point, radius_km, clauses, today, current_app.config["SEARCH_COUNT_CAP"])
+    return SearchPage(_hits(point, rows, prior_mean, prior_weight), total, page, per_page, filters, capped)
+
+
+def _candidates(point: Point, radius_km: float, clauses, today: date):
+    return (
         select(
             SearchListing.profile_id,
             haversine_term(point).label("nearness"),
@@ -199,22 +229,18 @@ def nearby_practitioners(
             SearchListing.review_count,
             SearchListing.practising_since,
         )
-        .where(_in_boxes(point, radius_km), *filter_clauses(filters, today))
+        .where(_in_boxes(point, radius_km), *clauses, haversine_term(point) <= haversine_limit(radius_km))
         .subquery()
     )
-    within = candidates.c.nearness <= haversine_limit(radius_km)
-    rows = db.session.execute(
-        select(candidates, func.count().over().label("total"))
-        .where(within)
-        .order_by(*_order(sort, candidates.c, prior_mean, prior_weight))
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    if rows:
-        total = rows[0].total
-    else:
-        total = db.session.scalar(select(func.count()).select_from(candidates).where(within))
-    return SearchPage(_hits(point, rows, prior_mean, prior_weight), total, page, per_page, filters)
+
+
+def _count_within(point: Point, radius_km: float, clauses, today: date, cap: int) -> tuple[int, bool]:
+    """How many match within the radius, counting no further than `cap` (True when there are more)."""
+    matches = select(SearchListing.profile_id).where(
+        _in_boxes(point, radius_km), *clauses, haversine_term(point) <= haversine_limit(radius_km)
+    )
+    count = db.session.scalar(select(func.count()).select_from(matches.limit(cap + 1).subquery()))
+    return min(count, cap), count > cap
 
 
 def _hits(point: Point, rows, prior_mean: float, prior_weight: float) -> list[SearchHit]:

@@ -154,3 +154,27 @@ def test_pagination(ctx):
 def test_equal_distances_keep_a_stable_order(ctx):
     ids = [factories.make_profile(display_name=f"Same {i}").id for i in range(4)]
     assert [hit.profile.id for hit in search().hits] == ids
+
+
+def test_nearest_first_in_a_dense_place_matches_the_full_ordering(ctx):
+    # 30 practitioners within a few km, 10 more spread to 45 km: the small circle fills page 1,
+    # page 2 needs the whole radius; both must equal the plain nearest-first order.
+    for i in range(30):
+        factories.make_profile(display_name=f"Near {i:02d}", latitude=40.7549 + i * 0.0009)
+    for i in range(10):
+        factories.make_profile(display_name=f"Far {i}", latitude=40.7549 - 0.05 - i * 0.03)
+    everyone = names(search(per_page=100))
+    assert len(everyone) == 40 and everyone[:30] == [f"Near {i:02d}" for i in range(30)]
+    assert names(search(per_page=20)) == everyone[:20]
+    assert names(search(per_page=20, page=2)) == everyone[20:40]
+
+
+def test_counting_stops_at_the_cap(app):
+    app.config["SEARCH_COUNT_CAP"] = 5
+    with app.app_context():
+        for i in range(7):
+            factories.make_profile(display_name=f"P{i}", latitude=40.7549 + i * 0.001)
+        page = search(per_page=3)
+        assert (page.total, page.total_is_capped, page.pages) == (5, True, 2)
+        assert names(page) == ["P0", "P1", "P2"]
+        assert search(per_page=3, radius_km=0.2).total_is_capped is False
