@@ -78,17 +78,10 @@ def approve(certification_id: int, seen_version: int, admin: User, today: date |
             f"This certification expired on {certification.expires_on:%d %B %Y}, so it cannot be verified. "
             "Reject it, or ask the therapist for a current certificate."
         )
-    # No autoflush: a lazy load half-way (an expired admin) would write half a decision early.
-    with db.session.no_autoflush:
-        certification.status = CertificationStatus.VERIFIED.value
-        certification.reason = None
-        certification.info_requested = None
-        _decided_by(certification, admin)
-        audit.record(
-            admin, "certification.verified", "certification", certification.id,
-            source="review", profile_id=certification.profile_id, credential_id=certification.credential_id,
-        )
-    _flush_decision()
+    _record_decision(
+        certification, admin, "certification.verified",
+        {"status": CertificationStatus.VERIFIED.value, "reason": None, "info_requested": None}, source="review",
+    )
     notify_verified(certification)
     db.session.commit()
     return certification
@@ -98,16 +91,10 @@ def reject(certification_id: int, seen_version: int, admin: User, reason_code: s
     """Reject a pending certification with a reason; raises AlreadyDecided, or DecisionError for a missing reason."""
     reason = rejection_text(reason_code, details)
     certification = _decidable(certification_id, seen_version)
-    with db.session.no_autoflush:
-        certification.status = CertificationStatus.REJECTED.value
-        certification.reason = reason
-        certification.info_requested = None
-        _decided_by(certification, admin)
-        audit.record(
-            admin, "certification.rejected", "certification", certification.id,
-            profile_id=certification.profile_id, credential_id=certification.credential_id, reason=reason,
-        )
-    _flush_decision()
+    _record_decision(
+        certification, admin, "certification.rejected",
+        {"status": CertificationStatus.REJECTED.value, "reason": reason, "info_requested": None}, reason=reason,
+    )
     mail.notify(
         certification.profile.user,
         "Your certification could not be verified",
@@ -128,14 +115,7 @@ def request_information(certification_id: int, seen_version: int, admin: User, m
     if len(message) > MAX_TEXT:
         raise DecisionError(f"Keep the request under {MAX_TEXT} characters.")
     certification = _decidable(certification_id, seen_version)
-    with db.session.no_autoflush:
-        certification.info_requested = message
-        _decided_by(certification, admin)
-        audit.record(
-            admin, "certification.info_requested", "certification", certification.id,
-            profile_id=certification.profile_id, credential_id=certification.credential_id, message=message,
-        )
-    _flush_decision()
+    _record_decision(certification, admin, "certification.info_requested", {"info_requested": message}, message=message)
     mail.notify(
         certification.profile.user,
         "We need more information about your certification",
@@ -146,6 +126,20 @@ def request_information(certification_id: int, seen_version: int, admin: User, m
     )
     db.session.commit()
     return certification
+
+
+def _record_decision(certification: Certification, admin: User, action: str, changes: dict, **details) -> None:
+    """Apply a decision's field changes with its reviewer and audit event, then flush (raises AlreadyDecided)."""
+    # No autoflush: a lazy load half-way (an expired admin) would write half a decision early.
+    with db.session.no_autoflush:
+        for name, value in changes.items():
+            setattr(certification, name, value)
+        _decided_by(certification, admin)
+        audit.record(
+            admin, action, "certification", certification.id,
+            profile_id=certification.profile_id, credential_id=certification.credential_id, **details,
+        )
+    _flush_decision()
 
 
 def rejection_text(reason_code: str, details: str = "") -> str:
