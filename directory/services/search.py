@@ -2,9 +2,11 @@
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
+from sqlalchemy import BigInteger, ColumnElement, Date, Float, Integer, String, and_, bindparam, exists, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from directory.extensions import db
@@ -16,6 +18,8 @@ from directory.services.text import escape_like, fold
 SORTS = ("distance", "rating", "experience")
 # Nearest-first search tries a circle this many times smaller first.
 INNER_RADIUS_DIVISOR = 8
+RADIAN = math.pi / 180
+HALF_RADIAN = RADIAN / 2
 
 
 @dataclass(frozen=True)
@@ -34,11 +38,33 @@ class SearchFilters:
     gender: str | None = None
 
 
+class ResultProfile(NamedTuple):
+    """The profile columns a search result shows: its card and its API summary."""
+
+    id: int
+    slug: str
+    display_name: str
+    profession: str | None
+    clinic_name: str | None
+    city: str | None
+    country: str | None
+    latitude: float
+    longitude: float
+    accepting_new_patients: bool
+    fee_min: int | None
+    fee_max: int | None
+    currency: str
+    review_count: int
+
+
+RESULT_COLUMNS = tuple(getattr(TherapistProfile, name) for name in ResultProfile._fields)
+
+
 @dataclass(frozen=True)
 class SearchHit:
-    """One result: the profile's own columns, and what search knows about it (codes, not objects)."""
+    """One result: the profile's columns it shows, and what search knows about it (codes, not objects)."""
 
-    profile: TherapistProfile
+    profile: ResultProfile
     distance_km: float
     verified: bool
     rating: float | None
@@ -87,17 +113,25 @@ def listed_clause() -> ColumnElement[bool]:
     return and_(TherapistProfile.published.is_(True), exists().where(User.id == TherapistProfile.user_id, User.active.is_(True)))
 
 
+def _haversine(half_lat0, half_lon0, cos_lat0) -> ColumnElement[float]:
+    # sin((φ - φ0) / 2) as sin(φ° · π/360 - φ0 / 2): plain float arithmetic, the same in every engine.
+    half_dlat = func.sin(SearchListing.latitude * HALF_RADIAN - half_lat0)
+    half_dlon = func.sin(SearchListing.longitude * HALF_RADIAN - half_lon0)
+    return half_dlat * half_dlat + cos_lat0 * func.cos(SearchListing.latitude * RADIAN) * half_dlon * half_dlon
+
+
+def _origin(point: Point) -> dict[str, float]:
+    lat0, lon0 = math.radians(point.latitude), math.radians(point.longitude)
+    return {"half_lat0": lat0 / 2, "half_lon0": lon0 / 2, "cos_lat0": math.cos(lat0)}
+
+
 def haversine_term(point: Point) -> ColumnElement[float]:
     """The haversine term `a` of the distance from `point`, computed by the database.
 
     Distance is 2R·asin(√a), which grows with `a`: filtering and ordering by `a` gives the
     same result as by distance, without asin and sqrt on every candidate.
     """
-    lat0, lon0 = math.radians(point.latitude), math.radians(point.longitude)
-    lat, lon = func.radians(SearchListing.latitude), func.radians(SearchListing.longitude)
-    half_dlat = func.sin((lat - lat0) / 2)
-    half_dlon = func.sin((lon - lon0) / 2)
-    return half_dlat * half_dlat + math.cos(lat0) * func.cos(lat) * half_dlon * half_dlon
+    return _haversine(**_origin(point))
 
 
 def haversine_limit(radius_km: float) -> float:
@@ -105,71 +139,162 @@ def haversine_limit(radius_km: float) -> float:
     return math.sin(min(radius_km / EARTH_RADIUS_KM, math.pi) / 2) ** 2
 
 
-def _in_boxes(point: Point, radius_km: float) -> ColumnElement[bool]:
-    boxes = bounding_box(point, radius_km)
+def _float(name: str):
+    return bindparam(name, type_=Float)
+
+
+def _in_boxes(circle: str, boxes: int) -> ColumnElement[bool]:
     return or_(
         *(
             and_(
-                SearchListing.latitude.between(box.min_lat, box.max_lat),
-                SearchListing.longitude.between(box.min_lon, box.max_lon),
+                SearchListing.latitude.between(_float(f"{circle}_min_lat_{i}"), _float(f"{circle}_max_lat_{i}")),
+                SearchListing.longitude.between(_float(f"{circle}_min_lon_{i}"), _float(f"{circle}_max_lon_{i}")),
             )
-            for box in boxes
+            for i in range(boxes)
         )
     )
 
 
-def _has_all(column, bits: dict[str, int], codes) -> ColumnElement[bool]:
-    wanted = listing.mask(codes, bits)
-    return column.op("&")(wanted) == wanted
+def _circle(name: str, point: Point, radius_km: float) -> tuple[int, dict[str, float]]:
+    """How many bounding boxes a circle needs, and the values of its parameters."""
+    values = {f"{name}_limit": haversine_limit(radius_km)}
+    boxes = bounding_box(point, radius_km)
+    for i, box in enumerate(boxes):
+        values |= {f"{name}_min_lat_{i}": box.min_lat, f"{name}_max_lat_{i}": box.max_lat}
+        values |= {f"{name}_min_lon_{i}": box.min_lon, f"{name}_max_lon_{i}": box.max_lon}
+    return len(boxes), values
 
 
-def _has_any(column, bits: dict[str, int], codes) -> ColumnElement[bool]:
-    return column.op("&")(listing.mask(codes, bits)) != 0
+def _conditions(filters: SearchFilters) -> tuple[tuple[str, ...], dict[str, object]]:
+    """The names of the conditions the filters set, and the values of their parameters."""
+    names: list[str] = []
+    values: dict[str, object] = {}
 
+    def wants(name: str, **name_values) -> None:
+        names.append(name)
+        values.update(name_values)
 
-def filter_clauses(filters: SearchFilters, today: date) -> list[ColumnElement[bool]]:
-    """SQL conditions on the search listing for the filters."""
-    clauses: list[ColumnElement[bool]] = []
     if filters.verified_only:
-        clauses.append(SearchListing.verified_until >= today)
+        wants("verified")
     if filters.headache_types:
-        clauses.append(_has_all(SearchListing.headache_mask, listing.HEADACHE_BITS, filters.headache_types))
+        wants("headache_types", headache_mask=listing.mask(filters.headache_types, listing.HEADACHE_BITS))
     if filters.accessibility:
-        clauses.append(_has_all(SearchListing.access_mask, listing.ACCESS_BITS, filters.accessibility))
+        wants("accessibility", access_mask=listing.mask(filters.accessibility, listing.ACCESS_BITS))
     if filters.modes:
-        clauses.append(_has_any(SearchListing.mode_mask, listing.MODE_BITS, filters.modes))
+        wants("modes", mode_mask=listing.mask(filters.modes, listing.MODE_BITS))
     if filters.languages:
-        clauses.append(_has_any(SearchListing.language_mask, listing.LANGUAGE_BITS, filters.languages))
+        wants("languages", language_mask=listing.mask(filters.languages, listing.LANGUAGE_BITS))
     if filters.availability:
-        clauses.append(_has_any(SearchListing.availability_mask, listing.PERIOD_BITS, filters.availability))
+        wants("availability", availability_mask=listing.mask(filters.availability, listing.PERIOD_BITS))
     if filters.accepting_new_patients:
-        clauses.append(SearchListing.accepting_new_patients.is_(True))
+        wants("accepting_new_patients")
     if filters.max_fee is not None:
-        clauses.append(SearchListing.fee_min <= filters.max_fee)
+        wants("max_fee", max_fee=filters.max_fee)
     if filters.gender:
-        clauses.append(SearchListing.gender == filters.gender)
+        wants("gender", gender=filters.gender)
     if filters.insurance:
-        clauses.append(_accepts_insurance(filters.insurance))
-    return clauses
+        wanted = fold(filters.insurance)
+        if wanted in ("self pay", "selfpay", "self_pay", "none"):
+            wants("self_pay")
+        elif wanted:
+            wants("insurer", insurer=f"%{escape_like(filters.insurance.strip().lower())}%")
+        else:
+            wants("nothing")
+    return tuple(names), values
 
 
-def _accepts_insurance(insurance: str) -> ColumnElement[bool]:
-    wanted = fold(insurance)
-    if wanted in ("self pay", "selfpay", "self_pay", "none"):
-        return SearchListing.accepts_self_pay.is_(True)
-    if not wanted:
-        return false()
-    return SearchListing.insurers.like(f"%{escape_like(insurance.strip().lower())}%", escape="\\")
+def _condition(name: str) -> ColumnElement[bool]:
+    """One filter's SQL condition on the search listing, its value a parameter."""
+    match name:
+        case "verified":
+            return SearchListing.verified_until >= bindparam("today", type_=Date)
+        case "headache_types" | "accessibility":
+            column = SearchListing.headache_mask if name == "headache_types" else SearchListing.access_mask
+            wanted = bindparam(column.key, type_=Integer)
+            return column.op("&")(wanted) == wanted
+        case "modes" | "languages" | "availability":
+            column = getattr(SearchListing, {"modes": "mode_mask", "languages": "language_mask", "availability": "availability_mask"}[name])
+            return column.op("&")(bindparam(column.key, type_=BigInteger)) != 0
+        case "accepting_new_patients":
+            return SearchListing.accepting_new_patients.is_(True)
+        case "max_fee":
+            return SearchListing.fee_min <= bindparam("max_fee", type_=Integer)
+        case "gender":
+            return SearchListing.gender == bindparam("gender", type_=String)
+        case "self_pay":
+            return SearchListing.accepts_self_pay.is_(True)
+        case "insurer":
+            return SearchListing.insurers.like(bindparam("insurer", type_=String), escape="\\")
+        case _:
+            return false()
 
 
-def _order(sort: str, columns, prior_mean: float, prior_weight: float):
+def _order(sort: str, columns):
     distance, profile_id = columns.nearness, columns.profile_id
     if sort == "rating":
-        bayesian = (columns.rating_total + prior_weight * prior_mean) / (columns.review_count + prior_weight)
+        prior_weight = _float("prior_weight")
+        bayesian = (columns.rating_total + prior_weight * _float("prior_mean")) / (columns.review_count + prior_weight)
         return (bayesian.desc(), distance, profile_id)
     if sort == "experience":
         return (columns.practising_since.asc().nulls_last(), distance, profile_id)
     return (distance, profile_id)
+
+
+class _Shape(NamedTuple):
+    """What sets one search statement's SQL apart from another's; every value is a parameter."""
+
+    sort: str
+    conditions: tuple[str, ...]
+    page_boxes: int  # bounding boxes of the circle the page is taken from
+    total_boxes: int  # bounding boxes of the whole radius, when the statement counts too; else 0
+
+
+def _within(circle: str, boxes: int, conditions: tuple[str, ...], *columns):
+    """Listings inside a circle that meet the conditions, with their nearness and `columns`."""
+    nearness = _haversine(_float("half_lat0"), _float("half_lon0"), _float("cos_lat0")).label("nearness")
+    clauses = [_condition(name) for name in conditions]
+    # The boxes narrow through the covering index; nearness, computed once a candidate, rounds them to a circle.
+    in_box = select(SearchListing.profile_id, nearness, *columns).where(_in_boxes(circle, boxes), *clauses).subquery()
+    return select(in_box).where(in_box.c.nearness <= _float(f"{circle}_limit"))
+
+
+@lru_cache(maxsize=256)
+def _capped_count(conditions: tuple[str, ...], boxes: int):
+    """How many listings match in the whole radius, counted no further than count_limit."""
+    matching = _within("total", boxes, conditions).limit(bindparam("count_limit", type_=Integer))
+    return select(func.count()).select_from(matching.subquery())
+
+
+@lru_cache(maxsize=256)
+def _page_statement(shape: _Shape):
+    """One page of results with the profile columns they show, and the capped total when asked.
+
+    Built once for each shape and kept: a search only binds its values, which spares building
+    a large expression tree on every request.
+    """
+    candidates = _within(
+        "page",
+        shape.page_boxes,
+        shape.conditions,
+        (SearchListing.verified_until >= bindparam("today", type_=Date)).label("verified"),
+        SearchListing.headache_mask,
+        SearchListing.mode_mask,
+        SearchListing.language_mask,
+        SearchListing.rating_total,
+        SearchListing.review_count,
+        SearchListing.practising_since,
+    )
+    rows = (
+        candidates.order_by(*_order(shape.sort, candidates.selected_columns))
+        .limit(bindparam("per_page", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+        .subquery()
+    )
+    columns = [*RESULT_COLUMNS, rows.c.verified, rows.c.headache_mask, rows.c.mode_mask, rows.c.language_mask, rows.c.rating_total]
+    if shape.total_boxes:
+        columns.append(_capped_count(shape.conditions, shape.total_boxes).scalar_subquery().label("capped_total"))
+    statement = select(*columns).join(rows, TherapistProfile.id == rows.c.profile_id)
+    return statement.order_by(*_order(shape.sort, rows.c))
 
 
 def nearby_practitioners(
@@ -184,82 +309,51 @@ def nearby_practitioners(
     """One page of listed practitioners within `radius_km` of `point`, filtered and sorted.
 
     The bounding boxes narrow the candidates through the listing's covering index; the database
-    then keeps and orders them by great-circle nearness; geopy gives the page's distances.
+    then keeps and orders them by great-circle nearness; geopy gives the page's distances. One
+    statement usually brings the page, its profiles and the (capped) total together.
     """
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
-    today = today or date.today()
     prior_mean = ratings.site_mean_rating()
     prior_weight = current_app.config["REVIEW_PRIOR_WEIGHT"]
-    clauses = filter_clauses(filters, today)
+    cap = current_app.config["SEARCH_COUNT_CAP"]
+    conditions, values = _conditions(filters)
+    total_boxes, total_values = _circle("total", point, radius_km)
+    values |= total_values | _origin(point)
+    values |= {"today": today or date.today(), "prior_mean": prior_mean, "prior_weight": prior_weight}
+    values |= {"per_page": per_page, "offset": (page - 1) * per_page, "count_limit": cap + 1}
 
-    def page_within(km: float):
-        candidates = _candidates(point, km, clauses, today)
-        return db.session.execute(
-            select(candidates)
-            .order_by(*_order(sort, candidates.c, prior_mean, prior_weight))
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        ).all()
+    def page_within(km: float, with_total: bool):
+        page_boxes, page_values = _circle("page", point, km)
+        statement = _page_statement(_Shape(sort, conditions, page_boxes, total_boxes if with_total else 0))
+        return db.session.execute(statement, values | page_values).all()
 
-    rows = None
+    rows, total = [], None
     inner_km = radius_km / INNER_RADIUS_DIVISOR
     if sort == "distance" and inner_km >= 1:
         # Nearest first: when a small circle already fills the page, nothing outside it can be
         # nearer, so a dense city need not sort every match of the whole radius.
-        rows = page_within(inner_km)
-        if len(rows) < per_page:
-            rows = None
-    if rows is None:
-        rows = page_within(radius_km)
-    total, capped = _count_within(point, radius_km, clauses, today, current_app.config["SEARCH_COUNT_CAP"])
-    return SearchPage(_hits(point, rows, prior_mean, prior_weight), total, page, per_page, filters, capped)
+        rows = page_within(inner_km, with_total=True)
+        total = rows[0].capped_total if rows else None
+    if len(rows) < per_page:
+        rows = page_within(radius_km, with_total=total is None)
+    if total is None:
+        total = rows[0].capped_total if rows else (0 if page == 1 else db.session.scalar(_capped_count(conditions, total_boxes), values))
+    hits = [_hit(point, row, prior_mean, prior_weight) for row in rows]
+    return SearchPage(hits, min(total, cap), page, per_page, filters, total > cap)
 
 
-def _candidates(point: Point, radius_km: float, clauses, today: date):
-    return (
-        select(
-            SearchListing.profile_id,
-            haversine_term(point).label("nearness"),
-            (SearchListing.verified_until >= today).label("verified"),
-            SearchListing.headache_mask,
-            SearchListing.mode_mask,
-            SearchListing.language_mask,
-            SearchListing.rating_total,
-            SearchListing.review_count,
-            SearchListing.practising_since,
-        )
-        .where(_in_boxes(point, radius_km), *clauses, haversine_term(point) <= haversine_limit(radius_km))
-        .subquery()
+def _hit(point: Point, row, prior_mean: float, prior_weight: float) -> SearchHit:
+    profile = ResultProfile._make(row[: len(ResultProfile._fields)])
+    return SearchHit(
+        profile=profile,
+        distance_km=distance_km(point, Point(profile.latitude, profile.longitude)),
+        verified=bool(row.verified),
+        rating=ratings.bayesian_average(row.rating_total, profile.review_count, prior_mean, prior_weight),
+        headache_types=listing.codes(row.headache_mask, listing.HEADACHE_BITS),
+        consultation_modes=listing.codes(row.mode_mask, listing.MODE_BITS),
+        languages=listing.codes(row.language_mask, listing.LANGUAGE_BITS),
     )
-
-
-def _count_within(point: Point, radius_km: float, clauses, today: date, cap: int) -> tuple[int, bool]:
-    """How many match within the radius, counting no further than `cap` (True when there are more)."""
-    matches = select(SearchListing.profile_id).where(
-        _in_boxes(point, radius_km), *clauses, haversine_term(point) <= haversine_limit(radius_km)
-    )
-    count = db.session.scalar(select(func.count()).select_from(matches.limit(cap + 1).subquery()))
-    return min(count, cap), count > cap
-
-
-def _hits(point: Point, rows, prior_mean: float, prior_weight: float) -> list[SearchHit]:
-    if not rows:
-        return []
-    profiles = db.session.scalars(select(TherapistProfile).where(TherapistProfile.id.in_([row.profile_id for row in rows])))
-    by_id = {profile.id: profile for profile in profiles}
-    return [
-        SearchHit(
-            profile=by_id[row.profile_id],
-            distance_km=distance_km(point, Point(by_id[row.profile_id].latitude, by_id[row.profile_id].longitude)),
-            verified=bool(row.verified),
-            rating=ratings.bayesian_average(row.rating_total, row.review_count, prior_mean, prior_weight),
-            headache_types=listing.codes(row.headache_mask, listing.HEADACHE_BITS),
-            consultation_modes=listing.codes(row.mode_mask, listing.MODE_BITS),
-            languages=listing.codes(row.language_mask, listing.LANGUAGE_BITS),
-        )
-        for row in rows
-    ]
 
 
 # Everything a public profile page shows, loaded in one go.

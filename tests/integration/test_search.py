@@ -165,8 +165,20 @@ def test_nearest_first_in_a_dense_place_matches_the_full_ordering(ctx):
         factories.make_profile(display_name=f"Far {i}", latitude=40.7549 - 0.05 - i * 0.03)
     everyone = names(search(per_page=100))
     assert len(everyone) == 40 and everyone[:30] == [f"Near {i:02d}" for i in range(30)]
-    assert names(search(per_page=20)) == everyone[:20]
-    assert names(search(per_page=20, page=2)) == everyone[20:40]
+    first, second = search(per_page=20), search(per_page=20, page=2)
+    assert names(first) == everyone[:20] and names(second) == everyone[20:40]
+    assert first.total == second.total == 40
+
+
+def test_the_total_counts_the_whole_radius_whichever_circle_filled_the_page(ctx):
+    for i in range(3):
+        factories.make_profile(display_name=f"Queens {i}", latitude=40.7282, longitude=-73.7949 + i * 0.001)  # about 16 km
+    factories.make_profile(display_name="Midtown", latitude=40.7549, longitude=-73.9840)
+    # The small circle (6.25 km) holds nobody from Queens, one page from it, and nothing at all
+    # from Newark: the total is still everyone within 50 km.
+    assert [search(per_page=n).total for n in (1, 2, 20)] == [4, 4, 4]
+    assert search(point=Point(40.7357, -74.1724), per_page=20).total == 4  # Newark
+    assert search(per_page=1, page=9).total == 4
 
 
 def test_counting_stops_at_the_cap(app):
@@ -178,3 +190,18 @@ def test_counting_stops_at_the_cap(app):
         assert (page.total, page.total_is_capped, page.pages) == (5, True, 2)
         assert names(page) == ["P0", "P1", "P2"]
         assert search(per_page=3, radius_km=0.2).total_is_capped is False
+
+
+def test_searches_of_one_shape_each_keep_their_own_place_and_values(ctx):
+    # One statement is built per shape of search and reused: nothing of one search may stick to the next.
+    factories.make_profile(display_name="Midtown migraine", headache_types=["migraine"])
+    factories.make_profile(display_name="Boston cluster", latitude=42.3601, longitude=-71.0589, headache_types=["cluster"])
+    boston = Point(42.3601, -71.0589)
+
+    def treating(code):
+        return SearchFilters(verified_only=False, headache_types=(code,))
+
+    assert names(search(filters=treating("migraine"))) == ["Midtown migraine"]
+    assert names(search(point=boston, filters=treating("cluster"))) == ["Boston cluster"]
+    assert names(search(point=boston, filters=treating("migraine"))) == []
+    assert names(search(filters=treating("cluster"))) == []
