@@ -66,7 +66,7 @@ def places_load(if_empty: bool):
     result = places.load_places()
     click.echo(
         f"Loaded {result.postal_codes:,} US ZIP codes and {result.cities:,} cities "
-        f"in {time.perf_counter() - started:.1f} s."
+        f"(with {result.other_names:,} other names of large cities) in {time.perf_counter() - started:.1f} s."
     )
 
 

@@ -18,7 +18,8 @@ class Place(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(12))  # "postal_code" or "city"
+    # "postal_code", "city", or "other_name": a large city found by another of its names ("Cologne").
+    kind: Mapped[str] = mapped_column(String(12))
     name: Mapped[str] = mapped_column(String(200))
     # Lower-case, accents folded: what a typed city name is compared with.
     search_key: Mapped[str] = mapped_column(String(200))

@@ -4,7 +4,9 @@ Forms the gazetteer understands: a US ZIP code ("80302", "80302-1234"), decimal
 coordinates ("40.7, -73.9"), "City, ST" (state code or name), "City, Country" (ISO code or
 English name), "City, ST, US", and a bare "City". A bare or qualified name that fits several
 places resolves to the most populous one only when it has at least DOMINANCE_FACTOR times the
-population of the next; otherwise the result is ambiguous and lists the candidates.
+population of the next; otherwise the result is ambiguous and lists the candidates. Large
+cities are found by their other names too ("Cologne, Germany" for Köln), but only where no
+place bears the name as its own.
 """
 import re
 import unicodedata
@@ -223,7 +225,7 @@ def _from_name(text: str) -> GeocodeResult:
 
 def _from_bare_name(city: str) -> GeocodeResult:
     """A name with no comma; "Boulder CO" and "Paris France" are read as qualified when nothing has the whole name."""
-    matches = _cities(city) or _zip_towns(city)
+    matches = _cities(city) or _zip_towns(city) or _cities(city, kind="other_name")
     if matches:
         return _choose(matches)
     words = city.split()
@@ -275,12 +277,18 @@ def _ambiguity_message(matches: list[_Match]) -> str:
     """Which names clash, and how to say which one is meant."""
     first = matches[0]
     example = f"{first.name}, {first.region}" if first.country == "US" and first.region else first.label
-    return f'Several places are called {first.name}. Choose one, or add the state or country, e.g. "{example}".'
+    # A city found by another of its names ("Cologne" for Köln) may share it with places of other names.
+    called = f"are called {first.name}" if all(match.name == first.name for match in matches) else "go by that name"
+    return f'Several places {called}. Choose one, or add the state or country, e.g. "{example}".'
 
 
-def _cities(city: str, countries: set[str] | None = None, states: set[str] | None = None) -> list[_Match]:
-    """Gazetteer cities with this folded name, optionally limited to countries or to US states."""
-    query = select(Place).where(Place.search_key == city, Place.kind == "city")
+def _cities(city: str, countries: set[str] | None = None, states: set[str] | None = None, kind: str = "city") -> list[_Match]:
+    """Gazetteer cities with this folded name, optionally limited to countries or to US states.
+
+    Other names (kind "other_name": "Cologne" for Köln) are a last resort, looked up only when
+    nothing bears the name as its own, so that they never change where a place's own name leads.
+    """
+    query = select(Place).where(Place.search_key == city, Place.kind == kind)
     if countries is not None:
         query = query.where(Place.country.in_(sorted(countries)))
     if states is not None:
@@ -316,7 +324,7 @@ def _in_states(city: str, states: set[str]) -> list[_Match]:
     """Cities of this name in these US states, else towns known from ZIP codes there."""
     if not states:
         return []
-    return _cities(city, states=states) or _zip_towns(city, states)
+    return _cities(city, states=states) or _zip_towns(city, states) or _cities(city, states=states, kind="other_name")
 
 
 def _in_countries(city: str, countries: set[str]) -> list[_Match]:
@@ -326,7 +334,7 @@ def _in_countries(city: str, countries: set[str]) -> list[_Match]:
     matches = _cities(city, countries=countries)
     if "US" in countries and not any(match.country == "US" for match in matches):
         matches += _zip_towns(city)
-    return matches
+    return matches or _cities(city, countries=countries, kind="other_name")
 
 
 def _state_codes(qualifier: str) -> set[str]:

@@ -10,7 +10,7 @@ from sqlalchemy import BigInteger, ColumnElement, Date, Float, Integer, String, 
 from sqlalchemy.orm import selectinload
 
 from directory.extensions import db
-from directory.models import Certification, CertificationStatus, SearchListing, TherapistProfile, User
+from directory.models import SearchListing, TherapistProfile, User
 from directory.services import listing, ratings
 from directory.services.geo import EARTH_RADIUS_KM, Point, bounding_box, distance_km
 from directory.services.text import escape_like, fold
@@ -96,18 +96,6 @@ class SearchPage:
         return self.page < self.pages
 
 
-def verified_clause(today: date) -> ColumnElement[bool]:
-    """True for a profile holding a verified certification that has not expired by `today`.
-
-    Expiry is enforced here, so it holds whether or not the expiry command has run.
-    """
-    return exists().where(
-        Certification.profile_id == TherapistProfile.id,
-        Certification.status == CertificationStatus.VERIFIED,
-        or_(Certification.expires_on.is_(None), Certification.expires_on >= today),
-    )
-
-
 def listed_clause() -> ColumnElement[bool]:
     """Profiles the public may see: published, of an active (not suspended) therapist."""
     return and_(TherapistProfile.published.is_(True), exists().where(User.id == TherapistProfile.user_id, User.active.is_(True)))
@@ -165,6 +153,18 @@ def _circle(name: str, point: Point, radius_km: float) -> tuple[int, dict[str, f
     return len(boxes), values
 
 
+# The filters on sets of codes: the listing's bit mask, its bits, and whether a practitioner needs
+# all the wanted codes or any of them.
+_MASK_FILTERS = {
+    "headache_types": (SearchListing.headache_mask, listing.HEADACHE_BITS, all),
+    "accessibility": (SearchListing.access_mask, listing.ACCESS_BITS, all),
+    "modes": (SearchListing.mode_mask, listing.MODE_BITS, any),
+    "languages": (SearchListing.language_mask, listing.LANGUAGE_BITS, any),
+    "availability": (SearchListing.availability_mask, listing.PERIOD_BITS, any),
+}
+_SELF_PAY = ("self pay", "selfpay", "self_pay", "none")
+
+
 def _conditions(filters: SearchFilters) -> tuple[tuple[str, ...], dict[str, object]]:
     """The names of the conditions the filters set, and the values of their parameters."""
     names: list[str] = []
@@ -176,16 +176,9 @@ def _conditions(filters: SearchFilters) -> tuple[tuple[str, ...], dict[str, obje
 
     if filters.verified_only:
         wants("verified")
-    if filters.headache_types:
-        wants("headache_types", headache_mask=listing.mask(filters.headache_types, listing.HEADACHE_BITS))
-    if filters.accessibility:
-        wants("accessibility", access_mask=listing.mask(filters.accessibility, listing.ACCESS_BITS))
-    if filters.modes:
-        wants("modes", mode_mask=listing.mask(filters.modes, listing.MODE_BITS))
-    if filters.languages:
-        wants("languages", language_mask=listing.mask(filters.languages, listing.LANGUAGE_BITS))
-    if filters.availability:
-        wants("availability", availability_mask=listing.mask(filters.availability, listing.PERIOD_BITS))
+    for name, (column, bits, _) in _MASK_FILTERS.items():
+        if codes := getattr(filters, name):
+            wants(name, **{column.key: listing.mask(codes, bits)})
     if filters.accepting_new_patients:
         wants("accepting_new_patients")
     if filters.max_fee is not None:
@@ -194,7 +187,7 @@ def _conditions(filters: SearchFilters) -> tuple[tuple[str, ...], dict[str, obje
         wants("gender", gender=filters.gender)
     if filters.insurance:
         wanted = fold(filters.insurance)
-        if wanted in ("self pay", "selfpay", "self_pay", "none"):
+        if wanted in _SELF_PAY:
             wants("self_pay")
         elif wanted:
             wants("insurer", insurer=f"%{escape_like(filters.insurance.strip().lower())}%")
@@ -205,16 +198,13 @@ def _conditions(filters: SearchFilters) -> tuple[tuple[str, ...], dict[str, obje
 
 def _condition(name: str) -> ColumnElement[bool]:
     """One filter's SQL condition on the search listing, its value a parameter."""
+    if name in _MASK_FILTERS:
+        column, _, needs = _MASK_FILTERS[name]
+        wanted = bindparam(column.key, type_=BigInteger)
+        return column.op("&")(wanted) == wanted if needs is all else column.op("&")(wanted) != 0
     match name:
         case "verified":
             return SearchListing.verified_until >= bindparam("today", type_=Date)
-        case "headache_types" | "accessibility":
-            column = SearchListing.headache_mask if name == "headache_types" else SearchListing.access_mask
-            wanted = bindparam(column.key, type_=Integer)
-            return column.op("&")(wanted) == wanted
-        case "modes" | "languages" | "availability":
-            column = getattr(SearchListing, {"modes": "mode_mask", "languages": "language_mask", "availability": "availability_mask"}[name])
-            return column.op("&")(bindparam(column.key, type_=BigInteger)) != 0
         case "accepting_new_patients":
             return SearchListing.accepting_new_patients.is_(True)
         case "max_fee":

@@ -225,6 +225,59 @@ def test_springfield_is_ambiguous_and_lists_the_candidates_largest_first(places)
     )
 
 
+# Other names of large cities ----------------------------------------------------------------
+
+# (kind, name, search key, postal code, region, country, latitude, longitude, population)
+OTHER_NAMES = [
+    ("city", "Köln", "koln", None, "07", "DE", 50.93333, 6.95, 1_024_621),
+    ("other_name", "Köln", "cologne", None, "07", "DE", 50.93333, 6.95, 1_024_621),
+    ("postal_code", "Cologne", "cologne", "55322", "MN", "US", 44.7716, -93.7836, 0),
+    ("city", "Frankfurt am Main", "frankfurt am main", None, "05", "DE", 50.11552, 8.68417, 650_000),
+    ("other_name", "Frankfurt am Main", "frankfurt", None, "05", "DE", 50.11552, 8.68417, 650_000),
+    # Made up: another name that a city's own name elsewhere already bears, and one two cities share.
+    ("other_name", "Lundenwic", "london", None, "ENG", "GB", 51.5, -0.1, 90_000_000),
+    ("other_name", "Alphaville", "twinton", None, "01", "FR", 45.0, 1.0, 200_000),
+    ("other_name", "Betaburg", "twinton", None, "02", "DE", 50.0, 9.0, 190_000),
+]
+
+
+@pytest.fixture
+def other_names(places):
+    with places.app_context():
+        for kind, name, key, postal_code, region, country, latitude, longitude, population in OTHER_NAMES:
+            db.session.add(Place(kind=kind, name=name, search_key=key, postal_code=postal_code, region=region,
+                                 country=country, latitude=latitude, longitude=longitude, population=population))
+        db.session.commit()
+    return places
+
+
+@pytest.mark.parametrize("query", ["Cologne, Germany", "Cologne, DE", "Cologne Germany", "cologne,  germany"])
+def test_a_large_city_is_found_by_another_of_its_names(other_names, query):
+    result = lookup(other_names, query)
+    assert result.status is GeocodeStatus.FOUND, result.message
+    assert (result.location.label, result.location.point) == ("Köln, Germany", Point(50.93333, 6.95))
+
+
+def test_a_bare_other_name_finds_its_city_when_nothing_bears_it_as_its_own(other_names):
+    assert lookup(other_names, "Frankfurt").location.label == "Frankfurt am Main, Germany"
+
+
+def test_a_place_s_own_name_wins_over_another_city_s_other_name(other_names):
+    # Cologne, Minnesota is called Cologne; the German city only goes by it.
+    assert lookup(other_names, "Cologne").location.label == "Cologne, MN, US"
+    assert lookup(other_names, "London").location.label == "London, United Kingdom"
+
+
+def test_cities_sharing_another_name_are_offered_as_a_choice(other_names):
+    result = lookup(other_names, "Twinton")
+    assert result.status is GeocodeStatus.AMBIGUOUS
+    assert [c.label for c in result.candidates] == [
+        "Alphaville, France (population 200,000)",
+        "Betaburg, Germany (population 190,000)",
+    ]
+    assert result.message.startswith("Several places go by that name. Choose one,")
+
+
 def test_a_country_with_several_matches_is_ambiguous(places):
     result = lookup(places, "Springfield, US")
     assert result.status is GeocodeStatus.AMBIGUOUS
