@@ -1,6 +1,6 @@
-// The questionnaire, enhanced: questions that only matter after a "yes" stay hidden until then, and
-// "Use my location" fills the hidden latitude and longitude. Without this script every question is
-// shown and the place field does the job; the server checks everything either way.
+// The questionnaire, enhanced: questions that only matter after a "yes" stay hidden until then.
+// Without this script every question is shown; the server checks everything either way.
+// ("Use my location" on the last step is static/js/locate.js, as on the search page.)
 (function () {
   "use strict";
   var form = document.querySelector("form.q-form");
@@ -37,31 +37,6 @@
     update(true);
     form.addEventListener("change", function (event) {
       if (event.target.type === "radio") { update(false); }
-    });
-  }
-
-  // "Use my location", as on the search page (static/js/locate.js), without submitting the form.
-  var button = document.getElementById("use-location");
-  if (button && "geolocation" in navigator && form.elements.latitude) {
-    var status = document.getElementById("locate-status");
-    var place = form.elements.location;
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      status.textContent = "Finding your location…";
-      navigator.geolocation.getCurrentPosition(function (position) {
-        form.elements.latitude.value = position.coords.latitude.toFixed(5);
-        form.elements.longitude.value = position.coords.longitude.toFixed(5);
-        place.value = "";
-        status.textContent = "We will look near your current location. Type a town, city or ZIP code to change it.";
-      }, function () {
-        status.textContent = "Your location is not available. Please type a town, city or ZIP code.";
-      }, { timeout: 10000, maximumAge: 600000 });
-    });
-    // Typing a place replaces a location found before.
-    place.addEventListener("input", function () {
-      form.elements.latitude.value = "";
-      form.elements.longitude.value = "";
-      status.textContent = "";
     });
   }
 })();
