@@ -96,6 +96,25 @@ def phone_page(browser, base_url):
     context.close()
 
 
+@pytest.fixture
+def located_page(browser, base_url):
+    """Make a page whose browser shares this position when asked: located_page(latitude, longitude)."""
+    contexts = []
+
+    def make(latitude: float, longitude: float) -> Page:
+        context = browser.new_context(
+            base_url=base_url, geolocation={"latitude": latitude, "longitude": longitude}, permissions=["geolocation"]
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
 def check_accessibility(page: Page, name: str) -> None:
     """Run axe on the page; fail on any serious or critical violation. Saves a screenshot to look at."""
     ARTIFACTS.mkdir(exist_ok=True)

@@ -181,14 +181,19 @@ def test_a_thunderclap_headache_stops_at_the_emergency_page(phone_page, practiti
     assert errors == []
 
 
-def test_the_back_button_keeps_the_answers(page, practitioners):
+def answer_the_first_steps(page: Page, age: str, days: str) -> None:
+    """A patient who knows they have migraine, with no warning signs, up to the headache questions."""
     start(page)
-    page.get_by_label("How old are you?").fill("52")
+    page.get_by_label("How old are you?").fill(age)
     page.get_by_label("Migraine", exact=True).check()
     continue_to(page, "Warning signs")
     say_no_to_every_warning_sign(page)
     continue_to(page, "Your headaches")
-    page.get_by_label("On how many days a month do you have a headache?").fill("9")
+    page.get_by_label("On how many days a month do you have a headache?").fill(days)
+
+
+def test_the_back_button_keeps_the_answers(page, practitioners):
+    answer_the_first_steps(page, age="52", days="9")
     answer(page, "How strong is the pain?", "Moderate: it gets in the way")
     continue_to(page, "Aura")
 
@@ -215,33 +220,20 @@ def test_the_back_button_keeps_the_answers(page, practitioners):
     check_accessibility(page, "questionnaire-3-headaches-desktop")
 
 
-def test_use_my_location_looks_near_the_patient(browser, base_url, practitioners):
-    context = browser.new_context(
-        base_url=base_url, geolocation={"latitude": 44.30, "longitude": -121.90}, permissions=["geolocation"]
+def test_use_my_location_looks_near_the_patient(located_page, practitioners):
+    page = located_page(*QUILLMERE)
+    answer_the_first_steps(page, age="38", days="4")
+    continue_to(page, "Aura")
+    continue_to(page, "Neck and medicines")
+    continue_to(page, "Safety and what suits you")
+    place = page.get_by_label("Where should we look?")
+    place.fill("somewhere I will not search")
+    page.get_by_role("button", name="Use my location").click()
+    expect(page.locator("#locate-status")).to_have_text(
+        "We will look near your current location. Type a town, city or ZIP code to change it."
     )
-    try:
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        start(page)
-        page.get_by_label("How old are you?").fill("38")
-        page.get_by_label("Migraine", exact=True).check()
-        continue_to(page, "Warning signs")
-        say_no_to_every_warning_sign(page)
-        continue_to(page, "Your headaches")
-        page.get_by_label("On how many days a month do you have a headache?").fill("4")
-        continue_to(page, "Aura")
-        continue_to(page, "Neck and medicines")
-        continue_to(page, "Safety and what suits you")
-        place = page.get_by_label("Where should we look?")
-        place.fill("somewhere I will not search")
-        page.get_by_role("button", name="Use my location").click()
-        expect(page.locator("#locate-status")).to_have_text(
-            "We will look near your current location. Type a town, city or ZIP code to change it."
-        )
-        expect(place).to_have_value("")
-        assert page.locator('input[name="latitude"]').input_value() == "44.30000"
-        continue_to(page, "Your results")
-        expect(page.locator(".match-card h3").first).to_contain_text("Quest-")
-        check_accessibility(page, "questionnaire-results-my-location")
-    finally:
-        context.close()
+    expect(place).to_have_value("")
+    assert page.locator('input[name="latitude"]').input_value() == "44.30000"
+    continue_to(page, "Your results")
+    expect(page.locator(".match-card h3").first).to_contain_text("Quest-")
+    check_accessibility(page, "questionnaire-results-my-location")

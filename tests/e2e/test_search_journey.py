@@ -307,22 +307,15 @@ def test_search_works_without_javascript(browser, base_url, directory_data):
         context.close()
 
 
-def test_use_my_location_searches_near_it(browser, base_url, directory_data):
-    context = browser.new_context(
-        base_url=base_url, geolocation={"latitude": 40.06, "longitude": -105.19}, permissions=["geolocation"]
-    )
-    try:
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.goto("/search")
-        page.get_by_role("button", name="Use my location").click()
-        expect(page.locator("#results-heading")).to_have_text("4 practitioners within 25 km of your location")
-        assert card_names(page) == [DEV, BRUNO, ALMA, CHIARA]
-        query = query_of(page)
-        assert (query["lat"], query["lon"]) == (["40.06000"], ["-105.19000"])
-        assert wait_for_markers(page) == 4
-    finally:
-        context.close()
+def test_use_my_location_searches_near_it(located_page, directory_data):
+    page = located_page(40.06, -105.19)
+    page.goto("/search")
+    page.get_by_role("button", name="Use my location").click()
+    expect(page.locator("#results-heading")).to_have_text("4 practitioners within 25 km of your location")
+    assert card_names(page) == [DEV, BRUNO, ALMA, CHIARA]
+    query = query_of(page)
+    assert (query["lat"], query["lon"]) == (["40.06000"], ["-105.19000"])
+    assert wait_for_markers(page) == 4
 
 
 def test_results_on_a_phone_in_dark_mode(phone_page, directory_data):
