@@ -3,7 +3,7 @@ import logging
 from datetime import date
 from urllib.parse import urlsplit
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, render_template, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
@@ -26,6 +26,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_input_guard(app)
     register_security_headers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -127,6 +128,37 @@ def register_errorhandlers(app: Flask) -> None:
     def internal_error(error):
         db.session.rollback()
         return render_error(500)
+
+
+NUL_MESSAGE = "The text you sent contains an invisible NUL character, which no field accepts. Please type it again."
+
+
+def _contains_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(key) or _contains_nul(item) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_contains_nul(item) for item in value)
+    return False
+
+
+def register_input_guard(app: Flask) -> None:
+    """Refuse NUL characters anywhere in a request's text, before any view sees them.
+
+    No field can hold one, and PostgreSQL cannot store or even compare one: without this, a NUL
+    typed into any field would reach the database as an error rather than the sender as a 400.
+    """
+
+    @app.before_request
+    def refuse_nul_characters():
+        texts = [request.path, list(request.args.items(multi=True))]
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            texts.append(list(request.form.items(multi=True)))
+        elif request.is_json:
+            texts.append(request.get_json(silent=True))
+        if _contains_nul(texts):
+            abort(400, NUL_MESSAGE)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -110,3 +110,31 @@ def test_internal_error_gives_the_500_page_without_a_traceback(make_app):
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.get_data(as_text=True)
     assert "ZeroDivisionError" not in response.get_data(as_text=True)
+
+
+NUL_REQUESTS = [
+    ("get", "/search?q=10001&insurance=aet%00na", None),
+    ("get", "/practitioners/a%00b", None),
+    ("post", "/auth/signup", {"role": "patient", "email": "nul@example.com", "password": "x" * 12, "confirm": "x" * 12,
+                              "name": "A\x00na"}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "data"), NUL_REQUESTS, ids=["query", "path", "form"])
+def test_a_nul_character_anywhere_is_a_400_with_a_message(client, method, path, data):
+    # PostgreSQL cannot take a NUL in text: without the guard these reach the database as errors.
+    response = getattr(client, method)(path, data=data)
+    assert response.status_code == 400
+    assert "invisible NUL character" in response.get_data(as_text=True)
+
+
+def test_a_nul_character_in_an_api_request_is_a_problem_document(client):
+    response = client.get("/api/v1/practitioners?location=New%00York")
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert "NUL character" in response.get_json()["detail"]
+    posted = client.post("/api/v1/assessments", json={"age": 30, "notes": ["fine", {"deep": "a\x00"}]})
+    assert posted.status_code == 400 and "NUL character" in posted.get_json()["detail"]
+
+
+def test_text_without_nul_characters_passes_the_guard(client, places):
+    assert client.get("/search?q=10001&insurance=A%C3%A9tna%20%F0%9F%98%80").status_code == 200
