@@ -7,9 +7,21 @@ from flask import Flask, abort, render_template, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, Config, ProductionConfig, config_from_env
 from directory.extensions import csrf, db, limiter, login_manager, migrate
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """<int:...> in every route: only numbers a database id can be (PostgreSQL's integer).
+
+    A larger number matches no route, so it is a 404 like any unknown id, not a database error.
+    """
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
@@ -23,6 +35,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         instance_path=str(BASE_DIR / "instance"),
     )
     app.config.from_object(config_class)
+    app.url_map.converters["int"] = DatabaseIdConverter
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

@@ -138,3 +138,9 @@ def test_a_nul_character_in_an_api_request_is_a_problem_document(client):
 
 def test_text_without_nul_characters_passes_the_guard(client, places):
     assert client.get("/search?q=10001&insurance=A%C3%A9tna%20%F0%9F%98%80").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/practitioners/99999999999999999999999", "/api/v1/practitioners/2147483648",
+                                  "/admin/users/99999999999999999999"])
+def test_an_id_too_large_for_the_database_is_a_404(client, path):
+    assert client.get(path).status_code == 404
