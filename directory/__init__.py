@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, Config, ProductionConfig, config_from_env
 from directory.extensions import csrf, db, limiter, login_manager, migrate
+from directory.forms import contains_nul
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -143,34 +144,22 @@ def register_errorhandlers(app: Flask) -> None:
         return render_error(500)
 
 
-NUL_MESSAGE = "The text you sent contains an invisible NUL character, which no field accepts. Please type it again."
-
-
-def _contains_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_contains_nul(key) or _contains_nul(item) for key, item in value.items())
-    if isinstance(value, (list, tuple)):
-        return any(_contains_nul(item) for item in value)
-    return False
+NUL_MESSAGE = "The request contains a NUL character, which no field accepts."
 
 
 def register_input_guard(app: Flask) -> None:
-    """Refuse NUL characters anywhere in a request's text, before any view sees them.
+    """Refuse NUL characters in a URL's path and in API requests, before any view sees them.
 
-    No field can hold one, and PostgreSQL cannot store or even compare one: without this, a NUL
-    typed into any field would reach the database as an error rather than the sender as a 400.
+    PostgreSQL can neither store nor compare one, so a NUL would otherwise reach the database as
+    an error. Forms refuse them field by field instead (directory.forms.Form), keeping what was typed.
     """
 
     @app.before_request
     def refuse_nul_characters():
-        texts = [request.path, list(request.args.items(multi=True))]
-        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            texts.append(list(request.form.items(multi=True)))
-        elif request.is_json:
-            texts.append(request.get_json(silent=True))
-        if _contains_nul(texts):
+        texts = [request.path]
+        if request.path.startswith("/api/"):
+            texts += [list(request.args.items(multi=True)), request.get_json(silent=True) if request.is_json else None]
+        if contains_nul(texts):
             abort(400, NUL_MESSAGE)
 
 

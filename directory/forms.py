@@ -2,7 +2,44 @@
 import math
 from collections.abc import Iterable
 
-from wtforms import FloatField, IntegerField, SelectChoice, SelectMultipleField, widgets
+from flask_wtf import FlaskForm
+from wtforms import FloatField, FormField, IntegerField, SelectChoice, SelectMultipleField, widgets
+
+CONTROL_CHARACTERS_MESSAGE = "Remove the invisible control characters from this text."
+
+
+def contains_nul(value) -> bool:
+    """Whether a string, or any string inside lists, tuples and dicts, holds a NUL character."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(contains_nul(key) or contains_nul(item) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(contains_nul(item) for item in value)
+    return False
+
+
+class Form(FlaskForm):
+    """The base of every form: a field holding a NUL character gets a message, and no other check runs.
+
+    No field can use one, and PostgreSQL can neither store nor compare one, so it is refused
+    before any validator (a uniqueness check, a place lookup) takes it to the database. The page
+    comes back with everything the user typed and the message beside the field.
+    """
+
+    def validate(self, extra_validators=None) -> bool:
+        if not contains_nul(self.data):
+            return super().validate(extra_validators)
+        _refuse_nul(self)
+        return False
+
+
+def _refuse_nul(form) -> None:
+    for field in form:
+        if isinstance(field, FormField):  # its errors are its subfields'
+            _refuse_nul(field.form)
+        else:
+            field.errors = [CONTROL_CHARACTERS_MESSAGE] if contains_nul(field.data) else []
 
 
 def choices(pairs: Iterable[tuple]) -> list[SelectChoice]:

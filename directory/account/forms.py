@@ -1,9 +1,10 @@
-from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from directory.forms import Form
 
-class ChangePasswordForm(FlaskForm):
+
+class ChangePasswordForm(Form):
     current = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
     password = PasswordField(
         "New password", validators=[DataRequired(), Length(max=200)], description="At least 10 characters, not a common password."
@@ -11,5 +12,5 @@ class ChangePasswordForm(FlaskForm):
     confirm = PasswordField("New password again", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")])
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     password = PasswordField("Your password, to confirm", validators=[DataRequired(), Length(max=200)])

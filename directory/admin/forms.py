@@ -1,10 +1,9 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from directory.forms import WholeNumberField, choices
+from directory.forms import Form, WholeNumberField, choices
 from directory.models import ReviewStatus, Role
 from directory.services.roster import FIELD_LABELS, FIELDS, REQUIRED_FIELDS
 from directory.services.verification import MAX_TEXT, REJECTION_REASONS
@@ -13,7 +12,7 @@ from directory.vocabulary import CERTIFYING_BODIES
 ANY_BODY = (("", "Any issuing body"),)
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(Form):
     """The verification queue's filters, sent with GET."""
 
     class Meta:
@@ -27,7 +26,7 @@ class QueueFilterForm(FlaskForm):
     )
 
 
-class _Versioned(FlaskForm):
+class _Versioned(Form):
     # The version the admin saw: a decision on anything newer is refused, never merged.
     version = WholeNumberField(validators=[InputRequired(), NumberRange(min=1)], widget=HiddenInput())
 
@@ -67,7 +66,7 @@ class InfoRequestForm(_Versioned):
     )
 
 
-class RosterUploadForm(FlaskForm):
+class RosterUploadForm(Form):
     """Upload a certifying body's roster."""
 
     roster = FileField(
@@ -84,7 +83,7 @@ class RosterUploadForm(FlaskForm):
     )
 
 
-class RosterMappingForm(FlaskForm):
+class RosterMappingForm(Form):
     """Which column holds each field, and which body's certifications to compare (GET, on the preview page)."""
 
     class Meta:
@@ -109,7 +108,7 @@ class RosterMappingForm(FlaskForm):
         return {field: int(getattr(self, field).data) if getattr(self, field).data else None for field in FIELDS}
 
 
-class RosterApplyForm(FlaskForm):
+class RosterApplyForm(Form):
     """Apply a previewed roster: the preview's choices travel back in hidden fields."""
 
     name = HiddenField()
@@ -125,7 +124,7 @@ class RosterApplyForm(FlaskForm):
         return {field: int(getattr(self, field).data) if getattr(self, field).data else None for field in FIELDS}
 
 
-class ModerationForm(FlaskForm):
+class ModerationForm(Form):
     """Hide or restore a review with a reason."""
 
     seen_status = HiddenField(validators=[DataRequired()])
@@ -136,7 +135,7 @@ class ModerationForm(FlaskForm):
     )
 
 
-class ReviewFilterForm(FlaskForm):
+class ReviewFilterForm(Form):
     """Which reviews the moderation queue lists (GET)."""
 
     class Meta:
@@ -149,7 +148,7 @@ class ReviewFilterForm(FlaskForm):
     )
 
 
-class UserSearchForm(FlaskForm):
+class UserSearchForm(Form):
     """Find users by email, name or role (GET)."""
 
     class Meta:
@@ -168,7 +167,7 @@ class UserSearchForm(FlaskForm):
     )
 
 
-class SuspensionForm(FlaskForm):
+class SuspensionForm(Form):
     """Suspend or reactivate an account with a reason."""
 
     reason = TextAreaField(
@@ -178,7 +177,7 @@ class SuspensionForm(FlaskForm):
     )
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """The audit log's filters (GET); the CSV export takes the same ones."""
 
     class Meta:

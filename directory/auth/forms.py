@@ -1,12 +1,11 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from directory.forms import choices
+from directory.forms import Form, choices
 from directory.models import Role
 
 
-class SignupForm(FlaskForm):
+class SignupForm(Form):
     role = RadioField(
         "I am",
         choices=choices([(Role.PATIENT, "Looking for help with my headaches"), (Role.THERAPIST, "A practitioner offering dry needling")]),
@@ -21,23 +20,23 @@ class SignupForm(FlaskForm):
     confirm = PasswordField("Password again", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
     remember = BooleanField("Keep me logged in on this device")
     next = HiddenField()
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(
         "New password", validators=[DataRequired(), Length(max=200)], description="At least 10 characters, not a common password."
     )
     confirm = PasswordField("New password again", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")])
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A form with only the CSRF token, for POST-only buttons."""

@@ -1,12 +1,11 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from directory.forms import MultiCheckboxField, choices
+from directory.forms import Form, MultiCheckboxField, choices
 from directory.models import ConsultationStatus
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     """A first-consultation request; the view fills the choices from the practitioner's profile."""
 
     mode = RadioField("How would you like the first consultation?", validators=[DataRequired(message="Choose one.")])
@@ -19,17 +18,17 @@ class RequestForm(FlaskForm):
     share_answers = BooleanField("Share a summary of my questionnaire answers with this practitioner")
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     proposed_time = StringField(
         "Proposed time", validators=[DataRequired(), Length(max=200)], description="For example: Tuesday 14 January, 17:30."
     )
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     reason = TextAreaField("Reason for the patient", validators=[DataRequired(), Length(max=2000)])
 
 
-class InboxFilterForm(FlaskForm):
+class InboxFilterForm(Form):
     class Meta:
         csrf = False
 

@@ -1,15 +1,14 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from directory import vocabulary
-from directory.forms import FiniteFloatField, MultiCheckboxField, WholeNumberField, choices
+from directory.forms import FiniteFloatField, Form, MultiCheckboxField, WholeNumberField, choices
 
 SORT_CHOICES = (("distance", "Nearest first"), ("rating", "Best rated"), ("experience", "Most experienced"))
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     """The search page's form: sent with GET so that the URL holds the whole query."""
 
     class Meta:

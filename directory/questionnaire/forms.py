@@ -1,13 +1,12 @@
 """The questionnaire's forms, one per step; every question but age (and the warning signs) is optional."""
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from directory import vocabulary
 from directory.api import answers as schema
-from directory.forms import FiniteFloatField, MultiCheckboxField, WholeNumberField, choices
+from directory.forms import FiniteFloatField, Form, MultiCheckboxField, WholeNumberField, choices
 from directory.services import clinical
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
@@ -26,7 +25,7 @@ def _one_of(label: str, pairs, description: str | None = None) -> RadioField:
     return RadioField(label, choices=choices(pairs), validators=[Optional()], description=description)
 
 
-class AboutYouForm(FlaskForm):
+class AboutYouForm(Form):
     """Step 1: age and any headache type a doctor has diagnosed."""
 
     age = WholeNumberField(
@@ -49,7 +48,7 @@ class AboutYouForm(FlaskForm):
     )
 
 
-class WarningSignsForm(FlaskForm):
+class WarningSignsForm(Form):
     """Step 2: the red-flag questions; warning_signs_form adds one field per question asked."""
 
 
@@ -70,7 +69,7 @@ def warning_signs_form(flags: tuple[clinical.RedFlag, ...]) -> type[WarningSigns
     return type("AskedWarningSignsForm", (WarningSignsForm,), fields)
 
 
-class HeadacheForm(FlaskForm):
+class HeadacheForm(Form):
     """Step 3: how often the headaches come, how long they last and how they feel."""
 
     days_per_month = WholeNumberField(
@@ -117,7 +116,7 @@ class HeadacheForm(FlaskForm):
     )
 
 
-class AuraForm(FlaskForm):
+class AuraForm(Form):
     """Step 4: whether an aura comes, and its details when it does."""
 
     present = _one_of("Before or during your headaches, do you get an aura: changes such as flashing "
@@ -141,7 +140,7 @@ class AuraForm(FlaskForm):
     doctor_checked = _yes_no("Has a doctor checked your aura?")
 
 
-class NeckAndMedicinesForm(FlaskForm):
+class NeckAndMedicinesForm(Form):
     """Step 5: signs that the headache comes from the neck, and the medicines taken for it."""
 
     pain_with_headache = _yes_no("Do you have neck pain with your headaches?")
@@ -171,7 +170,7 @@ class NeckAndMedicinesForm(FlaskForm):
                                      ("15_plus", "15 days or more"), ("unsure", "I'm not sure")))
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     """Step 6: needling safety, and what the patient wants from a practitioner."""
 
     needling_safety = MultiCheckboxField(
@@ -217,7 +216,7 @@ class PreferencesForm(FlaskForm):
     accessibility = MultiCheckboxField("Do you need any of these?", choices=choices(vocabulary.ACCESSIBILITY_FEATURES))
 
 
-class ChoosePlaceForm(FlaskForm):
+class ChoosePlaceForm(Form):
     """Which of several places with the same name the patient meant; the view sets the choices."""
 
     place = RadioField("Which place did you mean?", choices=[],

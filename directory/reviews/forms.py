@@ -1,13 +1,12 @@
-from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from directory.forms import choices
+from directory.forms import Form, choices
 
 RATINGS = ((5, "5 – excellent"), (4, "4 – good"), (3, "3 – fair"), (2, "2 – poor"), (1, "1 – very poor"))
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     rating = RadioField("Your rating", choices=choices(RATINGS), coerce=int, validators=[InputRequired(message="Choose a rating.")])
     text = TextAreaField(
         "Your review",
@@ -16,9 +15,9 @@ class ReviewForm(FlaskForm):
     )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     text = TextAreaField("Your public reply", validators=[DataRequired(), Length(max=2000)])
 
 
-class FlagForm(FlaskForm):
+class FlagForm(Form):
     reason = TextAreaField("What is wrong with this review?", validators=[DataRequired(), Length(min=5, max=2000)])

