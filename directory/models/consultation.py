@@ -3,7 +3,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Optional
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from directory.extensions import db
@@ -22,6 +22,11 @@ class ConsultationStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+# A request still waiting or agreed: a patient may have only one of these per practitioner.
+OPEN_STATUSES = (ConsultationStatus.REQUESTED, ConsultationStatus.ACCEPTED)
+_OPEN_SQL = "status IN ({})".format(", ".join(f"'{status.value}'" for status in OPEN_STATUSES))
+
+
 class ConsultationRequest(db.Model):
     """A patient's request for a first consultation with a practitioner."""
 
@@ -30,6 +35,16 @@ class ConsultationRequest(db.Model):
             "status IN ('requested', 'accepted', 'declined', 'completed', 'cancelled')", name="status"
         ),
         Index("ix_consultation_request_profile_status", "profile_id", "status"),
+        # The database, not only the service's check, keeps it to one open request: two identical
+        # posts at the same instant both pass a check-then-insert.
+        Index(
+            "uq_consultation_request_open",
+            "patient_id",
+            "profile_id",
+            unique=True,
+            sqlite_where=text(_OPEN_SQL),
+            postgresql_where=text(_OPEN_SQL),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

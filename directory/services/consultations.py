@@ -3,6 +3,7 @@ from datetime import datetime
 
 from flask import url_for
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from directory import vocabulary
@@ -16,11 +17,13 @@ from directory.models import (
     User,
     utcnow,
 )
+from directory.models.consultation import OPEN_STATUSES
 from directory.services import clinical, search
 from directory.services.mail import notify
 
-OPEN = (ConsultationStatus.REQUESTED, ConsultationStatus.ACCEPTED)
+OPEN = OPEN_STATUSES
 MAX_MESSAGE = 2000
+ALREADY_OPEN = "You already have an open request with this practitioner."
 
 
 class ConsultationError(ValueError):
@@ -63,7 +66,7 @@ def request_consultation(
     message: str,
     questionnaire: QuestionnaireResponse | None = None,
 ) -> ConsultationRequest:
-    """Send a first-consultation request; raises ConsultationError.
+    """Send a first-consultation request; raises ConsultationError (also when one is already open).
 
     The questionnaire summary is attached only when the caller passes the patient's answers,
     which the view does only when the consent box was ticked.
@@ -89,7 +92,7 @@ def request_consultation(
         )
     )
     if already:
-        raise ConsultationError("You already have an open request with this practitioner.")
+        raise ConsultationError(ALREADY_OPEN)
     consultation = ConsultationRequest(
         patient_id=patient.id,
         profile_id=profile.id,
@@ -99,7 +102,12 @@ def request_consultation(
         questionnaire_summary=questionnaire_summary(questionnaire) if questionnaire else None,
     )
     db.session.add(consultation)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same request sent twice at once: both passed the check above, the index stopped one.
+        db.session.rollback()
+        raise ConsultationError(ALREADY_OPEN) from None
     notify(
         profile.user,
         "New consultation request",

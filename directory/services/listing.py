@@ -3,12 +3,17 @@
 Every ORM flush that touches a profile, its certifications or slots, or a user's active flag
 refreshes the listing rows of the profiles concerned, inside the same transaction: no caller
 has to remember to. Bulk inserts that bypass the ORM (the demo seeder) call rebuild_all().
+
+A refresh is safe when two transactions touch one profile at once (docs/concurrency.md): it
+locks the profile rows first, so the second waits and then reads what the first committed;
+it writes only rows whose values changed, as an upsert, and deletes only rows no longer listed.
 """
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import delete, event, insert, select
+from sqlalchemy import delete, event, inspect, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from directory import vocabulary
@@ -122,14 +127,47 @@ def _rows_for(session: Session, profile_ids: list[int]) -> list[dict]:
 
 
 def refresh(session: Session, profile_ids: Iterable[int]) -> None:
-    """Rewrite the listing rows of these profiles from the current data (adds to the transaction)."""
+    """Bring the listing rows of these profiles in step with the current data, writing only what changed (adds to the transaction)."""
     ids = sorted(set(profile_ids))
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        session.execute(delete(SearchListing).where(SearchListing.profile_id.in_(chunk)))
-        rows = _rows_for(session, chunk)
-        if rows:
-            session.execute(insert(SearchListing), rows)
+        _lock_profiles(session, chunk)
+        wanted = {row["profile_id"]: row for row in _rows_for(session, chunk)}
+        current = {
+            row["profile_id"]: dict(row)
+            for row in session.execute(select(SearchListing.__table__).where(SearchListing.profile_id.in_(chunk))).mappings()
+        }
+        gone = [profile_id for profile_id in current if profile_id not in wanted]
+        if gone:
+            session.execute(delete(SearchListing).where(SearchListing.profile_id.in_(gone)))
+        changed = [row for profile_id, row in wanted.items() if current.get(profile_id) != row]
+        if changed:
+            _upsert(session, changed)
+
+
+def _lock_profiles(session: Session, profile_ids: list[int]) -> None:
+    # PostgreSQL: a second transaction refreshing one of these profiles waits here until this one
+    # commits, then reads the committed data, so neither writes a listing from a stale snapshot
+    # (an unpublish racing a verification would leave a listed row). In id order: no deadlock
+    # between two refreshes. SQLite needs nothing: the flush before this holds its one write lock.
+    session.execute(
+        select(TherapistProfile.id).where(TherapistProfile.id.in_(profile_ids)).order_by(TherapistProfile.id).with_for_update()
+    )
+
+
+def _upsert(session: Session, rows: list[dict]) -> None:
+    # INSERT ... ON CONFLICT DO UPDATE: a row another transaction inserted meanwhile is updated,
+    # never a duplicate key; the WHERE leaves a row alone when nothing in it differs.
+    table = SearchListing.__table__
+    dialect = session.connection().dialect.name
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    listed = [column.name for column in table.columns if not column.primary_key]
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.profile_id],
+        set_={name: statement.excluded[name] for name in listed},
+        where=or_(*(table.c[name].is_distinct_from(statement.excluded[name]) for name in listed)),
+    )
+    session.execute(statement, rows)
 
 
 def rebuild_all(session: Session) -> int:
@@ -144,16 +182,22 @@ def rebuild_all(session: Session) -> int:
 def _touched_profiles(session: Session) -> set[int]:
     touched: set[int] = set()
     users: set[int] = set()
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    dirty = session.dirty
+    for obj in (*session.new, *dirty, *session.deleted):
         if isinstance(obj, TherapistProfile) and obj.id is not None:
             touched.add(obj.id)
         elif isinstance(obj, (Certification, AvailabilitySlot)) and obj.profile_id is not None:
             touched.add(obj.profile_id)
-        elif isinstance(obj, User) and obj.id is not None:
+        elif isinstance(obj, User) and obj.id is not None and (obj not in dirty or _active_changed(obj)):
             users.add(obj.id)
     if users:
         touched.update(session.scalars(select(TherapistProfile.id).where(TherapistProfile.user_id.in_(users))))
     return touched
+
+
+def _active_changed(user: User) -> bool:
+    # A user is "dirty" too when a notice joins their collection, or at login: neither is listed.
+    return inspect(user).attrs.active.history.has_changes()
 
 
 @event.listens_for(Session, "after_flush")

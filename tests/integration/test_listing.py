@@ -1,11 +1,12 @@
 """The search listing follows every change to profiles, certifications and accounts."""
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from directory.extensions import db
-from directory.models import AvailabilitySlot, HeadacheType, Role, SearchListing, TherapistProfile, User
+from directory.models import AvailabilitySlot, ConsultationRequest, HeadacheType, Notice, Role, SearchListing, TherapistProfile, User
 from directory.services import listing
 from tests import factories
 
@@ -107,6 +108,52 @@ def test_incremental_updates_equal_a_full_rebuild(ctx):
     db.session.commit()
     assert snapshot() == incremental
     assert len(incremental) == 4
+
+
+@contextmanager
+def listing_statements():
+    """Collect the SQL statements sent while inside that name the search_listing table."""
+    seen: list[str] = []
+
+    def collect(conn, cursor, statement, parameters, context, executemany):
+        if "search_listing" in statement:
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", collect)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", collect)
+
+
+def test_a_consultation_request_and_a_notice_do_not_touch_the_listing(ctx):
+    profile = factories.make_profile(verified=True)
+    patient = factories.make_user(Role.PATIENT)
+    with listing_statements() as seen:
+        db.session.add(ConsultationRequest(patient_id=patient.id, profile_id=profile.id, mode="in_person"))
+        db.session.add(Notice(user=db.session.get(User, profile.user_id), message="New consultation request"))
+        db.session.commit()
+    assert seen == []
+
+
+def test_a_change_outside_the_listed_columns_writes_no_listing_row(ctx):
+    profile = factories.make_profile(verified=True)
+    before = snapshot()
+    with listing_statements() as seen:
+        profile.display_name = "A new name"
+        db.session.commit()
+    assert [s for s in seen if not s.lstrip().upper().startswith("SELECT")] == []
+    assert snapshot() == before
+
+
+def test_a_listed_change_updates_only_that_row(ctx):
+    profile, other = factories.make_profile(fee_min=60), factories.make_profile(fee_min=70)
+    with listing_statements() as seen:
+        profile.fee_min = 90
+        db.session.commit()
+    writes = [s for s in seen if not s.lstrip().upper().startswith("SELECT")]
+    assert len(writes) == 1 and "ON CONFLICT" in writes[0].upper()
+    assert (row(profile.id).fee_min, row(other.id).fee_min) == (90, 70)
 
 
 @pytest.mark.parametrize(
