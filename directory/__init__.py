@@ -42,6 +42,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_errorhandlers(app)
     register_input_guard(app)
     register_security_headers(app)
+    register_private_pages(app)
     register_template_helpers(app)
     register_commands(app)
     return app
@@ -182,6 +183,25 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+
+# Pages that show health data (answers, shared summaries) or secrets (mailed links, personal records):
+# the one list of what no browser or proxy may keep a copy of, and the back button must fetch again.
+NO_STORE_BLUEPRINTS = frozenset({"account", "consultations", "questionnaire", "admin"})
+NO_STORE_ENDPOINTS = frozenset({"auth.reset_password"})
+
+
+def register_private_pages(app: Flask) -> None:
+    """Send Cache-Control: no-store with every page of NO_STORE_BLUEPRINTS and NO_STORE_ENDPOINTS."""
+
+    @app.after_request
+    def do_not_store(response):
+        endpoint = request.endpoint or ""
+        if request.blueprint in NO_STORE_BLUEPRINTS or endpoint in NO_STORE_ENDPOINTS:
+            # A view may have said more (private, no-store); anything weaker gives way.
+            if "no-store" not in (response.headers.get("Cache-Control") or ""):
+                response.headers["Cache-Control"] = "no-store"
         return response
 
 
