@@ -4,8 +4,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from directory.auth import bp
 from directory.auth.forms import EmptyForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 from directory.extensions import limiter
+from directory.questionnaire.routes import TOKEN_KEY
 from directory.redirects import safe_next
-from directory.services import accounts
+from directory.services import accounts, questionnaire
 from directory.services.passwords import WeakPassword
 
 
@@ -58,11 +59,17 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Log out (POST only, so that a link elsewhere cannot log anyone out)."""
+    """Log out (POST only, so that a link elsewhere cannot log anyone out), ending the account's sessions."""
     EmptyForm().validate_on_submit()
-    logout_user()
-    # Forget everything this browser held, unsaved questionnaire answers among it.
+    if current_user.is_authenticated:
+        # A copied session or remember cookie names the old version, so it stops working (on every device).
+        accounts.end_sessions(current_user._get_current_object())
+    # Unsaved answers leave the database, not only this browser's cookie.
+    questionnaire.discard_unsaved(session.get(TOKEN_KEY))
+    # Forget everything this browser held. logout_user comes after the clear: its order to delete
+    # the remember cookie lives in the session, and clearing after it would cancel that order.
     session.clear()
+    logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("main.index"))
 

@@ -195,6 +195,12 @@ def change_password(user: User, current: str, new: str) -> None:
     db.session.commit()
 
 
+def end_sessions(user: User) -> None:
+    """End every session of this user: their session and remember cookies name the old version."""
+    user.session_version += 1
+    db.session.commit()
+
+
 def _set_password(user: User, password: str) -> None:
     check_password(password, current_app.config["PASSWORD_MIN_LENGTH"], user.email)
     user.password_hash = hash_password(password)

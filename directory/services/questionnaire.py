@@ -110,6 +110,16 @@ def delete_response(response: QuestionnaireResponse) -> None:
     db.session.commit()
 
 
+def discard_unsaved(token: str | None) -> None:
+    """Delete the answers under this token unless a patient saved them to their account."""
+    if not token or not isinstance(token, str):
+        return
+    db.session.execute(
+        delete(QuestionnaireResponse).where(QuestionnaireResponse.token == token, QuestionnaireResponse.user_id.is_(None))
+    )
+    db.session.commit()
+
+
 def purge_expired(now: datetime | None = None) -> int:
     """Delete every unsaved response past its expiry; returns how many were deleted."""
     result = db.session.execute(
@@ -128,6 +138,7 @@ __all__ = [
     "NotAllowed",
     "assess",
     "delete_response",
+    "discard_unsaved",
     "find_response",
     "new_token",
     "purge_expired",
