@@ -115,19 +115,22 @@ def discard_unsaved(token: str | None) -> None:
     if not token or not isinstance(token, str):
         return
     db.session.execute(
-        delete(QuestionnaireResponse).where(QuestionnaireResponse.token == token, QuestionnaireResponse.user_id.is_(None))
+        delete(QuestionnaireResponse).where(
+            QuestionnaireResponse.token == token, QuestionnaireResponse.user_id.is_(None)
+        )
     )
     db.session.commit()
 
 
-def purge_expired(now: datetime | None = None) -> int:
-    """Delete every unsaved response past its expiry; returns how many were deleted."""
-    result = db.session.execute(
-        delete(QuestionnaireResponse).where(
-            QuestionnaireResponse.user_id.is_(None),
-            QuestionnaireResponse.expires_at <= (now or utcnow()),
-        )
+def purge_expired(now: datetime | None = None, limit: int | None = None) -> int:
+    """Delete unsaved responses past their expiry, the oldest first and at most limit of them; returns how many."""
+    expired = select(QuestionnaireResponse.id).where(
+        QuestionnaireResponse.user_id.is_(None),
+        QuestionnaireResponse.expires_at <= (now or utcnow()),
     )
+    if limit is not None:
+        expired = expired.order_by(QuestionnaireResponse.expires_at).limit(limit)
+    result = db.session.execute(delete(QuestionnaireResponse).where(QuestionnaireResponse.id.in_(expired)))
     db.session.commit()
     return result.rowcount
 
