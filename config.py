@@ -114,6 +114,10 @@ class Config:
 
     # Questionnaire answers not saved to an account are deleted this many days after they were given.
     QUESTIONNAIRE_TTL_DAYS = int(os.environ.get("QUESTIONNAIRE_TTL_DAYS", "7"))
+    # Expired answers are deleted as part of normal traffic: at most once per this many seconds in each
+    # app process, at most this many rows at a time (the next run takes the rest).
+    QUESTIONNAIRE_PURGE_INTERVAL_SECONDS = int(os.environ.get("QUESTIONNAIRE_PURGE_INTERVAL_SECONDS", "300"))
+    QUESTIONNAIRE_PURGE_BATCH = 500
 
 
 class DevelopmentConfig(Config):

@@ -1,12 +1,13 @@
 """The dry-needling directory: create_app builds the Flask application."""
 import logging
+import time
 from datetime import date
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, render_template, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, Config, ProductionConfig, config_from_env
@@ -42,6 +43,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_errorhandlers(app)
     register_input_guard(app)
     register_security_headers(app)
+    register_private_pages(app)
+    register_housekeeping(app)
     register_template_helpers(app)
     register_commands(app)
     return app
@@ -183,6 +186,52 @@ def register_security_headers(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+# Pages that show health data (answers, shared summaries) or secrets (mailed links, personal records):
+# the one list of what no browser or proxy may keep a copy of, and the back button must fetch again.
+NO_STORE_BLUEPRINTS = frozenset({"account", "consultations", "questionnaire", "admin"})
+NO_STORE_ENDPOINTS = frozenset({"auth.reset_password"})
+
+
+def register_private_pages(app: Flask) -> None:
+    """Send Cache-Control: no-store with every page of NO_STORE_BLUEPRINTS and NO_STORE_ENDPOINTS."""
+
+    @app.after_request
+    def do_not_store(response):
+        endpoint = request.endpoint or ""
+        if request.blueprint in NO_STORE_BLUEPRINTS or endpoint in NO_STORE_ENDPOINTS:
+            # A view may have said more (private, no-store); anything weaker gives way.
+            if "no-store" not in (response.headers.get("Cache-Control") or ""):
+                response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def register_housekeeping(app: Flask) -> None:
+    """Delete expired questionnaire answers without anyone running a command: a bounded purge, now and then.
+
+    At most once per QUESTIONNAIRE_PURGE_INTERVAL_SECONDS in each process, at the start of a request,
+    and at most QUESTIONNAIRE_PURGE_BATCH rows; `flask questionnaire purge` still deletes them all at once.
+    """
+    from directory.services import questionnaire
+
+    last_run: list[float] = []
+
+    @app.before_request
+    def purge_expired_answers():
+        now = time.monotonic()
+        interval = app.config["QUESTIONNAIRE_PURGE_INTERVAL_SECONDS"]
+        if request.endpoint == "static" or (last_run and now - last_run[-1] < interval):
+            return
+        # Marked before running, so that a failing database is not asked again on every request.
+        last_run[:] = [now]
+        try:
+            questionnaire.purge_expired(limit=app.config["QUESTIONNAIRE_PURGE_BATCH"])
+        except SQLAlchemyError as error:
+            db.session.rollback()
+            app.logger.warning(
+                "Purging expired questionnaire answers failed (%s); the next run tries again.", type(error).__name__
+            )
 
 
 def register_template_helpers(app: Flask) -> None:

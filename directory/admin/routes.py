@@ -33,6 +33,7 @@ from directory.admin.forms import (
     UserSearchForm,
 )
 from directory.extensions import db
+from directory.pagination import paginate
 from directory.models import Certification, OutboxMessage, Review, Role, User
 from directory.services import admin_overview, audit, moderation, roster, roster_uploads, uploads, verification
 
@@ -68,7 +69,7 @@ def dashboard():
 @role_required(Role.ADMIN)
 def outbox():
     """The mail the outbox backend kept, newest first."""
-    page = db.paginate(select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()), per_page=25)
+    page = paginate(select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()), per_page=25)
     return render_template("admin/outbox.html", page=page)
 
 
@@ -82,7 +83,7 @@ def list_certifications():
     form = QueueFilterForm(request.args)
     if not form.validate():
         return render_template("admin/certifications.html", form=form, page=None), 400
-    page = db.paginate(verification.queue(form.body.data or None, form.waiting.data or None), per_page=PAGE_SIZE)
+    page = paginate(verification.queue(form.body.data or None, form.waiting.data or None), per_page=PAGE_SIZE)
     filters = {"body": form.body.data or None, "waiting": form.waiting.data or None}
     return render_template("admin/certifications.html", form=form, page=page, filters=filters)
 
@@ -310,7 +311,7 @@ def list_reviews():
     form = ReviewFilterForm(request.args)
     if not form.validate():
         return render_template("admin/reviews.html", form=form, page=None), 400
-    page = db.paginate(moderation.flagged_reviews(form.status.data), per_page=PAGE_SIZE)
+    page = paginate(moderation.flagged_reviews(form.status.data), per_page=PAGE_SIZE)
     return render_template("admin/reviews.html", form=form, page=page)
 
 
@@ -368,7 +369,7 @@ def list_users():
     if not form.validate():
         return render_template("admin/users.html", form=form, page=None), 400
     query = moderation.search_users(form.q.data, form.role.data or None, form.status.data or None)
-    page = db.paginate(query, per_page=PAGE_SIZE)
+    page = paginate(query, per_page=PAGE_SIZE)
     filters = {"q": form.q.data or None, "role": form.role.data or None, "status": form.status.data or None}
     return render_template("admin/users.html", form=form, page=page, filters=filters)
 
@@ -425,7 +426,7 @@ def list_audit_events():
     form, filters = _audit_filters()
     if filters is None:
         return render_template("admin/audit.html", form=form, page=None, args={}), 400
-    page = db.paginate(audit.events(filters), per_page=PAGE_SIZE)
+    page = paginate(audit.events(filters), per_page=PAGE_SIZE)
     return render_template("admin/audit.html", form=form, page=page, args=_audit_args(form))
 
 

@@ -4,8 +4,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from directory.auth import bp
 from directory.auth.forms import EmptyForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 from directory.extensions import limiter
+from directory.questionnaire.routes import TOKEN_KEY
 from directory.redirects import safe_next
-from directory.services import accounts
+from directory.services import accounts, questionnaire
 from directory.services.passwords import WeakPassword
 
 
@@ -16,7 +17,7 @@ def _home_for(user) -> str:
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"], methods=["POST"])
 def signup():
-    """Create a patient or therapist account."""
+    """Create a patient or therapist account, then ask the person to check their mail."""
     if current_user.is_authenticated:
         return redirect(_home_for(current_user))
     form = SignupForm()
@@ -24,16 +25,24 @@ def signup():
         form.role.data = request.args["role"]
     if form.validate_on_submit():
         try:
-            user = accounts.register(form.email.data, form.password.data, form.role.data, form.name.data)
+            # None when the address already has an account: its owner is mailed instead.
+            accounts.register(form.email.data, form.password.data, form.role.data, form.name.data)
         except WeakPassword as error:
             form.password.errors.append(str(error))
         except accounts.AccountError as error:
             form.email.errors.append(str(error))
         else:
-            login_user(user)
-            flash(f"Welcome! We sent a link to {user.email}: open it to confirm your address.", "success")
-            return redirect(_home_for(user))
+            # The same answer for a new and a taken address, so that sign-up never tells whether one
+            # exists; that is also why nobody is logged in here.
+            flash(f"We sent a link to {accounts.normalise_email(form.email.data)}.", "success")
+            return redirect(url_for("auth.check_mail"))
     return render_template("auth/signup.html", form=form), 200 if not form.errors else 400
+
+
+@bp.route("/signup/check-mail")
+def check_mail():
+    """After sign-up: open the mailed link to confirm the address, then log in."""
+    return render_template("auth/check_mail.html", days=current_app.config["EMAIL_CONFIRM_MAX_AGE"] // 86400)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -58,11 +67,17 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Log out (POST only, so that a link elsewhere cannot log anyone out)."""
+    """Log out (POST only, so that a link elsewhere cannot log anyone out), ending the account's sessions."""
     EmptyForm().validate_on_submit()
-    logout_user()
-    # Forget everything this browser held, unsaved questionnaire answers among it.
+    if current_user.is_authenticated:
+        # A copied session or remember cookie names the old version, so it stops working (on every device).
+        accounts.end_sessions(current_user._get_current_object())
+    # Unsaved answers leave the database, not only this browser's cookie.
+    questionnaire.discard_unsaved(session.get(TOKEN_KEY))
+    # Forget everything this browser held. logout_user comes after the clear: its order to delete
+    # the remember cookie lives in the session, and clearing after it would cancel that order.
     session.clear()
+    logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("main.index"))
 

@@ -5,8 +5,9 @@ from directory.access import role_required
 from directory.auth.forms import EmptyForm
 from directory.consultations import bp
 from directory.consultations.forms import AcceptForm, DeclineForm, InboxFilterForm, RequestForm
-from directory.extensions import db, limiter
+from directory.extensions import limiter
 from directory.forms import choices
+from directory.pagination import paginate
 from directory.models import Role
 from directory.questionnaire.routes import TOKEN_KEY
 from directory.services import consultations, questionnaire
@@ -52,7 +53,7 @@ def request_new(slug: str):
 @role_required(Role.PATIENT)
 def my_requests():
     """The patient's consultation requests and their status."""
-    page = db.paginate(consultations.patient_requests(current_user), per_page=20)
+    page = paginate(consultations.patient_requests(current_user), per_page=20)
     return render_template("consultations/my_requests.html", page=page, form=EmptyForm())
 
 
@@ -81,7 +82,7 @@ def inbox():
         return render_template("consultations/inbox.html", page=None, filters=InboxFilterForm(request.args))
     filters = InboxFilterForm(request.args)
     status = filters.status.data if filters.validate() else None
-    page = db.paginate(consultations.inbox(profile, status or None), per_page=20)
+    page = paginate(consultations.inbox(profile, status or None), per_page=20)
     return render_template("consultations/inbox.html", page=page, filters=filters)
 
 

@@ -1,7 +1,8 @@
 """The questionnaire's pages: six short steps, the stop page, the results, and the answers' privacy controls.
 
 The answers live on the server (services.questionnaire) under a token kept in the session,
-never in a URL; they are never logged. Every page is sent with Cache-Control: no-store.
+never in a URL; they are never logged. Every page is sent with Cache-Control: no-store
+(directory.NO_STORE_BLUEPRINTS).
 """
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -68,13 +69,6 @@ def _redirect_for_step(number: int, current: _Current) -> str | None:
     if first is not None and number > first:
         return url_for("questionnaire.answer_step", number=first)
     return None
-
-
-@bp.after_request
-def _do_not_store(response):
-    # Health answers: no copy in the browser's or a proxy's cache, and the back button reloads them.
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.context_processor

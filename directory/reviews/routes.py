@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from directory.access import role_required
 from directory.extensions import db, limiter
 from directory.models import Review, Role
+from directory.pagination import paginate
 from directory.reviews import bp
 from directory.reviews.forms import FlagForm, ReplyForm, ReviewForm
 from directory.services import consultations, reviews
@@ -65,7 +66,7 @@ def edit(review_id: int):
 def of_my_practice():
     """The reviews of the therapist's practice, each with a reply form until replied."""
     profile = current_user.profile
-    page = db.paginate(reviews.visible_reviews(profile), per_page=20) if profile else None
+    page = paginate(reviews.visible_reviews(profile), per_page=20) if profile else None
     forms = {review.id: ReplyForm(prefix=f"reply-{review.id}") for review in (page.items if page else [])}
     return render_template("reviews/of_my_practice.html", page=page, forms=forms)
 

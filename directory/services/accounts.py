@@ -1,4 +1,5 @@
 """Accounts: sign-up, email confirmation, passwords, deletion."""
+import secrets
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
@@ -55,24 +56,36 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
-def register(email: str, password: str, role: str, name: str | None = None) -> User:
-    """Create a patient or therapist account and mail the confirmation link.
+def register(email: str, password: str, role: str, name: str | None = None) -> User | None:
+    """Create a patient or therapist account and mail the confirmation link; returns the new user.
 
-    Raises AccountError when the address is taken or invalid, WeakPassword for a weak password.
+    When the address already has an account, nothing is created: its owner gets a mail saying someone
+    tried to sign up, and None is returned, so the caller answers alike and never says the address exists.
+    Raises AccountError when the address is invalid, WeakPassword for a weak password.
     """
     if role not in (Role.PATIENT, Role.THERAPIST):
         raise AccountError("Choose whether you are a patient or a therapist.")
     email = normalise_email(email)
     check_password(password, current_app.config["PASSWORD_MIN_LENGTH"], email)
-    if find_user_by_email(email):
-        raise AccountError("An account with this email address already exists. Log in or reset your password.")
-    user = User(email=email, password_hash=hash_password(password), role=role, name=(name or "").strip() or None)
+    # Hashed before the look-up, so that a taken address costs the same one hash as a new one.
+    password_hash = hash_password(password)
+    existing = find_user_by_email(email)
+    if existing is not None:
+        _send_signup_attempt(existing)
+        db.session.commit()
+        return None
+    user = User(email=email, password_hash=password_hash, role=role, name=(name or "").strip() or None)
     db.session.add(user)
     try:
         db.session.flush()
     except IntegrityError:
+        # The same address signed up a moment ago, in another request.
         db.session.rollback()
-        raise AccountError("An account with this email address already exists. Log in or reset your password.") from None
+        existing = find_user_by_email(email)
+        if existing is not None:
+            _send_signup_attempt(existing)
+            db.session.commit()
+        return None
     _send_confirmation(user)
     db.session.commit()
     return user
@@ -93,17 +106,25 @@ def create_admin(email: str, password: str) -> User:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user these credentials belong to, or None."""
+    """The user these credentials belong to, or None; costs one password hash either way."""
     user = find_user_by_email(email)
     if user is None:
-        # Spend the same time as a real check so that timing does not reveal accounts.
-        check_password_hash(_dummy_hash(), password)
+        _spend_one_hash(password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
 
 
-def _dummy_hash() -> str:
-    return generate_password_hash("not-a-real-password")
+_decoy_hash: str | None = None
+
+
+def _spend_one_hash(password: str) -> None:
+    """Do the work of one password check, so that timing does not reveal which addresses have accounts."""
+    global _decoy_hash
+    if _decoy_hash is None:
+        # Making the decoy is itself the one hash of this call; later calls check against it.
+        _decoy_hash = generate_password_hash(secrets.token_urlsafe(16))
+    else:
+        check_password_hash(_decoy_hash, password)
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -118,6 +139,19 @@ def _send_confirmation(user: User) -> None:
         "Confirm your email address",
         f"Welcome to {current_app.config['SITE_NAME']}.\n\nConfirm your email address by opening this link:\n{link}\n\n"
         "If you did not sign up, ignore this mail.",
+    )
+
+
+def _send_signup_attempt(user: User) -> None:
+    login = url_for("auth.login", _external=True)
+    forgot = url_for("auth.forgot_password", _external=True)
+    send_mail(
+        user.email,
+        "Someone tried to sign up with your address",
+        f"Someone, perhaps you, tried to create an account at {current_app.config['SITE_NAME']} with this address. "
+        f"It already has an account, so nothing was created or changed.\n\nLog in here:\n{login}\n\n"
+        f"Forgot your password? Choose a new one here:\n{forgot}\n\n"
+        "If it was not you, ignore this mail; your account stays as it is.",
     )
 
 
@@ -192,6 +226,12 @@ def change_password(user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current):
         raise AccountError("Your current password is not right.")
     _set_password(user, new)
+    db.session.commit()
+
+
+def end_sessions(user: User) -> None:
+    """End every session of this user: their session and remember cookies name the old version."""
+    user.session_version += 1
     db.session.commit()
 
 

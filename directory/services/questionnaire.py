@@ -110,14 +110,27 @@ def delete_response(response: QuestionnaireResponse) -> None:
     db.session.commit()
 
 
-def purge_expired(now: datetime | None = None) -> int:
-    """Delete every unsaved response past its expiry; returns how many were deleted."""
-    result = db.session.execute(
+def discard_unsaved(token: str | None) -> None:
+    """Delete the answers under this token unless a patient saved them to their account."""
+    if not token or not isinstance(token, str):
+        return
+    db.session.execute(
         delete(QuestionnaireResponse).where(
-            QuestionnaireResponse.user_id.is_(None),
-            QuestionnaireResponse.expires_at <= (now or utcnow()),
+            QuestionnaireResponse.token == token, QuestionnaireResponse.user_id.is_(None)
         )
     )
+    db.session.commit()
+
+
+def purge_expired(now: datetime | None = None, limit: int | None = None) -> int:
+    """Delete unsaved responses past their expiry, the oldest first and at most limit of them; returns how many."""
+    expired = select(QuestionnaireResponse.id).where(
+        QuestionnaireResponse.user_id.is_(None),
+        QuestionnaireResponse.expires_at <= (now or utcnow()),
+    )
+    if limit is not None:
+        expired = expired.order_by(QuestionnaireResponse.expires_at).limit(limit)
+    result = db.session.execute(delete(QuestionnaireResponse).where(QuestionnaireResponse.id.in_(expired)))
     db.session.commit()
     return result.rowcount
 
@@ -128,6 +141,7 @@ __all__ = [
     "NotAllowed",
     "assess",
     "delete_response",
+    "discard_unsaved",
     "find_response",
     "new_token",
     "purge_expired",

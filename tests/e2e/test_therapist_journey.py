@@ -54,9 +54,12 @@ def test_therapist_signs_up_builds_a_profile_and_is_found(page, phone_page, site
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_text(f"We sent a link to {EMAIL}")).to_be_visible()
 
-    # Confirm the address from the mail, then go to the therapist area.
+    # Confirm the address from the mail, log in, then go to the therapist area.
     page.goto(confirmation_link(site_app, EMAIL))
     expect(page.get_by_text("Thank you: your email address is confirmed.")).to_be_visible()
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
     page.get_by_role("link", name="My practice", exact=True).click()
     expect(page.get_by_role("heading", name="My practice", level=1)).to_be_visible()
     expect(page.get_by_text("Not started", exact=True)).to_be_visible()

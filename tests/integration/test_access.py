@@ -25,6 +25,7 @@ ROUTES = {
     "main.healthz": ("GET", "/healthz", PUBLIC),
     "static": ("GET", "/static/css/site.css", PUBLIC),
     "auth.signup": ("GET", "/auth/signup", SIGNED_OUT),
+    "auth.check_mail": ("GET", "/auth/signup/check-mail", PUBLIC),
     "auth.login": ("GET", "/auth/login", SIGNED_OUT),
     "auth.logout": ("POST", "/auth/logout", {ANON: 302, PATIENT: 302, THERAPIST: 302, ADMIN: 302}),
     "auth.forgot_password": ("GET", "/auth/forgot", PUBLIC),

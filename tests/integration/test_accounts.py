@@ -65,16 +65,45 @@ def test_signup_rejects_bad_input_and_keeps_what_was_typed(app, client, fields, 
         assert db.session.scalar(select(func.count()).select_from(User)) == 0
 
 
-def test_signup_with_a_taken_address_is_refused(app, client):
-    signup(client, email="taken@example.com")
-    client.post("/auth/logout")
-    response = signup(client, email="TAKEN@example.com")
-    assert response.status_code == 400
-    assert "already exists" in response.get_data(as_text=True)
+def test_signup_logs_nobody_in_and_asks_to_check_the_mail(client):
+    response = signup(client, email="fresh@example.com")
+    assert response.headers["Location"].endswith("/auth/signup/check-mail")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Check your mail" in page and "We sent a link to fresh@example.com." in page
+    assert client.get("/account/").status_code == 302
+
+
+def test_the_account_is_usable_after_confirming_the_address(app, client, outbox):
+    signup(client, email="fresh@example.com")
+    assert "/auth/login" in client.get(outbox.last_link("fresh@example.com")).headers["Location"]
+    response = client.post("/auth/login", data={"email": "fresh@example.com", "password": STRONG})
+    assert response.status_code == 302
+    assert "Hello, Ana" in client.get("/account/").get_data(as_text=True)
+
+
+def test_signup_with_a_taken_address_answers_as_for_a_new_one_and_mails_the_owner(app, client, outbox):
+    with app.app_context():
+        factories.make_user(email="taken@example.com", name="Owner")
+
+    def answer(email):
+        response = signup(client, email=email)
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        return response.status_code, response.headers["Location"], page.replace(email.lower(), "ADDRESS")
+
+    assert answer("New@example.com") == answer("TAKEN@example.com")
+    assert client.get("/account/").status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User).where(User.email == "taken@example.com")) == 1
+        owner = db.session.scalar(select(User).where(User.email == "taken@example.com"))
+        assert (owner.name, owner.password_hash) == ("Owner", factories.password_hash())
+    mail = [m for m in outbox() if m.recipient == "taken@example.com"][-1]
+    assert mail.subject == "Someone tried to sign up with your address"
+    assert "http://localhost/auth/login" in mail.body and "http://localhost/auth/forgot" in mail.body
 
 
 def test_signup_escapes_script_in_the_name(app, client):
     signup(client, email="xss@example.com")
+    client.post("/auth/login", data={"email": "xss@example.com", "password": STRONG})
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "xss@example.com"))
         user.name = "<script>alert(1)</script>"
@@ -99,6 +128,7 @@ def test_forged_confirmation_link_is_refused(client):
 
 def test_resend_confirmation_sends_a_new_link(app, client, outbox):
     signup(client)
+    client.post("/auth/login", data={"email": "new.patient@example.com", "password": STRONG})
     client.post("/auth/confirm/resend")
     assert len([m for m in outbox() if m.recipient == "new.patient@example.com"]) == 2
 
