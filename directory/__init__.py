@@ -109,13 +109,13 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)  # no cookies are involved: the API is public and stateless
 
 
-def render_error(status: int, message: str | None = None):
+def render_error(status: int, message: str | None = None, **context):
     """The one error page for every status, as HTML, or JSON for API clients."""
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
         from directory.api.problems import problem
 
         return problem(status, detail=message)
-    return render_template(f"errors/{status}.html", message=message), status
+    return render_template(f"errors/{status}.html", message=message, **context), status
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -136,7 +136,11 @@ def register_errorhandlers(app: Flask) -> None:
     def database_unavailable(error):
         db.session.rollback()
         app.logger.error("Database unavailable: %s", error.orig)
-        return render_error(503)
+        # Who is logged in cannot be known without the database: every template would ask it again
+        # (Flask-Login's context processor loads the user), so the page is rendered as for a visitor
+        # and shows no account links, which would be wrong for either.
+        login_manager._update_request_context_with_user()
+        return render_error(503, hide_account_links=True)
 
     @app.errorhandler(500)
     def internal_error(error):
