@@ -70,6 +70,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    # JSON bodies nesting deeper are refused before parsing (which recurses once per level).
+    JSON_MAX_DEPTH = 32
 
     # Maps: tiles are fetched by the visitor's browser; the list works without them.
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

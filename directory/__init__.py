@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 from config import BASE_DIR, Config, ProductionConfig, config_from_env
 from directory.extensions import csrf, db, limiter, login_manager, migrate
 from directory.forms import contains_nul
+from directory.json_input import nesting_exceeds
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -152,11 +153,20 @@ NUL_MESSAGE = "The request contains a NUL character, which no field accepts."
 
 
 def register_input_guard(app: Flask) -> None:
-    """Refuse NUL characters in a URL's path and in API requests, before any view sees them.
+    """Refuse JSON nested too deeply, and NUL characters in a URL's path and in API requests, before any view sees them.
 
-    PostgreSQL can neither store nor compare one, so a NUL would otherwise reach the database as
-    an error. Forms refuse them field by field instead (directory.forms.Form), keeping what was typed.
+    Parsing JSON, and walking it for NUL characters, recurses once per level: a small body nested
+    thousands deep would exhaust Python's stack. PostgreSQL can neither store nor compare a NUL, so
+    one would otherwise reach the database as an error. Forms refuse NULs field by field instead
+    (directory.forms.Form), keeping what was typed.
     """
+
+    @app.before_request
+    def refuse_deep_json():
+        # Every request.get_json needs a JSON content type, so this covers every JSON body the app parses.
+        limit = app.config["JSON_MAX_DEPTH"]
+        if request.is_json and nesting_exceeds(request.get_data(cache=True), limit):
+            abort(400, f"The JSON body is nested more than {limit} levels deep; no request needs that many.")
 
     @app.before_request
     def refuse_nul_characters():
