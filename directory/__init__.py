@@ -7,6 +7,7 @@ from flask import Flask, abort, render_template, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, Config, ProductionConfig, config_from_env
@@ -38,6 +39,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     )
     app.config.from_object(config_class)
     app.url_map.converters["int"] = DatabaseIdConverter
+    register_proxy_fix(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -46,6 +48,16 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Take the client's address and scheme from the configured number of reverse proxies, and no more."""
+    # Each trusted proxy appends one X-Forwarded-For entry; anything left of those came from the
+    # client and is ignored. With no proxy configured the headers are not read at all, so a client
+    # cannot choose the address its rate limits count against.
+    proxies = app.config["PROXY_COUNT"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def register_extensions(app: Flask) -> None:
