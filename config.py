@@ -53,7 +53,8 @@ class Config:
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600"))
     PASSWORD_MIN_LENGTH = 10
 
-    # Rate limits (Flask-Limiter); use a shared store (redis://...) with several app servers.
+    # Rate limits (Flask-Limiter); production refuses memory:// (it counts per worker) unless
+    # RATELIMIT_SINGLE_WORKER=true says only one worker process runs.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
@@ -63,6 +64,10 @@ class Config:
     CONSULTATION_RATE_LIMIT = os.environ.get("CONSULTATION_RATE_LIMIT", "5 per hour")
     REVIEW_RATE_LIMIT = os.environ.get("REVIEW_RATE_LIMIT", "10 per hour")
 
+    # How many reverse proxies in front of the app append to X-Forwarded-For (and set
+    # X-Forwarded-Proto); 0 trusts neither header, so a client cannot pick its own address.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -70,6 +75,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    # JSON bodies nesting deeper are refused before parsing (which recurses once per level).
+    JSON_MAX_DEPTH = 32
 
     # Maps: tiles are fetched by the visitor's browser; the list works without them.
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
@@ -150,10 +157,26 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls) -> None:
-        """Refuse to start without the settings production cannot guess."""
+        """Refuse to start without the settings production cannot guess, or with ones that are unsafe there."""
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
         if missing:
             raise RuntimeError(f"Production needs these environment variables: {', '.join(missing)}")
+        problems = []
+        # The outbox delivers nothing: production says how mail goes out, or that it stays (staging).
+        backend = os.environ.get("MAIL_BACKEND")
+        if backend == "smtp" and not os.environ.get("MAIL_SERVER"):
+            problems.append("MAIL_BACKEND=smtp needs MAIL_SERVER")
+        elif backend not in ("smtp", "outbox"):
+            problems.append("MAIL_BACKEND must be smtp (with MAIL_SERVER), or outbox, explicitly, for a staging site that delivers nothing")
+        # memory:// counts in each worker process: with N workers a limit lets N times as much through.
+        storage = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        if storage.startswith("memory://") and not _env_bool("RATELIMIT_SINGLE_WORKER", False):
+            problems.append(
+                "RATELIMIT_STORAGE_URI must be a store the workers share, such as redis://host:6379/0 "
+                "(memory:// counts per worker); set RATELIMIT_SINGLE_WORKER=true if only one worker process serves the site"
+            )
+        if problems:
+            raise RuntimeError("Production cannot start: " + "; ".join(problems) + ".")
 
 
 CONFIGS = {

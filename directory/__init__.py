@@ -8,11 +8,13 @@ from flask import Flask, abort, render_template, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, Config, ProductionConfig, config_from_env
 from directory.extensions import csrf, db, limiter, login_manager, migrate
 from directory.forms import contains_nul
+from directory.json_input import nesting_exceeds
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -38,6 +40,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     )
     app.config.from_object(config_class)
     app.url_map.converters["int"] = DatabaseIdConverter
+    register_proxy_fix(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -48,6 +51,16 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Take the client's address and scheme from the configured number of reverse proxies, and no more."""
+    # Each trusted proxy appends one X-Forwarded-For entry; anything left of those came from the
+    # client and is ignored. With no proxy configured the headers are not read at all, so a client
+    # cannot choose the address its rate limits count against.
+    proxies = app.config["PROXY_COUNT"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def register_extensions(app: Flask) -> None:
@@ -112,13 +125,13 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)  # no cookies are involved: the API is public and stateless
 
 
-def render_error(status: int, message: str | None = None):
+def render_error(status: int, message: str | None = None, **context):
     """The one error page for every status, as HTML, or JSON for API clients."""
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
         from directory.api.problems import problem
 
         return problem(status, detail=message)
-    return render_template(f"errors/{status}.html", message=message), status
+    return render_template(f"errors/{status}.html", message=message, **context), status
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -139,7 +152,11 @@ def register_errorhandlers(app: Flask) -> None:
     def database_unavailable(error):
         db.session.rollback()
         app.logger.error("Database unavailable: %s", error.orig)
-        return render_error(503)
+        # Who is logged in cannot be known without the database: every template would ask it again
+        # (Flask-Login's context processor loads the user), so the page is rendered as for a visitor
+        # and shows no account links, which would be wrong for either.
+        login_manager._update_request_context_with_user()
+        return render_error(503, hide_account_links=True)
 
     @app.errorhandler(500)
     def internal_error(error):
@@ -151,11 +168,20 @@ NUL_MESSAGE = "The request contains a NUL character, which no field accepts."
 
 
 def register_input_guard(app: Flask) -> None:
-    """Refuse NUL characters in a URL's path and in API requests, before any view sees them.
+    """Refuse JSON nested too deeply, and NUL characters in a URL's path and in API requests, before any view sees them.
 
-    PostgreSQL can neither store nor compare one, so a NUL would otherwise reach the database as
-    an error. Forms refuse them field by field instead (directory.forms.Form), keeping what was typed.
+    Parsing JSON, and walking it for NUL characters, recurses once per level: a small body nested
+    thousands deep would exhaust Python's stack. PostgreSQL can neither store nor compare a NUL, so
+    one would otherwise reach the database as an error. Forms refuse NULs field by field instead
+    (directory.forms.Form), keeping what was typed.
     """
+
+    @app.before_request
+    def refuse_deep_json():
+        # Every request.get_json needs a JSON content type, so this covers every JSON body the app parses.
+        limit = app.config["JSON_MAX_DEPTH"]
+        if request.is_json and nesting_exceeds(request.get_data(cache=True), limit):
+            abort(400, f"The JSON body is nested more than {limit} levels deep; no request needs that many.")
 
     @app.before_request
     def refuse_nul_characters():

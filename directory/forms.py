@@ -10,12 +10,18 @@ CONTROL_CHARACTERS_MESSAGE = "Remove the invisible control characters from this 
 
 def contains_nul(value) -> bool:
     """Whether a string, or any string inside lists, tuples and dicts, holds a NUL character."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(contains_nul(key) or contains_nul(item) for key, item in value.items())
-    if isinstance(value, (list, tuple)):
-        return any(contains_nul(item) for item in value)
+    # A stack, not recursion: however deeply the value nests, this cannot exhaust Python's stack.
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            pending.extend(item)
     return False
 
 

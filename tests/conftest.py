@@ -1,7 +1,12 @@
 """Fixtures shared by the unit and integration tests."""
 import re
+import shutil
+import socket
+import subprocess
+import time
 
 import pytest
+import redis
 from sqlalchemy import select, text
 
 from config import TestingConfig
@@ -131,3 +136,47 @@ def places(app):
             db.session.add(Place(kind=kind, name=name, search_key=key, postal_code=postal, region=region,
                                  country=country, latitude=lat, longitude=lon, population=population))
         db.session.commit()
+
+
+def free_port() -> int:
+    """A local TCP port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A throw-away redis-server on a free local port for this test session; yields its URL."""
+    program = shutil.which("redis-server")
+    if program is None:
+        pytest.fail("redis-server is missing: run bin/system-deps")
+    port = free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(
+        [program, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis.from_url(url).ping()
+                break
+            except redis.ConnectionError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"redis-server did not start on port {port}")
+                time.sleep(0.05)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+@pytest.fixture
+def redis_url(redis_server):
+    """The session's Redis, emptied for this test."""
+    redis.Redis.from_url(redis_server).flushdb()
+    return redis_server

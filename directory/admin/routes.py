@@ -35,7 +35,7 @@ from directory.admin.forms import (
 from directory.extensions import db
 from directory.pagination import paginate
 from directory.models import Certification, OutboxMessage, Review, Role, User
-from directory.services import admin_overview, audit, moderation, roster, roster_uploads, uploads, verification
+from directory.services import admin_overview, audit, mail, moderation, roster, roster_uploads, uploads, verification
 
 PAGE_SIZE = 25
 # Long roster previews are cut here; the counts above each list stay complete.
@@ -68,9 +68,10 @@ def dashboard():
 @bp.route("/outbox")
 @role_required(Role.ADMIN)
 def outbox():
-    """The mail the outbox backend kept, newest first."""
+    """The mail the outbox backend kept, newest first, with the secret in sign-in links hidden."""
     page = paginate(select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()), per_page=25)
-    return render_template("admin/outbox.html", page=page)
+    bodies = {message.id: mail.redact_secret_links(message.body) for message in page.items}
+    return render_template("admin/outbox.html", page=page, bodies=bodies)
 
 
 # ---------------------------------------------------------------- verification

@@ -1,15 +1,15 @@
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from directory.access import role_required
 from directory.auth.forms import EmptyForm
 from directory.consultations import bp
 from directory.consultations.forms import AcceptForm, DeclineForm, InboxFilterForm, RequestForm
-from directory.extensions import limiter
 from directory.forms import choices
 from directory.pagination import paginate
 from directory.models import Role
 from directory.questionnaire.routes import TOKEN_KEY
+from directory.rate_limits import SuccessLimit, wait_in_words
 from directory.services import consultations, questionnaire
 from directory.services.consultations import ConsultationError
 
@@ -20,9 +20,12 @@ def _patients_answers():
     return questionnaire.find_response(token, current_user.id) or questionnaire.saved_response(current_user.id)
 
 
+# Only requests that were sent count: a form with a mistake, or one the service refused, costs nothing.
+SENT_REQUESTS = SuccessLimit("consultation-request", "CONSULTATION_RATE_LIMIT")
+
+
 @bp.route("/new/<slug>", methods=["GET", "POST"])
 @role_required(Role.PATIENT)
-@limiter.limit(lambda: current_app.config["CONSULTATION_RATE_LIMIT"], methods=["POST"])
 def request_new(slug: str):
     """Request a first consultation with a practitioner."""
     profile = consultations.listed_profile(slug) or abort(404)
@@ -31,6 +34,11 @@ def request_new(slug: str):
     form.preferred_times.choices = choices((label, label) for label in consultations.slot_labels(profile))
     answers = _patients_answers()
     if form.validate_on_submit():
+        if wait := SENT_REQUESTS.seconds_to_wait():
+            flash(f"You have sent as many consultation requests as we accept for now. You can send this one "
+                  f"{wait_in_words(wait)}; what you wrote is kept below.", "error")
+            page = render_template("consultations/request_new.html", form=form, profile=profile, answers=answers)
+            return page, 429, {"Retry-After": str(wait)}
         try:
             consultations.request_consultation(
                 current_user,
@@ -43,6 +51,7 @@ def request_new(slug: str):
         except ConsultationError as error:
             flash(str(error), "error")
         else:
+            SENT_REQUESTS.count()
             flash(f"Your request was sent to {profile.display_name}. You will hear back here and by email.", "success")
             return redirect(url_for("consultations.my_requests"))
     status = 400 if form.errors or request.method == "POST" else 200

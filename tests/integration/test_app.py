@@ -22,6 +22,8 @@ def test_production_refuses_to_start_without_required_settings(monkeypatch, miss
 def test_production_sets_secure_cookies(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "s3cret-from-the-environment")
     monkeypatch.setenv("DATABASE_URL", "postgresql://db.internal/directory")
+    monkeypatch.setenv("MAIL_BACKEND", "outbox")
+    monkeypatch.setenv("RATELIMIT_SINGLE_WORKER", "true")
     app = create_app(ProductionConfig)
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"]

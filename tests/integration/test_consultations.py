@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import select
 
 from directory.extensions import db
-from directory.models import ConsultationRequest, Notice, QuestionnaireResponse, Role, User
+from directory.models import ConsultationRequest, Notice, QuestionnaireResponse, Role
 from directory.services import clinical
 from tests import factories
 
@@ -158,28 +158,3 @@ def test_patients_cancel_only_their_own_requests(app, client, auth, practice):
     auth.login(role="patient")  # someone else
     assert client.post(f"/consultations/{consultation_id}/cancel").status_code == 404
     assert the_request(app).status == "requested"
-
-
-def test_requests_are_rate_limited(make_app):
-    from config import TestingConfig
-
-    class Limited(TestingConfig):
-        RATELIMIT_ENABLED = True
-        CONSULTATION_RATE_LIMIT = "2 per hour"
-
-    app = make_app(Limited)
-    from directory.extensions import limiter
-
-    with app.app_context():
-        limiter.reset()
-        patient = factories.make_user(Role.PATIENT)
-        factories.make_profile(slug="calm-clinic", modes=("video",), verified=True)
-        email = patient.email
-    client = app.test_client()
-    client.post("/auth/login", data={"email": email, "password": factories.PASSWORD})
-    statuses = [send(client, preferred_times=[]).status_code for _ in range(3)]
-    assert statuses[-1] == 429
-    with app.app_context():
-        limiter.reset()
-        assert db.session.scalar(select(db.func.count()).select_from(ConsultationRequest)) == 1
-        assert db.session.get(User, 1) is not None
