@@ -1,15 +1,26 @@
 """Checking uploads: real types from content, images without metadata, clean names, bombs refused."""
 import hashlib
 import io
+import json
 import os
 import struct
+import subprocess
+import sys
 import warnings
 import zlib
+from pathlib import Path
 
 import pytest
 from PIL import Image, PngImagePlugin
 
-from directory.services.uploads import UploadError, check_evidence, process_photo, sniff_type
+from directory.services.uploads import (
+    EVIDENCE_MAX_PIXELS,
+    PHOTO_MAX_PIXELS,
+    UploadError,
+    check_evidence,
+    process_photo,
+    sniff_type,
+)
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
@@ -355,6 +366,74 @@ def test_real_small_file_with_too_many_pixels_is_refused():
 
     with pytest.raises(UploadError, match="megapixels"):
         process_photo("flat.png", buffer.getvalue())
+
+
+def flat_png(size: tuple[int, int], mode: str = "RGBA", orientation: int | None = None) -> bytes:
+    """A one-colour PNG: a few hundred KB at most, however many pixels it has."""
+    buffer = io.BytesIO()
+    options = {}
+    if orientation is not None:
+        exif = Image.Exif()
+        exif[ORIENTATION] = orientation
+        options["exif"] = exif.tobytes()
+    Image.new(mode, size, "white").save(buffer, "PNG", **options)
+    return buffer.getvalue()
+
+
+def test_photo_cap_is_lower_than_the_evidence_cap():
+    assert PHOTO_MAX_PIXELS == 16_000_000 and EVIDENCE_MAX_PIXELS == 24_000_000
+    scan = flat_png((5000, 4000), mode="1")
+
+    with pytest.raises(UploadError, match="at most 16 megapixels.*5000 x 4000"):
+        process_photo("scan.png", scan)
+    assert opened(check_evidence("scan.png", scan).content).size == (5000, 4000)
+
+
+@pytest.mark.parametrize(("check", "limit"), [(process_photo, 16), (check_evidence, 24)])
+def test_small_png_of_6300_by_6300_is_refused_naming_its_size(check, limit):
+    bomb = flat_png((6300, 6300))
+    assert len(bomb) < 200 * 1024
+
+    with pytest.raises(UploadError) as refused:
+        check("bomb.png", bomb)
+    assert str(refused.value) == (
+        f"This image is too large: at most {limit} megapixels are accepted (this one is 6300 x 6300). "
+        "Save a smaller copy and upload that."
+    )
+
+
+@pytest.mark.parametrize(("check", "size", "mode", "orientation"), [
+    ("process_photo", (4000, 4000), "RGBA", None),
+    ("process_photo", (4000, 4000), "P", 6),
+    ("check_evidence", (4800, 5000), "RGBA", 6),
+    ("check_evidence", (6300, 6300), "RGBA", None),
+], ids=["largest-photo", "largest-palette-photo-turned", "largest-evidence-turned", "bomb-6300"])
+def test_one_upload_adds_less_than_200_mb_to_the_worker(tmp_path, check, size, mode, orientation):
+    # Pillow allocates pixels in C, out of tracemalloc's sight: measure the peak RSS of a fresh process.
+    # VmHWM, not ru_maxrss: the kernel carries ru_maxrss over from the forking pytest process.
+    upload = tmp_path / "upload.png"
+    upload.write_bytes(flat_png(size, mode, orientation))
+    script = (
+        "import json, re, sys\n"
+        "from directory.services import uploads\n"
+        "def peak_mb():\n"
+        "    status = open('/proc/self/status').read()\n"
+        "    return int(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1)) / 1024\n"
+        "data = open(sys.argv[2], 'rb').read()\n"
+        "before = peak_mb()\n"
+        "try:\n"
+        "    getattr(uploads, sys.argv[1])('upload.png', data, max_bytes=len(data))\n"
+        "except uploads.UploadError:\n"
+        "    pass\n"
+        "print(json.dumps({'before_mb': before, 'peak_mb': peak_mb()}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, check, str(upload)],
+        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, check=True, timeout=120,
+    )
+    measured = json.loads(result.stdout)
+
+    assert measured["peak_mb"] - measured["before_mb"] < 200, measured
 
 
 def test_upload_error_is_a_value_error():
