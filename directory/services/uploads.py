@@ -6,6 +6,8 @@ import struct
 import unicodedata
 
 from PIL import Image, ImageOps
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject
 
 from directory.models.certification import StoredFile
 
@@ -22,6 +24,11 @@ MAX_FILENAME_LENGTH = 120
 # Writers may add a few bytes (line ends, padding) after the final %%EOF.
 _PDF_EOF_WINDOW = 1024
 
+# Where browsers look for a web page when they sniff content (the HTML spec reads 512 bytes).
+_SNIFF_WINDOW = 1024
+_HTML_MARKERS = re.compile(rb"<\s*(?:!doctype|html|head|body|script|iframe|svg|meta|img|a\s)", re.IGNORECASE)
+# Page entries that carry metadata or actions rather than what the page shows.
+_DROPPED_PAGE_KEYS = ("/Metadata", "/PieceInfo", "/AA")
 _SIGNATURES = ((b"%PDF-", PDF), (b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG))
 _PILLOW_FORMATS = {PNG: {"PNG"}, JPEG: {"JPEG", "MPO"}}
 _SAVE_FORMATS = {PNG: "PNG", JPEG: "JPEG"}
@@ -55,8 +62,7 @@ def check_evidence(filename: str, data: bytes, max_bytes: int = 5 * 1024 * 1024)
     if content_type is None:
         raise UploadError("Upload a PDF, PNG or JPEG file.")
     if content_type == PDF:
-        _check_pdf(data)
-        content = data
+        content = _rewritten_pdf(data)
     else:
         content = _reencode(_open_image(data, content_type, EVIDENCE_MAX_PIXELS), content_type)
     return _stored_file(clean_filename(filename, content_type), content_type, content)
@@ -112,6 +118,34 @@ def _check_pdf(data: bytes) -> None:
     """Refuse a PDF without its header or its end-of-file marker (a truncated upload); raises UploadError."""
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-_PDF_EOF_WINDOW:]:
         raise UploadError("This PDF is damaged or incomplete. Save it again and upload the new file.")
+
+
+def _rewritten_pdf(data: bytes) -> bytes:
+    """The PDF's pages copied into a new file without document info, XMP or scripts; raises UploadError."""
+    _check_pdf(data)
+    if _HTML_MARKERS.search(data[:_SNIFF_WINDOW]):
+        # A PDF/HTML polyglot: a browser or a mail client could show it as a web page.
+        raise UploadError("This file is not a plain PDF. Save it again as PDF and upload the new file.")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise UploadError("This PDF is protected by a password. Save it without one and upload the new file.")
+        writer = PdfWriter()
+        for page in reader.pages:
+            copied = writer.add_page(page)
+            for key in _DROPPED_PAGE_KEYS:
+                copied.pop(NameObject(key), None)
+        if not writer.pages:
+            raise UploadError("This PDF has no pages. Save it again and upload the new file.")
+        # The new catalog has no /Metadata (XMP); the document info (/Author, /Producer) goes too.
+        writer.metadata = None
+        buffer = io.BytesIO()
+        writer.write(buffer)
+    except UploadError:
+        raise
+    except Exception:  # noqa: BLE001 - a parser fed hostile bytes fails in countless ways; each means "not a PDF"
+        raise UploadError("This PDF is damaged or incomplete. Save it again and upload the new file.") from None
+    return buffer.getvalue()
 
 
 def _open_image(

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, PngImagePlugin
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, StreamObject
 
 from directory.services.uploads import (
     EVIDENCE_MAX_PIXELS,
@@ -281,13 +283,78 @@ def test_file_of_exactly_the_limit_is_accepted():
     assert process_photo("me.png", data, max_bytes=len(data)).content_type == "image/jpeg"
 
 
-def test_minimal_pdf_is_stored_unchanged():
+def pdf_with_metadata(password: str | None = None) -> bytes:
+    """A one-page PDF whose document info names an author and whose XMP packet holds a GPS position."""
+    writer = PdfWriter()
+    writer.add_blank_page(300, 200)
+    writer.add_metadata({"/Author": "Dr Hidden Author", "/Creator": "Scanner 3000"})
+    xmp = StreamObject()
+    xmp.set_data(b'<?xpacket begin=""?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+                 b"<exif:GPSLatitude>51,30.0N</exif:GPSLatitude></x:xmpmeta><?xpacket end=\"w\"?>")
+    xmp.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
+    writer.root_object[NameObject("/Metadata")] = writer._add_object(xmp)
+    if password is not None:
+        writer.encrypt(password)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_minimal_pdf_is_stored_rewritten_with_its_page():
     stored = check_evidence("certificate.pdf", MINIMAL_PDF)
 
-    assert stored.content == MINIMAL_PDF
+    assert stored.content.startswith(b"%PDF-") and stored.content != MINIMAL_PDF
+    reader = PdfReader(io.BytesIO(stored.content))
+    assert len(reader.pages) == 1 and list(reader.pages[0].mediabox) == [0, 0, 200, 200]
     assert (stored.filename, stored.content_type) == ("certificate.pdf", "application/pdf")
-    assert stored.size == len(MINIMAL_PDF)
-    assert stored.sha256 == hashlib.sha256(MINIMAL_PDF).hexdigest()
+    assert stored.size == len(stored.content)
+    assert stored.sha256 == hashlib.sha256(stored.content).hexdigest()
+
+
+def test_pdf_loses_its_author_and_xmp_metadata():
+    data = pdf_with_metadata()
+    assert b"Dr Hidden Author" in data and b"GPSLatitude" in data, "the fixture must carry metadata"
+
+    stored = check_evidence("scan.pdf", data)
+
+    reader = PdfReader(io.BytesIO(stored.content))
+    assert reader.metadata is None and reader.xmp_metadata is None
+    assert len(reader.pages) == 1
+    for secret in (b"Dr Hidden Author", b"Scanner 3000", b"GPSLatitude", b"xpacket", b"/Metadata"):
+        assert secret not in stored.content
+
+
+@pytest.mark.parametrize("data", [
+    MINIMAL_PDF.replace(b"%PDF-1.4\n", b"%PDF-1.4\n%<html><script>alert(1)</script></html>\n"),
+    MINIMAL_PDF.replace(b"%PDF-1.4\n", b"%PDF-1.4\n%<!DOCTYPE html><body onload=alert(1)>\n"),
+], ids=["script-in-a-comment", "doctype-in-a-comment"])
+def test_pdf_html_polyglot_is_refused(data):
+    with pytest.raises(UploadError, match="not a plain PDF"):
+        check_evidence("scan.pdf", data)
+
+
+@pytest.mark.parametrize("data", [
+    b"<html><script>alert(1)</script></html>\n" + MINIMAL_PDF,
+    b"\n\n   " + MINIMAL_PDF,
+], ids=["html-before-the-pdf", "blank-before-the-pdf"])
+def test_pdf_that_does_not_start_at_byte_0_is_refused(data):
+    with pytest.raises(UploadError, match="Upload a PDF, PNG or JPEG file."):
+        check_evidence("scan.pdf", data)
+
+
+@pytest.mark.parametrize("data", [
+    b"%PDF-1.4\n" + bytes(range(256)) * 8 + b"\n%%EOF\n",
+    b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+    b"%PDF-1.4\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+], ids=["garbage", "catalog-pointing-nowhere", "no-objects"])
+def test_pdf_that_does_not_parse_is_refused(data):
+    with pytest.raises(UploadError, match="This PDF is damaged|This PDF has no pages"):
+        check_evidence("scan.pdf", data)
+
+
+def test_password_protected_pdf_is_refused():
+    with pytest.raises(UploadError, match="password"):
+        check_evidence("scan.pdf", pdf_with_metadata(password="secret"))
 
 
 def test_pdf_with_trailing_bytes_after_eof_is_accepted():
