@@ -508,9 +508,10 @@ class UnmatchedRow:
 
 @dataclass(frozen=True)
 class RosterPreview:
-    """What applying a roster would do: certifications it confirms, contradicts or does not mention."""
+    """What applying a roster would do: certifications it confirms, finds expired, contradicts or does not mention."""
 
     confirmed: tuple[RosterItem, ...]
+    expired: tuple[RosterItem, ...]
     contradicted: tuple[RosterItem, ...]
     not_mentioned: tuple[RosterItem, ...]
     unmatched_count: int
@@ -542,7 +543,7 @@ def preview(
         raise RosterError(f"Unknown issuing body '{issuing_body}'.")
     today = today or utcnow().date()
     index = _index_by_credential(roster, mapping["credential_id"])
-    groups: dict[str, list[RosterItem]] = {"confirmed": [], "contradicted": [], "not_mentioned": []}
+    groups: dict[str, list[RosterItem]] = {"confirmed": [], "expired": [], "contradicted": [], "not_mentioned": []}
     matched: set[str] = set()
     for certification in _pending_certifications(issuing_body):
         key = normalise_credential(certification.credential_id)
@@ -556,6 +557,7 @@ def preview(
     unmatched = sorted(i for key, rows in index.items() if key not in matched for i in rows)
     return RosterPreview(
         confirmed=tuple(groups["confirmed"]),
+        expired=tuple(groups["expired"]),
         contradicted=tuple(groups["contradicted"]),
         not_mentioned=tuple(groups["not_mentioned"]),
         unmatched_count=len(unmatched),
@@ -575,6 +577,7 @@ def _pending_certifications(issuing_body: str | None) -> list[Row]:
             Certification.issuing_body,
             Certification.issuing_body_other,
             Certification.version,
+            Certification.expires_on,
             TherapistProfile.display_name,
         )
         .join(TherapistProfile, Certification.profile_id == TherapistProfile.id)
@@ -617,28 +620,45 @@ def _row_facts(roster: Roster, mapping: Mapping[str, int | None], position: int)
 
 
 def _classify(certification: Row, rows: list[_RowFacts], today: date) -> tuple[str, RosterItem]:
-    """Confirmed by the first row that raises no objection, else contradicted by the first row's objections."""
+    """Confirmed by the first row without objection, expired by a matching row with a past date, else contradicted."""
     for facts in rows:
         if not _objections(certification, facts, today):
             return "confirmed", _item(certification, facts)
+    for facts in rows:
+        # The same rule as one-by-one approval: an expired certification is never verified.
+        if not any(_mismatches(certification, facts)):
+            return "expired", _item(certification, facts, _expiry(certification, facts, today))
     facts = rows[0]
     return "contradicted", _item(certification, facts, "; ".join(_objections(certification, facts, today)))
 
 
 def _objections(certification: Row, facts: _RowFacts, today: date) -> list[str]:
     """Why a row with the certification's credential id does not confirm it (empty when it does)."""
-    reasons = []
-    if not facts.name:
-        reasons.append(f"Row {facts.row} gives no name")
-    elif not names_match(facts.name, certification.display_name):
-        reasons.append(f"Name on roster is '{facts.name}', profile says '{certification.display_name}'")
+    name, body = _mismatches(certification, facts)
+    return [reason for reason in (name, _expiry(certification, facts, today), body) if reason]
+
+
+def _expiry(certification: Row, facts: _RowFacts, today: date) -> str:
+    """Why the certification counts as expired, by its own expiry date or the roster's ('' when it does not)."""
+    if certification.expires_on is not None and certification.expires_on < today:
+        return f"The certification says it expired on {certification.expires_on.isoformat()}"
     if facts.expires_on is not None and facts.expires_on < today:
-        reasons.append(f"Roster says it expired on {facts.expires_on.isoformat()}")
-    body, other = certification.issuing_body, certification.issuing_body_other
-    if facts.issuing_body and not _body_matches(facts.issuing_body, body, other):
-        named = _body_label(body, other)
-        reasons.append(f"Roster names issuing body '{facts.issuing_body}', the certification says '{named}'")
-    return reasons
+        return f"Roster says it expired on {facts.expires_on.isoformat()}"
+    return ""
+
+
+def _mismatches(certification: Row, facts: _RowFacts) -> tuple[str, str]:
+    """Where the row and the certification disagree on the name and on the issuing body ('' where they agree)."""
+    name = body = ""
+    if not facts.name:
+        name = f"Row {facts.row} gives no name"
+    elif not names_match(facts.name, certification.display_name):
+        name = f"Name on roster is '{facts.name}', profile says '{certification.display_name}'"
+    code, other = certification.issuing_body, certification.issuing_body_other
+    if facts.issuing_body and not _body_matches(facts.issuing_body, code, other):
+        named = _body_label(code, other)
+        body = f"Roster names issuing body '{facts.issuing_body}', the certification says '{named}'"
+    return name, body
 
 
 def _item(certification: Row, facts: _RowFacts, reason: str = "") -> RosterItem:
@@ -692,7 +712,7 @@ def _preview_warnings(
         warnings.append(
             f"{repeated:,} credential ids appear on more than one row; the first row that confirms is used."
         )
-    notes = [note for kind in ("confirmed", "contradicted") for item in groups[kind] for note in item.notes]
+    notes = [note for kind in ("confirmed", "expired", "contradicted") for item in groups[kind] for note in item.notes]
     warnings.extend(notes[:WARNINGS_SHOWN])
     if len(notes) > WARNINGS_SHOWN:
         warnings.append(f"... and {len(notes) - WARNINGS_SHOWN:,} more dates that cannot be read.")
@@ -774,6 +794,8 @@ def _skip_reason(found: tuple[Certification, str] | None, item: RosterItem, toda
         return f"The profile name changed to '{display_name}' after the preview"
     if item.roster_expires_on is not None and item.roster_expires_on < today:
         return f"Roster says it expired on {item.roster_expires_on.isoformat()}"
+    if certification.expires_on is not None and certification.expires_on < today:
+        return f"The certification says it expired on {certification.expires_on.isoformat()}"
     return ""
 
 

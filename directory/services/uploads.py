@@ -6,6 +6,8 @@ import struct
 import unicodedata
 
 from PIL import Image, ImageOps
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject
 
 from directory.models.certification import StoredFile
 
@@ -13,11 +15,20 @@ PDF = "application/pdf"
 PNG = "image/png"
 JPEG = "image/jpeg"
 
-MAX_PIXELS = 40_000_000
+# Pillow holds 4 bytes a pixel for RGB and RGBA, and a conversion or turn needs a second copy:
+# these caps keep one upload's decoding within about 200 MB (docs/uploads.md has the figures).
+# A photo ends up 480 px wide, so it needs far fewer pixels than a scanned certificate.
+PHOTO_MAX_PIXELS = 16_000_000
+EVIDENCE_MAX_PIXELS = 24_000_000
 MAX_FILENAME_LENGTH = 120
 # Writers may add a few bytes (line ends, padding) after the final %%EOF.
 _PDF_EOF_WINDOW = 1024
 
+# Where browsers look for a web page when they sniff content (the HTML spec reads 512 bytes).
+_SNIFF_WINDOW = 1024
+_HTML_MARKERS = re.compile(rb"<\s*(?:!doctype|html|head|body|script|iframe|svg|meta|img|a\s)", re.IGNORECASE)
+# Page entries that carry metadata or actions rather than what the page shows.
+_DROPPED_PAGE_KEYS = ("/Metadata", "/PieceInfo", "/AA")
 _SIGNATURES = ((b"%PDF-", PDF), (b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG))
 _PILLOW_FORMATS = {PNG: {"PNG"}, JPEG: {"JPEG", "MPO"}}
 _SAVE_FORMATS = {PNG: "PNG", JPEG: "JPEG"}
@@ -51,10 +62,9 @@ def check_evidence(filename: str, data: bytes, max_bytes: int = 5 * 1024 * 1024)
     if content_type is None:
         raise UploadError("Upload a PDF, PNG or JPEG file.")
     if content_type == PDF:
-        _check_pdf(data)
-        content = data
+        content = _rewritten_pdf(data)
     else:
-        content = _reencode(_open_image(data, content_type), content_type)
+        content = _reencode(_open_image(data, content_type, EVIDENCE_MAX_PIXELS), content_type)
     return _stored_file(clean_filename(filename, content_type), content_type, content)
 
 
@@ -66,7 +76,8 @@ def process_photo(
     content_type = sniff_type(data)
     if content_type not in (PNG, JPEG):
         raise UploadError("A profile photo must be a JPEG or PNG image.")
-    image = _open_image(data, content_type, draft_size=size)
+    box = (max(size), max(size))
+    image = _shrunk(_open_image(data, content_type, PHOTO_MAX_PIXELS, draft_size=box), box)
     image = _on_white(_upright(image))
     image.thumbnail(size, Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
@@ -109,44 +120,89 @@ def _check_pdf(data: bytes) -> None:
         raise UploadError("This PDF is damaged or incomplete. Save it again and upload the new file.")
 
 
-def _open_image(data: bytes, content_type: str, draft_size: tuple[int, int] | None = None) -> Image.Image:
+def _rewritten_pdf(data: bytes) -> bytes:
+    """The PDF's pages copied into a new file without document info, XMP or scripts; raises UploadError."""
+    _check_pdf(data)
+    if _HTML_MARKERS.search(data[:_SNIFF_WINDOW]):
+        # A PDF/HTML polyglot: a browser or a mail client could show it as a web page.
+        raise UploadError("This file is not a plain PDF. Save it again as PDF and upload the new file.")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise UploadError("This PDF is protected by a password. Save it without one and upload the new file.")
+        writer = PdfWriter()
+        for page in reader.pages:
+            copied = writer.add_page(page)
+            for key in _DROPPED_PAGE_KEYS:
+                copied.pop(NameObject(key), None)
+        if not writer.pages:
+            raise UploadError("This PDF has no pages. Save it again and upload the new file.")
+        # The new catalog has no /Metadata (XMP); the document info (/Author, /Producer) goes too.
+        writer.metadata = None
+        buffer = io.BytesIO()
+        writer.write(buffer)
+    except UploadError:
+        raise
+    except Exception:  # noqa: BLE001 - a parser fed hostile bytes fails in countless ways; each means "not a PDF"
+        raise UploadError("This PDF is damaged or incomplete. Save it again and upload the new file.") from None
+    return buffer.getvalue()
+
+
+def _open_image(
+    data: bytes, content_type: str, max_pixels: int, draft_size: tuple[int, int] | None = None
+) -> Image.Image:
     """Open, verify and decode an image of the sniffed type, refusing bombs and corrupt files; raises UploadError."""
     try:
-        _verified(data, content_type)
+        _verified(data, content_type, max_pixels)
         image = Image.open(io.BytesIO(data))
         if draft_size is not None:
             # Decode big JPEGs at a reduced scale: much less memory for a small result.
-            image.draft(None, (max(draft_size), max(draft_size)))
+            image.draft(None, draft_size)
         image.load()
     except UploadError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _too_many_pixels() from None
+        raise _too_many_pixels(max_pixels) from None
     except _BROKEN_IMAGE:
         raise UploadError("This image is damaged or incomplete. Save it again and upload the new file.") from None
     return image
 
 
-def _verified(data: bytes, content_type: str) -> None:
+def _verified(data: bytes, content_type: str, max_pixels: int) -> None:
     """Check the header, the format and the pixel count, then let Pillow verify the file (without decoding)."""
+    # Image.open reads only the header: the size is known before a single pixel is decoded.
     with Image.open(io.BytesIO(data)) as image:
         if image.format not in _PILLOW_FORMATS[content_type]:
             raise UploadError("Upload a PDF, PNG or JPEG file.")
-        if image.width * image.height > MAX_PIXELS:
-            raise _too_many_pixels()
+        if image.width * image.height > max_pixels:
+            raise _too_many_pixels(max_pixels, image.size)
         image.verify()
 
 
-def _too_many_pixels() -> UploadError:
-    """The error for an image with too many pixels to process safely."""
-    return UploadError(f"This image is too large: at most {MAX_PIXELS // 1_000_000} megapixels are accepted.")
+def _too_many_pixels(max_pixels: int, size: tuple[int, int] | None = None) -> UploadError:
+    """The error for an image with too many pixels to process safely, naming its size when known."""
+    found = f" (this one is {size[0]} x {size[1]})" if size else ""
+    return UploadError(
+        f"This image is too large: at most {max_pixels // 1_000_000} megapixels are accepted{found}. "
+        "Save a smaller copy and upload that."
+    )
+
+
+def _shrunk(image: Image.Image, box: tuple[int, int]) -> Image.Image:
+    """The image reduced to fit box first, so that turning and colour conversion work on a small copy."""
+    if image.mode in ("1", "P"):
+        # Pillow resizes these modes by nearest pixel, which looks ragged: convert to smooth colour first.
+        image = image.convert("RGBA" if image.mode == "P" else "L")
+    image.thumbnail(box, Image.Resampling.LANCZOS)
+    return image
 
 
 def _upright(image: Image.Image) -> Image.Image:
     """The image turned as its EXIF orientation says, with all metadata removed."""
-    upright = ImageOps.exif_transpose(image)
-    upright.info = {key: value for key, value in image.info.items() if key in _KEPT_INFO}
-    return upright
+    # In place: an image already upright is not copied, which would double the memory of a large one.
+    ImageOps.exif_transpose(image, in_place=True)
+    image.info = {key: value for key, value in image.info.items() if key in _KEPT_INFO}
+    return image
 
 
 def _on_white(image: Image.Image) -> Image.Image:

@@ -158,7 +158,9 @@ def rejection_text(reason_code: str, details: str = "") -> str:
 
 def notify_verified(certification: Certification) -> None:
     """Tell the therapist their certification is verified (adds; the caller commits)."""
-    until = f" until {certification.expires_on:%d %B %Y}" if certification.expires_on else ""
+    expires_on = certification.expires_on
+    # A badge is never promised "until" a day that has already gone.
+    until = f" until {expires_on:%d %B %Y}" if expires_on is not None and expires_on >= date.today() else ""
     mail.notify(
         certification.profile.user,
         "Your certification is verified",

@@ -258,3 +258,40 @@ def test_evidence_files_are_never_read_as_rosters(client, auth, app):
     auth.login(role=Role.ADMIN)
     response = client.get(f"/admin/rosters/{evidence_id}", follow_redirects=True)
     assert "no longer kept" in response.get_data(as_text=True)
+
+
+def test_expired_certifications_are_listed_apart_and_never_verified(client, auth, app):
+    with app.app_context():
+        ids = {}
+        for key, name, credential, expires in (
+            ("current", "José Muñoz", "MP-100", None),
+            ("own_date_passed", "Ann Lee", "MP-400", date(2024, 6, 26)),
+            ("roster_date_passed", "Eve Hart", "MP-700", None),
+        ):
+            user = factories.make_user(role=Role.THERAPIST, email=f"{credential.lower()}@example.com")
+            profile = factories.make_profile(user=user, display_name=name)
+            ids[key] = factories.make_certification(
+                profile, status="pending", issuing_body="myopain", credential_id=credential, expires_on=expires
+            ).id
+    roster = (
+        "Full name,Certificate number,Provider,Completion date,Valid until\n"
+        "Dr. Jose Munoz,MP-100,Myopain,2024-03-01,2030-03-01\n"
+        "Ann Lee,MP-400,Myopain,2022-06-26,\n"
+        "Eve Hart,MP-700,Myopain,2021-01-01,2024-06-26\n"
+    )
+    auth.login(role=Role.ADMIN)
+    preview_url = upload(client, roster.encode()).headers["Location"]
+    page = client.get(preview_url).get_data(as_text=True)
+    assert "Confirmed (1)" in page and "Expired: will not be verified (2)" in page and "Contradicted (0)" in page
+    expired = page[page.index('id="expired"'):page.index('id="contradicted"')]
+    assert "Ann Lee" in expired and "The certification says it expired on 2024-06-26" in expired
+    assert "Eve Hart" in expired and "Roster says it expired on 2024-06-26" in expired
+    assert "Verify the 1 confirmed certification" in page
+
+    client.post(preview_url.split("?")[0] + "/apply", data=hidden_fields(page))
+    assert statuses(app) == {ids["current"]: "verified", ids["own_date_passed"]: "pending", ids["roster_date_passed"]: "pending"}
+    with app.app_context():
+        mails = db.session.scalars(select(OutboxMessage)).all()
+        assert [m.recipient for m in mails] == ["mp-100@example.com"]
+        assert "until 01 March 2030" in mails[0].body
+        assert all("2024" not in m.body for m in mails)

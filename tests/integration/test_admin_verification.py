@@ -344,3 +344,23 @@ def test_rejection_text_refuses_unknown_or_missing_reasons():
     with pytest.raises(verification.DecisionError):
         verification.rejection_text("other", "")
     assert verification.rejection_text("expired") == "The certification has expired."
+
+
+FUTURE, PAST = date.today() + timedelta(days=30), date.today() - timedelta(days=1)
+
+
+@pytest.mark.parametrize(("expires_on", "expected", "unexpected"), [
+    (FUTURE, f"badge in search until {FUTURE:%d %B %Y}.", None),
+    (PAST, "badge in search. There is nothing more", f"until {PAST:%d %B %Y}"),
+], ids=["future-expiry", "past-expiry"])
+def test_verified_mail_never_promises_a_day_already_gone(app, expires_on, expected, unexpected):
+    with app.app_context():
+        user = factories.make_user(role=Role.THERAPIST, email="ann@example.com")
+        profile = factories.make_profile(user=user, display_name="Ann Lee")
+        certification = factories.make_certification(profile, status="verified", expires_on=expires_on)
+        verification.notify_verified(certification)
+        db.session.commit()
+        body = db.session.scalar(select(OutboxMessage.body))
+    assert expected in body
+    if unexpected is not None:
+        assert unexpected not in body

@@ -71,13 +71,12 @@ def by_id(items):
 def test_preview_classifies_every_pending_certification(app, certs):
     result = run_preview(app)
     assert [item.certification_id for item in result.confirmed] == [certs["munoz"], certs["smith"], certs["initial"]]
-    assert [item.certification_id for item in result.contradicted] == [
-        certs["wrong_name"], certs["expired"], certs["wrong_body"],
-    ]
+    assert [item.certification_id for item in result.expired] == [certs["expired"]]
+    assert [item.certification_id for item in result.contradicted] == [certs["wrong_name"], certs["wrong_body"]]
     assert [item.certification_id for item in result.not_mentioned] == [certs["unmentioned"], certs["no_id"]]
     contradicted = by_id(result.contradicted)
     assert contradicted[certs["wrong_name"]].reason == "Name on roster is 'Jane Doe', profile says 'John Smith'"
-    assert contradicted[certs["expired"]].reason == "Roster says it expired on 2024-12-31"
+    assert result.expired[0].reason == "Roster says it expired on 2024-12-31"
     assert contradicted[certs["wrong_body"]].reason == (
         "Roster names issuing body 'Myopain Seminars', the certification says 'KinetaCore'"
     )
@@ -250,10 +249,25 @@ def test_roster_expiry_passed_by_apply_day_is_skipped(app, certs):
     result = run_preview(app)
     with app.app_context():
         applied = apply_preview(result, factories.make_user(role=Role.ADMIN), date(2027, 3, 2))
-    assert applied.verified_ids == (certs["smith"], certs["initial"])
+    assert applied.verified_ids == (certs["initial"],)
     assert [(s.certification_id, s.reason) for s in applied.skipped] == [
-        (certs["munoz"], "Roster says it expired on 2027-03-01")
+        (certs["munoz"], "Roster says it expired on 2027-03-01"),
+        (certs["smith"], "The certification says it expired on 2026-01-01"),
     ]
+
+
+def test_certification_past_its_own_expiry_is_expired_whatever_the_roster_says(app):
+    with app.app_context():
+        profile = factories.make_profile(display_name="Ann Lee")
+        cert_id = factories.make_certification(
+            profile, status="pending", issuing_body="myopain", credential_id="MP-9", expires_on=date(2024, 6, 26)
+        ).id
+    for data in (b"Name,Credential ID\nAnn Lee,MP-9\n", b"Name,Credential ID,Expiry\nAnn Lee,MP-9,2030-01-01\n"):
+        result = run_preview(app, data=data)
+        assert (result.confirmed, result.contradicted) == ((), ())
+        assert [(item.certification_id, item.reason) for item in result.expired] == [
+            (cert_id, "The certification says it expired on 2024-06-26")
+        ]
 
 
 def test_concurrent_change_during_apply_verifies_nothing(app, certs):

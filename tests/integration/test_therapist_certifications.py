@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader, PdfWriter
 from sqlalchemy import func, select, update
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
@@ -17,10 +18,32 @@ from directory.services.profiles import Upload
 from tests import factories
 
 GPS_IFD = 0x8825
+# A real PDF: evidence is parsed and rewritten, so it needs a page and a cross-reference table.
 PDF = (
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    b"%PDF-1.4\n"
+    b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >> endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \n"
+    b"trailer << /Size 4 /Root 1 0 R >>\nstartxref\n186\n%%EOF\n"
 )
+
+
+def flat_png(size: tuple[int, int]) -> bytes:
+    """A one-colour PNG: small on disk, however many pixels it has."""
+    buffer = io.BytesIO()
+    Image.new("1", size).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def pdf_with_author() -> bytes:
+    """A one-page PDF whose document info names its author."""
+    writer = PdfWriter()
+    writer.add_blank_page(300, 200)
+    writer.add_metadata({"/Author": "Dr Hidden Author"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def png_with_gps() -> bytes:
@@ -116,8 +139,8 @@ def test_adding_a_certification_stores_the_evidence_and_awaits_verification(app,
     assert (certification.issuing_body, certification.issuing_body_other, certification.programme) == ("kinetacore", None, "Level 2")
     assert (certification.credential_id, certification.training_hours) == ("KC-2291", 54)
     assert (certification.obtained_on, certification.expires_on) == (date(2021, 6, 30), None)
-    assert (certification.evidence.filename, certification.evidence.content_type, certification.evidence.content) == (
-        "My certificate.pdf", "application/pdf", PDF)
+    assert (certification.evidence.filename, certification.evidence.content_type) == ("My certificate.pdf", "application/pdf")
+    assert len(PdfReader(io.BytesIO(certification.evidence.content)).pages) == 1
     assert audit_actions(app) == [("certification.submitted", {"issuing_body": "kinetacore"})]
 
 
@@ -188,8 +211,14 @@ def test_script_and_unicode_are_kept_as_text(app, client, therapist):
         (b"MZ\x90\x00" + b"\x00" * 100, "certificate.png", "Upload a PDF, PNG or JPEG file."),
         (b"%PDF-1.4\n" + b"x" * (5 * 1024 * 1024), "big.pdf", "The file is too large: the limit is 5 MB."),
         (b"%PDF-1.4\n1 0 obj", "cut.pdf", "This PDF is damaged or incomplete."),
+        (PDF.replace(b"%PDF-1.4\n", b"%PDF-1.4\n%<html><script>alert(1)</script>\n"), "c.pdf",
+         "This file is not a plain PDF."),
+        (b"%PDF-1.4\n" + bytes(range(256)) * 4 + b"\n%%EOF\n", "garbage.pdf", "This PDF is damaged or incomplete."),
+        (flat_png((5000, 5000)), "huge-scan.png",
+         "This image is too large: at most 24 megapixels are accepted (this one is 5000 x 5000)."),
     ],
-    ids=["missing", "empty", "text-named-pdf", "exe-named-png", "oversize", "truncated-pdf"],
+    ids=["missing", "empty", "text-named-pdf", "exe-named-png", "oversize", "truncated-pdf", "pdf-html-polyglot",
+         "pdf-garbage", "image-over-24-megapixels"],
 )
 def test_bad_evidence_is_refused(app, client, therapist, content, filename, message):
     evidence = (content, filename) if content is not None else None
@@ -209,6 +238,14 @@ def test_evidence_image_is_stored_without_its_gps_position(app, client, therapis
     assert certification.evidence.content_type == "image/png"
     with Image.open(io.BytesIO(certification.evidence.content)) as image:
         assert image.format == "PNG" and not image.getexif() and "exif" not in image.info
+
+
+def test_evidence_pdf_is_stored_without_its_author(app, client, therapist):
+    assert b"Dr Hidden Author" in pdf_with_author(), "the fixture must name an author for this test to mean anything"
+    post(client, "/therapist/certifications/new", form(), (pdf_with_author(), "scan.pdf"))
+    certification = only_certification(app, therapist)
+    assert b"Dr Hidden Author" not in certification.evidence.content
+    assert PdfReader(io.BytesIO(certification.evidence.content)).metadata is None
 
 
 def test_adding_needs_a_profile_first(app, client, auth):

@@ -441,6 +441,17 @@ def test_bad_photos_are_refused(app, client, therapist, content, filename, messa
     assert stored_profile(app, therapist).photo_id is None
 
 
+def test_photo_of_too_many_pixels_is_refused_beside_the_field(app, client, therapist):
+    buffer = io.BytesIO()
+    Image.new("RGBA", (6300, 6300), "white").save(buffer, "PNG")
+    assert len(buffer.getvalue()) < 200 * 1024  # small on disk, 160 MB once decoded
+    save(client)
+    response = upload_photo(client, buffer.getvalue(), "flat.png")
+    assert response.status_code == 400
+    assert "This image is too large: at most 16 megapixels are accepted (this one is 6300 x 6300)." in page_of(response)
+    assert stored_profile(app, therapist).photo_id is None
+
+
 def test_photo_form_without_a_file_asks_for_one(client, therapist):
     save(client)
     response = client.post("/therapist/profile/photo", data={}, content_type="multipart/form-data")

@@ -1,15 +1,28 @@
 """Checking uploads: real types from content, images without metadata, clean names, bombs refused."""
 import hashlib
 import io
+import json
 import os
 import struct
+import subprocess
+import sys
 import warnings
 import zlib
+from pathlib import Path
 
 import pytest
 from PIL import Image, PngImagePlugin
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, StreamObject
 
-from directory.services.uploads import UploadError, check_evidence, process_photo, sniff_type
+from directory.services.uploads import (
+    EVIDENCE_MAX_PIXELS,
+    PHOTO_MAX_PIXELS,
+    UploadError,
+    check_evidence,
+    process_photo,
+    sniff_type,
+)
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
@@ -270,13 +283,78 @@ def test_file_of_exactly_the_limit_is_accepted():
     assert process_photo("me.png", data, max_bytes=len(data)).content_type == "image/jpeg"
 
 
-def test_minimal_pdf_is_stored_unchanged():
+def pdf_with_metadata(password: str | None = None) -> bytes:
+    """A one-page PDF whose document info names an author and whose XMP packet holds a GPS position."""
+    writer = PdfWriter()
+    writer.add_blank_page(300, 200)
+    writer.add_metadata({"/Author": "Dr Hidden Author", "/Creator": "Scanner 3000"})
+    xmp = StreamObject()
+    xmp.set_data(b'<?xpacket begin=""?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+                 b"<exif:GPSLatitude>51,30.0N</exif:GPSLatitude></x:xmpmeta><?xpacket end=\"w\"?>")
+    xmp.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
+    writer.root_object[NameObject("/Metadata")] = writer._add_object(xmp)
+    if password is not None:
+        writer.encrypt(password)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_minimal_pdf_is_stored_rewritten_with_its_page():
     stored = check_evidence("certificate.pdf", MINIMAL_PDF)
 
-    assert stored.content == MINIMAL_PDF
+    assert stored.content.startswith(b"%PDF-") and stored.content != MINIMAL_PDF
+    reader = PdfReader(io.BytesIO(stored.content))
+    assert len(reader.pages) == 1 and list(reader.pages[0].mediabox) == [0, 0, 200, 200]
     assert (stored.filename, stored.content_type) == ("certificate.pdf", "application/pdf")
-    assert stored.size == len(MINIMAL_PDF)
-    assert stored.sha256 == hashlib.sha256(MINIMAL_PDF).hexdigest()
+    assert stored.size == len(stored.content)
+    assert stored.sha256 == hashlib.sha256(stored.content).hexdigest()
+
+
+def test_pdf_loses_its_author_and_xmp_metadata():
+    data = pdf_with_metadata()
+    assert b"Dr Hidden Author" in data and b"GPSLatitude" in data, "the fixture must carry metadata"
+
+    stored = check_evidence("scan.pdf", data)
+
+    reader = PdfReader(io.BytesIO(stored.content))
+    assert reader.metadata is None and reader.xmp_metadata is None
+    assert len(reader.pages) == 1
+    for secret in (b"Dr Hidden Author", b"Scanner 3000", b"GPSLatitude", b"xpacket", b"/Metadata"):
+        assert secret not in stored.content
+
+
+@pytest.mark.parametrize("data", [
+    MINIMAL_PDF.replace(b"%PDF-1.4\n", b"%PDF-1.4\n%<html><script>alert(1)</script></html>\n"),
+    MINIMAL_PDF.replace(b"%PDF-1.4\n", b"%PDF-1.4\n%<!DOCTYPE html><body onload=alert(1)>\n"),
+], ids=["script-in-a-comment", "doctype-in-a-comment"])
+def test_pdf_html_polyglot_is_refused(data):
+    with pytest.raises(UploadError, match="not a plain PDF"):
+        check_evidence("scan.pdf", data)
+
+
+@pytest.mark.parametrize("data", [
+    b"<html><script>alert(1)</script></html>\n" + MINIMAL_PDF,
+    b"\n\n   " + MINIMAL_PDF,
+], ids=["html-before-the-pdf", "blank-before-the-pdf"])
+def test_pdf_that_does_not_start_at_byte_0_is_refused(data):
+    with pytest.raises(UploadError, match="Upload a PDF, PNG or JPEG file."):
+        check_evidence("scan.pdf", data)
+
+
+@pytest.mark.parametrize("data", [
+    b"%PDF-1.4\n" + bytes(range(256)) * 8 + b"\n%%EOF\n",
+    b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+    b"%PDF-1.4\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+], ids=["garbage", "catalog-pointing-nowhere", "no-objects"])
+def test_pdf_that_does_not_parse_is_refused(data):
+    with pytest.raises(UploadError, match="This PDF is damaged|This PDF has no pages"):
+        check_evidence("scan.pdf", data)
+
+
+def test_password_protected_pdf_is_refused():
+    with pytest.raises(UploadError, match="password"):
+        check_evidence("scan.pdf", pdf_with_metadata(password="secret"))
 
 
 def test_pdf_with_trailing_bytes_after_eof_is_accepted():
@@ -355,6 +433,74 @@ def test_real_small_file_with_too_many_pixels_is_refused():
 
     with pytest.raises(UploadError, match="megapixels"):
         process_photo("flat.png", buffer.getvalue())
+
+
+def flat_png(size: tuple[int, int], mode: str = "RGBA", orientation: int | None = None) -> bytes:
+    """A one-colour PNG: a few hundred KB at most, however many pixels it has."""
+    buffer = io.BytesIO()
+    options = {}
+    if orientation is not None:
+        exif = Image.Exif()
+        exif[ORIENTATION] = orientation
+        options["exif"] = exif.tobytes()
+    Image.new(mode, size, "white").save(buffer, "PNG", **options)
+    return buffer.getvalue()
+
+
+def test_photo_cap_is_lower_than_the_evidence_cap():
+    assert PHOTO_MAX_PIXELS == 16_000_000 and EVIDENCE_MAX_PIXELS == 24_000_000
+    scan = flat_png((5000, 4000), mode="1")
+
+    with pytest.raises(UploadError, match="at most 16 megapixels.*5000 x 4000"):
+        process_photo("scan.png", scan)
+    assert opened(check_evidence("scan.png", scan).content).size == (5000, 4000)
+
+
+@pytest.mark.parametrize(("check", "limit"), [(process_photo, 16), (check_evidence, 24)])
+def test_small_png_of_6300_by_6300_is_refused_naming_its_size(check, limit):
+    bomb = flat_png((6300, 6300))
+    assert len(bomb) < 200 * 1024
+
+    with pytest.raises(UploadError) as refused:
+        check("bomb.png", bomb)
+    assert str(refused.value) == (
+        f"This image is too large: at most {limit} megapixels are accepted (this one is 6300 x 6300). "
+        "Save a smaller copy and upload that."
+    )
+
+
+@pytest.mark.parametrize(("check", "size", "mode", "orientation"), [
+    ("process_photo", (4000, 4000), "RGBA", None),
+    ("process_photo", (4000, 4000), "P", 6),
+    ("check_evidence", (4800, 5000), "RGBA", 6),
+    ("check_evidence", (6300, 6300), "RGBA", None),
+], ids=["largest-photo", "largest-palette-photo-turned", "largest-evidence-turned", "bomb-6300"])
+def test_one_upload_adds_less_than_200_mb_to_the_worker(tmp_path, check, size, mode, orientation):
+    # Pillow allocates pixels in C, out of tracemalloc's sight: measure the peak RSS of a fresh process.
+    # VmHWM, not ru_maxrss: the kernel carries ru_maxrss over from the forking pytest process.
+    upload = tmp_path / "upload.png"
+    upload.write_bytes(flat_png(size, mode, orientation))
+    script = (
+        "import json, re, sys\n"
+        "from directory.services import uploads\n"
+        "def peak_mb():\n"
+        "    status = open('/proc/self/status').read()\n"
+        "    return int(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1)) / 1024\n"
+        "data = open(sys.argv[2], 'rb').read()\n"
+        "before = peak_mb()\n"
+        "try:\n"
+        "    getattr(uploads, sys.argv[1])('upload.png', data, max_bytes=len(data))\n"
+        "except uploads.UploadError:\n"
+        "    pass\n"
+        "print(json.dumps({'before_mb': before, 'peak_mb': peak_mb()}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, check, str(upload)],
+        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, check=True, timeout=120,
+    )
+    measured = json.loads(result.stdout)
+
+    assert measured["peak_mb"] - measured["before_mb"] < 200, measured
 
 
 def test_upload_error_is_a_value_error():
