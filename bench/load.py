@@ -414,6 +414,10 @@ def analyse(phase: dict, ledger_check: dict) -> dict:
         "latency_ms": summary([(o.ended - o.started) * 1000 for o in outcomes]) if outcomes else None,
         "by_action": {},
         "double_sends": phase["recorder"].double_sends,
+        # The second of a double send is refused with the form again (400): expected, and counted in by_status.
+        "consultation_refusals_400": sum(w.kind == "consultation" and w.status == 400 for w in phase["recorder"].writes),
+        # Other engineers' tests share the machine: the latencies mean little without this.
+        "load_average_1min_at_end": round(os.getloadavg()[0], 2),
         "writes": ledger_check,
     }
     for action in sorted({o.action for o in outcomes}):
@@ -476,7 +480,8 @@ def report(result: dict) -> str:
         f"-- {result['phase']}: {result['requests']} requests in {result['seconds']} s ({result['requests_per_second']}/s), "
         f"p50 {lat.get('p50_ms')} ms, p95 {lat.get('p95_ms')} ms",
         f"   by status: {result['by_status']}",
-        f"   errors by status: {result['errors_by_status'] or 'none'}",
+        f"   errors by status: {result['errors_by_status'] or 'none'} ({result['consultation_refusals_400']} of them consultation posts "
+        f"answered 400: a double send's twin is refused), load average {result['load_average_1min_at_end']}",
         f"   writes acknowledged {writes['acknowledged']}, unanswered {writes['unanswered']}, "
         f"lost {writes['lost_total']} {writes['lost'] or ''}, duplicates {writes['duplicates_total']} {writes['duplicates'] or ''}, "
         f"double sends {result['double_sends']}, rating counters out of step {writes['rating_counters_out_of_step']}",

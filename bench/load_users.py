@@ -127,6 +127,7 @@ class Write:
     started: float
     acknowledged: bool
     unknown: bool  # no answer (connection error, timeout): it may or may not have happened
+    status: int | None = None
 
 
 @dataclass
@@ -279,7 +280,8 @@ class SimulatedUser:
 
     def _ledger(self, kind, key, marker, started, answer, success_path: str) -> None:
         acknowledged = answer is not None and answer.status_code in (302, 303) and success_path in answer.headers.get("Location", "")
-        self.site.recorder.writes.append(Write(kind, key, marker, self.site.phase, started, acknowledged, answer is None))
+        status = answer.status_code if answer is not None else None
+        self.site.recorder.writes.append(Write(kind, key, marker, self.site.phase, started, acknowledged, answer is None, status))
 
     def consultation(self):
         """Ask a practitioner for a first consultation; half the time the form goes twice at the same instant."""
