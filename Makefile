@@ -10,7 +10,7 @@ PORT ?= 5000
 DEMO_PRACTITIONERS ?= 10000
 DEMO_PASSWORD := calm-needles-2026
 
-.PHONY: run test test-sqlite test-postgres test-browser install system-deps vendor bench bench-large-postgres lint clean
+.PHONY: run test test-sqlite test-postgres test-browser install system-deps vendor bench bench-large-postgres bench-load lint clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -79,6 +79,13 @@ bench: install system-deps
 # The same million on PostgreSQL (slow to seed: about ten minutes).
 bench-large-postgres: install system-deps
 	bin/with-postgres $(PY) -m bench --practitioners 1000000 --only search --naive-runs 0 --runs 200
+
+# The production stack (gunicorn, PostgreSQL, Redis, all on 127.0.0.1) under 50 simulated users,
+# then with PostgreSQL stopped for 10 s and with a worker killed; about 4 minutes. Shorter:
+# make bench-load LOAD_ARGS="--practitioners 2000 --duration 15 --fault-duration 25"
+LOAD_ARGS ?=
+bench-load: install system-deps
+	bin/with-postgres $(PY) -m bench.load $(LOAD_ARGS)
 
 lint: install
 	$(PY) -m compileall -q directory tests
