@@ -5,7 +5,6 @@ import time
 from flask import current_app
 from flask_limiter.util import get_remote_address
 from limits import parse_many
-from limits.errors import StorageError
 
 from directory.extensions import limiter
 
@@ -26,12 +25,6 @@ class SuccessLimit:
         prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
         return tuple(part for part in (prefix, get_remote_address(), self.name) if part)
 
-    @staticmethod
-    def _store_errors() -> tuple[type[BaseException], ...]:
-        """What the storage raises when it cannot be reached (redis.RedisError for Redis)."""
-        base = limiter.limiter.storage.base_exceptions
-        return (StorageError, *(base if isinstance(base, tuple) else (base,)))
-
     def _items(self):
         return parse_many(current_app.config[self.config_key])
 
@@ -40,27 +33,19 @@ class SuccessLimit:
         if not current_app.config.get("RATELIMIT_ENABLED", True):
             return 0
         identifiers = self._identifiers()
-        try:
-            waits = [
-                limiter.limiter.get_window_stats(item, *identifiers).reset_time - time.time()
-                for item in self._items()
-                if not limiter.limiter.test(item, *identifiers)
-            ]
-        except self._store_errors() as error:
-            # The shared store is down: let the person go on, as the limiter's own fallback does.
-            current_app.logger.warning("Rate-limit store unavailable (%s); not limiting %s.", type(error).__name__, self.name)
-            return 0
+        waits = [
+            limiter.limiter.get_window_stats(item, *identifiers).reset_time - time.time()
+            for item in self._items()
+            if not limiter.limiter.test(item, *identifiers)
+        ]
         return max(1, math.ceil(max(waits))) if waits else 0
 
     def count(self) -> None:
         """Count one success against every limit."""
         if current_app.config.get("RATELIMIT_ENABLED", True):
             identifiers = self._identifiers()
-            try:
-                for item in self._items():
-                    limiter.limiter.hit(item, *identifiers)
-            except self._store_errors() as error:
-                current_app.logger.warning("Rate-limit store unavailable (%s); %s not counted.", type(error).__name__, self.name)
+            for item in self._items():
+                limiter.limiter.hit(item, *identifiers)
 
 
 def wait_in_words(seconds: int) -> str:
