@@ -65,6 +65,18 @@ def register_proxy_fix(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first (teardowns run in reverse).
+    @app.teardown_appcontext
+    def close_session_quietly(error: BaseException | None) -> None:
+        # The response is already made when the session closes: a connection the database dropped
+        # meanwhile (a restart, an outage) must not turn it into a 500. The pool discards that connection.
+        try:
+            db.session.remove()
+        except SQLAlchemyError as close_error:
+            db.session.registry.clear()
+            app.logger.warning("Closing the database session failed (%s).", type(close_error).__name__)
+
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
