@@ -77,6 +77,32 @@ def naive_search() -> list[tuple[float, int]]:
     return sorted(found)[:20]
 
 
+def seed_directory(app, practitioners: int, seed: int = 1) -> float:
+    """Fill the app's database afresh with the gazetteer and a demo directory, settled; returns the seeding seconds."""
+    with app.app_context():
+        engine = db.engine.dialect.name
+        print(f"[{engine}] preparing {practitioners:,} practitioners ...", flush=True)
+        db.drop_all()
+        db.create_all()
+        started = time.perf_counter()
+        places.load_places()
+        places_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        seeded = demo.seed_demo(practitioners, seed=seed)
+        seed_seconds = time.perf_counter() - started
+        db.session.commit()
+        # Settle the tables as autovacuum would in production, so that it does not run mid-measurement.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("ANALYZE"))
+            if engine == "postgresql":
+                # The throw-away server commits asynchronously, and VACUUM marks a page all-visible
+                # (what index-only scans need) only once the commits before it are on disk.
+                connection.execute(text("CHECKPOINT"))
+                connection.execute(text("VACUUM"))
+        print(f"[{engine}] places in {places_seconds:.1f} s, {seeded.practitioners:,} practitioners seeded in {seed_seconds:.1f} s", flush=True)
+    return seed_seconds
+
+
 def prepare_app(practitioners: int):
     """An app on DATABASE_URL (or a SQLite file in a temp folder) with the gazetteer and a fresh demo directory."""
     database_url = os.environ.get("DATABASE_URL")
@@ -90,27 +116,7 @@ def prepare_app(practitioners: int):
     if database_url and not database_url.startswith("postgresql+psycopg"):
         BenchConfig.SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://" + database_url.split("://", 1)[1]
     app = create_app(BenchConfig)
-    with app.app_context():
-        engine = db.engine.dialect.name
-        print(f"[{engine}] preparing {practitioners:,} practitioners ...", flush=True)
-        db.drop_all()
-        db.create_all()
-        started = time.perf_counter()
-        places.load_places()
-        places_seconds = time.perf_counter() - started
-        started = time.perf_counter()
-        seeded = demo.seed_demo(practitioners, seed=1)
-        seed_seconds = time.perf_counter() - started
-        db.session.commit()
-        # Settle the tables as autovacuum would in production, so that it does not run mid-measurement.
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("ANALYZE"))
-            if engine == "postgresql":
-                # The throw-away server commits asynchronously, and VACUUM marks a page all-visible
-                # (what index-only scans need) only once the commits before it are on disk.
-                connection.execute(text("CHECKPOINT"))
-                connection.execute(text("VACUUM"))
-        print(f"[{engine}] places in {places_seconds:.1f} s, {seeded.practitioners:,} practitioners seeded in {seed_seconds:.1f} s", flush=True)
+    seed_seconds = seed_directory(app, practitioners)
     app.config["BENCH_SEED_SECONDS"] = round(seed_seconds, 1)
     return app
 
