@@ -114,13 +114,20 @@ def search_page():
     )
 
 
+REVIEWS_SHOWN = 20
+
+
 @bp.route("/practitioners/<slug>")
 def show(slug: str):
     """A practitioner's public profile."""
-    profile = search.public_profile(TherapistProfile.slug == slug)
-    if profile is None:
+    found = search.profile_page(slug)
+    if found is None:
         abort(404)
-    shown = db.session.scalars(review_service.visible_reviews(profile).limit(20)).all()
+    profile = found.profile
+    # One more than is shown: when they all fit, the rating distribution needs no query of its own.
+    loaded = db.session.scalars(review_service.visible_reviews(profile).limit(REVIEWS_SHOWN + 1)).all()
+    shown = loaded[:REVIEWS_SHOWN]
+    rating = ratings.summary(profile, [review.rating for review in loaded] if len(loaded) <= REVIEWS_SHOWN else None)
     back = request.args.get("back")
     distance_km = None
     try:
@@ -131,8 +138,9 @@ def show(slug: str):
     return render_template(
         "practitioners/show.html",
         profile=profile,
+        practice=found.practice,
         verified=search.is_verified(profile),
-        rating=ratings.summary(profile),
+        rating=rating,
         reviews=shown,
         flag_forms={review.id: FlagForm(prefix=f"flag-{review.id}") for review in shown} if current_user.is_authenticated else {},
         can_review=current_user.is_authenticated and current_user.is_patient and review_service.can_review(current_user, profile),
