@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 from config import BASE_DIR, Config, ProductionConfig, config_from_env
 from directory.extensions import csrf, db, limiter, login_manager, migrate
 from directory.forms import contains_nul
+from directory.http_caching import register_http_caching
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -42,6 +43,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_errorhandlers(app)
     register_input_guard(app)
     register_security_headers(app)
+    register_http_caching(app)
     register_template_helpers(app)
     register_commands(app)
     return app
