@@ -30,7 +30,7 @@ from sqlalchemy.schema import CreateTable
 from bench import search as search_bench
 from bench.common import RESULTS, write_results
 from bench.matches import ANSWERS
-from config import BASE_DIR, TestingConfig
+from config import BASE_DIR, Config, TestingConfig
 from directory import create_app
 from directory.extensions import db
 from directory.models import Place, TherapistProfile
@@ -79,6 +79,7 @@ def prepare(practitioners: int, seed: int):
         SQLALCHEMY_DATABASE_URI = url
         SECRET_KEY = globals()["SECRET_KEY"]
         SERVER_NAME = None
+        RATING_MEAN_CACHE_SECONDS = Config.RATING_MEAN_CACHE_SECONDS  # as in production
 
     app = create_app(PrepareConfig)
     if not ready:
