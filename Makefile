@@ -10,7 +10,7 @@ PORT ?= 5000
 DEMO_PRACTITIONERS ?= 10000
 DEMO_PASSWORD := calm-needles-2026
 
-.PHONY: run test test-sqlite test-postgres test-browser install system-deps vendor bench bench-large-postgres bench-load lint clean
+.PHONY: run test test-sqlite test-postgres test-browser install system-deps vendor bench bench-pages bench-large-postgres bench-load lint clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,17 @@ bench: install system-deps
 	$(PY) -m bench.roster_preview
 	@echo "== Search, 1,000,000 practitioners, SQLite"
 	$(PY) -m bench --practitioners 1000000 --only search --naive-runs 0 --runs 200
+
+# Pages under gunicorn and wrk, each as a share of a hello-world's req/s in the same run
+# (SQLite, PostgreSQL, then the search page at a million). Run it on a quiet machine.
+PAGES_DURATION ?= 6
+bench-pages: install system-deps
+	@echo "== Pages under gunicorn, 100,000 practitioners, SQLite"
+	$(PY) -m bench.pages --practitioners 100000 --duration $(PAGES_DURATION)
+	@echo "== Pages under gunicorn, 100,000 practitioners, PostgreSQL"
+	bin/with-postgres $(PY) -m bench.pages --practitioners 100000 --duration $(PAGES_DURATION)
+	@echo "== Search page under gunicorn, 1,000,000 practitioners, SQLite"
+	$(PY) -m bench.pages --practitioners 1000000 --only search_page --duration $(PAGES_DURATION)
 
 # The same million on PostgreSQL (slow to seed: about ten minutes).
 bench-large-postgres: install system-deps

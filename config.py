@@ -82,6 +82,13 @@ class Config:
     # JSON bodies nesting deeper are refused before parsing (which recurses once per level).
     JSON_MAX_DEPTH = 32
 
+    # HTTP caching and compression (directory.http_caching): how long a shared cache may keep a public
+    # page (anonymous visitors only); gzip level (0: off, as when a proxy in front compresses) and the
+    # smallest body worth it.
+    PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "60"))
+    COMPRESS_LEVEL = int(os.environ.get("COMPRESS_LEVEL", "1"))
+    COMPRESS_MIN_SIZE = 1024
+
     # Maps: tiles are fetched by the visitor's browser; the list works without them.
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
     MAP_TILE_ATTRIBUTION = os.environ.get(

@@ -21,8 +21,10 @@ def main(argv=None) -> int:
     app = search.prepare_app(args.practitioners)
     if args.only in (None, "search"):
         result = search.measure(app, args.runs, args.naive_runs)
+        result["cases"] = search.measure_cases(app, args.runs)
         path = write_results(f"search_{result['engine']}_{args.practitioners}", result)
         print(search.report(result), "->", path, flush=True)
+        print(search.report_cases(result["cases"]), flush=True)
     if args.only in (None, "matches"):
         result = matches.measure(app, args.runs)
         path = write_results(f"matches_{result['engine']}_{args.practitioners}", result)

@@ -23,7 +23,7 @@ from config import Config, TestingConfig
 from directory import create_app
 from directory.extensions import db
 from directory.models import TherapistProfile
-from directory.services import demo, places
+from directory.services import demo, places, ratings
 from directory.services.geo import Point, bounding_box
 from directory.services.listing import HEADACHE_BITS
 from directory.services.search import HALF_RADIAN, RADIAN, haversine_limit
@@ -35,23 +35,98 @@ HEADACHE_BIT = HEADACHE_BITS[HEADACHE]
 API_URL = f"/api/v1/practitioners?near={MIDTOWN.latitude}|{MIDTOWN.longitude}|{RADIUS_KM}|km&headache_type={HEADACHE}&per_page=20"
 
 
-def floor_sql(boxes) -> str:
+def floor_sql(boxes, point: Point = MIDTOWN, radius_km: float = RADIUS_KM, verified: bool = True, headache: str | None = HEADACHE,
+              sort: str = "distance", prior: tuple[float, float] = (0.0, 0.0)) -> str:
     """The page of results by one hand-written query on the listing, run through the driver alone."""
     box = " OR ".join(
         f"(latitude BETWEEN {b.min_lat} AND {b.max_lat} AND longitude BETWEEN {b.min_lon} AND {b.max_lon})" for b in boxes
     )
-    lat0, lon0 = math.radians(MIDTOWN.latitude), math.radians(MIDTOWN.longitude)
+    lat0, lon0 = math.radians(point.latitude), math.radians(point.longitude)
     # The same arithmetic as the service's (no radians() calls), written out with literals.
     half_dlat = f"sin(latitude * {HALF_RADIAN} - ({lat0 / 2}))"
     half_dlon = f"sin(longitude * {HALF_RADIAN} - ({lon0 / 2}))"
     nearness = f"{half_dlat} * {half_dlat} + {math.cos(lat0)} * cos(latitude * {RADIAN}) * {half_dlon} * {half_dlon}"
+    conditions = [f"({box})"]
+    if verified:
+        conditions.append(f"verified_until >= '{date.today().isoformat()}'")
+    if headache:
+        bit = HEADACHE_BITS[headache]
+        conditions.append(f"(headache_mask & {bit}) = {bit}")
+    prior_mean, prior_weight = prior
+    order = {
+        "distance": "nearness, profile_id",
+        "rating": f"(rating_total + {prior_weight} * {prior_mean}) / (review_count + {prior_weight}) DESC, nearness, profile_id",
+        "experience": "practising_since IS NULL, practising_since, nearness, profile_id",
+    }[sort]
     return f"""
         SELECT profile_id, nearness FROM (
-            SELECT profile_id, {nearness} AS nearness FROM search_listing
-            WHERE ({box}) AND verified_until >= '{date.today().isoformat()}' AND (headache_mask & {HEADACHE_BIT}) = {HEADACHE_BIT}
+            SELECT profile_id, review_count, rating_total, practising_since, {nearness} AS nearness FROM search_listing
+            WHERE {' AND '.join(conditions)}
         ) AS candidates
-        WHERE nearness <= {haversine_limit(RADIUS_KM)} ORDER BY nearness, profile_id LIMIT 20
+        WHERE nearness <= {haversine_limit(radius_km)} ORDER BY {order} LIMIT 20
     """
+
+
+# The queries people send: no filters, verified only (the default), each sort, dense and rural.
+RURAL = Point(44.08, -103.23)  # Rapid City, South Dakota: few practitioners for hundreds of kilometres
+CASES = (
+    ("dense, no filters, nearest", MIDTOWN, 25, False, None, "distance"),
+    ("dense, verified only, nearest", MIDTOWN, 25, True, None, "distance"),
+    ("dense, verified only, best rated", MIDTOWN, 50, True, None, "rating"),
+    ("dense, verified only, most experienced", MIDTOWN, 50, True, None, "experience"),
+    ("rural, no filters, nearest", RURAL, 50, False, None, "distance"),
+    ("rural, verified only, nearest", RURAL, 50, True, None, "distance"),
+    ("rural, verified only, best rated", RURAL, 50, True, None, "rating"),
+)
+
+
+def case_url(point: Point, radius_km: float, verified: bool, headache: str | None, sort: str) -> str:
+    """The API URL of one case."""
+    url = f"/api/v1/practitioners?near={point.latitude}|{point.longitude}|{radius_km}|km&verified_only={str(verified).lower()}&sort={sort}&per_page=20"
+    return url + (f"&headache_type={headache}" if headache else "")
+
+
+def measure_cases(app, runs: int) -> list[dict]:
+    """Each of CASES through the API beside its plain-SQL floor; asserts they agree."""
+    results = []
+    with app.app_context():
+        client = app.test_client()
+        prior = (ratings.site_mean_rating(), app.config["REVIEW_PRIOR_WEIGHT"])
+        raw = db.engine.raw_connection()
+        try:
+            for name, point, radius_km, verified, headache, sort in CASES:
+                url = case_url(point, radius_km, verified, headache, sort)
+                answer = client.get(url)
+                assert answer.status_code == 200, answer.get_data(as_text=True)
+                api_ids = [item["id"] for item in answer.get_json()["items"]]
+                sql = floor_sql(bounding_box(point, radius_km), point, radius_km, verified, headache, sort, prior)
+
+                def floor():
+                    cursor = raw.cursor()
+                    cursor.execute(sql)
+                    rows = cursor.fetchall()
+                    cursor.close()
+                    return rows
+
+                assert [row[0] for row in floor()] == api_ids, f"the floor query and the API disagree: {name}"
+                floor_stats = summary(timings_ms(floor, runs))
+                api_stats = summary(timings_ms(lambda: client.get(url), runs))
+                results.append({
+                    "case": name, "query": url, "matches_on_page": len(api_ids), "api": api_stats, "floor_sql": floor_stats,
+                    "api_p95_over_floor_p95": round(api_stats["p95_ms"] / floor_stats["p95_ms"], 2),
+                })
+        finally:
+            raw.close()
+    return results
+
+
+def report_cases(cases: list[dict]) -> str:
+    """One line per case for the terminal."""
+    return "\n".join(
+        f"  {case['case']:<40} {case['matches_on_page']:>2} hits | API p50 {case['api']['p50_ms']:>7} ms p95 {case['api']['p95_ms']:>7} ms"
+        f" | floor p95 {case['floor_sql']['p95_ms']:>7} ms | {case['api_p95_over_floor_p95']}x"
+        for case in cases
+    )
 
 
 def naive_search() -> list[tuple[float, int]]:
@@ -77,6 +152,32 @@ def naive_search() -> list[tuple[float, int]]:
     return sorted(found)[:20]
 
 
+def seed_directory(app, practitioners: int, seed: int = 1) -> float:
+    """Fill the app's database afresh with the gazetteer and a demo directory, settled; returns the seeding seconds."""
+    with app.app_context():
+        engine = db.engine.dialect.name
+        print(f"[{engine}] preparing {practitioners:,} practitioners ...", flush=True)
+        db.drop_all()
+        db.create_all()
+        started = time.perf_counter()
+        places.load_places()
+        places_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        seeded = demo.seed_demo(practitioners, seed=seed)
+        seed_seconds = time.perf_counter() - started
+        db.session.commit()
+        # Settle the tables as autovacuum would in production, so that it does not run mid-measurement.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("ANALYZE"))
+            if engine == "postgresql":
+                # The throw-away server commits asynchronously, and VACUUM marks a page all-visible
+                # (what index-only scans need) only once the commits before it are on disk.
+                connection.execute(text("CHECKPOINT"))
+                connection.execute(text("VACUUM"))
+        print(f"[{engine}] places in {places_seconds:.1f} s, {seeded.practitioners:,} practitioners seeded in {seed_seconds:.1f} s", flush=True)
+    return seed_seconds
+
+
 def prepare_app(practitioners: int):
     """An app on DATABASE_URL (or a SQLite file in a temp folder) with the gazetteer and a fresh demo directory."""
     database_url = os.environ.get("DATABASE_URL")
@@ -90,27 +191,7 @@ def prepare_app(practitioners: int):
     if database_url and not database_url.startswith("postgresql+psycopg"):
         BenchConfig.SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://" + database_url.split("://", 1)[1]
     app = create_app(BenchConfig)
-    with app.app_context():
-        engine = db.engine.dialect.name
-        print(f"[{engine}] preparing {practitioners:,} practitioners ...", flush=True)
-        db.drop_all()
-        db.create_all()
-        started = time.perf_counter()
-        places.load_places()
-        places_seconds = time.perf_counter() - started
-        started = time.perf_counter()
-        seeded = demo.seed_demo(practitioners, seed=1)
-        seed_seconds = time.perf_counter() - started
-        db.session.commit()
-        # Settle the tables as autovacuum would in production, so that it does not run mid-measurement.
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("ANALYZE"))
-            if engine == "postgresql":
-                # The throw-away server commits asynchronously, and VACUUM marks a page all-visible
-                # (what index-only scans need) only once the commits before it are on disk.
-                connection.execute(text("CHECKPOINT"))
-                connection.execute(text("VACUUM"))
-        print(f"[{engine}] places in {places_seconds:.1f} s, {seeded.practitioners:,} practitioners seeded in {seed_seconds:.1f} s", flush=True)
+    seed_seconds = seed_directory(app, practitioners)
     app.config["BENCH_SEED_SECONDS"] = round(seed_seconds, 1)
     return app
 
@@ -191,9 +272,12 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--naive-runs", type=int, default=3)
     args = parser.parse_args(argv)
-    result = measure(prepare_app(args.practitioners), args.runs, args.naive_runs)
+    app = prepare_app(args.practitioners)
+    result = measure(app, args.runs, args.naive_runs)
+    result["cases"] = measure_cases(app, args.runs)
     path = write_results(f"search_{result['engine']}_{args.practitioners}", result)
     print(report(result), "->", path)
+    print(report_cases(result["cases"]))
     return 0
 
 

@@ -15,6 +15,7 @@ from config import BASE_DIR, Config, ProductionConfig, config_from_env
 from directory.extensions import csrf, db, limiter, login_manager, migrate
 from directory.forms import contains_nul
 from directory.json_input import nesting_exceeds
+from directory.http_caching import register_http_caching
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -48,6 +49,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_security_headers(app)
     register_private_pages(app)
     register_housekeeping(app)
+    register_http_caching(app)
     register_template_helpers(app)
     register_commands(app)
     return app

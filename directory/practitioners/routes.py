@@ -1,5 +1,6 @@
 from flask import abort, current_app, render_template, request
 from flask_login import current_user
+from markupsafe import Markup
 
 from directory.extensions import db
 from directory.models import TherapistProfile
@@ -37,27 +38,50 @@ def _query_args(**changes) -> dict:
     return args
 
 
+# The fields drawn by practitioners/_search_filters.html: hundreds of options, the same for most searches.
+FILTER_CONTROLS = ("show", "sort", *SearchForm.FILTER_FIELDS)
+FILTER_CACHE_SIZE = 256
+
+
+def filter_controls(form: SearchForm) -> Markup:
+    """The form's options and filters as HTML, rendered once per set of choices (kept per app, a few hundred sets at most)."""
+    # What the fields render from: their values, what was typed and their errors.
+    key = tuple((name, repr(form[name].data), tuple(form[name].raw_data or ()), tuple(form[name].errors)) for name in FILTER_CONTROLS)
+    cache = current_app.extensions.setdefault("search_filter_controls", {})
+    html = cache.get(key)
+    if html is None:
+        html = Markup(render_template("practitioners/_search_filters.html", form=form))
+        if len(cache) >= FILTER_CACHE_SIZE:
+            cache.clear()
+        cache[key] = html
+    return html
+
+
+def _render_search(form: SearchForm, status: int = 200, **context):
+    return render_template("practitioners/search.html", form=form, filter_controls=filter_controls(form), **context), status
+
+
 @bp.route("/search")
 def search_page():
     """Search practitioners near a place, as a list and on a map."""
     form = SearchForm(request.args)
     if not request.args:
-        return render_template("practitioners/search.html", form=SearchForm(formdata=None), page=None)
+        return _render_search(SearchForm(formdata=None), page=None)
     if not form.validate():
-        return render_template("practitioners/search.html", form=form, page=None), 400
+        return _render_search(form, 400, page=None)
     place_label, point, candidates, problem = form.q.data, None, [], None
     if form.lat.data is not None and form.lon.data is not None:
         point = Point(form.lat.data, form.lon.data)
         place_label = form.q.data or "your location"
     elif not (form.q.data or "").strip():
         form.q.errors.append("Enter a town, city or ZIP code, or use your location.")
-        return render_template("practitioners/search.html", form=form, page=None), 400
+        return _render_search(form, 400, page=None)
     else:
         try:
             result = geocoding.geocode(form.q.data)
         except geocoding.GeocodingError as error:
             form.q.errors.append(str(error))
-            return render_template("practitioners/search.html", form=form, page=None), 400
+            return _render_search(form, 400, page=None)
         if result.location:
             point, place_label = result.location.point, result.location.label
         elif result.candidates:
@@ -68,7 +92,7 @@ def search_page():
         if problem:
             form.q.errors.append(problem)
         status = 200 if candidates else 400
-        return render_template("practitioners/search.html", form=form, page=None, candidates=candidates, query_args=_query_args), status
+        return _render_search(form, status, page=None, candidates=candidates, query_args=_query_args)
     if form.radius.data is None:
         form.radius.data = current_app.config["SEARCH_DEFAULT_RADIUS_KM"]
     radius_km = miles_to_km(form.radius.data) if form.unit.data == "mi" else float(form.radius.data)
@@ -80,9 +104,8 @@ def search_page():
         page=form.page.data or 1,
         per_page=current_app.config["SEARCH_PAGE_SIZE"],
     )
-    return render_template(
-        "practitioners/search.html",
-        form=form,
+    return _render_search(
+        form,
         page=page,
         place_label=place_label,
         unit=form.unit.data,
@@ -91,13 +114,20 @@ def search_page():
     )
 
 
+REVIEWS_SHOWN = 20
+
+
 @bp.route("/practitioners/<slug>")
 def show(slug: str):
     """A practitioner's public profile."""
-    profile = search.public_profile(TherapistProfile.slug == slug)
-    if profile is None:
+    found = search.profile_page(slug)
+    if found is None:
         abort(404)
-    shown = db.session.scalars(review_service.visible_reviews(profile).limit(20)).all()
+    profile = found.profile
+    # One more than is shown: when they all fit, the rating distribution needs no query of its own.
+    loaded = db.session.scalars(review_service.visible_reviews(profile).limit(REVIEWS_SHOWN + 1)).all()
+    shown = loaded[:REVIEWS_SHOWN]
+    rating = ratings.summary(profile, [review.rating for review in loaded] if len(loaded) <= REVIEWS_SHOWN else None)
     back = request.args.get("back")
     distance_km = None
     try:
@@ -108,8 +138,9 @@ def show(slug: str):
     return render_template(
         "practitioners/show.html",
         profile=profile,
+        practice=found.practice,
         verified=search.is_verified(profile),
-        rating=ratings.summary(profile),
+        rating=rating,
         reviews=shown,
         flag_forms={review.id: FlagForm(prefix=f"flag-{review.id}") for review in shown} if current_user.is_authenticated else {},
         can_review=current_user.is_authenticated and current_user.is_patient and review_service.can_review(current_user, profile),

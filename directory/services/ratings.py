@@ -1,5 +1,6 @@
 """Review ratings: the Bayesian average that profiles show and search ranks by."""
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 from flask import current_app
@@ -51,13 +52,19 @@ def profile_score(profile: TherapistProfile, prior_mean: float | None = None) ->
     return bayesian_average(profile.rating_total, profile.review_count, prior_mean, current_app.config["REVIEW_PRIOR_WEIGHT"])
 
 
-def summary(profile: TherapistProfile) -> RatingSummary:
-    """Count, mean, Bayesian score and the 1-5 distribution of a profile's published reviews."""
-    rows = db.session.execute(
-        select(Review.rating, func.count())
-        .where(Review.profile_id == profile.id, Review.status.in_(VISIBLE_REVIEW_STATUSES))
-        .group_by(Review.rating)
-    ).all()
+def summary(profile: TherapistProfile, ratings: list[int] | None = None) -> RatingSummary:
+    """Count, mean, Bayesian score and the 1-5 distribution of a profile's published reviews.
+
+    `ratings`: the ratings of all of them, when the caller has loaded them already (no query then).
+    """
+    if ratings is not None:
+        rows = list(Counter(ratings).items())
+    else:
+        rows = db.session.execute(
+            select(Review.rating, func.count())
+            .where(Review.profile_id == profile.id, Review.status.in_(VISIBLE_REVIEW_STATUSES))
+            .group_by(Review.rating)
+        ).all()
     distribution = {stars: 0 for stars in range(5, 0, -1)}
     distribution.update({rating: count for rating, count in rows})
     count = sum(distribution.values())

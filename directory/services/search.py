@@ -7,8 +7,9 @@ from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import BigInteger, ColumnElement, Date, Float, Integer, String, and_, bindparam, exists, false, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
+from directory import vocabulary
 from directory.extensions import db
 from directory.models import SearchListing, TherapistProfile, User
 from directory.services import listing, ratings
@@ -366,3 +367,50 @@ def is_verified(profile: TherapistProfile, today: date | None = None) -> bool:
     """Whether a profile holds a verified, unexpired certification today."""
     today = today or date.today()
     return any(certification.counts_on(today) for certification in profile.certifications)
+
+
+class PracticeLabels(NamedTuple):
+    """What a profile page lists about a practice, as the words shown ('' when none is stated)."""
+
+    treats: str
+    consultation_modes: str
+    languages: str
+    accessibility: str
+
+
+def practice_labels(profile: TherapistProfile, masks: tuple[int, int, int, int] | None = None) -> PracticeLabels:
+    """The practice's headache types, modes, languages and accessibility, from its listing's masks when given (no query)."""
+    if masks is None or None in masks:
+        return PracticeLabels(*(", ".join(entry.name for entry in entries) for entries in (
+            profile.headache_types, profile.consultation_modes, profile.languages, profile.accessibility
+        )))
+    headache, mode, language, access = masks
+    # The same words and order as the vocabulary tables (services.vocabularies keeps them in step): languages by name.
+    return PracticeLabels(
+        ", ".join(vocabulary.label(vocabulary.HEADACHE_TYPES, code) for code in listing.codes(headache, listing.HEADACHE_BITS)),
+        ", ".join(vocabulary.label(vocabulary.CONSULTATION_MODES, code) for code in listing.codes(mode, listing.MODE_BITS)),
+        ", ".join(sorted(vocabulary.label(vocabulary.LANGUAGES, code) for code in listing.codes(language, listing.LANGUAGE_BITS))),
+        ", ".join(vocabulary.label(vocabulary.ACCESSIBILITY_FEATURES, code) for code in listing.codes(access, listing.ACCESS_BITS)),
+    )
+
+
+class ProfilePage(NamedTuple):
+    profile: TherapistProfile
+    practice: PracticeLabels
+
+
+def profile_page(slug: str) -> ProfilePage | None:
+    """A listed profile by slug with what its public page shows, in one query.
+
+    Opening hours and certifications are joined (a handful of rows); the sets of codes come
+    from the profile's search listing, which is kept in step with them.
+    """
+    row = db.session.execute(
+        select(TherapistProfile, SearchListing.headache_mask, SearchListing.mode_mask, SearchListing.language_mask, SearchListing.access_mask)
+        .outerjoin(SearchListing, SearchListing.profile_id == TherapistProfile.id)
+        .where(TherapistProfile.slug == slug, listed_clause())
+        .options(joinedload(TherapistProfile.availability), joinedload(TherapistProfile.certifications))
+    ).unique().first()
+    if row is None:
+        return None
+    return ProfilePage(row[0], practice_labels(row[0], tuple(row[1:])))

@@ -114,6 +114,7 @@ def preview_profile():
     return render_template(
         "therapist/preview_profile.html",
         profile=profile,
+        practice=search.practice_labels(profile),
         verified=search.is_verified(profile),
         rating=ratings.summary(profile),
         reviews=db.session.scalars(reviews.visible_reviews(profile).limit(20)).all(),

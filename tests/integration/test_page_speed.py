@@ -1,0 +1,139 @@
+"""What keeps the public pages fast: few queries, HTTP validators and caching only where safe, gzip, versioned static files."""
+import gzip
+import re
+
+import pytest
+from sqlalchemy import event
+
+from directory.extensions import db
+from tests import factories
+
+GZIP = {"Accept-Encoding": "gzip"}
+
+
+@pytest.fixture
+def listed(app, places):
+    with app.app_context():
+        profile = factories.make_profile(
+            display_name="Dr Ana Ruiz", slug="ana-ruiz", latitude=40.7484, longitude=-73.9857, verified=True,
+            headache_types=("migraine", "tension_type"), modes=("in_person", "video"), languages=("es", "en", "de"),
+            accessibility=("step_free",), slots=((0, 9 * 60, 13 * 60), (2, 14 * 60, 18 * 60)),
+        )
+        factories.make_certification(profile, status="pending")
+        for rating in (5, 4, 4):
+            factories.make_review(profile, rating=rating)
+        return profile.id
+
+
+@pytest.fixture
+def statements(app):
+    """The SQL statements the app sends, collected while the test runs."""
+    sent: list[str] = []
+
+    def collect(conn, cursor, statement, *args):
+        sent.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", collect)
+    yield sent
+    event.remove(engine, "before_cursor_execute", collect)
+
+
+def _queries(client, statements, url: str) -> int:
+    client.get(url)  # the site-wide rating mean is cached after the first request, as in production
+    statements.clear()
+    assert client.get(url).status_code == 200
+    return len([sql for sql in statements if not sql.lstrip().upper().startswith(("SELECT 1", "PRAGMA"))])
+
+
+def test_query_counts_per_public_page(app, client, listed, statements):
+    app.config["RATING_MEAN_CACHE_SECONDS"] = 300
+    assert _queries(client, statements, "/practitioners/ana-ruiz") <= 2
+    # The place, then the page (a second circle when the first, smaller one holds too few).
+    assert _queries(client, statements, "/search?q=10001&radius=25") <= 3
+    assert _queries(client, statements, "/") == 0
+
+
+def test_profile_page_shows_the_practice_from_the_listing(client, listed):
+    page = client.get("/practitioners/ana-ruiz").get_data(as_text=True)
+    assert "<dd>Migraine, Tension-type headache</dd>" in page
+    assert "<dd>In person, Video call</dd>" in page or "In person" in page
+    # Languages by name, as the vocabulary table orders them.
+    assert "<dd>English, German, Spanish</dd>" in page
+    assert "Step-free access" in page or "step" in page.lower()
+    assert "4.3 out of 5" in page or "out of 5</strong> from 3 reviews" in page
+    assert re.search(r"5 stars</th>\s*<td><meter[^>]*value=\"1\"", page)
+    assert re.search(r"4 stars</th>\s*<td><meter[^>]*value=\"2\"", page)
+
+
+def test_search_filters_show_each_request_s_own_choices(client, listed):
+    plain = client.get("/search?q=10001").get_data(as_text=True)
+    chosen = client.get("/search?q=10001&headache=migraine&language=es&sort=rating").get_data(as_text=True)
+    again = client.get("/search?q=10001").get_data(as_text=True)
+    assert 'value="migraine" checked' not in plain and "<details class=\"filters\" open>" not in plain
+    assert re.search(r'<input checked[^>]*value="migraine"', chosen)
+    assert re.search(r'<option selected value="es">', chosen) and re.search(r'<option selected value="rating">', chosen)
+    assert '<details class="filters" open>' in chosen
+    assert not re.search(r'<input checked[^>]*value="migraine"', again)
+
+
+def test_public_page_has_a_validator_and_answers_304(client, listed):
+    first = client.get("/practitioners/ana-ruiz")
+    assert first.headers["Cache-Control"] == "public, max-age=60"
+    assert "Cookie" in first.headers["Vary"]
+    etag = first.headers["ETag"]
+    second = client.get("/practitioners/ana-ruiz", headers={"If-None-Match": etag})
+    assert second.status_code == 304 and second.data == b""
+
+
+def test_logged_in_pages_are_private_and_never_304(client, auth, listed):
+    anonymous_etag = client.get("/practitioners/ana-ruiz").headers["ETag"]
+    auth.login(role="patient", name="Patience Private")
+    response = client.get("/practitioners/ana-ruiz", headers={"If-None-Match": anonymous_etag})
+    assert response.status_code == 200
+    assert "ETag" not in response.headers
+    assert response.headers["Cache-Control"] == "private, no-cache"
+    assert "Cookie" in response.headers["Vary"]
+    for url in ("/", "/search?q=10001", "/account/"):
+        cache_control = client.get(url).headers.get("Cache-Control", "")
+        assert "public" not in cache_control, url
+
+
+def test_a_visitor_with_a_session_gets_no_public_copy(client, listed):
+    with client.session_transaction() as session:
+        session["questionnaire_token"] = "abc"
+    response = client.get("/search?q=10001")
+    assert "public" not in response.headers["Cache-Control"] and "ETag" not in response.headers
+
+
+def test_questionnaire_and_health_are_never_cached(client):
+    assert client.get("/questionnaire/step/1").headers["Cache-Control"] == "no-store"
+    assert "public" not in client.get("/healthz").headers["Cache-Control"]
+
+
+def test_html_and_json_are_gzipped_when_accepted(app, client, listed):
+    plain = client.get("/search?q=10001")
+    zipped = client.get("/search?q=10001", headers=GZIP)
+    assert "Content-Encoding" not in plain.headers
+    assert zipped.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped.headers["Vary"]
+    assert gzip.decompress(zipped.data) == plain.data
+    assert zipped.headers["ETag"] != plain.headers["ETag"]
+    assert client.get("/search?q=10001", headers={**GZIP, "If-None-Match": zipped.headers["ETag"]}).status_code == 304
+    app.config["COMPRESS_MIN_SIZE"] = 100  # one practitioner's JSON is smaller than the default
+    api = client.get("/api/v1/practitioners?location=10001", headers=GZIP)
+    assert api.headers["Content-Encoding"] == "gzip" and gzip.decompress(api.data).startswith(b"{")
+
+
+def test_small_answers_are_not_gzipped(client):
+    assert "Content-Encoding" not in client.get("/healthz", headers=GZIP).headers
+
+
+def test_static_files_are_versioned_and_kept_for_a_year(client):
+    page = client.get("/").get_data(as_text=True)
+    css = re.search(r'href="(/static/css/site\.css\?v=[0-9a-f]{12})"', page).group(1)
+    with client.get(css) as response:
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    with client.get("/static/css/site.css") as unversioned:
+        assert "max-age=31536000" not in unversioned.headers.get("Cache-Control", "")
