@@ -782,3 +782,76 @@ def test_the_pregnancy_answers_are_kept_and_a_severe_sign_stops_at_once(app, cli
     assert post(client, 2, {**no_flags, "pregnancy": "no"}).headers["Location"].endswith(STEP.format(3))
     assert post(client, 2, {"pregnancy": "yes", "pregnancy_severe": "yes"}).headers["Location"].endswith(STOP)
     assert stored(app)[0]["red_flags"] == {**no_flags, "pregnancy": "yes", "pregnancy_severe": "yes"}
+
+
+# -- miles or km ---------------------------------------------------------------------------
+
+def reach_step_6(client, place=None):
+    post(client, 1, {"age": "34", **({"location": place} if place else {})})
+    for number, data in ((2, NO_FLAGS), (3, MIGRAINE), (4, {"present": "no"}), (5, {})):
+        post(client, number, data)
+    return client.get(STEP.format(6)).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("place", "unit", "distance"), [
+    ("10001", "mi", "15"), ("London", "mi", "15"), ("Madrid", "km", "25"), ("Sydney", "km", "25"),
+    (None, "mi", "15"), ("Atlantis under the sea", "mi", "15"),
+])
+def test_the_distance_is_offered_in_the_unit_of_the_patients_country(client, world_places, place, unit, distance):
+    page = reach_step_6(client, place)
+    assert selected(unit).search(page)
+    assert re.search(rf'id="max_distance" inputmode="numeric" min="1" name="max_distance" type="number" '
+                     rf'value="{distance}"', page)
+
+
+def test_miles_are_kept_as_km_and_shown_again_in_miles(app, client, places):
+    reach_step_6(client, "Boulder, CO")
+    post(client, 6, {**PREFERENCES, "max_distance": "15", "distance_unit": "mi"})
+    assert stored(app)[0]["preferences"]["max_distance_km"] == pytest.approx(24.14, abs=0.01)
+    parse_answers(stored(app)[0])
+    page = client.get(STEP.format(6)).get_data(as_text=True)
+    assert 'value="15"' in page and selected("mi").search(page)
+
+
+def test_the_unit_chosen_is_remembered_and_used_for_the_results(app, client, practitioners):
+    reach_step_6(client, "Boulder, CO")
+    post(client, 6, {**PREFERENCES, "max_distance": "40", "distance_unit": "km"})
+    assert stored(app)[0]["preferences"]["max_distance_km"] == 40
+    page = client.get(RESULTS).get_data(as_text=True)
+    assert re.search(r"<li>(Under 1 km|\d+(\.\d)? km) away</li>", page)
+    assert " mi away" not in page
+    page = client.get(STEP.format(6)).get_data(as_text=True)
+    assert 'value="40"' in page and selected("km").search(page)
+
+
+def test_results_say_the_distance_in_miles_in_the_us(client, practitioners):
+    reach_step_6(client, "Boulder, CO")
+    post(client, 6, {**PREFERENCES, "max_distance": "15", "distance_unit": "mi"})
+    page = client.get(RESULTS).get_data(as_text=True)
+    assert re.search(r"<li>(Under 1 mi|\d+(\.\d)? mi) away</li>", page)
+    assert re.search(r"· (under 1 mi|\d+(\.\d)? mi) away</p>", page)
+    assert " km away" not in page
+
+
+# -- the soon banner names what the patient was not sure about -------------------------------
+
+def test_the_soon_banner_lists_the_questions_the_patient_was_not_sure_about(client, practitioners, monkeypatch):
+    real_triage = clinical.triage
+
+    def triage_with_unsure_labels(answers):
+        class Revised(type(real_triage(answers))):
+            unsure_labels = ("weight loss or night sweats", "past cancer")
+        return Revised(**vars(real_triage(answers)))
+
+    monkeypatch.setattr(clinical, "triage", triage_with_unsure_labels)
+    answer_all(client, flags={**NO_FLAGS, "cancer_history": "yes"})
+    page = client.get(RESULTS).get_data(as_text=True)
+    assert "You were not sure about: weight loss or night sweats; past cancer." in page
+
+
+def test_an_unsure_soon_answer_raises_the_banner_saying_so(client, practitioners):
+    """Passes once the rules side counts "not sure" as yes for soon flags and adds TriageResult.unsure_labels."""
+    answer_all(client, flags={**NO_FLAGS, "cancer_history": "unsure"})
+    page = client.get(RESULTS).get_data(as_text=True)
+    assert "Please see a doctor in the next week or two" in page
+    assert "You were not sure about:" in page
