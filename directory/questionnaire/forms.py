@@ -1,4 +1,4 @@
-"""The questionnaire's forms, one per step; every question but age (and the warning signs) is optional."""
+"""The questionnaire's forms, one per step; every question but age, the warning signs and the place is optional."""
 
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
@@ -11,6 +11,7 @@ from directory.services import clinical
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 YES_NO_UNSURE = (("yes", "Yes"), ("no", "No"), ("unsure", "Not sure"))
+DISTANCE_UNITS = (("mi", "miles"), ("km", "km"))
 MEDICINE_DAYS = (
     ("", "Choose…"), ("0", "Never"), ("1_4", "1 to 4 days a month"), ("5_9", "5 to 9 days a month"),
     ("10_14", "10 to 14 days a month"), ("15_plus", "15 or more days a month"),
@@ -46,6 +47,16 @@ class AboutYouForm(Form):
         )),
         description="Tick any that a doctor has told you. Leave them all empty if none or if you are not sure.",
     )
+    # Asked first so that a stop at the warning signs can name the emergency number of the patient's country.
+    location = StringField(
+        "Where are you? Your town, city or ZIP code (optional)",
+        validators=[Optional(), Length(max=schema.LOCATION_MAX_LENGTH,
+                                       message=f"Please use at most {schema.LOCATION_MAX_LENGTH} characters.")],
+        render_kw={"autocomplete": "postal-code", "placeholder": "e.g. 80302 or Boulder, CO"},
+        description="So that we can give you the right emergency number, and look for practitioners near you later.",
+    )
+    latitude = FiniteFloatField(validators=[Optional(), NumberRange(-90, 90)], widget=HiddenInput())
+    longitude = FiniteFloatField(validators=[Optional(), NumberRange(-180, 180)], widget=HiddenInput())
 
 
 class WarningSignsForm(Form):
@@ -187,11 +198,9 @@ class PreferencesForm(Form):
     )
     latitude = FiniteFloatField(validators=[Optional(), NumberRange(-90, 90)], widget=HiddenInput())
     longitude = FiniteFloatField(validators=[Optional(), NumberRange(-180, 180)], widget=HiddenInput())
-    max_distance_km = WholeNumberField(
-        "How far can you travel, in km?", default=25,
-        validators=[Optional(), NumberRange(1, schema.MAX_DISTANCE_KM, "Please choose from 1 to 500 km.")],
-        description="25 km is about 15 miles.",
-    )
+    # The range depends on the unit, so steps.check tests it; the answers keep kilometres.
+    max_distance = WholeNumberField("How far can you travel?", validators=[Optional()])
+    distance_unit = SelectField("Unit", choices=choices(DISTANCE_UNITS), default="mi")
     first_consultation = RadioField("How would you like your first consultation?", default="either",
                                     choices=choices((("in_person", "In person"), ("video", "By video"),
                                                      ("either", "Either is fine"))),

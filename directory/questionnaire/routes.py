@@ -4,18 +4,26 @@ The answers live on the server (services.questionnaire) under a token kept in th
 never in a URL; they are never logged. Every page is sent with Cache-Control: no-store
 (directory.NO_STORE_BLUEPRINTS).
 """
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+import dataclasses
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from directory.access import role_required
 from directory.api.answers import NEEDLING_SAFETY
 from directory.auth.forms import EmptyForm
+from directory.forms import contains_nul
 from directory.models import Role
 from directory.questionnaire import bp, forms, steps
-from directory.services import clinical, matching, questionnaire
+from directory.services import clinical, emergency, geocoding, matching, questionnaire
+from directory.services.geo import format_distance
 
 TOKEN_KEY = "questionnaire_token"
+UNIT_KEY = "distance_unit"
 CONFIDENCE_WORDS = {clinical.LIKELY: "likely", clinical.POSSIBLE: "possible"}
+STOP_HEADINGS = {clinical.EMERGENCY: "Please get help now", clinical.TODAY: "Please see a doctor today"}
+PLACE_NOT_FOUND = ("We could not find the place you typed, so we show the emergency numbers of several countries. "
+                   "You can change the place at the last step.")
 
 
 class _Current:
@@ -49,7 +57,8 @@ def _resume_url(current: _Current) -> str:
     if triage is None:
         return url_for("questionnaire.answer_step", number=1)
     first = steps.first_unanswered(current.answers)
-    if triage.under_18 or (triage.stop and (first is None or first > steps.WARNING_SIGNS)):
+    # An emergency answer stops at once, so a stopped patient may have left warning signs blank.
+    if triage.under_18 or (triage.stop and (first is None or first >= steps.WARNING_SIGNS)):
         return url_for("questionnaire.show_stop")
     if first is not None:
         return url_for("questionnaire.answer_step", number=first)
@@ -76,6 +85,46 @@ def _questionnaire_globals():
     return {"disclaimer": clinical.DISCLAIMER, "step_count": steps.STEP_COUNT}
 
 
+@bp.app_template_global("emergency_contact")
+def _emergency_contact(country: str | None) -> emergency.EmergencyContact:
+    # The footer of every page names the number; questionnaire pages set g.emergency_country.
+    return emergency.emergency_contact(country)
+
+
+def _place_country(answers) -> tuple[str | None, bool]:
+    """The country of the place in the answers (None when unknown), and whether a place was given but not found."""
+    preferences = answers.get("preferences") or {}
+    if preferences.get("location"):
+        query = preferences["location"]
+    elif preferences.get("latitude") is not None and preferences.get("longitude") is not None:
+        query = f"{preferences['latitude']}, {preferences['longitude']}"
+    else:
+        return None, False
+    try:
+        result = geocoding.geocode(query)
+    except geocoding.GeocodingError:
+        return None, True
+    if result.location is not None:
+        return result.location.country, False
+    countries = {candidate.country for candidate in result.candidates}
+    # Several places of that name in one country still give that country's number.
+    return (countries.pop() if len(countries) == 1 else None), not result.candidates
+
+
+def _emergency_contact_for(answers) -> emergency.EmergencyContact:
+    """The emergency number of the patient's country, also named by this page's footer."""
+    g.emergency_country, _ = _place_country(answers)
+    return emergency.emergency_contact(g.emergency_country)
+
+
+def _distance_unit(answers) -> str:
+    """The unit the patient chose before, else the usual one in the country of their place."""
+    chosen = session.get(UNIT_KEY)
+    if chosen in steps.UNIT_WORDS:
+        return chosen
+    return steps.distance_unit_for(_place_country(answers)[0])
+
+
 @bp.route("/")
 def show_introduction():
     """What the questionnaire is and is not; start, carry on, or open saved answers."""
@@ -90,18 +139,26 @@ def show_introduction():
         "questionnaire/show_introduction.html",
         resume_url=_resume_url(current) if current.response is not None else None,
         has_saved=has_saved,
+        searched_place=request.args.get("q"),
         ttl_days=current_app.config["QUESTIONNAIRE_TTL_DAYS"],
     )
 
 
 def _render_step(step: steps.Step, form, current: _Current, status: int = 200):
+    contact = _emergency_contact_for(current.answers)
+    warning_signs = step.number == steps.WARNING_SIGNS
     return render_template(
         "questionnaire/answer_step.html",
         step=step,
         form=form,
         flags={flag.id: flag for flag in clinical.RED_FLAGS},
+        stop_levels=clinical.STOP_LEVELS,
         is_open=steps.group_is_open,
         found_location=current.answers.get("preferences", {}).get("latitude") is not None,
+        contact=contact,
+        advice_level=steps.advice_level(form, current.answers.get("age")) if warning_signs else None,
+        level_messages=clinical.LEVEL_MESSAGES,
+        stop_headings=STOP_HEADINGS,
     ), status
 
 
@@ -114,14 +171,24 @@ def answer_step(number: int):
     current = _current()
     if target := _redirect_for_step(number, current):
         return redirect(target)
-    form_class = step.form_class or forms.warning_signs_form(steps.shown_flags(current.answers.get("age")))
+    age = current.answers.get("age")
+    form_class = step.form_class or forms.warning_signs_form(steps.shown_flags(age))
+    action = request.form.get("action")
+    going_back = action == "back"
     if request.method == "GET":
-        return _render_step(step, form_class(data=steps.form_data(step, current.answers)), current)
-    form = form_class()
+        data = steps.form_data(step, current.answers, _distance_unit(current.answers))
+        if number == 1 and not current.answers.get("preferences") and request.args.get("q"):
+            data["location"] = request.args["q"]  # the place searched before, from the search page's link
+        return _render_step(step, form_class(data=data), current)
+    if number == steps.WARNING_SIGNS and action == "none_apply":
+        form = form_class(formdata=steps.none_apply(request.form, age))
+    else:
+        form = form_class()
     form.validate()
     steps.check(step, form, current.answers)
-    going_back = request.form.get("action") == "back"
-    if not going_back and any(field.errors for field in form):
+    stopping = (number == steps.WARNING_SIGNS and not going_back and steps.advice_level(form, age) is not None
+                and _only_answers_missing(form))
+    if not going_back and not stopping and any(field.errors for field in form):
         return _render_step(step, form, current, 400)
     try:
         response = questionnaire.record_answers(current.response, steps.merge(step, form, current.answers))
@@ -132,9 +199,23 @@ def answer_step(number: int):
         form.form_errors.append("Some answers could not be saved. Please check them and try again.")
         return _render_step(step, form, current, 400)
     session[TOKEN_KEY] = response.token
+    if "distance_unit" in form and not form.distance_unit.errors:
+        session[UNIT_KEY] = form.distance_unit.data
+    if number == 1 and not going_back and _place_country(response.answers)[1]:
+        flash(PLACE_NOT_FOUND, "info")
     if going_back:
         return redirect(_previous_url(number))
     return redirect(_next_url(number, _current()))
+
+
+def _only_answers_missing(form) -> bool:
+    """Whether the warning-sign form may go to the stop page with the answers it has.
+
+    An emergency answer goes straight to the stop page whatever is still blank or wrong among
+    the questions; a bad CSRF token or a NUL character still comes back as a 400.
+    """
+    questions = {flag.id for flag in clinical.RED_FLAGS}
+    return not contains_nul(form.data) and not any(field.errors for field in form if field.name not in questions)
 
 
 def _previous_url(number: int) -> str:
@@ -163,6 +244,7 @@ def show_stop():
         return redirect(_resume_url(current))
     return render_template(
         "questionnaire/show_stop.html",
+        contact=_emergency_contact_for(current.answers),
         triage=triage,
         urgent=triage.level in clinical.STOP_LEVELS,
         summaries=[steps.FLAG_SUMMARIES[flag] for flag in triage.flags],
@@ -187,8 +269,11 @@ def show_results():
         return redirect(_resume_url(current))
     assessment = current.assessed.assessment
     result = matching.match(current.assessed.answers, assessment, limit=current_app.config["MATCH_RESULTS"])
+    unit = _distance_unit(current.answers)
+    _emergency_contact_for(current.answers)
     return render_template(
         "questionnaire/show_results.html",
+        unit=unit,
         assessment=assessment,
         triage=assessment.triage,
         summaries=[steps.FLAG_SUMMARIES[flag] for flag in assessment.triage.flags],
@@ -196,13 +281,23 @@ def show_results():
         types=[(probable, clinical.HEADACHE_TYPES[probable.type]) for probable in assessment.probable_types],
         confidence_words=CONFIDENCE_WORDS,
         safety=[label for code, label in NEEDLING_SAFETY if code in assessment.needling_safety],
-        result=result,
+        result=dataclasses.replace(result, matches=[_in_unit(match, unit) for match in result.matches]),
         place_form=_place_choice_form(result) if result.candidates else None,
         saved=current.response.user_id is not None,
         can_save=current_user.is_authenticated and current_user.is_patient,
         steps=steps.STEPS,
         ttl_days=current_app.config["QUESTIONNAIRE_TTL_DAYS"],
     )
+
+
+def _in_unit(match: matching.Match, unit: str) -> matching.Match:
+    """The match with its distance reason said in this unit (matching words it in km)."""
+    if match.distance_km is None or unit == steps.KILOMETRES:
+        return match
+    in_km, in_unit = format_distance(match.distance_km), format_distance(match.distance_km, unit)
+    reasons = tuple(in_unit + reason[len(in_km):] if reason.startswith(in_km + " away") else reason
+                    for reason in match.reasons)
+    return dataclasses.replace(match, reasons=reasons)
 
 
 @bp.route("/results/place", methods=["POST"])

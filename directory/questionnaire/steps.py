@@ -10,16 +10,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 
-from directory.api.answers import SELF_PAY
+from directory.api.answers import MAX_DISTANCE_KM, SELF_PAY
 from directory.questionnaire import forms
 from directory.services import clinical
+from directory.services.geo import KM_PER_MILE
 
 Answers = Mapping[str, Any]
 
 # How a form value becomes an answer: "int", "float", "code" (a string code), "bool" (a
-# yes/no radio), "codes" (a list of codes) or "text".
-INT, FLOAT, CODE, BOOL, CODES, TEXT = "int", "float", "code", "bool", "codes", "text"
+# yes/no radio), "codes" (a list of codes), "text", or "distance" (a number in the form's
+# distance_unit, kept in km).
+INT, FLOAT, CODE, BOOL, CODES, TEXT, DISTANCE = "int", "float", "code", "bool", "codes", "text", "distance"
+
+MILES, KILOMETRES = "mi", "km"
+DEFAULT_DISTANCE = {MILES: 15, KILOMETRES: 25}
+MAX_DISTANCE = {KILOMETRES: MAX_DISTANCE_KM, MILES: int(MAX_DISTANCE_KM / KM_PER_MILE)}
+UNIT_WORDS = {MILES: "miles", KILOMETRES: "km"}
+# Where a distance is said in miles; elsewhere in km. A US-first site: miles too when the country is unknown.
+MILES_COUNTRIES = frozenset({"US", "GB"})
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,35 @@ def shown_flags(age: int | None) -> tuple[clinical.RedFlag, ...]:
     return clinical.red_flags_to_ask(age, every_parent_yes)
 
 
+def stop_flags(age: int | None) -> tuple[clinical.RedFlag, ...]:
+    """The questions for this age whose yes (or not sure) stops the questionnaire at once."""
+    return tuple(flag for flag in shown_flags(age) if flag.level in clinical.STOP_LEVELS)
+
+
+def advice_level(form: FlaskForm, age: int | None) -> str | None:
+    """The stop level the warning-sign answers given so far call for (emergency beats today), or None."""
+    # "Not sure" counts as yes: the same rule as the triage, so the advice and the stop page agree.
+    levels = {flag.level for flag in stop_flags(age)
+              if flag.id in form and not form[flag.id].errors and form[flag.id].data in ("yes", "unsure")}
+    return next((level for level in (clinical.EMERGENCY, clinical.TODAY) if level in levels), None)
+
+
+def none_apply(formdata: MultiDict, age: int | None) -> MultiDict:
+    """The warning-sign form data with "no" for every question left blank, keeping the answers given.
+
+    A follow-up whose own question was answered yes or not sure stays blank: that patient must
+    answer it (the check says so), rather than have "none of these apply" answer it for them.
+    """
+    filled = MultiDict(formdata)
+    for flag in shown_flags(age):
+        if filled.get(flag.id):
+            continue
+        if flag.depends_on and filled.get(flag.depends_on) in ("yes", "unsure"):
+            continue
+        filled[flag.id] = "no"
+    return filled
+
+
 def missing_flags(age: int | None, red_flags: Mapping[str, str]) -> tuple[clinical.RedFlag, ...]:
     """The questions that still need an answer: all that apply, given the answers so far."""
     return tuple(flag for flag in clinical.red_flags_to_ask(age, red_flags) if flag.id not in red_flags)
@@ -85,7 +124,7 @@ FLAG_GROUPS: tuple[Group, ...] = (
     Group("Sudden or alarming symptoms", ("thunderclap", "neuro_deficit", "painful_red_eye", "fever_meningism")),
     Group("Fever and infection", ("fever", "immunosuppressed", "immunosuppressed_fever")),
     Group("Injury, pregnancy and medicines", (
-        "head_injury", "head_injury_acute", "pregnancy_new", "pregnancy_severe", "medication_overuse",
+        "head_injury", "head_injury_acute", "pregnancy", "pregnancy_new", "pregnancy_severe", "medication_overuse",
         "new_medicine")),
     Group("Your eyes", ("papilledema_told", "papilledema_symptoms")),
     Group("How your headaches have changed", (
@@ -112,6 +151,7 @@ FLAG_SUMMARIES: Mapping[str, str] = {
     "papilledema_told": "that the nerve at the back of your eye looked swollen to an optician or eye doctor",
     "papilledema_symptoms": "that your sight briefly greys out, or you hear a whooshing sound with your heartbeat",
     "progressive": "that your headache is getting steadily worse week by week",
+    "pregnancy": "that you are pregnant or gave birth in the last 6 weeks",
     "pregnancy_new": "a new or different headache while pregnant or soon after giving birth",
     "pregnancy_severe": "changes in your vision, sudden swelling or high blood pressure in pregnancy or since "
                         "giving birth",
@@ -144,8 +184,9 @@ def _warning_signs_answered(answers: Answers) -> bool:
 
 def _preferences_answered(answers: Answers) -> bool:
     preferences = answers.get("preferences")
-    # A place is needed even for a video first consultation: treatment itself is in person.
-    return isinstance(preferences, Mapping) and _has_place(preferences)
+    # A place is needed even for a video first consultation: treatment itself is in person. The
+    # place may come from step 1; needling_safety is only ever written by step 6 itself.
+    return isinstance(preferences, Mapping) and _has_place(preferences) and "needling_safety" in answers
 
 
 def _has_part(*keys: str) -> Callable[[Answers], bool]:
@@ -164,14 +205,16 @@ STEPS: tuple[Step, ...] = (
     Step(
         1, "About you",
         "A few questions about you. You can leave out anything you are not sure about, except your age.",
-        _bindings(None, {"age": INT, "diagnosed_types": CODES}),
-        (Group(None, ("age", "diagnosed_types")),),
+        _bindings(None, {"age": INT, "diagnosed_types": CODES})
+        + _bindings("preferences", {"location": TEXT, "latitude": FLOAT, "longitude": FLOAT}),
+        (Group(None, ("age", "diagnosed_types", "location")),),
         _about_you_answered, forms.AboutYouForm,
     ),
     Step(
         2, "Warning signs",
         "Some headaches need a doctor before anything else. Please answer each question; "
-        "choose \u201cNot sure\u201d if you do not know.",
+        "choose \u201cNot sure\u201d if you do not know. If none of them apply to you, the button "
+        "\u201cNone of these apply to me\u201d at the end answers the rest \u201cNo\u201d.",
         (), FLAG_GROUPS, _warning_signs_answered,
     ),
     Step(
@@ -225,13 +268,14 @@ STEPS: tuple[Step, ...] = (
         6, "Safety and what suits you",
         "Last step. Tell us what your practitioner should know and what would suit you.",
         _bindings(None, {"needling_safety": CODES}) + _bindings("preferences", {
-            "location": TEXT, "latitude": FLOAT, "longitude": FLOAT, "max_distance_km": INT,
+            "location": TEXT, "latitude": FLOAT, "longitude": FLOAT,
+        }) + (Binding("max_distance", DISTANCE, "preferences", "max_distance_km"),) + _bindings("preferences", {
             "first_consultation": CODE, "languages": CODES, "practitioner_gender": CODE, "availability": CODES,
             "max_fee": INT, "insurance": TEXT, "accessibility": CODES,
         }),
         (
             Group("Needling safety", ("needling_safety",)),
-            Group("Where and how", ("location", "max_distance_km", "first_consultation")),
+            Group("Where and how", ("location", "max_distance", "first_consultation")),
             Group("More about what suits you (optional)", (
                 "languages", "practitioner_gender", "availability", "max_fee", "insurance", "accessibility"),
                 details=True),
@@ -255,21 +299,41 @@ def first_unanswered(answers: Answers) -> int | None:
 
 # -- between forms and answers ----------------------------------------------------------
 
-def _to_form(kind: str, value: Any) -> Any:
+def to_unit(km: float, unit: str) -> int:
+    """A distance in km as a whole number in this unit."""
+    return round(km / KM_PER_MILE if unit == MILES else km)
+
+
+def to_km(distance: float, unit: str) -> float:
+    """A distance in this unit, in km (to the metre, so that whole miles come back whole)."""
+    return round(distance * KM_PER_MILE, 3) if unit == MILES else distance
+
+
+def distance_unit_for(country: str | None) -> str:
+    """Miles in the US and the UK, and where the country is not known; km elsewhere."""
+    return KILOMETRES if country and country not in MILES_COUNTRIES else MILES
+
+
+def _to_form(kind: str, value: Any, unit: str) -> Any:
     if kind == BOOL:
         return None if value is None else ("yes" if value else "no")
+    if kind == DISTANCE:
+        return to_unit(value, unit)
     return value
 
 
-def form_data(step: Step, answers: Answers) -> dict[str, Any]:
-    """The step's saved answers as form data, to show them again."""
+def form_data(step: Step, answers: Answers, unit: str = KILOMETRES) -> dict[str, Any]:
+    """The step's saved answers as form data, to show them again; distances in this unit."""
     if step.number == WARNING_SIGNS:
         return dict(_section(answers, "red_flags"))
     data = {}
     for binding in step.bindings:
         source = answers if binding.section is None else _section(answers, binding.section)
         if binding.answer_key in source:
-            data[binding.field] = _to_form(binding.kind, source[binding.answer_key])
+            data[binding.field] = _to_form(binding.kind, source[binding.answer_key], unit)
+    if step.number == STEP_COUNT:
+        data.setdefault("max_distance", DEFAULT_DISTANCE[unit])
+        data["distance_unit"] = unit
     if step.number == 4 and "aura" in answers and "present" not in _section(answers, "aura"):
         data["present"] = "unsure"  # "not sure" is stored as no answer
     return data
@@ -284,7 +348,7 @@ def _insurance(text: str) -> str:
     return SELF_PAY if folded in ("self pay", "selfpay", "self paying", "self") else text.strip()
 
 
-def _to_answer(binding: Binding, value: Any) -> Any:
+def _to_answer(binding: Binding, value: Any, unit: str) -> Any:
     """The answer for a form value, or None when the question was left out."""
     if binding.kind == CODES:
         return _unique(list(value or ()))
@@ -297,6 +361,8 @@ def _to_answer(binding: Binding, value: Any) -> Any:
         if not text:
             return None
         return _insurance(text) if binding.field == "insurance" else text
+    if binding.kind == DISTANCE:
+        return to_km(value, unit)
     return value
 
 
@@ -328,13 +394,14 @@ def merge(step: Step, form: FlaskForm, answers: Answers) -> dict[str, Any]:
         field = form[binding.field]
         if field.errors:
             continue
-        value = _to_answer(binding, field.data)
+        value = _to_answer(binding, field.data, form.distance_unit.data if "distance_unit" in form else KILOMETRES)
         if value is None:
             part.pop(binding.answer_key, None)
         else:
             part[binding.answer_key] = value
     for section, part in parts.items():
-        if section is not None:
+        # Step 1 asks for the place only in passing: leaving it out writes no preferences yet.
+        if section is not None and (part or section in answers or step.number != 1):
             merged[section] = part
     if step.number == 1:
         _forget_questions_not_asked(merged)
@@ -343,7 +410,7 @@ def merge(step: Step, form: FlaskForm, answers: Answers) -> dict[str, Any]:
         if aura.get("present") is not True:
             # The details only count with an aura: without one they are not kept.
             merged["aura"] = {"present": aura["present"]} if "present" in aura else {}
-    if step.number == 6:
+    if step.number in (1, STEP_COUNT) and "preferences" in merged:
         preferences = merged["preferences"]
         typed = bool(preferences.get("location"))
         if typed or ("latitude" in preferences) != ("longitude" in preferences):
@@ -371,7 +438,7 @@ def check(step: Step, form: FlaskForm, answers: Answers) -> bool:
             if parent is not None and parent.data in ("yes", "unsure") and not field.errors and not field.data:
                 field.errors.append("Please answer this question too.")
                 passed = False
-    if step.number == 6:
+    if step.number in (1, STEP_COUNT):
         typed = bool((form.location.data or "").strip()) and not form.location.errors
         found = form.latitude.data is not None and form.longitude.data is not None
         if typed:
@@ -380,8 +447,14 @@ def check(step: Step, form: FlaskForm, answers: Answers) -> bool:
         elif form.latitude.errors or form.longitude.errors:
             form.location.errors.append("We could not use your location. Please type a town, city or ZIP code.")
             passed = False
-        elif not found and not form.location.errors:
+        elif step.number == STEP_COUNT and not found and not form.location.errors:
+            # Step 1 asks for the place only for the emergency number: it may stay empty there.
             form.location.errors.append("Please type a town, city or ZIP code, or use your location.")
+            passed = False
+    if step.number == STEP_COUNT and form.max_distance.data is not None and not form.distance_unit.errors:
+        unit = form.distance_unit.data
+        if not 1 <= form.max_distance.data <= MAX_DISTANCE[unit]:
+            form.max_distance.errors.append(f"Please choose from 1 to {MAX_DISTANCE[unit]} {UNIT_WORDS[unit]}.")
             passed = False
     return passed
 

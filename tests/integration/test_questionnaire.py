@@ -25,7 +25,8 @@ MIGRAINE = {
     "side": "one", "quality": ["throbbing"], "severity": "severe", "worse_with_activity": "yes",
     "nausea": "moderate", "vomiting": "no", "light_sensitive": "yes", "sound_sensitive": "yes",
 }
-PREFERENCES = {"location": "Boulder, CO", "max_distance_km": "25", "first_consultation": "either", "languages": ["es"]}
+PREFERENCES = {"location": "Boulder, CO", "max_distance": "25", "distance_unit": "km", "first_consultation": "either",
+               "languages": ["es"]}
 # Distinctive answers, to look for where they must never be (logs, URLs).
 SECRET_INSURER = "Quokkaline Mutual Ω"
 SECRET_PLACE = "Boulder, CO"
@@ -146,8 +147,12 @@ HOSTILE = [
     (5, {"triptan_relieves": "sometimes", "opioids": "5_9"}, "Not a valid choice.", selected("5_9")),
     (6, {**PREFERENCES, "location": "Ω" * 10_000}, "at most 200 characters", "Ω" * 10_000),
     (6, {**PREFERENCES, "insurance": SECRET_INSURER * 10}, "at most 80 characters", SECRET_INSURER),
-    (6, {**PREFERENCES, "max_distance_km": "0"}, "from 1 to 500", 'value="0"'),
-    (6, {**PREFERENCES, "max_distance_km": "1e9"}, "Not a valid integer value.", 'value="1e9"'),
+    (6, {**PREFERENCES, "max_distance": "0"}, "Please choose from 1 to 500 km.", 'value="0"'),
+    (6, {**PREFERENCES, "max_distance": "400", "distance_unit": "mi"}, "Please choose from 1 to 310 miles.", 'value="400"'),
+    (6, {**PREFERENCES, "max_distance": "1e9"}, "Not a valid integer value.", 'value="1e9"'),
+    (6, {**PREFERENCES, "distance_unit": "furlongs"}, "Not a valid choice.", 'value="Boulder, CO"'),
+    (1, {"age": "40", "location": "Ω" * 300}, "at most 200 characters", "Ω" * 300),
+    (1, {"age": "40", "location": "", "latitude": "nan", "longitude": "2"}, "could not use your location", 'value="40"'),
     (6, {**PREFERENCES, "max_fee": "-5"}, "from 0 to 100,000", 'value="-5"'),
     (6, {**PREFERENCES, "languages": ["es", "klingon"]}, "not a valid choice", 'value="Boulder, CO"'),
     (6, {**PREFERENCES, "practitioner_gender": "robot"}, "Not a valid choice.", 'value="Boulder, CO"'),
@@ -534,3 +539,319 @@ def test_error_pages_do_not_echo_answers(app, client):
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert SECRET_INSURER not in page
+
+
+# -- the stop comes the moment danger shows (issue 12) -------------------------------------
+
+EMERGENCY_FLAGS = [flag.id for flag in clinical.RED_FLAGS if flag.level == clinical.EMERGENCY and not flag.over_50_only]
+TODAY_FLAGS = [flag.id for flag in clinical.RED_FLAGS if flag.level == clinical.TODAY and not flag.over_50_only]
+
+
+@pytest.fixture
+def world_places(app):
+    """A New York ZIP code, London, Sydney and Madrid in the gazetteer."""
+    with app.app_context():
+        db.session.add(Place(kind="postal_code", name="New York", search_key="new york", postal_code="10001",
+                             region="NY", country="US", latitude=40.7506, longitude=-73.9972))
+        for name, country, lat, lon in (("London", "GB", 51.5085, -0.1257), ("Sydney", "AU", -33.8679, 151.2073),
+                                        ("Madrid", "ES", 40.4165, -3.7026)):
+            db.session.add(Place(kind="city", name=name, search_key=name.lower(), country=country,
+                                 latitude=lat, longitude=lon, population=3_000_000))
+        db.session.commit()
+
+
+@pytest.mark.parametrize("flag", EMERGENCY_FLAGS)
+def test_an_emergency_answer_goes_to_the_stop_page_whatever_is_still_blank(app, client, flag):
+    post(client, 1, {"age": "34"})
+    response = post(client, 2, {flag: "yes"})
+    assert response.headers["Location"].endswith(STOP)
+    assert stored(app)[0]["red_flags"] == {flag: "yes"}
+    page = client.get(STOP).get_data(as_text=True)
+    assert "Please get help now" in page and clinical.LEVEL_MESSAGES[clinical.EMERGENCY] in page
+    assert client.get(STEP.format(3)).headers["Location"].endswith(STOP)
+    # Coming back later, the patient lands on the advice, not on the unanswered questions.
+    assert 'href="/questionnaire/stop"' in client.get("/questionnaire/").get_data(as_text=True)
+
+
+def test_not_sure_about_an_emergency_sign_stops_too_keeping_the_other_answers(app, client):
+    post(client, 1, {"age": "34"})
+    response = post(client, 2, {"thunderclap": "unsure", "fever": "no", "cancer_history": "maybe"})
+    assert response.headers["Location"].endswith(STOP)
+    assert stored(app)[0]["red_flags"] == {"thunderclap": "unsure", "fever": "no"}
+
+
+@pytest.mark.parametrize("flag", TODAY_FLAGS)
+def test_a_today_answer_goes_to_the_today_stop_page_at_once(client, flag):
+    post(client, 1, {"age": "34"})
+    response = post(client, 2, {flag: "unsure"})
+    assert response.headers["Location"].endswith(STOP)
+    page = client.get(STOP).get_data(as_text=True)
+    assert "Please see a doctor today" in page and clinical.LEVEL_MESSAGES[clinical.TODAY] in page
+
+
+def test_a_soon_answer_alone_still_asks_for_the_other_answers(client):
+    post(client, 1, {"age": "34"})
+    response = post(client, 2, {"cancer_history": "yes"})
+    assert response.status_code == 400
+    assert "Please choose yes, no or not sure." in response.get_data(as_text=True)
+
+
+def test_an_emergency_answer_with_a_nul_character_elsewhere_is_refused_beside_the_field(app, client):
+    post(client, 1, {"age": "34"})
+    before = stored(app)
+    response = post(client, 2, {"thunderclap": "yes", "fever": "no\x00"})
+    assert response.status_code == 400
+    assert stored(app) == before
+
+
+def test_the_warning_signs_carry_the_advice_of_each_level_hidden_until_an_answer_calls_for_it(client):
+    post(client, 1, {"age": "34"})
+    page = client.get(STEP.format(2)).get_data(as_text=True)
+    for level in (clinical.EMERGENCY, clinical.TODAY):
+        assert re.search(rf'<section class="stop stop-{level} q-advice" data-advice="{level}"[^>]* hidden>', page)
+        assert clinical.LEVEL_MESSAGES[level] in page
+    assert 'id="q-advice" aria-live="assertive"' in page
+    assert re.search(r'data-level="emergency">\s*<fieldset[^>]*>\s*<legend>In the past month', page)
+    assert re.search(r'data-level="today">\s*<fieldset[^>]*>\s*<legend>Have you had a fever or chills', page)
+    assert not re.search(r'data-level="[a-z]+">\s*<fieldset[^>]*>\s*<legend>Have you ever had cancer', page)
+    assert re.search(r'<button type="submit" name="action" value="none_apply"[^>]*>None of these apply to me</button>', page)
+
+
+def test_going_back_to_the_questions_from_the_stop_page_shows_the_advice_already(client):
+    post(client, 1, {"age": "34"})
+    post(client, 2, {"fever_meningism": "yes", "fever": "yes"})
+    page = client.get(STEP.format(2)).get_data(as_text=True)
+    assert re.search(r'data-advice="emergency" aria-labelledby="advice-emergency">', page)
+    assert re.search(r'data-advice="today"[^>]* hidden>', page)  # emergency beats today
+
+
+def test_none_of_these_apply_answers_the_rest_no_keeping_the_answers_given(app, client):
+    post(client, 1, {"age": "34"})
+    response = post(client, 2, {"cancer_history": "yes", "head_injury": "no"}, action="none_apply")
+    assert response.headers["Location"].endswith(STEP.format(3))
+    red_flags = stored(app)[0]["red_flags"]
+    assert red_flags == {**NO_FLAGS, "cancer_history": "yes"}
+
+
+def test_none_of_these_apply_still_asks_a_follow_up_after_a_yes(app, client):
+    post(client, 1, {"age": "60"})
+    response = post(client, 2, {"head_injury": "yes"}, action="none_apply")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Please answer this question too." in page
+    assert shows(page, checked("yes"))
+    # The rest are ticked "no" on the page that comes back, ready to send again.
+    assert len(re.findall(r'<input checked [^>]*value="no"', page)) == len(OVER_50_NO_FLAGS) - 2
+
+
+def test_none_of_these_apply_after_an_emergency_answer_stops(client):
+    post(client, 1, {"age": "34"})
+    response = post(client, 2, {"neuro_deficit": "unsure"}, action="none_apply")
+    assert response.headers["Location"].endswith(STOP)
+
+
+def test_the_intros_promise_only_what_is_true(client):
+    page = client.get("/questionnaire/").get_data(as_text=True)
+    assert "an answer to each warning sign" in page
+    post(client, 1, {"age": "34"})
+    page = client.get(STEP.format(2)).get_data(as_text=True)
+    assert "Please answer each question" in page and "None of these apply to me" in page
+
+
+# -- emergency numbers by country ----------------------------------------------------------
+
+@pytest.mark.parametrize(("place", "number"), [
+    ("10001", "911"), ("London", "999"), ("Sydney", "000"), ("Madrid", "112"), ("Springfield", "911"),
+])
+def test_the_stop_page_and_the_footer_name_the_number_of_the_patients_country(client, world_places, places, place,
+                                                                               number):
+    response = post(client, 1, {"age": "34", "location": place})
+    assert response.headers["Location"].endswith(STEP.format(2))
+    page = client.get(STEP.format(2)).get_data(as_text=True)
+    assert page.count(f'href="tel:{number}"') == 3  # the emergency advice, the today advice and the footer
+    post(client, 2, {"thunderclap": "yes"})
+    page = client.get(STOP).get_data(as_text=True)
+    assert re.search(rf'To get help now, call <strong class="emergency-number"><a class="tel-link" href="tel:{number}">',
+                     page)
+    assert f'in an emergency call <strong class="emergency-number"><a class="tel-link" href="tel:{number}">' in page
+    assert "your local emergency number:" not in page
+
+
+def test_london_names_112_as_working_too(client, world_places):
+    post(client, 1, {"age": "34", "location": "London"})
+    post(client, 2, {"fever": "yes"})
+    page = client.get(STOP).get_data(as_text=True)
+    assert re.search(r'If it suddenly gets worse, or you cannot get help today, call <strong class="emergency-number">'
+                     r'<a class="tel-link" href="tel:999">999</a></strong> \(<a class="tel-link" href="tel:112">112</a> '
+                     r'works too\)\.', page)
+
+
+@pytest.mark.parametrize("place", [None, "Atlantis under the sea"])
+def test_without_a_known_place_the_stop_page_lists_the_numbers(app, client, world_places, place):
+    response = post(client, 1, {"age": "34", **({"location": place} if place else {})})
+    assert response.headers["Location"].endswith(STEP.format(2))  # an unknown place never blocks
+    page = client.get(STEP.format(2)).get_data(as_text=True)
+    assert ("We could not find the place you typed" in page) == bool(place)
+    post(client, 2, {"thunderclap": "yes"})
+    page = client.get(STOP).get_data(as_text=True)
+    assert "To get help now, call your local emergency number:" in page
+    for number in ("911", "999", "112", "000", "111"):
+        assert f'href="tel:{number}"' in page
+    assert "in the US and Canada" in page and "in Australia" in page
+    if place:
+        assert stored(app)[0]["preferences"] == {"location": place}
+
+
+def test_the_footer_lists_the_numbers_where_the_country_is_unknown(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "in an emergency call your local emergency number:" in page
+    assert '<a class="tel-link" href="tel:000">000</a></strong> in Australia' in page
+
+
+def test_under_18_stop_names_the_number_too(client, world_places):
+    post(client, 1, {"age": "15", "location": "Sydney"})
+    page = client.get(STOP).get_data(as_text=True)
+    assert clinical.UNDER_18_MESSAGE in page
+    assert re.search(r'weakness or trouble speaking, call <strong class="emergency-number"><a class="tel-link" '
+                     r'href="tel:000">', page)
+
+
+def test_the_place_from_step_1_fills_in_step_6_which_is_still_asked(app, client, places):
+    post(client, 1, {"age": "34", "location": "Boulder, CO"})
+    for number, data in ((2, NO_FLAGS), (3, MIGRAINE), (4, {"present": "no"}), (5, {})):
+        assert post(client, number, data).headers["Location"].endswith(STEP.format(number + 1))
+    assert client.get(RESULTS).headers["Location"].endswith(STEP.format(6))
+    page = client.get(STEP.format(6)).get_data(as_text=True)
+    assert 'name="location" placeholder="e.g. 80302 or Boulder, CO" type="text" value="Boulder, CO"' in page
+
+
+def test_use_my_location_on_step_1_is_kept_for_step_6(app, client):
+    post(client, 1, {"age": "34", "latitude": "40.01", "longitude": "-105.27"})
+    assert stored(app)[0]["preferences"] == {"latitude": 40.01, "longitude": -105.27}
+    post(client, 1, {"age": "34", "location": "Boulder, CO", "latitude": "40.01", "longitude": "-105.27"})
+    assert stored(app)[0]["preferences"] == {"location": "Boulder, CO"}  # the typed place wins
+    post(client, 1, {"age": "34"})
+    assert stored(app)[0]["preferences"] == {}
+
+
+def test_a_searched_place_fills_in_step_1(client):
+    page = client.get("/questionnaire/?q=Madrid").get_data(as_text=True)
+    assert 'href="/questionnaire/step/1?q=Madrid"' in page
+    page = client.get(STEP.format(1) + "?q=Madrid").get_data(as_text=True)
+    assert 'type="text" value="Madrid"' in page
+    page = client.get(STEP.format(1)).get_data(as_text=True)
+    assert 'value="Madrid"' not in page
+
+
+# -- the pregnancy question opens its follow-ups ---------------------------------------------
+
+@pytest.fixture
+def pregnancy_gateway(monkeypatch):
+    """The red flags as the rules side revises them: "pregnancy" asked first, both follow-ups depend on it."""
+    revised, gateway = [], clinical.RedFlag(
+        "pregnancy", "Are you pregnant, or did you give birth in the last 6 weeks?", clinical.NONE)
+    for flag in clinical.RED_FLAGS:
+        if flag.id == "pregnancy_new":
+            revised.append(gateway)
+        if flag.id in ("pregnancy_new", "pregnancy_severe"):
+            flag = clinical.RedFlag(flag.id, flag.question, flag.level, depends_on="pregnancy")
+        revised.append(flag)
+    if not any(flag.id == "pregnancy" for flag in clinical.RED_FLAGS):
+        monkeypatch.setattr(clinical, "RED_FLAGS", tuple(revised))
+        monkeypatch.setattr(clinical, "FLAG_IDS", ("pregnancy",) + clinical.FLAG_IDS)
+        monkeypatch.setattr(clinical, "FLAG_LEVELS", {**clinical.FLAG_LEVELS, "pregnancy": clinical.NONE})
+
+
+def test_the_pregnancy_question_opens_both_follow_ups(client, pregnancy_gateway):
+    post(client, 1, {"age": "30"})
+    page = client.get(STEP.format(2)).get_data(as_text=True)
+    assert re.search(r'<legend>Are you pregnant, or did you give birth in the last 6 weeks\?</legend>', page)
+    for follow_up in ("pregnancy_new", "pregnancy_severe"):
+        assert re.search(rf'data-depends-on="pregnancy" data-when="yes unsure"[^>]*>\s*<fieldset[^>]*>\s*'
+                         rf'<legend>[^<]*</legend>\s*<div class="field-check"><input id="{follow_up}-0"', page)
+    no_flags = {flag.id: "no" for flag in clinical.RED_FLAGS if not flag.over_50_only and not flag.depends_on}
+    response = post(client, 2, {**no_flags, "pregnancy": "unsure"})
+    assert response.status_code == 400
+    assert response.get_data(as_text=True).count("Please answer this question too.") == 2
+
+
+def test_the_pregnancy_answers_are_kept_and_a_severe_sign_stops_at_once(app, client):
+    """Passes once the rules side adds the "pregnancy" question to clinical.RED_FLAGS and the answer schema."""
+    post(client, 1, {"age": "30"})
+    no_flags = {flag.id: "no" for flag in clinical.RED_FLAGS if not flag.over_50_only and not flag.depends_on}
+    assert post(client, 2, {**no_flags, "pregnancy": "no"}).headers["Location"].endswith(STEP.format(3))
+    assert post(client, 2, {"pregnancy": "yes", "pregnancy_severe": "yes"}).headers["Location"].endswith(STOP)
+    assert stored(app)[0]["red_flags"] == {**no_flags, "pregnancy": "yes", "pregnancy_severe": "yes"}
+
+
+# -- miles or km ---------------------------------------------------------------------------
+
+def reach_step_6(client, place=None):
+    post(client, 1, {"age": "34", **({"location": place} if place else {})})
+    for number, data in ((2, NO_FLAGS), (3, MIGRAINE), (4, {"present": "no"}), (5, {})):
+        post(client, number, data)
+    return client.get(STEP.format(6)).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("place", "unit", "distance"), [
+    ("10001", "mi", "15"), ("London", "mi", "15"), ("Madrid", "km", "25"), ("Sydney", "km", "25"),
+    (None, "mi", "15"), ("Atlantis under the sea", "mi", "15"),
+])
+def test_the_distance_is_offered_in_the_unit_of_the_patients_country(client, world_places, place, unit, distance):
+    page = reach_step_6(client, place)
+    assert selected(unit).search(page)
+    assert re.search(rf'id="max_distance" inputmode="numeric" min="1" name="max_distance" type="number" '
+                     rf'value="{distance}"', page)
+
+
+def test_miles_are_kept_as_km_and_shown_again_in_miles(app, client, places):
+    reach_step_6(client, "Boulder, CO")
+    post(client, 6, {**PREFERENCES, "max_distance": "15", "distance_unit": "mi"})
+    assert stored(app)[0]["preferences"]["max_distance_km"] == pytest.approx(24.14, abs=0.01)
+    parse_answers(stored(app)[0])
+    page = client.get(STEP.format(6)).get_data(as_text=True)
+    assert 'value="15"' in page and selected("mi").search(page)
+
+
+def test_the_unit_chosen_is_remembered_and_used_for_the_results(app, client, practitioners):
+    reach_step_6(client, "Boulder, CO")
+    post(client, 6, {**PREFERENCES, "max_distance": "40", "distance_unit": "km"})
+    assert stored(app)[0]["preferences"]["max_distance_km"] == 40
+    page = client.get(RESULTS).get_data(as_text=True)
+    assert re.search(r"<li>(Under 1 km|\d+(\.\d)? km) away</li>", page)
+    assert " mi away" not in page
+    page = client.get(STEP.format(6)).get_data(as_text=True)
+    assert 'value="40"' in page and selected("km").search(page)
+
+
+def test_results_say_the_distance_in_miles_in_the_us(client, practitioners):
+    reach_step_6(client, "Boulder, CO")
+    post(client, 6, {**PREFERENCES, "max_distance": "15", "distance_unit": "mi"})
+    page = client.get(RESULTS).get_data(as_text=True)
+    assert re.search(r"<li>(Under 1 mi|\d+(\.\d)? mi) away</li>", page)
+    assert re.search(r"· (under 1 mi|\d+(\.\d)? mi) away</p>", page)
+    assert " km away" not in page
+
+
+# -- the soon banner names what the patient was not sure about -------------------------------
+
+def test_the_soon_banner_lists_the_questions_the_patient_was_not_sure_about(client, practitioners, monkeypatch):
+    real_triage = clinical.triage
+
+    def triage_with_unsure_labels(answers):
+        class Revised(type(real_triage(answers))):
+            unsure_labels = ("weight loss or night sweats", "past cancer")
+        return Revised(**vars(real_triage(answers)))
+
+    monkeypatch.setattr(clinical, "triage", triage_with_unsure_labels)
+    answer_all(client, flags={**NO_FLAGS, "cancer_history": "yes"})
+    page = client.get(RESULTS).get_data(as_text=True)
+    assert "You were not sure about: weight loss or night sweats; past cancer." in page
+
+
+def test_an_unsure_soon_answer_raises_the_banner_saying_so(client, practitioners):
+    """Passes once the rules side counts "not sure" as yes for soon flags and adds TriageResult.unsure_labels."""
+    answer_all(client, flags={**NO_FLAGS, "cancer_history": "unsure"})
+    page = client.get(RESULTS).get_data(as_text=True)
+    assert "Please see a doctor in the next week or two" in page
+    assert "You were not sure about:" in page
