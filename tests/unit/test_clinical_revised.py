@@ -1,0 +1,283 @@
+"""The revised rules of issue 12, one behaviour each: unsure in every tier, the pregnancy gateway,
+derived flags and their levels, stop reasons, and ICHD-3 tension-type. Expected values are
+worked out by hand from docs/clinical-rules.md."""
+import pytest
+
+from directory.services.clinical import (
+    DERIVED_FLAGS,
+    RED_FLAGS,
+    RaisedFlag,
+    probable_types,
+    red_flags_to_ask,
+    triage,
+)
+from directory.services.clinical.readers import at_most, overuse_threshold
+
+L, P = "likely", "possible"
+
+
+def patient(age=40, **sections):
+    return {"age": age, **sections}
+
+
+def raised(answers):
+    return [(f.id, f.level, f.source) for f in triage(answers).raised]
+
+
+# -- unsure counts as yes, and says what the patient was unsure about ---------------------
+
+def test_an_unsure_soon_flag_is_raised_with_its_label():
+    result = triage(patient(red_flags={"weight_loss": "unsure"}))
+    assert result.level == "soon"
+    assert result.raised == (RaisedFlag("weight_loss", "soon", "unsure", "weight loss or night sweats"),)
+    assert result.unsure_labels == ("weight loss or night sweats",)
+
+
+def test_only_unsure_answers_are_named_as_unsure():
+    result = triage(patient(red_flags={"cancer_history": "unsure", "weight_loss": "yes", "progressive": "no"}))
+    assert raised(patient(red_flags={"cancer_history": "unsure", "weight_loss": "yes"})) == [
+        ("weight_loss", "soon", "answered"), ("cancer_history", "soon", "unsure")]
+    assert result.unsure_labels == ("having had cancer",)
+
+
+def test_no_unsure_answer_names_nothing():
+    assert triage(patient(red_flags={"fever": "yes"})).unsure_labels == ()
+
+
+def test_every_raisable_flag_has_a_short_plain_label():
+    for flag in [f for f in RED_FLAGS if f.level != "none"] + list(DERIVED_FLAGS):
+        assert flag.label and len(flag.label) <= 80 and not flag.label.endswith("?"), flag.id
+
+
+# -- the pregnancy gateway ----------------------------------------------------------------
+
+@pytest.mark.parametrize("answer", ["yes", "unsure", "no"])
+def test_the_pregnancy_gateway_raises_nothing_by_itself(answer):
+    result = triage(patient(red_flags={"pregnancy": answer}))
+    assert (result.level, result.flags, result.stop) == ("none", (), False)
+
+
+@pytest.mark.parametrize(("gateway", "asked"), [
+    ("yes", {"pregnancy_new", "pregnancy_severe"}),
+    ("unsure", {"pregnancy_new", "pregnancy_severe"}),
+    ("no", set()),
+    (None, set()),
+])
+def test_both_pregnancy_questions_follow_a_yes_or_unsure_gateway(gateway, asked):
+    answers = {} if gateway is None else {"pregnancy": gateway}
+    shown = {f.id for f in red_flags_to_ask(30, answers)}
+    assert "pregnancy" in shown
+    assert shown & {"pregnancy_new", "pregnancy_severe"} == asked
+
+
+def test_pregnancy_severe_is_asked_even_when_the_headache_is_not_new():
+    shown = {f.id for f in red_flags_to_ask(30, {"pregnancy": "yes", "pregnancy_new": "no"})}
+    assert "pregnancy_severe" in shown
+
+
+def test_a_familiar_headache_with_pre_eclampsia_signs_is_an_emergency():
+    answers = patient(age=32, red_flags={"pregnancy": "yes", "pregnancy_new": "no", "pregnancy_severe": "yes"})
+    assert raised(answers) == [("pregnancy_severe", "emergency", "answered")]
+    assert triage(answers).stop_reason == "emergency"
+
+
+def test_pregnancy_severe_without_the_gateway_still_counts():
+    assert raised(patient(red_flags={"pregnancy_severe": "unsure"})) == [("pregnancy_severe", "emergency", "unsure")]
+
+
+def test_the_pregnancy_new_question_no_longer_asks_about_pregnancy_itself():
+    question = {f.id: f.question for f in RED_FLAGS}["pregnancy_new"]
+    assert question == ("During this pregnancy or since the birth, is this headache new or different "
+                        "from your usual ones?")
+
+
+# -- medication overuse from the medicine answers (ICHD-3 8.2 thresholds) ------------------
+
+NONE_TAKEN = {"simple_analgesics": "0", "triptans": "0", "combination": "0", "opioids": "0", "ergots": "0"}
+
+
+@pytest.mark.parametrize(("medicines", "met"), [
+    pytest.param({"simple_analgesics": "15_plus"}, True, id="simple-15-days"),
+    pytest.param({"simple_analgesics": "10_14"}, False, id="simple-10-days-alone-is-not-enough"),
+    pytest.param({"triptans": "10_14"}, True, id="triptans-10-days"),
+    pytest.param({"combination": "10_14"}, True, id="combination-10-days"),
+    pytest.param({"opioids": "10_14"}, True, id="opioids-10-days"),
+    pytest.param({"ergots": "15_plus"}, True, id="ergots-15-days"),
+    pytest.param({"triptans": "5_9"}, False, id="triptans-5-days"),
+    pytest.param({"simple_analgesics": "5_9", "triptans": "5_9"}, True, id="two-classes-10-days"),
+    # 5 + 1 + 1 + 1 + 1 = 9 days at the bins' lower bounds: one short of 10.
+    pytest.param({"simple_analgesics": "5_9", "triptans": "1_4", "combination": "1_4", "opioids": "1_4",
+                  "ergots": "1_4"}, False, id="five-classes-9-days"),
+    pytest.param({"simple_analgesics": "1_4", "triptans": "1_4"}, False, id="two-classes-2-days"),
+    pytest.param({}, False, id="nothing-taken"),
+])
+def test_overuse_is_derived_from_the_medicine_days(medicines, met):
+    medication = {**NONE_TAKEN, **medicines}
+    assert overuse_threshold(medication) is met
+    expected = [("medication_overuse", "soon", "derived")] if met else []
+    assert raised(patient(medication=medication)) == expected
+
+
+def test_unanswered_medicines_leave_overuse_unknown_until_a_threshold_is_met():
+    assert overuse_threshold({"simple_analgesics": "5_9"}) is None
+    assert overuse_threshold({"triptans": "10_14"}) is True
+    assert raised(patient(medication={"simple_analgesics": "5_9"})) == []
+
+
+def test_asked_and_derived_overuse_is_one_flag_that_the_patient_answered():
+    medication = {**NONE_TAKEN, "triptans": "15_plus"}
+    assert raised(patient(red_flags={"medication_overuse": "yes"}, medication=medication)) == [
+        ("medication_overuse", "soon", "answered")]
+
+
+def test_derived_overuse_outranks_an_unsure_answer():
+    medication = {**NONE_TAKEN, "triptans": "15_plus"}
+    result = triage(patient(red_flags={"medication_overuse": "unsure"}, medication=medication))
+    assert [(f.id, f.source) for f in result.raised] == [("medication_overuse", "derived")]
+    assert result.unsure_labels == ()
+
+
+def test_the_asked_overuse_flag_stands_without_the_medicine_answers():
+    assert raised(patient(red_flags={"medication_overuse": "yes"})) == [("medication_overuse", "soon", "answered")]
+
+
+# -- aura flags and the levels of an atypical aura -----------------------------------------
+
+def _aura(**changes):
+    return {"present": True, "symptoms": ["visual"], "episodes": "2_plus", "doctor_checked": True, **changes}
+
+
+@pytest.mark.parametrize(("aura", "expected", "stop_reason"), [
+    pytest.param(_aura(symptoms=["motor"], episodes="once", doctor_checked=False),
+                 [("aura_unchecked", "soon", "derived"), ("aura_atypical", "emergency", "derived")],
+                 "emergency", id="first-unchecked-motor-aura-emergency"),
+    pytest.param(_aura(symptoms=["brainstem"], episodes="2_plus", doctor_checked=False),
+                 [("aura_unchecked", "soon", "derived"), ("aura_atypical", "today", "derived")],
+                 "today", id="recurring-unchecked-brainstem-aura-today"),
+    pytest.param(_aura(symptoms=["one_eye"], episodes=None, doctor_checked=False),
+                 [("aura_unchecked", "soon", "derived"), ("aura_atypical", "emergency", "derived")],
+                 "emergency", id="unchecked-one-eye-aura-unknown-count-emergency"),
+    pytest.param(_aura(symptoms=["visual", "motor"], episodes="2_plus", doctor_checked=None),
+                 [("aura_unchecked", "soon", "derived"), ("aura_atypical", "today", "derived")],
+                 "today", id="check-unknown-counts-as-unchecked"),
+    pytest.param(_aura(symptoms=["motor"], episodes="once", doctor_checked=True),
+                 [("aura_atypical", "soon", "derived")], None, id="checked-first-motor-aura-soon"),
+    pytest.param(_aura(episodes="once", doctor_checked=False),
+                 [("aura_unchecked", "soon", "derived")], None, id="first-typical-unchecked-aura-soon"),
+    pytest.param(_aura(present=None, symptoms=["motor"], episodes="once", doctor_checked=False),
+                 [("aura_unchecked", "soon", "derived"), ("aura_atypical", "emergency", "derived")],
+                 "emergency", id="symptoms-without-present-count-as-an-aura"),
+    pytest.param(_aura(present=False, symptoms=["motor"], episodes="once", doctor_checked=False),
+                 [], None, id="no-aura-no-flags"),
+])
+def test_aura_flags_and_their_levels(aura, expected, stop_reason):
+    result = triage(patient(aura={k: v for k, v in aura.items() if v is not None}))
+    assert [(f.id, f.level, f.source) for f in result.raised] == expected
+    assert result.stop_reason == stop_reason
+    assert result.stop is (stop_reason is not None)
+
+
+# -- stop reasons -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("age", "red_flags", "level", "reason"), [
+    pytest.param(15, {"thunderclap": "yes"}, "emergency", "emergency", id="emergency-beats-under-18"),
+    pytest.param(16, {"fever": "yes"}, "today", "today", id="today-beats-under-18"),
+    pytest.param(17, {"cancer_history": "yes"}, "soon", "under_18", id="under-18-with-a-soon-flag"),
+    pytest.param(17, {}, "none", "under_18", id="under-18-alone"),
+    pytest.param(18, {"cancer_history": "yes"}, "soon", None, id="adult-soon-goes-on"),
+    pytest.param(40, {"fever": "unsure"}, "today", "today", id="adult-unsure-today-stops"),
+    pytest.param(40, {}, "none", None, id="adult-no-flags"),
+])
+def test_the_stop_reason_is_the_strongest_reason_to_stop(age, red_flags, level, reason):
+    result = triage(patient(age=age, red_flags=red_flags))
+    assert (result.level, result.stop_reason, result.stop) == (level, reason, reason is not None)
+
+
+# -- tension-type as ICHD-3 has it ----------------------------------------------------------
+
+# Frequent episodic tension-type meeting every criterion: 8 days a month for over a year.
+TENSION = {
+    "days_per_month": 8, "frequent_for": "gt_1y", "lifetime_attacks": "10_plus",
+    "duration": "30m_3h", "side": "both", "quality": ["pressing"], "severity": "mild",
+    "worse_with_activity": False, "nausea": "none", "vomiting": False,
+    "light_sensitive": False, "sound_sensitive": False,
+}
+
+
+def types_of(headache):
+    return [(p.type, p.confidence) for p in probable_types({"age": 40, "headache": headache})]
+
+
+@pytest.mark.parametrize(("frequent_for", "expected"), [
+    ("gt_1y", [("tension_type_frequent", L)]),
+    ("3_12m", [("tension_type_frequent", L)]),
+    ("lt_3m", [("tension_type_frequent", P)]),
+    (None, [("tension_type_frequent", P)]),
+])
+def test_frequent_tension_type_needs_more_than_3_months(frequent_for, expected):
+    headache = {k: v for k, v in {**TENSION, "frequent_for": frequent_for}.items() if v is not None}
+    assert types_of(headache) == expected
+
+
+def test_infrequent_tension_type_needs_no_three_months():
+    assert types_of({**TENSION, "days_per_month": 0, "frequent_for": "lt_3m"}) == [("tension_type_infrequent", L)]
+
+
+CHRONIC_TENSION = {**TENSION, "days_per_month": 20}
+
+
+@pytest.mark.parametrize(("features", "expected"), [
+    pytest.param({}, L, id="no-features"),
+    pytest.param({"light_sensitive": True}, L, id="light-alone"),
+    pytest.param({"sound_sensitive": True}, L, id="sound-alone"),
+    pytest.param({"nausea": "mild"}, L, id="mild-nausea-alone"),
+    pytest.param({"light_sensitive": True, "sound_sensitive": True}, P, id="light-and-sound"),
+    pytest.param({"light_sensitive": True, "nausea": "mild"}, P, id="light-and-mild-nausea"),
+    pytest.param({"sound_sensitive": True, "nausea": "mild"}, P, id="sound-and-mild-nausea"),
+    pytest.param({"nausea": "moderate"}, P, id="moderate-nausea"),
+    pytest.param({"vomiting": True}, P, id="vomiting"),
+])
+def test_chronic_tension_type_allows_at_most_one_of_light_sound_and_mild_nausea(features, expected):
+    assert types_of({**CHRONIC_TENSION, **features}) == [("tension_type_chronic", expected)]
+
+
+@pytest.mark.parametrize(("features", "expected"), [
+    pytest.param({"light_sensitive": True}, L, id="light-alone"),
+    pytest.param({"sound_sensitive": True}, L, id="sound-alone"),
+    pytest.param({"light_sensitive": True, "sound_sensitive": True}, P, id="light-and-sound"),
+    pytest.param({"nausea": "mild"}, P, id="any-nausea"),
+])
+def test_episodic_tension_type_allows_one_of_light_or_sound_and_no_nausea(features, expected):
+    assert types_of({**TENSION, **features}) == [("tension_type_frequent", expected)]
+
+
+# Pain with exactly two tension-type features: each one listed here is needed.
+@pytest.mark.parametrize(("pain", "expected"), [
+    pytest.param({"side": "both", "quality": ["other"], "severity": "severe", "worse_with_activity": False},
+                 L, id="both-sides-counts"),
+    pytest.param({"side": "one", "quality": ["pressing"], "severity": "moderate", "worse_with_activity": True},
+                 L, id="moderate-counts"),
+    pytest.param({"side": "one", "quality": ["pressing"], "severity": "mild", "worse_with_activity": True},
+                 L, id="mild-counts"),
+    pytest.param({"side": "varies", "quality": ["pressing"], "severity": "severe", "worse_with_activity": True},
+                 P, id="pressing-alone-is-one"),
+    pytest.param({"side": "one", "quality": ["other"], "severity": "severe", "worse_with_activity": False},
+                 P, id="not-worse-alone-is-one"),
+])
+def test_tension_type_pain_needs_two_of_its_four_features(pain, expected):
+    assert types_of({**TENSION, **pain}) == [("tension_type_frequent", expected)]
+
+
+# -- three-valued "at most" ----------------------------------------------------------------
+
+@pytest.mark.parametrize(("values", "expected"), [
+    ((False, False, False), True),
+    ((True, False, False), True),
+    ((True, True, False), False),
+    ((True, None, False), None),
+    ((None, False, False), True),
+    ((None, None, False), None),
+    ((True, True, None), False),
+])
+def test_at_most_one_with_unknowns(values, expected):
+    assert at_most(1, values) is expected
