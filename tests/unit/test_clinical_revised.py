@@ -281,3 +281,60 @@ def test_tension_type_pain_needs_two_of_its_four_features(pain, expected):
 ])
 def test_at_most_one_with_unknowns(values, expected):
     assert at_most(1, values) is expected
+
+
+# -- pinned by mutation testing -------------------------------------------------------------
+
+def test_derived_flags_carry_their_labels():
+    aura = {"present": True, "symptoms": ["motor"], "episodes": "2_plus", "doctor_checked": False}
+    result = triage(patient(aura=aura, medication={**NONE_TAKEN, "opioids": "10_14"}))
+    assert result.raised == (
+        RaisedFlag("medication_overuse", "soon", "derived", "taking headache medicines on 10 or more days a month"),
+        RaisedFlag("aura_unchecked", "soon", "derived", "an aura no doctor has checked"),
+        RaisedFlag("aura_atypical", "today", "derived",
+                   "weakness, dizziness or loss of sight in one eye during an aura"),
+    )
+
+
+@pytest.mark.parametrize(("stored", "level", "ids"), [
+    pytest.param([{"id": "fever", "level": "today", "source": "unsure"},
+                  {"id": "cancer_history", "level": "soon", "source": "answered"},
+                  {"id": "aura_atypical", "level": "soon", "source": "derived"}],
+                 "soon", ["cancer_history", "aura_atypical"], id="flag-objects"),
+    # Answers stored before flags became objects: bare ids at their table level.
+    pytest.param(["fever", "cancer_history", "aura_unchecked"], "soon", ["cancer_history", "aura_unchecked"],
+                 id="bare-ids-stored-earlier"),
+    pytest.param(["fever", "no_such_flag"], "today", ["fever"], id="unknown-bare-id-ignored"),
+    pytest.param(None, "soon", [], id="nothing-stored"),
+    pytest.param([42, {"id": "fever", "level": "today"}], "today", ["fever"], id="other-values-ignored"),
+])
+def test_stored_flags_are_read_at_a_level(stored, level, ids):
+    from directory.services.clinical import flag_ids_at_level
+
+    assert flag_ids_at_level(stored, level) == ids
+
+
+AURA_FEATURES = ("spreads_gradually", "succession", "lasts_5_60_min", "one_sided", "positive",
+                 "headache_within_60_min")
+
+
+def _aura_with_features(*present):
+    features = {key: key in present for key in AURA_FEATURES}
+    return {"present": True, "symptoms": ["visual"], "episodes": "2_plus", "doctor_checked": True, **features}
+
+
+def _aura_types(aura):
+    return [(p.type, p.confidence) for p in probable_types({"age": 40, "aura": aura})]
+
+
+@pytest.mark.parametrize("features", [AURA_FEATURES[0:3], AURA_FEATURES[3:6], AURA_FEATURES[1:4]],
+                         ids=["first-three", "last-three", "middle-three"])
+def test_three_of_the_six_aura_features_are_enough(features):
+    assert _aura_types(_aura_with_features(*features)) == [("migraine_with_aura", L)]
+
+
+def test_two_of_the_six_aura_features_are_not_enough():
+    aura = _aura_with_features("spreads_gradually", "positive")
+    [listed] = probable_types({"age": 40, "aura": aura})
+    assert (listed.type, listed.confidence) == ("migraine_with_aura", P)
+    assert "Does not match: at least 3 of the 6 usual aura features." in listed.reasons
