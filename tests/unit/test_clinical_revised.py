@@ -338,3 +338,13 @@ def test_two_of_the_six_aura_features_are_not_enough():
     [listed] = probable_types({"age": 40, "aura": aura})
     assert (listed.type, listed.confidence) == ("migraine_with_aura", P)
     assert "Does not match: at least 3 of the 6 usual aura features." in listed.reasons
+
+
+def test_a_doctor_confirmed_type_the_answers_do_not_show_keeps_its_reasons():
+    headache = {**TENSION, "attack_frequency": "lt_every_other_day"}
+    listed = {p.type: p for p in probable_types({"age": 40, "headache": headache, "diagnosed_types": ["cluster"]})}
+    cluster = listed["cluster"]
+    assert (cluster.confidence, cluster.doctor_confirmed) == (P, True)
+    assert cluster.reasons[0] == "A doctor has diagnosed cluster headache."
+    assert "Matches: 5 or more attacks." in cluster.reasons
+    assert "Does not match: from one attack every other day up to 8 a day." in cluster.reasons
