@@ -348,3 +348,110 @@ def test_a_doctor_confirmed_type_the_answers_do_not_show_keeps_its_reasons():
     assert cluster.reasons[0] == "A doctor has diagnosed cluster headache."
     assert "Matches: 5 or more attacks." in cluster.reasons
     assert "Does not match: from one attack every other day up to 8 a day." in cluster.reasons
+
+
+# Migraine pain with exactly two features, severe and worse with activity, and sickness only
+# from moderate nausea: each of those answers is needed for "likely".
+TWO_FEATURE_MIGRAINE = {
+    "lifetime_attacks": "10_plus", "duration": "4h_3d", "side": "both", "quality": ["pressing"],
+    "severity": "severe", "worse_with_activity": True, "nausea": "moderate", "vomiting": False,
+    "light_sensitive": False, "sound_sensitive": False,
+}
+
+
+def test_worse_with_activity_and_moderate_nausea_count_for_migraine():
+    assert types_of(TWO_FEATURE_MIGRAINE) == [("migraine_without_aura", L)]
+
+
+def test_same_side_signs_alone_meet_the_cluster_criterion():
+    headache = {
+        "lifetime_attacks": "10_plus", "duration": "30m_3h", "side": "one", "around_eye_or_temple": True,
+        "severity": "extreme", "quality": ["stabbing"], "worse_with_activity": False, "nausea": "none",
+        "vomiting": False, "light_sensitive": False, "sound_sensitive": False, "restless": False,
+        "autonomic_signs": ["ptosis_miosis"], "attack_frequency": "every_other_day_to_8_daily",
+    }
+    assert types_of(headache) == [("cluster", L)]
+
+
+# Daily migraine-like headache, constant, attack count unknown: migraine without aura is
+# unclear (two criteria unmet), so chronic migraine stands alone.
+DAILY_CONSTANT = {
+    "days_per_month": 20, "frequent_for": "gt_1y", "duration": "constant", "side": "one",
+    "quality": ["throbbing"], "severity": "severe", "worse_with_activity": True, "nausea": "moderate",
+    "vomiting": False, "light_sensitive": True, "sound_sensitive": True,
+}
+
+
+def _chronic(headache, medication, aura=None):
+    answers = {"age": 40, "headache": headache, "medication": medication}
+    if aura is not None:
+        answers["aura"] = aura
+    return {p.type: p for p in probable_types(answers)}.get("chronic_migraine")
+
+
+def test_a_likely_chronic_migraine_without_an_episodic_migraine_listed():
+    answers = {"age": 40, "headache": DAILY_CONSTANT, "medication": {"migraine_like_days": "15_plus"}}
+    assert [(p.type, p.confidence) for p in probable_types(answers)] == [("chronic_migraine", L)]
+
+
+_CM_DAYS = "migraine-like days (or days a triptan helps) on 8 or more days a month."
+
+
+@pytest.mark.parametrize(("medication", "confidence", "reason"), [
+    pytest.param({"triptans": "15_plus", "triptan_relieves": "yes", "migraine_like_days": "unsure"},
+                 L, "Matches: " + _CM_DAYS, id="helpful-triptan-15-days"),
+    pytest.param({"triptans": "15_plus", "triptan_relieves": "no", "migraine_like_days": "0_7"},
+                 P, "Does not match: " + _CM_DAYS, id="unhelpful-triptan-few-migraine-days"),
+    pytest.param({"triptans": "5_9", "triptan_relieves": "yes", "migraine_like_days": "unsure"},
+                 P, "Not answered: " + _CM_DAYS, id="helpful-triptan-few-days-unsure"),
+])
+def test_migraine_like_days_or_triptan_relief_for_chronic_migraine(medication, confidence, reason):
+    listed = _chronic(DAILY_CONSTANT, medication)
+    assert listed.confidence == confidence
+    assert reason in listed.reasons
+
+
+_CM_FEATURES = "the headaches have migraine features."
+TYPICAL_AURA_ANSWERS = {"present": True, "symptoms": ["visual"], "spreads_gradually": True, "succession": True,
+                        "lasts_5_60_min": True, "episodes": "2_plus", "doctor_checked": True}
+
+
+@pytest.mark.parametrize(("headache", "aura", "confidence", "reason"), [
+    pytest.param({"duration": "30m_3h"}, None, P, "Does not match: " + _CM_FEATURES, id="short-attacks"),
+    pytest.param({"side": "both", "quality": ["pressing"], "severity": "mild", "worse_with_activity": False},
+                 None, P, "Does not match: " + _CM_FEATURES, id="tension-like-pain"),
+    pytest.param({"nausea": "none", "light_sensitive": False}, None, P, "Does not match: " + _CM_FEATURES,
+                 id="no-migraine-symptoms"),
+    pytest.param({"duration": "30m_3h"}, TYPICAL_AURA_ANSWERS, L, "Matches: " + _CM_FEATURES,
+                 id="typical-aura-features-instead"),
+    pytest.param({"duration": "30m_3h"}, {**TYPICAL_AURA_ANSWERS, "symptoms": ["visual", "motor"]}, P,
+                 "Does not match: " + _CM_FEATURES, id="atypical-aura-does-not-count"),
+    pytest.param({"duration": "30m_3h"}, {**TYPICAL_AURA_ANSWERS, "succession": False, "lasts_5_60_min": False,
+                                         "one_sided": False, "positive": False, "headache_within_60_min": False},
+                 P, "Does not match: " + _CM_FEATURES, id="aura-with-one-feature-does-not-count"),
+])
+def test_chronic_migraine_needs_migraine_features_from_the_headache_or_the_aura(headache, aura, confidence, reason):
+    listed = _chronic({**DAILY_CONSTANT, **headache}, {"migraine_like_days": "15_plus"}, aura)
+    assert listed.confidence == confidence
+    assert reason in listed.reasons
+
+
+@pytest.mark.parametrize(("call", "expected"), [
+    (lambda r: r.at_least(2, (True, None, False)), None),
+    (lambda r: r.at_least(2, (True, False, False)), False),
+    (lambda r: r.at_least(3, (True, None, False)), False),
+    (lambda r: r.any_of(False, False), False),
+    (lambda r: r.any_of(False, None), None),
+    (lambda r: r.any_of(True, None), True),
+    (lambda r: r.negate(None), None),
+    (lambda r: r.negate(False), True),
+    (lambda r: r.boolean("yes"), None),
+    (lambda r: r.days_per_month({"days_per_month": True}), None),
+    (lambda r: r.days_per_month({"days_per_month": "5"}), None),
+    (lambda r: r.days_per_month({"days_per_month": 5}), 5),
+], ids=["at-least-undecided", "at-least-short", "at-least-out-of-reach", "any-all-false", "any-unknown",
+        "any-one-true", "not-unknown", "not-false", "boolean-text", "days-boolean", "days-text", "days-number"])
+def test_three_valued_readers(call, expected):
+    from directory.services.clinical import readers
+
+    assert call(readers) is expected or call(readers) == expected
