@@ -1,4 +1,4 @@
-"""The questionnaire's answer format (CLINICAL.md section 5) and the API's response bodies.
+"""The questionnaire's answer format (docs/clinical-rules.md, "The answers") and the API's response bodies.
 
 One schema serves the questionnaire form and ``POST /api/v1/assessments`` and
 ``POST /api/v1/matches``. Every model forbids unknown keys and is strict: a number must be
@@ -57,7 +57,7 @@ LanguageCode = Literal[tuple(code for code, _ in vocabulary.LANGUAGES)]
 AccessibilityCode = Literal[tuple(code for code, _ in vocabulary.ACCESSIBILITY_FEATURES)]
 AvailabilityCode = Literal[tuple(period[0] for period in vocabulary.AVAILABILITY_PERIODS)]
 
-# CLINICAL.md section 4: told to the practitioner, never used to exclude one.
+# docs/clinical-rules.md "Needling safety": told to the practitioner, never used to exclude one.
 NEEDLING_SAFETY: tuple[tuple[str, str], ...] = (
     ("blood_thinners", "I take blood thinners (medicines that stop blood clotting)"),
     ("bleeding_disorder", "I have a bleeding disorder, or I bleed or bruise easily"),
@@ -246,7 +246,7 @@ class Preferences(_AnswerModel):
 
 
 class Answers(_AnswerModel):
-    """A patient's questionnaire answers (CLINICAL.md section 5); only age is required."""
+    """A patient's questionnaire answers (docs/clinical-rules.md, "The answers"); only age is required."""
 
     age: Annotated[int, Field(ge=0, le=MAX_AGE)] = Field(
         description="Age in whole years, 0 to 120 (the questionnaire is for adults).")
@@ -266,12 +266,32 @@ class Answers(_AnswerModel):
 
 # -- responses -------------------------------------------------------------------------
 
+class FlagOut(_ResponseModel):
+    """One flag the answers raised."""
+
+    id: FlagId = Field(description="The red-flag id, or a flag the answers raise by themselves.")
+    level: Literal["emergency", "today", "soon"] = Field(
+        description="The level this flag raises for these answers.")
+    source: Literal["answered", "unsure", "derived"] = Field(
+        description="answered: the patient said yes; unsure: the patient was unsure, which "
+                    "counts as yes; derived: raised by other answers (aura, medicines).")
+
+
 class TriageOut(_ResponseModel):
     """How urgently to see a doctor, the flags raised and the message to show."""
 
     level: Literal["emergency", "today", "soon", "none"] = Field(
         description="The strongest level raised; emergency and today stop the search.")
-    flags: list[FlagId] = Field(description="The flags raised, in the order of CLINICAL.md.")
+    flags: list[FlagOut] = Field(description="The flags raised, in questionnaire order.")
+    message: str = Field(description="What the patient should do, in plain words.")
+
+
+class StopOut(_ResponseModel):
+    """Why the questionnaire stops here, with what to tell the patient."""
+
+    reason: Literal["emergency", "today", "under_18"] = Field(
+        description="emergency or today: a red flag; under_18: the questionnaire is for adults. "
+                    "An emergency beats under 18.")
     message: str = Field(description="What the patient should do, in plain words.")
 
 
@@ -291,6 +311,11 @@ class AssessmentOut(_ResponseModel):
     """The body of POST /api/v1/assessments."""
 
     triage: TriageOut = Field(description="Red-flag triage.")
+    stop: StopOut | None = Field(
+        description="Set when the questionnaire stops: no types and no practitioners are given.")
+    emergency_number: str | None = Field(
+        description="The emergency number of the patient's country, from preferences.location "
+                    "or latitude/longitude; null when the country is not known.")
     probable_types: list[ProbableTypeOut] = Field(
         description="Probable headache types, best first; empty when triage stops.")
     disclaimer: str = Field(description="The questionnaire cannot diagnose; shown on every page.")
@@ -312,7 +337,7 @@ class MatchesOut(AssessmentOut):
     """The body of POST /api/v1/matches: the assessment and the ranked practitioners."""
 
     practitioners: list[MatchOut] = Field(
-        description="Ranked practitioners, best first; empty when triage stops.")
+        description="Ranked practitioners, best first; always empty when stop is set.")
 
 
 # -- parsing ---------------------------------------------------------------------------

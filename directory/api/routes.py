@@ -12,7 +12,7 @@ from directory.api.search_schemas import Place, PractitionerDetail, Practitioner
 from directory.api.spec import Problem, api_spec, openapi_document
 from directory.extensions import limiter
 from directory.models import TherapistProfile
-from directory.services import clinical, geocoding, matching, ratings, search
+from directory.services import clinical, emergency, geocoding, matching, ratings, search
 from directory.services.geo import InvalidNear, parse_fhir_near
 
 
@@ -167,8 +167,14 @@ def get_practitioner(practitioner_id: int):
 @api_spec.validate(json=Answers, resp=Response(HTTP_200=AssessmentOut, HTTP_400=Problem, HTTP_429=Problem), tags=["questionnaire"])
 def create_assessment(json: Answers):
     """Triage and probable headache types for questionnaire answers (nothing is stored)."""
-    assessment = clinical.assess(answers_to_dict(json))
-    return AssessmentOut.model_validate(clinical.to_api_dict(assessment))
+    answers = answers_to_dict(json)
+    assessment = clinical.assess(answers)
+    return AssessmentOut.model_validate(clinical.to_api_dict(assessment, _emergency_number(answers)))
+
+
+def _emergency_number(answers: dict) -> str | None:
+    """The emergency number of the patient's country, None when the country is unknown."""
+    return emergency.emergency_number(matching.patient_country(answers.get("preferences") or {}))
 
 
 @bp.post("/matches")
@@ -178,6 +184,10 @@ def create_matches(json: Answers):
     """The assessment plus practitioners ranked by fit, each with its reasons (nothing is stored)."""
     answers = answers_to_dict(json)
     assessment = clinical.assess(answers)
+    body = clinical.to_api_dict(assessment, _emergency_number(answers))
+    if body["stop"] is not None:
+        # Whatever the place: a patient told to stop is shown no practitioner.
+        return MatchesOut(**body, practitioners=[])
     result = matching.match(answers, assessment, limit=current_app.config["MATCH_RESULTS"])
     if result.problem or result.candidates:
         candidates = [{"label": c.label, "latitude": c.point.latitude, "longitude": c.point.longitude} for c in result.candidates]
@@ -199,7 +209,7 @@ def create_matches(json: Answers):
         )
         for m in result.matches
     ]
-    return MatchesOut(**clinical.to_api_dict(assessment), practitioners=practitioners)
+    return MatchesOut(**body, practitioners=practitioners)
 
 
 @bp.get("/openapi.json")

@@ -15,6 +15,8 @@ class Place(db.Model):
     __table_args__ = (
         Index("ix_place_search_key_country", "search_key", "country"),
         Index("ix_place_postal_code_country", "postal_code", "country"),
+        # Finding the country at a point: cities in a latitude band (geocoding.country_at).
+        Index("ix_place_kind_latitude", "kind", "latitude"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

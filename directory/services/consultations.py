@@ -47,7 +47,7 @@ def questionnaire_summary(response: QuestionnaireResponse) -> dict:
     """What a practitioner may see of the answers, with consent: probable types, 'see a doctor soon' flags, needling safety."""
     assessment = response.assessment or {}
     triage = assessment.get("triage") or {}
-    flags = [flag for flag in triage.get("flags", []) if clinical.FLAG_LEVELS.get(flag) == clinical.SOON]
+    flags = clinical.flag_ids_at_level(triage.get("flags"), clinical.SOON)
     return {
         "probable_types": [
             {"type": p["type"], "name": clinical.HEADACHE_TYPES[p["type"]].name, "confidence": p["confidence"], "doctor_confirmed": p["doctor_confirmed"]}

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from directory.extensions import db
 from directory.models import GeocodeCache, Place
-from directory.services.geo import Point
+from directory.services.geo import Point, bounding_box, distance_km
 from directory.services.text import fold
 
 MAX_QUERY_LENGTH = 200
@@ -34,6 +34,8 @@ MAX_CANDIDATES = 8
 # The most populous match wins outright only when it is this many times larger than the next.
 DOMINANCE_FACTOR = 10
 NOMINATIM_TIMEOUT_SECONDS = 5
+# A point's country is that of the nearest gazetteer city within this distance.
+COUNTRY_SEARCH_KM = 100
 _CACHE_KEY_LENGTH = 300  # GeocodeCache.query
 
 _COORDINATES = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*,\s*([+-]?\d+(?:\.\d+)?)")
@@ -182,7 +184,30 @@ def _from_coordinates(latitude: str, longitude: str) -> GeocodeResult:
         point = Point(float(latitude), float(longitude))
     except ValueError:
         return _not_found(COORDINATES_RANGE_MESSAGE)
-    return _found(Location(f"{_short(point.latitude)}, {_short(point.longitude)}", point, "coordinates"))
+    return _found(Location(f"{_short(point.latitude)}, {_short(point.longitude)}", point, "coordinates", country_at(point)))
+
+
+def country_at(point: Point, within_km: float = COUNTRY_SEARCH_KM) -> str | None:
+    """The country of the nearest gazetteer city within within_km of the point, None when there is none.
+
+    Near a border the nearest city may lie across it; the emergency numbers this serves
+    mostly work on both sides (112 across Europe), and a wrong guess is named as a country.
+    """
+    nearest: tuple[float, str] | None = None
+    for box in bounding_box(point, within_km):
+        # ix_place_kind_latitude serves the latitude band; the longitude test filters it.
+        rows = db.session.execute(
+            select(Place.latitude, Place.longitude, Place.country).where(
+                Place.kind == "city",
+                Place.latitude.between(box.min_lat, box.max_lat),
+                Place.longitude.between(box.min_lon, box.max_lon),
+            )
+        )
+        for latitude, longitude, country in rows:
+            km = distance_km(point, Point(latitude, longitude))
+            if km <= within_km and (nearest is None or km < nearest[0]):
+                nearest = (km, country)
+    return nearest[1] if nearest else None
 
 
 def _short(degrees: float) -> str:

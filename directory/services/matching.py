@@ -81,6 +81,20 @@ def match(answers: dict, assessment: clinical.Assessment, limit: int = 20, today
     return MatchResult(label, None, (), _ranked(wishes, limit, today or date.today()))
 
 
+def patient_country(preferences: dict) -> str | None:
+    """The country of the patient's searched place or coordinates; None when it cannot be told."""
+    if preferences.get("latitude") is not None and preferences.get("longitude") is not None:
+        return geocoding.country_at(Point(preferences["latitude"], preferences["longitude"]))
+    if not preferences.get("location"):
+        return None
+    try:
+        result = geocoding.geocode(preferences["location"])
+    except geocoding.GeocodingError:
+        # The stop page and the emergency number must never fail on a place: say none.
+        return None
+    return result.location.country if result.location else None
+
+
 def _place(preferences: dict):
     if preferences.get("latitude") is not None and preferences.get("longitude") is not None:
         return Point(preferences["latitude"], preferences["longitude"]), "your location"

@@ -156,21 +156,22 @@ def test_gazetteer_finds_the_place(places, query, expected):
 
 
 @pytest.mark.parametrize(
-    ("query", "label", "latitude", "longitude"),
+    ("query", "label", "latitude", "longitude", "country"),
     [
-        ("40.7, -73.9", "40.7, -73.9", 40.7, -73.9),
-        ("40.7,-73.9", "40.7, -73.9", 40.7, -73.9),
-        ("-33.8688 , 151.2093", "-33.8688, 151.2093", -33.8688, 151.2093),
-        ("+90, -180", "90, -180", 90.0, -180.0),
-        ("0, 0", "0, 0", 0.0, 0.0),
-        ("40.712345678, -74.0060001", "40.71235, -74.006", 40.712345678, -74.0060001),
-        ("４０.７， -７３.９", "40.7, -73.9", 40.7, -73.9),
+        ("40.7, -73.9", "40.7, -73.9", 40.7, -73.9, "US"),
+        ("40.7,-73.9", "40.7, -73.9", 40.7, -73.9, "US"),
+        ("-33.8688 , 151.2093", "-33.8688, 151.2093", -33.8688, 151.2093, None),
+        ("+90, -180", "90, -180", 90.0, -180.0, None),
+        ("0, 0", "0, 0", 0.0, 0.0, None),
+        ("40.712345678, -74.0060001", "40.71235, -74.006", 40.712345678, -74.0060001, "US"),
+        ("４０.７， -７３.９", "40.7, -73.9", 40.7, -73.9, "US"),
     ],
     ids=["with-space", "no-space", "southern-eastern", "extremes", "null-island", "many-decimals", "full-width"],
 )
-def test_coordinates_are_taken_as_they_are(places, query, label, latitude, longitude):
+def test_coordinates_are_taken_as_they_are(places, query, label, latitude, longitude, country):
+    # The country is that of a gazetteer city within 100 km (New York here), else unknown.
     result = lookup(places, query)
-    assert result.location == Location(label, Point(latitude, longitude), "coordinates")
+    assert result.location == Location(label, Point(latitude, longitude), "coordinates", country)
 
 
 @pytest.mark.parametrize(

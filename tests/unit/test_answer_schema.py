@@ -109,7 +109,8 @@ def test_clinical_example_dict_is_assessed_and_fits_the_response_model():
     assert AssessmentOut.model_validate(body).model_dump() == body
     # "fever": "unsure" counts as yes for the today tier.
     assert body["triage"]["level"] == "today"
-    assert body["triage"]["flags"] == ["fever"]
+    assert body["triage"]["flags"] == [{"id": "fever", "level": "today", "source": "unsure"}]
+    assert body["stop"] == {"reason": "today", "message": clinical.LEVEL_MESSAGES["today"]}
     assert assessment.needling_safety == ("needle_fear",)
 
 
@@ -358,7 +359,10 @@ def test_every_answer_field_is_described_for_openapi():
 # -- responses -------------------------------------------------------------------------
 
 MATCHES_BODY = {
-    "triage": {"level": "soon", "flags": ["aura_unchecked"], "message": "See a doctor."},
+    "triage": {"level": "soon", "flags": [{"id": "aura_unchecked", "level": "soon", "source": "derived"}],
+               "message": "See a doctor."},
+    "stop": None,
+    "emergency_number": "911",
     "probable_types": [{"type": "migraine_with_aura", "ichd3": "1.2.1", "confidence": "possible",
                         "doctor_confirmed": False, "evidence_tier": "C"}],
     "disclaimer": clinical.DISCLAIMER,

@@ -46,12 +46,12 @@ MIXED = {
     **TENSION, "duration": "4h_3d", "quality": ["throbbing", "pressing"],
     "severity": "moderate", "light_sensitive": True,
 }
-# Chronic migraine whose pain also fits chronic tension-type (mild nausea allowed).
+# Chronic migraine whose pain also fits chronic tension-type (mild nausea alone allowed).
 DAILY_MIXED = {
     "days_per_month": 20, "frequent_for": "gt_1y", "lifetime_attacks": "10_plus",
     "duration": "4h_3d", "side": "one", "quality": ["throbbing", "pressing"],
     "severity": "moderate", "worse_with_activity": False, "nausea": "mild", "vomiting": False,
-    "light_sensitive": True, "sound_sensitive": False,
+    "light_sensitive": False, "sound_sensitive": False,
 }
 AURA = {
     "present": True, "symptoms": ["visual", "sensory"], "spreads_gradually": True,
@@ -395,7 +395,8 @@ def test_assess_never_raises_and_lists_only_likely_or_possible(answers):
     result = assess(answers)
     body = to_api_dict(result)
     json.dumps(body)
-    assert set(body) == {"triage", "probable_types", "disclaimer"}
+    assert set(body) == {"triage", "stop", "emergency_number", "probable_types", "disclaimer"}
+    assert (body["stop"] is None) is (not result.triage.stop)
     assert body["triage"]["level"] in LEVEL_MESSAGES
     types = [p.type for p in result.probable_types]
     assert len(types) == len(set(types))
