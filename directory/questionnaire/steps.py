@@ -1,6 +1,6 @@
 """The questionnaire's steps: which answers each holds, how its form maps onto them, and when it is done.
 
-The answers are built step by step as the dict of CLINICAL.md section 5 (the format
+The answers are built step by step as the answer dict of docs/clinical-rules.md, "The answers and the assessment answer" (the format
 ``directory.api.answers.parse_answers`` accepts); a step's form only ever replaces its own part.
 A step counts as answered once its part is there and its required questions are answered, so a
 patient cannot reach the practitioners without passing the warning signs.
