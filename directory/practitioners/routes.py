@@ -1,4 +1,4 @@
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, g, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -73,6 +73,7 @@ def search_page():
     if form.lat.data is not None and form.lon.data is not None:
         point = Point(form.lat.data, form.lon.data)
         place_label = form.q.data or "your location"
+        g.emergency_country = geocoding.country_at(point)
     elif not (form.q.data or "").strip():
         form.q.errors.append("Enter a town, city or ZIP code, or use your location.")
         return _render_search(form, 400, page=None)
@@ -84,6 +85,8 @@ def search_page():
             return _render_search(form, 400, page=None)
         if result.location:
             point, place_label = result.location.point, result.location.label
+            # The footer's disclaimer names the emergency number of the searched place's country.
+            g.emergency_country = result.location.country
         elif result.candidates:
             candidates = result.candidates
         else:

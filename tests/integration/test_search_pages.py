@@ -125,3 +125,25 @@ def test_unpublished_and_suspended_profiles_are_404(app, client):
         factories.make_profile(slug="suspended", user=factories.make_user(Role.THERAPIST, active=False))
     assert client.get("/practitioners/draft").status_code == 404
     assert client.get("/practitioners/suspended").status_code == 404
+
+
+def _footer(response) -> str:
+    html = response.get_data(as_text=True)
+    return html[html.index("<footer"):]
+
+
+def test_the_footer_names_the_searched_places_emergency_number(client, places):
+    footer = _footer(client.get("/search?q=10001"))
+    assert 'href="tel:911"' in footer
+    assert "in the UK" not in footer
+
+
+def test_the_footer_names_the_number_for_a_searched_location(client, places):
+    footer = _footer(client.get("/search?lat=40.75&lon=-73.99"))
+    assert 'href="tel:911"' in footer
+    assert "in the UK" not in footer
+
+
+def test_without_a_place_the_footer_gives_the_general_list(client, places):
+    footer = _footer(client.get("/search"))
+    assert 'href="tel:999"' in footer and 'href="tel:000"' in footer
