@@ -76,6 +76,8 @@ def register_extensions(app: Flask) -> None:
         try:
             db.session.remove()
         except SQLAlchemyError as close_error:
+            # Invalidating closes the connection without the rollback that just failed.
+            db.session.registry().invalidate()
             db.session.registry.clear()
             app.logger.warning("Closing the database session failed (%s).", type(close_error).__name__)
 
