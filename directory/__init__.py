@@ -16,6 +16,7 @@ from directory.extensions import csrf, db, limiter, login_manager, migrate
 from directory.forms import contains_nul
 from directory.json_input import nesting_exceeds
 from directory.http_caching import register_http_caching
+from directory.urls import register_url_helpers
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -278,6 +279,7 @@ def register_template_helpers(app: Flask) -> None:
     from directory import filters, vocabulary
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    register_url_helpers(app)
     app.jinja_env.filters.update(
         distance=filters.distance, fee_range=filters.fee_range, clock=filters.clock, labels=filters.labels
     )
