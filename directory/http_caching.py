@@ -9,7 +9,7 @@ import gzip
 import hashlib
 from pathlib import Path
 
-from flask import Flask, Response, request, session
+from flask import Flask, Response, current_app, render_template, request, session
 from flask_login import current_user
 
 STATIC_MAX_AGE = 365 * 24 * 3600
@@ -68,6 +68,24 @@ def _add_vary(response: Response, *names: str) -> None:
             response.vary.add(name)
     else:
         response.headers["Vary"] = ", ".join(names)
+
+
+def render_for_anyone(template: str) -> str:
+    """A page that takes nothing from the request, rendered once per process for anonymous visitors with an empty session.
+
+    Such a visitor has no flashes, no account links and no form token in the page, so it reads the
+    same for all of them (per script root); anyone else gets it rendered afresh. Rendered every time
+    in debug, where templates change.
+    """
+    if current_app.debug or session or current_user.is_authenticated:
+        return render_template(template)
+    cache = current_app.extensions.setdefault("pages_for_anyone", {})
+    key = (template, request.script_root)
+    if key not in cache:
+        if len(cache) >= 64:
+            cache.clear()
+        cache[key] = render_template(template)
+    return cache[key]
 
 
 def static_version(app: Flask, filename: str, versions: dict[str, str]) -> str:

@@ -166,3 +166,15 @@ def test_navigation_and_static_urls_are_built_once_and_stay_right(app, client):
     # Under a path prefix the same templates link within it.
     prefixed = client.get("/", environ_overrides={"SCRIPT_NAME": "/directory"}).get_data(as_text=True)
     assert 'href="/directory/auth/login"' in prefixed and f'href="/directory{css}"' in prefixed
+
+
+def test_home_page_is_rendered_once_for_anonymous_visitors_only(client, auth):
+    anonymous = client.get("/").get_data(as_text=True)
+    assert client.get("/").get_data(as_text=True) == anonymous and "Log in" in anonymous
+    auth.login(role="patient")
+    signed_in = client.get("/").get_data(as_text=True)
+    assert "Log out" in signed_in and "Log in" not in signed_in
+    # The flash after logging out is in the session: that visitor gets the page rendered afresh, with it.
+    after_logout = client.get(auth.logout().headers["Location"]).get_data(as_text=True)
+    assert "You are logged out." in after_logout and "Log in" in after_logout
+    assert client.get("/").get_data(as_text=True) == anonymous
