@@ -24,6 +24,8 @@ CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_
 def register_http_caching(app: Flask) -> None:
     """Add ?v= to static URLs, and set validators, Cache-Control and compression on every response."""
     versions: dict[str, str] = {}
+    # Public pages that many visitors get alike (the home page) are gzipped once, keyed by their validator.
+    gzipped: dict[tuple[str, int], bytes] = {}
 
     @app.url_defaults
     def version_static_urls(endpoint, values):
@@ -35,6 +37,7 @@ def register_http_caching(app: Flask) -> None:
         # Headers are set as whole strings: werkzeug's vary/cache_control objects reparse and rewrite
         # the header on each change, which cost a fifth of a small page's time.
         level, min_size = app.config["COMPRESS_LEVEL"], app.config["COMPRESS_MIN_SIZE"]
+        digest = None
         varies = _compressible(response, level)
         compressing = varies and request.accept_encodings.quality("gzip") > 0
         if request.endpoint == "static":
@@ -48,7 +51,8 @@ def register_http_caching(app: Flask) -> None:
                 response.headers["Cache-Control"] = f"public, max-age={app.config['PUBLIC_PAGE_MAX_AGE']}"
                 body = response.get_data()
                 # The gzipped answer is another representation: its own validator, so that no cache mixes the two.
-                tag = hashlib.sha1(body).hexdigest() + ("-gzip" if compressing and len(body) >= min_size else "")
+                digest = hashlib.sha1(body).hexdigest()
+                tag = digest + ("-gzip" if compressing and len(body) >= min_size else "")
                 response.set_etag(tag)
                 if any(name in request.environ for name in CONDITIONAL_HEADERS):
                     response.make_conditional(request)
@@ -57,7 +61,7 @@ def register_http_caching(app: Flask) -> None:
         elif varies:
             _add_vary(response, "Accept-Encoding")
         if compressing and response.status_code == 200:
-            compress(response, min_size, level)
+            compress(response, min_size, level, gzipped if digest else None, digest)
         return response
 
 
@@ -126,10 +130,25 @@ def _compressible(response: Response, level: int) -> bool:
     )
 
 
-def compress(response: Response, min_size: int, level: int) -> None:
-    """Gzip the body in place when it is at least min_size bytes (the caller checked that the client accepts gzip)."""
+GZIPPED_KEPT = 256
+GZIPPED_KEPT_MAX_BYTES = 64 * 1024
+
+
+def compress(response: Response, min_size: int, level: int, kept: dict | None = None, digest: str | None = None) -> None:
+    """Gzip the body in place when it is at least min_size bytes (the caller checked that the client accepts gzip).
+
+    With `kept` and the body's digest, a body gzipped before is not gzipped again.
+    """
     body = response.get_data()
     if len(body) < min_size:
         return
-    response.set_data(gzip.compress(body, compresslevel=level, mtime=0))
+    key = (digest, level)
+    data = kept.get(key) if kept is not None else None
+    if data is None:
+        data = gzip.compress(body, compresslevel=level, mtime=0)
+        if kept is not None and len(data) <= GZIPPED_KEPT_MAX_BYTES:
+            if len(kept) >= GZIPPED_KEPT:
+                kept.clear()
+            kept[key] = data
+    response.set_data(data)
     response.headers["Content-Encoding"] = "gzip"

@@ -178,3 +178,11 @@ def test_home_page_is_rendered_once_for_anonymous_visitors_only(client, auth):
     after_logout = client.get(auth.logout().headers["Location"]).get_data(as_text=True)
     assert "You are logged out." in after_logout and "Log in" in after_logout
     assert client.get("/").get_data(as_text=True) == anonymous
+
+
+def test_a_public_page_gzipped_once_is_served_whole_each_time(client):
+    plain = client.get("/").data
+    first, again = client.get("/", headers=GZIP), client.get("/", headers=GZIP)
+    assert first.headers["Content-Encoding"] == again.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(first.data) == gzip.decompress(again.data) == plain
+    assert int(again.headers["Content-Length"]) == len(again.data)
