@@ -16,6 +16,7 @@ from directory.extensions import csrf, db, limiter, login_manager, migrate
 from directory.forms import contains_nul
 from directory.json_input import nesting_exceeds
 from directory.http_caching import register_http_caching
+from directory.urls import register_url_helpers
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -218,15 +219,22 @@ def register_security_headers(app: Flask) -> None:
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
 
+    headers = [
+        ("Content-Security-Policy", csp),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Permissions-Policy", "geolocation=(self), camera=(), microphone=()"),
+    ]
+    hsts = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
     @app.after_request
     def set_headers(response):
-        response.headers.setdefault("Content-Security-Policy", csp)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        # A view may have set its own; one pass over the answer's headers rather than a search per header.
+        present = {name.lower() for name in response.headers.keys()}
+        for name, value in headers + [hsts] if app.config.get("SESSION_COOKIE_SECURE") else headers:
+            if name.lower() not in present:
+                response.headers.add(name, value)
         return response
 
 
@@ -280,6 +288,7 @@ def register_template_helpers(app: Flask) -> None:
     from directory import filters, vocabulary
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    register_url_helpers(app)
     app.jinja_env.filters.update(
         distance=filters.distance, fee_range=filters.fee_range, clock=filters.clock, labels=filters.labels
     )

@@ -9,18 +9,23 @@ import gzip
 import hashlib
 from pathlib import Path
 
-from flask import Flask, Response, request, session
+from flask import Flask, Response, current_app, render_template, request, session
 from flask_login import current_user
 
 STATIC_MAX_AGE = 365 * 24 * 3600
 COMPRESSIBLE = ("text/html", "application/json", "application/problem+json", "text/css", "text/javascript", "application/javascript", "image/svg+xml")
 # Answers that must always come fresh from the app (load balancers ask /healthz about its state now).
 NEVER_CACHED = {"main.healthz"}
+# The request headers that can make an answer conditional (304, 412) or partial; without any, the
+# answer is sent whole and make_conditional need not run.
+CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE", "HTTP_RANGE", "HTTP_IF_RANGE")
 
 
 def register_http_caching(app: Flask) -> None:
     """Add ?v= to static URLs, and set validators, Cache-Control and compression on every response."""
     versions: dict[str, str] = {}
+    # Public pages that many visitors get alike (the home page) are gzipped once, keyed by their validator.
+    gzipped: dict[tuple[str, int], bytes] = {}
 
     @app.url_defaults
     def version_static_urls(endpoint, values):
@@ -29,33 +34,62 @@ def register_http_caching(app: Flask) -> None:
 
     @app.after_request
     def cache_and_compress(response: Response) -> Response:
+        # Headers are set as whole strings: werkzeug's vary/cache_control objects reparse and rewrite
+        # the header on each change, which cost a fifth of a small page's time.
         level, min_size = app.config["COMPRESS_LEVEL"], app.config["COMPRESS_MIN_SIZE"]
+        digest = None
         varies = _compressible(response, level)
-        if varies:
-            response.vary.add("Accept-Encoding")
         compressing = varies and request.accept_encodings.quality("gzip") > 0
         if request.endpoint == "static":
+            if varies:
+                _add_vary(response, "Accept-Encoding")
             if request.args.get("v"):
-                response.cache_control.no_cache = None
-                response.cache_control.public = True
-                response.cache_control.max_age = STATIC_MAX_AGE
-                response.cache_control.immutable = True
+                response.headers["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE}, immutable"
         elif "Cache-Control" not in response.headers:
-            response.vary.add("Cookie")
+            _add_vary(response, *(("Accept-Encoding", "Cookie") if varies else ("Cookie",)))
             if _public(response):
-                response.cache_control.public = True
-                response.cache_control.max_age = app.config["PUBLIC_PAGE_MAX_AGE"]
+                response.headers["Cache-Control"] = f"public, max-age={app.config['PUBLIC_PAGE_MAX_AGE']}"
                 body = response.get_data()
                 # The gzipped answer is another representation: its own validator, so that no cache mixes the two.
-                tag = hashlib.sha1(body).hexdigest() + ("-gzip" if compressing and len(body) >= min_size else "")
+                digest = hashlib.sha1(body).hexdigest()
+                tag = digest + ("-gzip" if compressing and len(body) >= min_size else "")
                 response.set_etag(tag)
-                response.make_conditional(request)
+                if any(name in request.environ for name in CONDITIONAL_HEADERS):
+                    response.make_conditional(request)
             else:
-                response.cache_control.private = True
-                response.cache_control.no_cache = True
+                response.headers["Cache-Control"] = "private, no-cache"
+        elif varies:
+            _add_vary(response, "Accept-Encoding")
         if compressing and response.status_code == 200:
-            compress(response, min_size, level)
+            compress(response, min_size, level, gzipped if digest else None, digest)
         return response
+
+
+def _add_vary(response: Response, *names: str) -> None:
+    """Add names to the Vary header: set at once when there is none yet (most answers), merged otherwise."""
+    if "Vary" in response.headers:
+        for name in names:
+            response.vary.add(name)
+    else:
+        response.headers["Vary"] = ", ".join(names)
+
+
+def render_for_anyone(template: str) -> str:
+    """A page that takes nothing from the request, rendered once per process for anonymous visitors with an empty session.
+
+    Such a visitor has no flashes, no account links and no form token in the page, so it reads the
+    same for all of them (per script root); anyone else gets it rendered afresh. Rendered every time
+    in debug, where templates change.
+    """
+    if current_app.debug or session or current_user.is_authenticated:
+        return render_template(template)
+    cache = current_app.extensions.setdefault("pages_for_anyone", {})
+    key = (template, request.script_root)
+    if key not in cache:
+        if len(cache) >= 64:
+            cache.clear()
+        cache[key] = render_template(template)
+    return cache[key]
 
 
 def static_version(app: Flask, filename: str, versions: dict[str, str]) -> str:
@@ -96,10 +130,25 @@ def _compressible(response: Response, level: int) -> bool:
     )
 
 
-def compress(response: Response, min_size: int, level: int) -> None:
-    """Gzip the body in place when it is at least min_size bytes (the caller checked that the client accepts gzip)."""
+GZIPPED_KEPT = 256
+GZIPPED_KEPT_MAX_BYTES = 64 * 1024
+
+
+def compress(response: Response, min_size: int, level: int, kept: dict | None = None, digest: str | None = None) -> None:
+    """Gzip the body in place when it is at least min_size bytes (the caller checked that the client accepts gzip).
+
+    With `kept` and the body's digest, a body gzipped before is not gzipped again.
+    """
     body = response.get_data()
     if len(body) < min_size:
         return
-    response.set_data(gzip.compress(body, compresslevel=level, mtime=0))
+    key = (digest, level)
+    data = kept.get(key) if kept is not None else None
+    if data is None:
+        data = gzip.compress(body, compresslevel=level, mtime=0)
+        if kept is not None and len(data) <= GZIPPED_KEPT_MAX_BYTES:
+            if len(kept) >= GZIPPED_KEPT:
+                kept.clear()
+            kept[key] = data
+    response.set_data(data)
     response.headers["Content-Encoding"] = "gzip"

@@ -1,15 +1,16 @@
-from flask import jsonify, render_template
+from flask import jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from directory.extensions import db, limiter
+from directory.http_caching import render_for_anyone
 from directory.main import bp
 
 
 @bp.route("/")
 def index():
     """The home page: what dry needling is and is not, and where to start."""
-    return render_template("main/index.html")
+    return render_for_anyone("main/index.html")
 
 
 @bp.route("/healthz")

@@ -2,7 +2,6 @@ from flask import abort, current_app, g, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
-from directory.extensions import db
 from directory.models import TherapistProfile
 from directory.practitioners import bp
 from directory.practitioners.forms import SearchForm
@@ -128,7 +127,7 @@ def show(slug: str):
         abort(404)
     profile = found.profile
     # One more than is shown: when they all fit, the rating distribution needs no query of its own.
-    loaded = db.session.scalars(review_service.visible_reviews(profile).limit(REVIEWS_SHOWN + 1)).all()
+    loaded = review_service.latest_visible_reviews(profile, REVIEWS_SHOWN + 1)
     shown = loaded[:REVIEWS_SHOWN]
     rating = ratings.summary(profile, [review.rating for review in loaded] if len(loaded) <= REVIEWS_SHOWN else None)
     back = request.args.get("back")

@@ -3,7 +3,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from geopy.distance import geodesic, great_circle
+from geopy.distance import EARTH_RADIUS as GREAT_CIRCLE_RADIUS_KM
+from geopy.distance import geodesic
 
 # The mean Earth radius (IUGG), in kilometres.
 EARTH_RADIUS_KM = 6371.0088
@@ -99,8 +100,20 @@ def _split_at_antimeridian(min_lat: float, max_lat: float, longitude: float, del
 
 
 def distance_km(a: Point, b: Point) -> float:
-    """The great-circle distance in km: fast, for ranking many candidates."""
-    return great_circle(a.as_tuple, b.as_tuple).km
+    """The great-circle distance in km: fast, for ranking many candidates.
+
+    geopy's great_circle formula and radius, without building its objects (which cost a twentieth
+    of a search page): the same figures.
+    """
+    lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
+    sin_lat1, cos_lat1, sin_lat2, cos_lat2 = math.sin(lat1), math.cos(lat1), math.sin(lat2), math.cos(lat2)
+    delta_lng = math.radians(b.longitude) - math.radians(a.longitude)
+    cos_delta_lng, sin_delta_lng = math.cos(delta_lng), math.sin(delta_lng)
+    angle = math.atan2(
+        math.sqrt((cos_lat2 * sin_delta_lng) ** 2 + (cos_lat1 * sin_lat2 - sin_lat1 * cos_lat2 * cos_delta_lng) ** 2),
+        sin_lat1 * sin_lat2 + cos_lat1 * cos_lat2 * cos_delta_lng,
+    )
+    return GREAT_CIRCLE_RADIUS_KM * angle
 
 
 def precise_distance_km(a: Point, b: Point) -> float:

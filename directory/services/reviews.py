@@ -1,8 +1,9 @@
 """Reviews: only after a completed consultation, one per patient and practitioner."""
 from datetime import timedelta
+from functools import lru_cache
 
 from flask import url_for
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -148,6 +149,22 @@ def visible_reviews(profile: TherapistProfile) -> Select:
         select(Review)
         .where(Review.profile_id == profile.id, Review.status.in_(VISIBLE))
         .order_by(Review.created_at.desc(), Review.id.desc())
+    )
+
+
+def latest_visible_reviews(profile: TherapistProfile, limit: int) -> list[Review]:
+    """The newest `limit` reviews shown on a profile (visible_reviews, from a statement built once per limit)."""
+    return db.session.scalars(_latest_visible_reviews_statement(limit), {"profile_id": profile.id}).all()
+
+
+@lru_cache(maxsize=8)
+def _latest_visible_reviews_statement(limit: int) -> Select:
+    # The public profile page asks this on every view; building the statement cost as much as running it.
+    return (
+        select(Review)
+        .where(Review.profile_id == bindparam("profile_id"), Review.status.in_(VISIBLE))
+        .order_by(Review.created_at.desc(), Review.id.desc())
+        .limit(limit)
     )
 
 

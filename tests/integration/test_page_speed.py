@@ -3,9 +3,12 @@ import gzip
 import re
 
 import pytest
+from flask import url_for
+from markupsafe import escape
 from sqlalchemy import event
 
 from directory.extensions import db
+from directory.urls import profile_urls
 from tests import factories
 
 GZIP = {"Accept-Encoding": "gzip"}
@@ -137,3 +140,49 @@ def test_static_files_are_versioned_and_kept_for_a_year(client):
         assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     with client.get("/static/css/site.css") as unversioned:
         assert "max-age=31536000" not in unversioned.headers.get("Cache-Control", "")
+
+
+def test_cards_link_to_profiles_as_url_for_would(app, client, listed):
+    page = client.get("/search?q=10001&radius=25").get_data(as_text=True)
+    with app.test_request_context():
+        expected = url_for("practitioners.show", slug="ana-ruiz", back="/search?q=10001&radius=25")
+    assert f'<a href="{escape(expected)}">Dr Ana Ruiz</a>' in page
+
+
+def test_profile_urls_quote_a_slug_url_for_would_quote(app):
+    with app.test_request_context():
+        profile_url = profile_urls(back="/search?q=a b&radius=25")
+        for slug in ("ana-ruiz", "ana ruiz", "añá", "a/b", "a?b"):
+            assert profile_url(slug) == url_for("practitioners.show", slug=slug, back="/search?q=a b&radius=25"), slug
+        assert profile_urls()("ana-ruiz") == url_for("practitioners.show", slug="ana-ruiz")
+
+
+def test_navigation_and_static_urls_are_built_once_and_stay_right(app, client):
+    with app.test_request_context():
+        css = url_for("static", filename="css/site.css")
+    first = client.get("/").get_data(as_text=True)
+    again = client.get("/").get_data(as_text=True)
+    assert first == again and f'href="{css}"' in first and 'href="/auth/login"' in first
+    # Under a path prefix the same templates link within it.
+    prefixed = client.get("/", environ_overrides={"SCRIPT_NAME": "/directory"}).get_data(as_text=True)
+    assert 'href="/directory/auth/login"' in prefixed and f'href="/directory{css}"' in prefixed
+
+
+def test_home_page_is_rendered_once_for_anonymous_visitors_only(client, auth):
+    anonymous = client.get("/").get_data(as_text=True)
+    assert client.get("/").get_data(as_text=True) == anonymous and "Log in" in anonymous
+    auth.login(role="patient")
+    signed_in = client.get("/").get_data(as_text=True)
+    assert "Log out" in signed_in and "Log in" not in signed_in
+    # The flash after logging out is in the session: that visitor gets the page rendered afresh, with it.
+    after_logout = client.get(auth.logout().headers["Location"]).get_data(as_text=True)
+    assert "You are logged out." in after_logout and "Log in" in after_logout
+    assert client.get("/").get_data(as_text=True) == anonymous
+
+
+def test_a_public_page_gzipped_once_is_served_whole_each_time(client):
+    plain = client.get("/").data
+    first, again = client.get("/", headers=GZIP), client.get("/", headers=GZIP)
+    assert first.headers["Content-Encoding"] == again.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(first.data) == gzip.decompress(again.data) == plain
+    assert int(again.headers["Content-Length"]) == len(again.data)

@@ -1,5 +1,6 @@
 """Points, bounding boxes, distances and the FHIR near parameter (pure functions)."""
 import math
+import random
 
 import pytest
 from geopy.distance import great_circle
@@ -327,3 +328,12 @@ def test_parse_fhir_near_rejects_bad_values_with_a_clear_message(value, message)
 
 def test_invalid_near_is_a_value_error():
     assert issubclass(InvalidNear, ValueError)
+
+
+def test_distance_is_geopy_s_great_circle_to_the_last_digit():
+    rng = random.Random(14)
+    for _ in range(2000):
+        a = Point(rng.uniform(-90, 90), rng.uniform(-180, 180))
+        b = Point(rng.uniform(-90, 90), rng.uniform(-180, 180))
+        assert distance_km(a, b) == pytest.approx(great_circle(a.as_tuple, b.as_tuple).km, rel=1e-12, abs=1e-9)
+    assert distance_km(Point(40.7484, -73.9857), Point(40.7484, -73.9857)) == 0.0
