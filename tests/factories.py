@@ -20,6 +20,16 @@ from directory.models import (
 from directory.services.accounts import hash_password
 
 PASSWORD = "a-long-test-passphrase"
+
+# The smallest real PDF (a page and a cross-reference table): evidence is parsed and rewritten on upload.
+MINIMAL_PDF = (
+    b"%PDF-1.4\n"
+    b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >> endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \n"
+    b"trailer << /Size 4 /Root 1 0 R >>\nstartxref\n186\n%%EOF\n"
+)
 _numbers = itertools.count(1)
 
 

@@ -7,17 +7,11 @@ from sqlalchemy import select
 from directory.extensions import db
 from directory.models import OutboxMessage, Place
 from tests.e2e.conftest import assert_fits_width, check_accessibility
+from tests.factories import MINIMAL_PDF
 
 EMAIL = "lee.park@example.com"
 PASSWORD = "steady-hands-at-dawn"
-CERTIFICATE = (
-    b"%PDF-1.4\n"
-    b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
-    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >> endobj\n"
-    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \n"
-    b"trailer << /Size 4 /Root 1 0 R >>\nstartxref\n186\n%%EOF\n"
-)
+CERTIFICATE = MINIMAL_PDF
 
 
 def add_places(site_app) -> None:

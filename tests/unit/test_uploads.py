@@ -23,18 +23,11 @@ from directory.services.uploads import (
     process_photo,
     sniff_type,
 )
+from tests.factories import MINIMAL_PDF
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
 SECRET = b"private-note-42"
-MINIMAL_PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
-    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >> endobj\n"
-    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \n"
-    b"trailer << /Size 4 /Root 1 0 R >>\nstartxref\n186\n%%EOF\n"
-)
 
 
 def gps_exif(orientation: int | None = None) -> Image.Exif:
