@@ -100,12 +100,12 @@ def _split_at_antimeridian(min_lat: float, max_lat: float, longitude: float, del
 
 def distance_km(a: Point, b: Point) -> float:
     """The great-circle distance in km: fast, for ranking many candidates."""
-    return great_circle(a.as_tuple, b.as_tuple).km
+    return float(great_circle(a.as_tuple, b.as_tuple).km)
 
 
 def precise_distance_km(a: Point, b: Point) -> float:
     """The geodesic (WGS 84 ellipsoid) distance in km: for distances shown to people."""
-    return geodesic(a.as_tuple, b.as_tuple).km
+    return float(geodesic(a.as_tuple, b.as_tuple).km)
 
 
 def km_to_miles(km: float) -> float:

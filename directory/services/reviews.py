@@ -142,7 +142,7 @@ def flag(review: Review, user: User, reason: str) -> None:
     db.session.commit()
 
 
-def visible_reviews(profile: TherapistProfile) -> Select:
+def visible_reviews(profile: TherapistProfile) -> Select[Review]:
     """The reviews shown on a profile, newest first."""
     return (
         select(Review)
@@ -151,7 +151,7 @@ def visible_reviews(profile: TherapistProfile) -> Select:
     )
 
 
-def reviews_by(patient: User) -> Select:
+def reviews_by(patient: User) -> Select[Review]:
     """A patient's own reviews, newest first."""
     return select(Review).where(Review.author_id == patient.id).options(selectinload(Review.profile)).order_by(Review.created_at.desc())
 
