@@ -9,6 +9,15 @@ from directory.extensions import Model, db
 BATCH = 5000
 
 
+def table_of(model: type[Model]) -> Table:
+    """The table a model is mapped to; raises TypeError for one mapped to a join or a select."""
+    # Declarative typing gives __table__ as any FromClause; a model with its own table has a Table.
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
+
+
 def bulk_insert(target: type[Model] | Table, rows: list[dict[str, Any]], session: Session | None = None) -> None:
     """Insert many rows of one shape into a model's table (adds to the session's transaction).
 
@@ -18,9 +27,7 @@ def bulk_insert(target: type[Model] | Table, rows: list[dict[str, Any]], session
     if not rows:
         return
     active: Session | scoped_session[Any] = session or db.session
-    table = target if isinstance(target, Table) else target.__table__
-    if not isinstance(table, Table):
-        raise TypeError(f"{target!r} is not mapped to a table")
+    table = target if isinstance(target, Table) else table_of(target)
     connection = active.connection()
     if connection.dialect.name == "postgresql":
         columns = list(rows[0])
