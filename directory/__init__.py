@@ -63,7 +63,8 @@ def register_proxy_fix(app: Flask) -> None:
     # cannot choose the address its rate limits count against.
     proxies = app.config["PROXY_COUNT"]
     if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+        # Flask documents this wrapping of wsgi_app, but its typing declares it a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
 
 def register_extensions(app: Flask) -> None:
@@ -202,7 +203,7 @@ def register_input_guard(app: Flask) -> None:
 
     @app.before_request
     def refuse_nul_characters():
-        texts = [request.path]
+        texts: list[object] = [request.path]
         if request.path.startswith("/api/"):
             texts += [list(request.args.items(multi=True)), request.get_json(silent=True) if request.is_json else None]
         if contains_nul(texts):

@@ -50,7 +50,7 @@ search_cli = AppGroup("search", help="The search listing.")
 def search_reindex():
     """Rebuild the search listing from profiles, certifications and accounts."""
     started = time.perf_counter()
-    count = listing.rebuild_all(db.session)
+    count = listing.rebuild_all(db.session())
     db.session.commit()
     click.echo(f"Indexed {count:,} profiles in {time.perf_counter() - started:.1f} s.")
 

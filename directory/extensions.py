@@ -1,4 +1,6 @@
 """Flask extensions, created unbound and initialised in create_app."""
+from typing import TYPE_CHECKING
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -22,6 +24,13 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:
+    # mypy cannot take the attribute db.Model as a base class (python/mypy#8603); Flask-SQLAlchemy
+    # builds it at run time from Base's body, so Base is what the type checker is shown.
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -2,6 +2,7 @@
 import math
 from collections.abc import Iterable
 
+from flask import abort
 from flask_wtf import FlaskForm
 from wtforms import FloatField, FormField, IntegerField, SelectChoice, SelectMultipleField, widgets
 
@@ -64,6 +65,7 @@ class WholeNumberField(IntegerField):
     """An IntegerField that refuses numbers too long to be meant (NumberRange fails on huge integers)."""
 
     MAX_DIGITS = 9
+    data: int | None
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
@@ -72,8 +74,17 @@ class WholeNumberField(IntegerField):
             raise ValueError(self.invalid_value_message or self.gettext("Not a valid integer value."))
 
 
+def required_number(field: WholeNumberField) -> int:
+    """The number of a required field once its form has validated; aborts with 400 when there is none."""
+    if field.data is None:  # InputRequired let an empty field through: not a form this site sent
+        abort(400)
+    return field.data
+
+
 class FiniteFloatField(FloatField):
     """A FloatField that refuses nan and infinity, which NumberRange lets through or cannot compare."""
+
+    data: float | None
 
     def __init__(self, *args, not_finite_message: str = "Enter a finite number.", **kwargs):
         super().__init__(*args, **kwargs)

@@ -94,6 +94,8 @@ def render_for_anyone(template: str) -> str:
 
 def static_version(app: Flask, filename: str, versions: dict[str, str]) -> str:
     """The first characters of the file's SHA-256, computed once per file and process (per change in debug)."""
+    if app.static_folder is None:  # an app without static files: nothing to version
+        return "0"
     path = Path(app.static_folder, filename)
     try:
         key = f"{filename}:{path.stat().st_mtime_ns}" if app.debug else filename

@@ -1,5 +1,6 @@
 import io
 from datetime import date
+from typing import Any
 
 from flask import (
     Response,
@@ -33,6 +34,7 @@ from directory.admin.forms import (
     UserSearchForm,
 )
 from directory.extensions import db
+from directory.forms import required_number
 from directory.pagination import paginate
 from directory.models import Certification, OutboxMessage, Review, Role, User
 from directory.services import admin_overview, audit, mail, moderation, roster, roster_uploads, uploads, verification
@@ -105,7 +107,7 @@ def approve_certification(certification_id: int):
     if not form.validate_on_submit():
         return _certification_page(certification, 400, approve_form=form)
     try:
-        verification.approve(certification_id, form.version.data, _admin())
+        verification.approve(certification_id, required_number(form.version), _admin())
     except verification.DecisionError as error:
         flash(str(error), "error")
         return redirect(url_for(".show_certification", certification_id=certification_id))
@@ -122,7 +124,7 @@ def reject_certification(certification_id: int):
     if not form.validate_on_submit():
         return _certification_page(certification, 400, reject_form=form)
     try:
-        verification.reject(certification_id, form.version.data, _admin(), form.reason.data, form.details.data)
+        verification.reject(certification_id, required_number(form.version), _admin(), form.reason.data, form.details.data)
     except verification.DecisionError as error:
         flash(str(error), "error")
         return redirect(url_for(".show_certification", certification_id=certification_id))
@@ -139,7 +141,7 @@ def request_information(certification_id: int):
     if not form.validate_on_submit():
         return _certification_page(certification, 400, info_form=form)
     try:
-        verification.request_information(certification_id, form.version.data, _admin(), form.message.data)
+        verification.request_information(certification_id, required_number(form.version), _admin(), form.message.data)
     except verification.DecisionError as error:
         flash(str(error), "error")
         return redirect(url_for(".show_certification", certification_id=certification_id))
@@ -276,7 +278,8 @@ def apply_roster(file_id: int):
         mapping = form.mapping()
     except ValueError:
         abort(400, "The column choices were not understood. Open the roster preview again and apply from there.")
-    columns = {field: "" if column is None else column for field, column in mapping.items()}
+    # Any: url_for types its own keywords (_external, _anchor, ...), which these never are.
+    columns: dict[str, Any] = {field: "" if column is None else column for field, column in mapping.items()}
     back = url_for(".preview_roster", file_id=file_id, body=form.body.data, **columns)
     try:
         applied = roster_uploads.apply(

@@ -12,7 +12,7 @@ field paths and plain messages; ``answers_to_dict`` gives ``clinical.assess`` it
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -31,8 +31,21 @@ from directory.services import clinical
 # -- enumerations ----------------------------------------------------------------------
 
 YesNoUnsure = Literal["yes", "no", "unsure"]
-RedFlagId = Literal[tuple(flag.id for flag in clinical.RED_FLAGS)]
-FlagId = Literal[clinical.FLAG_IDS]  # asked and derived flags, as triage reports them
+if TYPE_CHECKING:
+    # A Literal built from the code's tables at run time is beyond a static checker (PEP 586):
+    # mypy checks these codes as str; pydantic, at run time, holds them to the tables.
+    RedFlagId = str
+    FlagId = str
+    HeadacheTypeId = str
+    PractitionerGender = str
+    LanguageCode = str
+    AccessibilityCode = str
+    AvailabilityCode = str
+    NeedlingSafetyCode = str
+else:
+    RedFlagId = Literal[tuple(flag.id for flag in clinical.RED_FLAGS)]
+    FlagId = Literal[clinical.FLAG_IDS]  # asked and derived flags, as triage reports them
+    HeadacheTypeId = Literal[tuple(clinical.HEADACHE_TYPES)]
 DiagnosedType = Literal["migraine", "tension_type", "cluster", "cervicogenic",
                         "medication_overuse", "other"]
 FrequentFor = Literal["lt_3m", "3_12m", "gt_1y"]
@@ -52,10 +65,11 @@ MedicineDays = Literal["0", "1_4", "5_9", "10_14", "15_plus"]
 TriptanRelieves = Literal["yes", "no", "never_tried"]
 MigraineLikeDays = Literal["0_7", "8_14", "15_plus", "unsure"]
 FirstConsultation = Literal["in_person", "video", "either"]
-PractitionerGender = Literal[("no_preference",) + tuple(code for code, _ in vocabulary.GENDERS)]
-LanguageCode = Literal[tuple(code for code, _ in vocabulary.LANGUAGES)]
-AccessibilityCode = Literal[tuple(code for code, _ in vocabulary.ACCESSIBILITY_FEATURES)]
-AvailabilityCode = Literal[tuple(period[0] for period in vocabulary.AVAILABILITY_PERIODS)]
+if not TYPE_CHECKING:
+    PractitionerGender = Literal[("no_preference",) + tuple(code for code, _ in vocabulary.GENDERS)]
+    LanguageCode = Literal[tuple(code for code, _ in vocabulary.LANGUAGES)]
+    AccessibilityCode = Literal[tuple(code for code, _ in vocabulary.ACCESSIBILITY_FEATURES)]
+    AvailabilityCode = Literal[tuple(period[0] for period in vocabulary.AVAILABILITY_PERIODS)]
 
 # docs/clinical-rules.md "Needling safety": told to the practitioner, never used to exclude one.
 NEEDLING_SAFETY: tuple[tuple[str, str], ...] = (
@@ -69,7 +83,8 @@ NEEDLING_SAFETY: tuple[tuple[str, str], ...] = (
     ("lymphoedema", "I have lymphoedema (long-lasting swelling, often of an arm or leg)"),
     ("epilepsy", "I have epilepsy"),
 )
-NeedlingSafetyCode = Literal[tuple(code for code, _ in NEEDLING_SAFETY)]
+if not TYPE_CHECKING:
+    NeedlingSafetyCode = Literal[tuple(code for code, _ in NEEDLING_SAFETY)]
 
 SELF_PAY = "self_pay"  # the insurance answer of a patient paying for themselves
 MAX_AGE = 120
@@ -93,16 +108,26 @@ def _no_duplicates(items: list[_T]) -> list[_T]:
     return items
 
 
-def _unique_list(item_type: Any) -> Any:
-    """A list of distinct codes, at most as long as there are codes."""
-    return Annotated[list[item_type],
-                     Field(max_length=len(item_type.__args__), json_schema_extra={"uniqueItems": True}),
-                     AfterValidator(_no_duplicates)]
+if TYPE_CHECKING:
+    # What the type checker sees of the two field types below: a list, and a str.
+    UniqueList = list
+    LocationText = str
+    InsuranceText = str
+else:
+    class UniqueList:
+        """UniqueList[Code]: a list of distinct codes, at most as long as there are codes."""
 
+        def __class_getitem__(cls, item_type: Any) -> Any:
+            return Annotated[list[item_type],
+                             Field(max_length=len(item_type.__args__), json_schema_extra={"uniqueItems": True}),
+                             AfterValidator(_no_duplicates)]
 
-def _text(max_length: int) -> Any:
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                            max_length=max_length)]
+    def _text(max_length: int) -> Any:
+        return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                max_length=max_length)]
+
+    LocationText = _text(LOCATION_MAX_LENGTH)
+    InsuranceText = _text(INSURANCE_MAX_LENGTH)
 
 
 class _AnswerModel(BaseModel):
@@ -131,7 +156,7 @@ class Headache(_AnswerModel):
     side: Side | None = Field(None, description="One side of the head, both, or it varies.")
     around_eye_or_temple: bool | None = Field(
         None, description="The pain is around one eye or temple.")
-    quality: _unique_list(PainQuality) | None = Field(
+    quality: UniqueList[PainQuality] | None = Field(
         None, description="What the pain feels like; empty means none of these.")
     severity: Severity | None = Field(None, description="How strong the pain is.")
     worse_with_activity: bool | None = Field(
@@ -142,7 +167,7 @@ class Headache(_AnswerModel):
     sound_sensitive: bool | None = Field(None, description="Sound bothers the patient.")
     restless: bool | None = Field(
         None, description="Restless or agitated, unable to keep still, during attacks.")
-    autonomic_signs: _unique_list(AutonomicSign) | None = Field(
+    autonomic_signs: UniqueList[AutonomicSign] | None = Field(
         None, description="Signs on the side of the pain; empty means none of these.")
     attack_frequency: AttackFrequency | None = Field(
         None, description="How often attacks come while they are happening.")
@@ -152,7 +177,7 @@ class Aura(_AnswerModel):
     """Warning signs before or with a headache."""
 
     present: bool | None = Field(None, description="The patient has an aura.")
-    symptoms: _unique_list(AuraSymptom) | None = Field(
+    symptoms: UniqueList[AuraSymptom] | None = Field(
         None, description="The kinds of aura symptoms.")
     spreads_gradually: bool | None = Field(
         None, description="A symptom spreads gradually over 5 minutes or more.")
@@ -207,7 +232,7 @@ class Medication(_AnswerModel):
 class Preferences(_AnswerModel):
     """What the patient wants from a practitioner; a place or coordinates, not both."""
 
-    location: _text(LOCATION_MAX_LENGTH) | None = Field(
+    location: LocationText | None = Field(
         None, description="A place name or postcode to search near (instead of coordinates).")
     latitude: Annotated[float, Field(ge=-90, le=90)] | None = Field(
         None, description="Latitude in degrees, given together with longitude.")
@@ -217,17 +242,17 @@ class Preferences(_AnswerModel):
         None, description="The farthest the patient will travel, in km (up to 500).")
     first_consultation: FirstConsultation | None = Field(
         None, description="First consultation in person, by video, or either.")
-    languages: _unique_list(LanguageCode) | None = Field(
+    languages: UniqueList[LanguageCode] | None = Field(
         None, description="Languages the patient speaks, ISO 639-1 codes.")
     practitioner_gender: PractitionerGender | None = Field(
         None, description="The practitioner's gender the patient prefers, if any.")
-    availability: _unique_list(AvailabilityCode) | None = Field(
+    availability: UniqueList[AvailabilityCode] | None = Field(
         None, description="Parts of the week that suit the patient.")
     max_fee: Annotated[float, Field(ge=0, le=MAX_FEE)] | None = Field(
         None, description="The most the patient will pay for a session, in the local currency.")
-    insurance: _text(INSURANCE_MAX_LENGTH) | None = Field(
+    insurance: InsuranceText | None = Field(
         None, description="The patient's insurer, free text; self_pay when paying themselves.")
-    accessibility: _unique_list(AccessibilityCode) | None = Field(
+    accessibility: UniqueList[AccessibilityCode] | None = Field(
         None, description="Accessibility features the patient needs.")
 
     @model_validator(mode="after")
@@ -250,7 +275,7 @@ class Answers(_AnswerModel):
 
     age: Annotated[int, Field(ge=0, le=MAX_AGE)] = Field(
         description="Age in whole years, 0 to 120 (the questionnaire is for adults).")
-    diagnosed_types: _unique_list(DiagnosedType) | None = Field(
+    diagnosed_types: UniqueList[DiagnosedType] | None = Field(
         None, description="Headache types a doctor has diagnosed.")
     red_flags: dict[RedFlagId, YesNoUnsure] | None = Field(
         None, description="Warning-sign answers by red-flag id: yes, no or unsure.")
@@ -258,7 +283,7 @@ class Answers(_AnswerModel):
     aura: Aura | None = Field(None, description="Aura before or with the headache.")
     neck: Neck | None = Field(None, description="Signs that the headache comes from the neck.")
     medication: Medication | None = Field(None, description="Headache medicines taken.")
-    needling_safety: _unique_list(NeedlingSafetyCode) | None = Field(
+    needling_safety: UniqueList[NeedlingSafetyCode] | None = Field(
         None, description="Needling-safety notes for the practitioner; never excludes one.")
     preferences: Preferences | None = Field(
         None, description="What the patient wants from a practitioner.")
@@ -298,7 +323,7 @@ class StopOut(_ResponseModel):
 class ProbableTypeOut(_ResponseModel):
     """One headache type the answers point to."""
 
-    type: Literal[tuple(clinical.HEADACHE_TYPES)] = Field(description="The headache type id.")
+    type: HeadacheTypeId = Field(description="The headache type id.")
     ichd3: str = Field(description="The ICHD-3 code of the type, e.g. 1.2.1.")
     confidence: Literal["likely", "possible"] = Field(
         description="likely: every reportable criterion met; possible: all but one.")

@@ -8,11 +8,14 @@ from directory import vocabulary
 from directory.api import bp
 from directory.api.answers import Answers, AssessmentOut, MatchesOut, MatchOut, answers_to_dict
 from directory.api.problems import problem
-from directory.api.search_schemas import Place, PractitionerDetail, PractitionerPage, PractitionerQuery, PractitionerSummary
+from directory.api.search_schemas import (
+    Certification, Place, PractitionerDetail, PractitionerPage, PractitionerQuery, PractitionerSummary,
+)
 from directory.api.spec import Problem, api_spec, openapi_document
 from directory.extensions import limiter
 from directory.models import TherapistProfile
 from directory.services import clinical, emergency, geocoding, matching, ratings, search
+from directory.services.search import ResultProfile
 from directory.services.geo import InvalidNear, parse_fhir_near
 
 
@@ -24,7 +27,7 @@ def require_json_object():
     return None
 
 
-def _summary_fields(profile: TherapistProfile, verified: bool, rating: float | None, headache_types, modes, languages) -> dict:
+def _summary_fields(profile: TherapistProfile | ResultProfile, verified: bool, rating: float | None, headache_types, modes, languages) -> dict:
     return {
         "id": profile.id,
         "name": profile.display_name,
@@ -73,6 +76,8 @@ def _place(query: PractitionerQuery):
             message = f"The distance can be at most {current_app.config['SEARCH_MAX_RADIUS_KM']} km."
             return None, problem(400, detail=message, errors=[{"field": "near", "message": message}])
         return (Place(label=f"{point.latitude}, {point.longitude}", latitude=point.latitude, longitude=point.longitude), point, radius_km), None
+    if query.location is None:  # the query's validator asks for exactly one of near and location
+        return None, problem(400, detail="Give exactly one of 'near' or 'location'.")
     try:
         result = geocoding.geocode(query.location)
     except geocoding.GeocodingError as error:
@@ -119,7 +124,7 @@ def get_practitioner(practitioner_id: int):
     today = date.today()
     summary = ratings.summary(profile)
     certifications = [
-        {
+        Certification.model_validate({
             "issuing_body": vocabulary.label(vocabulary.CERTIFYING_BODIES, c.issuing_body)
             if c.issuing_body != "other" or not c.issuing_body_other
             else c.issuing_body_other,
@@ -128,7 +133,7 @@ def get_practitioner(practitioner_id: int):
             "status": "expired" if c.status == "verified" and not c.counts_on(today) else c.status,
             "obtained_on": c.obtained_on.isoformat() if c.obtained_on else None,
             "expires_on": c.expires_on.isoformat() if c.expires_on else None,
-        }
+        })
         for c in sorted(profile.certifications, key=lambda c: c.id)
     ]
     return PractitionerDetail(

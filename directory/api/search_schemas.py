@@ -1,16 +1,26 @@
 """Schemas of the practitioner search API."""
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from directory import vocabulary
 
-HeadacheCode = Literal[tuple(code for code, _ in vocabulary.HEADACHE_TYPES)]  # type: ignore[valid-type]
-ModeCode = Literal[tuple(code for code, _ in vocabulary.CONSULTATION_MODES)]  # type: ignore[valid-type]
-LanguageCode = Literal[tuple(code for code, _ in vocabulary.LANGUAGES)]  # type: ignore[valid-type]
-PeriodCode = Literal[tuple(code for code, *_ in vocabulary.AVAILABILITY_PERIODS)]  # type: ignore[valid-type]
-AccessCode = Literal[tuple(code for code, _ in vocabulary.ACCESSIBILITY_FEATURES)]  # type: ignore[valid-type]
-GenderCode = Literal[tuple(code for code, _ in vocabulary.GENDERS)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    # A Literal built from the vocabulary at run time is beyond a static checker (PEP 586):
+    # mypy checks these codes as str; pydantic, at run time, holds them to the vocabulary.
+    HeadacheCode = str
+    ModeCode = str
+    LanguageCode = str
+    PeriodCode = str
+    AccessCode = str
+    GenderCode = str
+else:
+    HeadacheCode = Literal[tuple(code for code, _ in vocabulary.HEADACHE_TYPES)]
+    ModeCode = Literal[tuple(code for code, _ in vocabulary.CONSULTATION_MODES)]
+    LanguageCode = Literal[tuple(code for code, _ in vocabulary.LANGUAGES)]
+    PeriodCode = Literal[tuple(code for code, *_ in vocabulary.AVAILABILITY_PERIODS)]
+    AccessCode = Literal[tuple(code for code, _ in vocabulary.ACCESSIBILITY_FEATURES)]
+    GenderCode = Literal[tuple(code for code, _ in vocabulary.GENDERS)]
 
 
 class PractitionerQuery(BaseModel):

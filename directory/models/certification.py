@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Optional
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from directory.extensions import db
+from directory.extensions import Model
 from directory.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from directory.models.user import User
 
 
-class StoredFile(db.Model):
+class StoredFile(Model):
     """An uploaded file kept in the database, so that every app server can read it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,7 +33,7 @@ class CertificationStatus(StrEnum):
     EXPIRED = "expired"
 
 
-class Certification(db.Model):
+class Certification(Model):
     """A dry-needling qualification a therapist claims, and what an admin decided about it."""
 
     __table_args__ = (

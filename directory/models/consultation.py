@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from directory.extensions import db
+from directory.extensions import Model
 from directory.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ OPEN_STATUSES = (ConsultationStatus.REQUESTED, ConsultationStatus.ACCEPTED)
 _OPEN_SQL = "status IN ({})".format(", ".join(f"'{status.value}'" for status in OPEN_STATUSES))
 
 
-class ConsultationRequest(db.Model):
+class ConsultationRequest(Model):
     """A patient's request for a first consultation with a practitioner."""
 
     __table_args__ = (
@@ -76,7 +76,7 @@ class ReviewStatus(StrEnum):
 VISIBLE_REVIEW_STATUSES = (ReviewStatus.PUBLISHED, ReviewStatus.FLAGGED)
 
 
-class Review(db.Model):
+class Review(Model):
     """A patient's rating and words about a practitioner they saw."""
 
     __table_args__ = (
@@ -107,7 +107,7 @@ class Review(db.Model):
     flags: Mapped[list["ReviewFlag"]] = relationship(back_populates="review", cascade="all, delete-orphan")
 
 
-class ReviewFlag(db.Model):
+class ReviewFlag(Model):
     """Someone's report that a review breaks the rules."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

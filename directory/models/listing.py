@@ -5,10 +5,10 @@ from typing import Optional
 from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from directory.extensions import db
+from directory.extensions import Model
 
 
-class SearchListing(db.Model):
+class SearchListing(Model):
     """What search filters and sorts on, denormalised from the profile, its certifications and its owner.
 
     Derived data only: directory.services.listing keeps it in step with every change (an ORM

@@ -5,11 +5,11 @@ from typing import Optional
 from sqlalchemy import Float, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from directory.extensions import db
+from directory.extensions import Model
 from directory.models.types import UTCDateTime, utcnow
 
 
-class Place(db.Model):
+class Place(Model):
     """A postal code or a city with its coordinates."""
 
     __table_args__ = (
@@ -34,7 +34,7 @@ class Place(db.Model):
     population: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class GeocodeCache(db.Model):
+class GeocodeCache(Model):
     """An answer from the online geocoder, kept so that each query is asked only once."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Optional
 from sqlalchemy import CheckConstraint, Column, Float, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from directory.extensions import db
+from directory.extensions import Model, db
 from directory.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from directory.models.user import User
 
 
-class HeadacheType(db.Model):
+class HeadacheType(Model):
     """A headache family a practitioner treats (migraine, tension-type, ...)."""
 
     code: Mapped[str] = mapped_column(String(30), primary_key=True)
@@ -21,7 +21,7 @@ class HeadacheType(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class ConsultationMode(db.Model):
+class ConsultationMode(Model):
     """How a first consultation can happen: in person, by video, at home."""
 
     code: Mapped[str] = mapped_column(String(30), primary_key=True)
@@ -29,14 +29,14 @@ class ConsultationMode(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class Language(db.Model):
+class Language(Model):
     """A spoken language, by its ISO 639-1 code."""
 
     code: Mapped[str] = mapped_column(String(2), primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
 
 
-class AccessibilityFeature(db.Model):
+class AccessibilityFeature(Model):
     """Something that makes a practice reachable, such as step-free access."""
 
     code: Mapped[str] = mapped_column(String(30), primary_key=True)
@@ -61,7 +61,7 @@ profile_language = _association("profile_language", "language", 2)
 profile_accessibility = _association("profile_accessibility", "accessibility_feature", 30)
 
 
-class TherapistProfile(db.Model):
+class TherapistProfile(Model):
     """What a therapist publishes about their practice."""
 
     __table_args__ = (
@@ -125,7 +125,7 @@ class TherapistProfile(db.Model):
         return f"<TherapistProfile {self.id} {self.slug}>"
 
 
-class AvailabilitySlot(db.Model):
+class AvailabilitySlot(Model):
     """A weekly opening: weekday 0 (Monday) to 6, minutes after midnight, local time."""
 
     __table_args__ = (

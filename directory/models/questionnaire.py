@@ -5,11 +5,11 @@ from typing import Any, Optional
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from directory.extensions import db
+from directory.extensions import Model
 from directory.models.types import UTCDateTime, utcnow
 
 
-class QuestionnaireResponse(db.Model):
+class QuestionnaireResponse(Model):
     """One patient's answers and the assessment made from them."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

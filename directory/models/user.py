@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from directory.extensions import db
+from directory.extensions import Model
 from directory.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __table_args__ = (CheckConstraint("role IN ('patient', 'therapist', 'admin')", name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,7 +64,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.role}>"
 
 
-class Notice(db.Model):
+class Notice(Model):
     """A message shown in the app; every mail a user gets about their account activity is also one."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,7 +77,7 @@ class Notice(db.Model):
     user: Mapped[User] = relationship(back_populates="notices")
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """A mail kept in the database by the outbox backend, readable by admins."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

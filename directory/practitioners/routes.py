@@ -68,7 +68,8 @@ def search_page():
         return _render_search(SearchForm(formdata=None), page=None)
     if not form.validate():
         return _render_search(form, 400, page=None)
-    place_label, point, candidates, problem = form.q.data, None, [], None
+    place_label, point, problem = form.q.data, None, None
+    candidates: tuple[geocoding.Location, ...] = ()
     if form.lat.data is not None and form.lon.data is not None:
         point = Point(form.lat.data, form.lon.data)
         place_label = form.q.data or "your location"
@@ -134,7 +135,8 @@ def show(slug: str):
     distance_km = None
     try:
         origin = Point(float(request.args["lat"]), float(request.args["lon"]))
-        distance_km = precise_distance_km(origin, Point(profile.latitude, profile.longitude))
+        if profile.latitude is not None and profile.longitude is not None:
+            distance_km = precise_distance_km(origin, Point(profile.latitude, profile.longitude))
     except (KeyError, ValueError, TypeError):
         pass
     return render_template(

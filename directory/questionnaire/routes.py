@@ -263,9 +263,9 @@ def _place_choice_form(result: matching.MatchResult) -> forms.ChoosePlaceForm:
 def show_results():
     """The triage banner, the probable headache types and the ranked practitioners, with reasons and a map."""
     current = _current()
-    if current.triage is None:
+    if current.assessed is None:  # no answers yet (then there is no triage either)
         return redirect(url_for("questionnaire.show_introduction"))
-    if current.triage.stop or steps.first_unanswered(current.answers) is not None:
+    if current.assessed.assessment.triage.stop or steps.first_unanswered(current.answers) is not None:
         return redirect(_resume_url(current))
     assessment = current.assessed.assessment
     result = matching.match(current.assessed.answers, assessment, limit=current_app.config["MATCH_RESULTS"])
@@ -304,9 +304,10 @@ def _in_unit(match: matching.Match, unit: str) -> matching.Match:
 def choose_place():
     """Use one of the places a name could mean, then show the results again."""
     current = _current()
-    if current.triage is None or current.triage.stop or steps.first_unanswered(current.answers) is not None:
+    assessed = current.assessed
+    if assessed is None or assessed.assessment.triage.stop or steps.first_unanswered(current.answers) is not None:
         return redirect(_resume_url(current))
-    result = matching.match(current.assessed.answers, current.assessed.assessment, limit=1)
+    result = matching.match(assessed.answers, assessed.assessment, limit=1)
     form = _place_choice_form(result)
     if not result.candidates or not form.validate_on_submit():
         flash("Please choose one of the places listed.", "error")

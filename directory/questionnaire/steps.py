@@ -466,7 +466,7 @@ def with_place(answers: Answers, latitude: float, longitude: float) -> dict[str,
     return {**answers, "preferences": preferences}
 
 
-_NOT_CHOSEN = (None, "", [], "no_preference")
+_NOT_CHOSEN: tuple[object, ...] = (None, "", [], "no_preference")
 
 
 def group_is_open(group: Group, form: FlaskForm) -> bool:

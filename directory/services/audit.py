@@ -44,7 +44,7 @@ class AuditFilters:
     until: date | None = None
 
 
-def events(filters: AuditFilters) -> Select:
+def events(filters: AuditFilters) -> Select[AuditEvent]:
     """The audit events matching the filters, newest first."""
     query = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     actor = (filters.actor or "").strip().lower()
@@ -94,7 +94,7 @@ def csv_safe(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def _csv_row(event: AuditEvent) -> tuple:
+def _csv_row(event: AuditEvent) -> tuple[object, ...]:
     return (
         event.id,
         event.created_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),

@@ -4,7 +4,7 @@ Admins decide on certifications elsewhere; everything here acts for the therapis
 """
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -39,7 +39,7 @@ class CertificationError(ValueError):
 class StaleCertification(CertificationError):
     """The certification changed since the therapist loaded it (optimistic locking)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(STALE_MESSAGE)
 
 
@@ -156,7 +156,7 @@ def _check(data: CertificationData) -> None:
         raise CertificationError("The expiry date must come after the date obtained.", "expires_on")
 
 
-def _values(data: CertificationData) -> dict:
+def _values(data: CertificationData) -> dict[str, Any]:
     values = {name: getattr(data, name) for name in EDITABLE_FIELDS}
     if data.issuing_body != "other":
         values["issuing_body_other"] = None

@@ -1,5 +1,6 @@
 """Consultation requests: a patient asks, the therapist accepts, declines or completes."""
 from datetime import datetime
+from typing import Any
 
 from flask import url_for
 from sqlalchemy import Select, select
@@ -43,7 +44,7 @@ def requestable_modes(profile: TherapistProfile) -> list[tuple[str, str]]:
     return [(mode.code, mode.name) for mode in profile.consultation_modes]
 
 
-def questionnaire_summary(response: QuestionnaireResponse) -> dict:
+def questionnaire_summary(response: QuestionnaireResponse) -> dict[str, Any]:
     """What a practitioner may see of the answers, with consent: probable types, 'see a doctor soon' flags, needling safety."""
     assessment = response.assessment or {}
     triage = assessment.get("triage") or {}
@@ -122,7 +123,7 @@ def _mode_name(mode: str) -> str:
     return vocabulary.label(vocabulary.CONSULTATION_MODES, mode).lower()
 
 
-def patient_requests(patient: User) -> Select:
+def patient_requests(patient: User) -> Select[ConsultationRequest]:
     """The patient's requests, newest first."""
     return (
         select(ConsultationRequest)
@@ -132,7 +133,7 @@ def patient_requests(patient: User) -> Select:
     )
 
 
-def inbox(profile: TherapistProfile, status: str | None = None) -> Select:
+def inbox(profile: TherapistProfile, status: str | None = None) -> Select[ConsultationRequest]:
     """Requests to this practitioner, open ones first, optionally of one status."""
     query = (
         select(ConsultationRequest)

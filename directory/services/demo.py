@@ -3,10 +3,12 @@ import bisect
 import itertools
 import math
 import random
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import Any, Generic, TypedDict, TypeVar
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Row, func, select, text
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from directory.extensions import db
@@ -39,7 +41,15 @@ DEMO_THERAPIST_ID, DEMO_PATIENT_ID = 1, 2
 
 # Share of practitioners per country: mostly the US, some in five other countries.
 COUNTRY_SHARES = (("US", 0.72), ("GB", 0.08), ("CA", 0.07), ("AU", 0.05), ("ES", 0.04), ("DE", 0.04))
-COUNTRY_SETTINGS = {
+
+
+class _CountrySettings(TypedDict):
+    currency: str
+    fee: tuple[int, int]
+    languages: tuple[tuple[str, float], ...]
+
+
+COUNTRY_SETTINGS: dict[str, _CountrySettings] = {
     "US": {"currency": "USD", "fee": (70, 190), "languages": (("en", 1.0), ("es", 0.22), ("zh", 0.03), ("vi", 0.02))},
     "GB": {"currency": "GBP", "fee": (40, 95), "languages": (("en", 1.0), ("pl", 0.05), ("pa", 0.03), ("ur", 0.03))},
     "CA": {"currency": "CAD", "fee": (75, 160), "languages": (("en", 0.92), ("fr", 0.3), ("zh", 0.04))},
@@ -99,19 +109,24 @@ def _title(word: str) -> str:
     return word[:1].upper() + word[1:]
 
 
-class _Sampler:
+Item = TypeVar("Item")
+# A city's name, region, latitude, longitude and population.
+CityRow = Row[str, str | None, float, float, int]
+
+
+class _Sampler(Generic[Item]):
     """Weighted choices from a fixed list, with a cumulative table for speed."""
 
-    def __init__(self, items, weights):
+    def __init__(self, items: Iterable[Item], weights: Iterable[float]) -> None:
         self.items = list(items)
         self.cumulative = list(itertools.accumulate(weights))
 
-    def pick(self, rng: random.Random):
+    def pick(self, rng: random.Random) -> Item:
         return self.items[bisect.bisect_left(self.cumulative, rng.random() * self.cumulative[-1])]
 
 
-def _city_samplers() -> dict[str, _Sampler]:
-    samplers = {}
+def _city_samplers() -> dict[str, _Sampler[CityRow]]:
+    samplers: dict[str, _Sampler[CityRow]] = {}
     for country, _ in COUNTRY_SHARES:
         rows = db.session.execute(
             select(Place.name, Place.region, Place.latitude, Place.longitude, Place.population)
@@ -133,7 +148,7 @@ def _jitter(rng: random.Random, lat: float, lon: float, km: float) -> tuple[floa
     return round(lat + dlat, 6), round(((lon + dlon + 180) % 360) - 180, 6)
 
 
-def _subset(rng: random.Random, shares) -> list[str]:
+def _subset(rng: random.Random, shares: Iterable[tuple[str, float]]) -> list[str]:
     return [code for code, share in shares if rng.random() < share]
 
 
@@ -243,12 +258,12 @@ def seed_demo(practitioners: int, seed: int, today: date | None = None) -> SeedR
     bulk_insert(ConsultationRequest, consultations)
     bulk_insert(Review, reviews)
     _reset_sequences()
-    listing.rebuild_all(db.session)
+    listing.rebuild_all(db.session())
     db.session.commit()
     return SeedResult(len(profiles), patient_count, len(certs), len(consultations), len(reviews))
 
 
-def _user_row(uid: int, email: str, role: str, password_hash: str, now: datetime, name: str | None = None) -> dict:
+def _user_row(uid: int, email: str, role: str, password_hash: str, now: datetime, name: str | None = None) -> dict[str, Any]:
     return {
         "id": uid,
         "email": email,
@@ -262,7 +277,9 @@ def _user_row(uid: int, email: str, role: str, password_hash: str, now: datetime
     }
 
 
-def _certification_row(rng, cert_id, profile_id, country, today, now, first_is_verified) -> dict:
+def _certification_row(
+    rng: random.Random, cert_id: int, profile_id: int, country: str, today: date, now: datetime, first_is_verified: bool
+) -> dict[str, Any]:
     body = rng.choice(BODIES_BY_COUNTRY[country])
     obtained = today - timedelta(days=rng.randrange(60, 3650))
     roll = 0.0 if first_is_verified else rng.random()
@@ -297,8 +314,11 @@ def _certification_row(rng, cert_id, profile_id, country, today, now, first_is_v
     }
 
 
-def _consultations_and_reviews(rng, profiles, patient_ids, now):
-    consultations, reviews = [], []
+def _consultations_and_reviews(
+    rng: random.Random, profiles: list[dict[str, Any]], patient_ids: Sequence[int], now: datetime
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    consultations: list[dict[str, Any]] = []
+    reviews: list[dict[str, Any]] = []
     consultation_id = itertools.count(1)
     published = [p for p in profiles if p["published"]]
     for profile in published:
@@ -333,7 +353,9 @@ def _consultations_and_reviews(rng, profiles, patient_ids, now):
     return consultations, reviews
 
 
-def _consultation_row(cid, patient_id, profile_id, status, created, completed=None) -> dict:
+def _consultation_row(
+    cid: int, patient_id: int, profile_id: int, status: str, created: datetime, completed: datetime | None = None
+) -> dict[str, Any]:
     return {
         "id": cid,
         "patient_id": patient_id,

@@ -3,7 +3,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from geopy.distance import EARTH_RADIUS as GREAT_CIRCLE_RADIUS_KM
+from geopy.distance import EARTH_RADIUS
 from geopy.distance import geodesic
 
 # The mean Earth radius (IUGG), in kilometres.
@@ -99,6 +99,10 @@ def _split_at_antimeridian(min_lat: float, max_lat: float, longitude: float, del
     return [Box(min_lat, max_lat, min_lon, max_lon)]
 
 
+# geopy's great-circle radius (geopy is untyped).
+GREAT_CIRCLE_RADIUS_KM: float = EARTH_RADIUS
+
+
 def distance_km(a: Point, b: Point) -> float:
     """The great-circle distance in km: fast, for ranking many candidates.
 
@@ -118,7 +122,7 @@ def distance_km(a: Point, b: Point) -> float:
 
 def precise_distance_km(a: Point, b: Point) -> float:
     """The geodesic (WGS 84 ellipsoid) distance in km: for distances shown to people."""
-    return geodesic(a.as_tuple, b.as_tuple).km
+    return float(geodesic(a.as_tuple, b.as_tuple).km)
 
 
 def km_to_miles(km: float) -> float:

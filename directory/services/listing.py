@@ -11,10 +11,11 @@ it writes only rows whose values changed, as an upsert, and deletes only rows no
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
-from sqlalchemy import delete, event, inspect, or_, select
+from sqlalchemy import Table, delete, event, inspect, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, UOWTransaction
 
 from directory import vocabulary
 from directory.models import (
@@ -29,7 +30,7 @@ from directory.models import (
     profile_headache_type,
     profile_language,
 )
-from directory.services.bulk import bulk_insert
+from directory.services.bulk import bulk_insert, table_of
 
 # One bit per code, in vocabulary order: masks let one index answer every set filter.
 HEADACHE_BITS = {code: 1 << i for i, (code, _) in enumerate(vocabulary.HEADACHE_TYPES)}
@@ -42,7 +43,7 @@ BATCH = 2000
 
 assert len(LANGUAGE_BITS) <= 63, "language codes must fit a signed 64-bit mask"
 
-_MASKS = (
+_MASKS: tuple[tuple[Table, str, dict[str, int]], ...] = (
     (profile_headache_type, "headache_mask", HEADACHE_BITS),
     (profile_consultation_mode, "mode_mask", MODE_BITS),
     (profile_language, "language_mask", LANGUAGE_BITS),
@@ -72,7 +73,7 @@ def period_mask(weekday: int, start_minute: int, end_minute: int) -> int:
     return value
 
 
-def _rows_for(session: Session, profile_ids: list[int]) -> list[dict]:
+def _rows_for(session: Session, profile_ids: list[int]) -> list[dict[str, Any]]:
     profiles = session.execute(
         select(
             TherapistProfile.id,
@@ -106,8 +107,8 @@ def _rows_for(session: Session, profile_ids: list[int]) -> list[dict]:
         row["insurers"] = insurers.lower() if insurers else None
         row.update(headache_mask=0, mode_mask=0, language_mask=0, access_mask=0, availability_mask=0, verified_until=None)
     for table, column, bits in _MASKS:
-        for profile_id, code in session.execute(select(table.c.profile_id, table.c.code).where(table.c.profile_id.in_(ids))):
-            rows[profile_id][column] |= bits[code]
+        for link in session.execute(select(table.c.profile_id, table.c.code).where(table.c.profile_id.in_(ids))):
+            rows[link.profile_id][column] |= bits[link.code]
     for slot in session.execute(
         select(AvailabilitySlot.profile_id, AvailabilitySlot.weekday, AvailabilitySlot.start_minute, AvailabilitySlot.end_minute).where(
             AvailabilitySlot.profile_id.in_(ids)
@@ -155,10 +156,10 @@ def _lock_profiles(session: Session, profile_ids: list[int]) -> None:
     )
 
 
-def _upsert(session: Session, rows: list[dict]) -> None:
+def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
     # INSERT ... ON CONFLICT DO UPDATE: a row another transaction inserted meanwhile is updated,
     # never a duplicate key; the WHERE leaves a row alone when nothing in it differs.
-    table = SearchListing.__table__
+    table = table_of(SearchListing)
     dialect = session.connection().dialect.name
     statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     listed = [column.name for column in table.columns if not column.primary_key]
@@ -201,7 +202,7 @@ def _active_changed(user: User) -> bool:
 
 
 @event.listens_for(Session, "after_flush")
-def _refresh_after_flush(session: Session, flush_context) -> None:
+def _refresh_after_flush(session: Session, flush_context: UOWTransaction) -> None:
     touched = _touched_profiles(session)
     if touched:
         with session.no_autoflush:

@@ -10,10 +10,11 @@ import re
 import smtplib
 import threading
 from email.message import EmailMessage
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from directory.extensions import db
 from directory.models import Notice, OutboxMessage, User
@@ -21,7 +22,7 @@ from directory.models import Notice, OutboxMessage, User
 log = logging.getLogger(__name__)
 
 _PENDING = "outgoing_mail"
-_outgoing: queue.Queue = queue.Queue()
+_outgoing: queue.Queue[tuple[dict[str, Any], EmailMessage]] = queue.Queue()
 _worker_lock = threading.Lock()
 _worker: threading.Thread | None = None
 
@@ -68,7 +69,7 @@ def redact_secret_links(body: str) -> str:
     return _QUERY_TOKEN.sub(lambda match: match.group(1) + HIDDEN, body)
 
 
-def _secret_route_pattern(rule: str) -> re.Pattern:
+def _secret_route_pattern(rule: str) -> re.Pattern[str]:
     pattern = ""
     for piece in re.split(r"(<[^>]+>)", rule):
         if piece.startswith("<") and piece.strip("<>").split(":")[-1] == "token":
@@ -83,7 +84,12 @@ def _secret_route_pattern(rule: str) -> re.Pattern:
 def wait_for_mail(timeout: float = 30.0) -> bool:
     """Wait until the queued mail has left (for commands that exit); True when it all has."""
     done = threading.Event()
-    threading.Thread(target=lambda: (_outgoing.join(), done.set()), daemon=True).start()
+
+    def join_then_signal() -> None:
+        _outgoing.join()
+        done.set()
+
+    threading.Thread(target=join_then_signal, daemon=True).start()
     return done.wait(timeout)
 
 
@@ -97,7 +103,7 @@ def _send_after_commit(session: Session) -> None:
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _drop_after_rollback(session: Session, previous_transaction) -> None:
+def _drop_after_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
     if previous_transaction.parent is None:  # the whole transaction, not a savepoint
         session.info.pop(_PENDING, None)
 
@@ -119,7 +125,7 @@ def _work() -> None:
             _outgoing.task_done()
 
 
-def _send_smtp(settings: dict, message: EmailMessage) -> None:
+def _send_smtp(settings: dict[str, Any], message: EmailMessage) -> None:
     try:
         with smtplib.SMTP(settings["MAIL_SERVER"], settings["MAIL_PORT"], timeout=settings["MAIL_TIMEOUT_SECONDS"]) as smtp:
             if settings["MAIL_USE_TLS"]:

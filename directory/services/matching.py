@@ -5,11 +5,14 @@ score computed by the database from parts between 0 and 1, so that only the best
 come back. Weights live in config (MATCH_WEIGHTS); a part the patient expressed no wish
 about is left out of the score altogether.
 """
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Float, and_, case, func, literal, or_, select, type_coerce
+from sqlalchemy.orm import InstrumentedAttribute
 
 from directory import vocabulary
 from directory.extensions import db
@@ -68,7 +71,7 @@ class _Wishes:
     insurance: str | None
 
 
-def match(answers: dict, assessment: clinical.Assessment, limit: int = 20, today: date | None = None) -> MatchResult:
+def match(answers: dict[str, Any], assessment: clinical.Assessment, limit: int = 20, today: date | None = None) -> MatchResult:
     """The best `limit` practitioners for these answers; none when triage stops the questionnaire."""
     if assessment.triage.stop:
         return MatchResult(None, None, (), [])
@@ -81,7 +84,7 @@ def match(answers: dict, assessment: clinical.Assessment, limit: int = 20, today
     return MatchResult(label, None, (), _ranked(wishes, limit, today or date.today()))
 
 
-def patient_country(preferences: dict) -> str | None:
+def patient_country(preferences: dict[str, Any]) -> str | None:
     """The country of the patient's searched place or coordinates; None when it cannot be told."""
     if preferences.get("latitude") is not None and preferences.get("longitude") is not None:
         return geocoding.country_at(Point(preferences["latitude"], preferences["longitude"]))
@@ -95,7 +98,7 @@ def patient_country(preferences: dict) -> str | None:
     return result.location.country if result.location else None
 
 
-def _place(preferences: dict):
+def _place(preferences: dict[str, Any]) -> tuple[Point, str] | MatchResult:
     if preferences.get("latitude") is not None and preferences.get("longitude") is not None:
         return Point(preferences["latitude"], preferences["longitude"]), "your location"
     if not preferences.get("location"):
@@ -109,7 +112,7 @@ def _place(preferences: dict):
     return MatchResult(None, result.message, result.candidates, [])
 
 
-def _wishes(point: Point, preferences: dict, assessment: clinical.Assessment) -> _Wishes:
+def _wishes(point: Point, preferences: dict[str, Any], assessment: clinical.Assessment) -> _Wishes:
     config = current_app.config
     family_weights: dict[str, float] = {}
     for probable in assessment.probable_types:
@@ -133,8 +136,13 @@ def _wishes(point: Point, preferences: dict, assessment: clinical.Assessment) ->
     )
 
 
-def _bit_set(column, bit: int) -> ColumnElement[float]:
+def _bit_set(column: InstrumentedAttribute[int], bit: int) -> ColumnElement[float]:
     return case((column.op("&")(bit) != 0, 1.0), else_=0.0)
+
+
+def _total(terms: Iterable[ColumnElement[float]]) -> ColumnElement[float]:
+    """The SQL sum of score terms, started from an SQL 0.0 rather than Python's int 0."""
+    return sum(terms, literal(0.0))
 
 
 def _parts(wishes: _Wishes, distance: ColumnElement[float], today: date) -> dict[str, ColumnElement[float]]:
@@ -142,7 +150,7 @@ def _parts(wishes: _Wishes, distance: ColumnElement[float], today: date) -> dict
     parts: dict[str, ColumnElement[float]] = {}
     total_weight = sum(wishes.family_weights.values())
     if total_weight:
-        parts["headache_fit"] = sum(
+        parts["headache_fit"] = _total(
             (weight / total_weight) * _bit_set(SearchListing.headache_mask, listing.HEADACHE_BITS[family])
             for family, weight in wishes.family_weights.items()
         )
@@ -152,29 +160,31 @@ def _parts(wishes: _Wishes, distance: ColumnElement[float], today: date) -> dict
     if wishes.languages:
         parts["language"] = _bit_set(SearchListing.language_mask, listing.mask(wishes.languages, listing.LANGUAGE_BITS))
     if wishes.availability:
-        parts["availability"] = sum(
+        parts["availability"] = _total(
             _bit_set(SearchListing.availability_mask, listing.PERIOD_BITS[code]) for code in wishes.availability
         ) / len(wishes.availability)
     if wishes.accessibility:
-        parts["accessibility"] = sum(
+        parts["accessibility"] = _total(
             _bit_set(SearchListing.access_mask, listing.ACCESS_BITS[code]) for code in wishes.accessibility
         ) / len(wishes.accessibility)
     if wishes.gender:
         parts["gender"] = case((SearchListing.gender == wishes.gender, 1.0), else_=0.0)
-    cost = []
+    cost: list[ColumnElement[float]] = []
     if wishes.max_fee is not None:
         cost.append(case((SearchListing.fee_min.is_(None), 0.5), (SearchListing.fee_min <= wishes.max_fee, 1.0), else_=0.0))
     if wishes.insurance:
         cost.append(case((_accepts(wishes.insurance), 1.0), else_=0.0))
     if cost:
-        parts["cost"] = sum(cost) / len(cost)
+        parts["cost"] = _total(cost) / len(cost)
     years = today.year - SearchListing.practising_since
     parts["experience"] = case(
         (SearchListing.practising_since.is_(None), 0.0), (years >= 20, 1.0), (years <= 0, 0.0), else_=years / 20.0
     )
-    prior_mean, prior_weight = ratings.site_mean_rating(), current_app.config["REVIEW_PRIOR_WEIGHT"]
+    prior_mean = ratings.site_mean_rating()
+    prior_weight: float = current_app.config["REVIEW_PRIOR_WEIGHT"]
     bayesian = (SearchListing.rating_total + prior_weight * prior_mean) / (SearchListing.review_count + prior_weight)
-    parts["rating"] = (bayesian - 1.0) / 4.0
+    # Integer columns divided give Numeric in SQLAlchemy's typing; the database computes a float here.
+    parts["rating"] = type_coerce((bayesian - 1.0) / 4.0, Float)
     return parts
 
 
@@ -229,7 +239,8 @@ def _ranked(wishes: _Wishes, limit: int, today: date) -> list[Match]:
     matches = []
     for row in rows:
         entry, profile = row.SearchListing, profiles[row.SearchListing.profile_id]
-        km = distance_km(wishes.point, Point(profile.latitude, profile.longitude))
+        # The listing's point: a listed profile always has one, and the ranking measured from it.
+        km = distance_km(wishes.point, Point(entry.latitude, entry.longitude))
         rating = ratings.bayesian_average(entry.rating_total, entry.review_count, prior_mean, prior_weight)
         matches.append(
             Match(

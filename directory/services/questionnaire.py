@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 
 from directory.api.answers import AnswerError, answers_to_dict, parse_answers
 from directory.extensions import db
@@ -131,6 +131,10 @@ def purge_expired(now: datetime | None = None, limit: int | None = None) -> int:
     if limit is not None:
         expired = expired.order_by(QuestionnaireResponse.expires_at).limit(limit)
     result = db.session.execute(delete(QuestionnaireResponse).where(QuestionnaireResponse.id.in_(expired)))
+    # Session.execute is typed as returning a Result, as a session cannot promise a cursor for
+    # every statement; a plain DELETE's result is a CursorResult, which holds the row count.
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"a DELETE returned {type(result).__name__}, not a CursorResult")
     db.session.commit()
     return result.rowcount
 

@@ -1,10 +1,11 @@
 """Review ratings: the Bayesian average that profiles show and search ranks by."""
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from directory.extensions import db
 from directory.models import VISIBLE_REVIEW_STATUSES, Review, TherapistProfile
@@ -57,6 +58,7 @@ def summary(profile: TherapistProfile, ratings: list[int] | None = None) -> Rati
 
     `ratings`: the ratings of all of them, when the caller has loaded them already (no query then).
     """
+    rows: Sequence[tuple[int, int]] | Sequence[Row[int, int]]
     if ratings is not None:
         rows = list(Counter(ratings).items())
     else:

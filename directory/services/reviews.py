@@ -143,7 +143,7 @@ def flag(review: Review, user: User, reason: str) -> None:
     db.session.commit()
 
 
-def visible_reviews(profile: TherapistProfile) -> Select:
+def visible_reviews(profile: TherapistProfile) -> Select[Review]:
     """The reviews shown on a profile, newest first."""
     return (
         select(Review)
@@ -154,11 +154,11 @@ def visible_reviews(profile: TherapistProfile) -> Select:
 
 def latest_visible_reviews(profile: TherapistProfile, limit: int) -> list[Review]:
     """The newest `limit` reviews shown on a profile (visible_reviews, from a statement built once per limit)."""
-    return db.session.scalars(_latest_visible_reviews_statement(limit), {"profile_id": profile.id}).all()
+    return list(db.session.scalars(_latest_visible_reviews_statement(limit), {"profile_id": profile.id}))
 
 
 @lru_cache(maxsize=8)
-def _latest_visible_reviews_statement(limit: int) -> Select:
+def _latest_visible_reviews_statement(limit: int) -> Select[Review]:
     # The public profile page asks this on every view; building the statement cost as much as running it.
     return (
         select(Review)
@@ -168,7 +168,7 @@ def _latest_visible_reviews_statement(limit: int) -> Select:
     )
 
 
-def reviews_by(patient: User) -> Select:
+def reviews_by(patient: User) -> Select[Review]:
     """A patient's own reviews, newest first."""
     return select(Review).where(Review.author_id == patient.id).options(selectinload(Review.profile)).order_by(Review.created_at.desc())
 

@@ -311,14 +311,21 @@ def guess_mapping(headers: Sequence[str]) -> dict[str, int | None]:
     return mapping
 
 
+def required_column(mapping: Mapping[str, int | None], field: str) -> int:
+    """The column mapped to a required field; raises RosterError when none is."""
+    column = mapping.get(field)
+    if column is None:
+        raise RosterError(f"Choose the column that holds the {FIELD_LABELS[field]}.")
+    return column
+
+
 def check_mapping(mapping: Mapping[str, int | None], headers: Sequence[str]) -> None:
     """Raise RosterError naming a missing required field, an unknown field, a column out of range or one used twice."""
     unknown = sorted(set(mapping) - set(FIELDS))
     if unknown:
         raise RosterError(f"Unknown roster field '{unknown[0]}'.")
     for field in REQUIRED_FIELDS:
-        if mapping.get(field) is None:
-            raise RosterError(f"Choose the column that holds the {FIELD_LABELS[field]}.")
+        required_column(mapping, field)
     used: dict[int, str] = {}
     for field in FIELDS:
         position = mapping.get(field)
@@ -465,9 +472,12 @@ _BODY_CODES = frozenset(_BODY_NAMES)
 
 def _body_matches(roster_text: str, code: str, other_name: str | None) -> bool:
     """Whether the roster's issuing-body cell names the certification's body ('Myopain Seminars LLC' names myopain)."""
-    if code == "other" and not other_name:
-        return True  # nothing to compare against
-    names = {fold(other_name)} if code == "other" else _BODY_NAMES.get(code, frozenset())
+    if code == "other":
+        if not other_name:
+            return True  # nothing to compare against
+        names = frozenset({fold(other_name)})
+    else:
+        names = _BODY_NAMES.get(code, frozenset())
     text = fold(roster_text)
     return any(text == name or text.startswith(name + " ") for name in names)
 
@@ -542,7 +552,7 @@ def preview(
     if issuing_body is not None and issuing_body not in _BODY_CODES:
         raise RosterError(f"Unknown issuing body '{issuing_body}'.")
     today = today or utcnow().date()
-    index = _index_by_credential(roster, mapping["credential_id"])
+    index = _index_by_credential(roster, required_column(mapping, "credential_id"))
     groups: dict[str, list[RosterItem]] = {"confirmed": [], "expired": [], "contradicted": [], "not_mentioned": []}
     matched: set[str] = set()
     for certification in _pending_certifications(issuing_body):
@@ -568,7 +578,11 @@ def preview(
     )
 
 
-def _pending_certifications(issuing_body: str | None) -> list[Row]:
+# id, credential_id, issuing_body, issuing_body_other, version, expires_on, display_name.
+PendingRow = Row[int, str | None, str, str | None, int, date | None, str]
+
+
+def _pending_certifications(issuing_body: str | None) -> list[PendingRow]:
     """Every pending certification with its therapist's display name, in one query."""
     query = (
         select(
@@ -619,7 +633,7 @@ def _row_facts(roster: Roster, mapping: Mapping[str, int | None], position: int)
     )
 
 
-def _classify(certification: Row, rows: list[_RowFacts], today: date) -> tuple[str, RosterItem]:
+def _classify(certification: PendingRow, rows: list[_RowFacts], today: date) -> tuple[str, RosterItem]:
     """Confirmed by the first row without objection, expired by a matching row with a past date, else contradicted."""
     for facts in rows:
         if not _objections(certification, facts, today):
@@ -632,13 +646,13 @@ def _classify(certification: Row, rows: list[_RowFacts], today: date) -> tuple[s
     return "contradicted", _item(certification, facts, "; ".join(_objections(certification, facts, today)))
 
 
-def _objections(certification: Row, facts: _RowFacts, today: date) -> list[str]:
+def _objections(certification: PendingRow, facts: _RowFacts, today: date) -> list[str]:
     """Why a row with the certification's credential id does not confirm it (empty when it does)."""
     name, body = _mismatches(certification, facts)
     return [reason for reason in (name, _expiry(certification, facts, today), body) if reason]
 
 
-def _expiry(certification: Row, facts: _RowFacts, today: date) -> str:
+def _expiry(certification: PendingRow, facts: _RowFacts, today: date) -> str:
     """Why the certification counts as expired, by its own expiry date or the roster's ('' when it does not)."""
     if certification.expires_on is not None and certification.expires_on < today:
         return f"The certification says it expired on {certification.expires_on.isoformat()}"
@@ -647,7 +661,7 @@ def _expiry(certification: Row, facts: _RowFacts, today: date) -> str:
     return ""
 
 
-def _mismatches(certification: Row, facts: _RowFacts) -> tuple[str, str]:
+def _mismatches(certification: PendingRow, facts: _RowFacts) -> tuple[str, str]:
     """Where the row and the certification disagree on the name and on the issuing body ('' where they agree)."""
     name = body = ""
     if not facts.name:
@@ -661,7 +675,7 @@ def _mismatches(certification: Row, facts: _RowFacts) -> tuple[str, str]:
     return name, body
 
 
-def _item(certification: Row, facts: _RowFacts, reason: str = "") -> RosterItem:
+def _item(certification: PendingRow, facts: _RowFacts, reason: str = "") -> RosterItem:
     """A preview item for a certification the roster mentions."""
     return RosterItem(
         certification_id=certification.id,
@@ -678,7 +692,7 @@ def _item(certification: Row, facts: _RowFacts, reason: str = "") -> RosterItem:
     )
 
 
-def _not_mentioned(certification: Row) -> RosterItem:
+def _not_mentioned(certification: PendingRow) -> RosterItem:
     """A preview item for a certification the roster does not mention."""
     if normalise_credential(certification.credential_id):
         reason = "Credential id not on the roster"
@@ -697,7 +711,11 @@ def _not_mentioned(certification: Row) -> RosterItem:
 def _unmatched_row(roster: Roster, mapping: Mapping[str, int | None], position: int) -> UnmatchedRow:
     """The row number, name and credential id of a row that matched nothing."""
     row = roster.rows[position]
-    return UnmatchedRow(roster.row_numbers[position], row[mapping["name"]], row[mapping["credential_id"]])
+    return UnmatchedRow(
+        roster.row_numbers[position],
+        row[required_column(mapping, "name")],
+        row[required_column(mapping, "credential_id")],
+    )
 
 
 def _preview_warnings(

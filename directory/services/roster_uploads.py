@@ -109,7 +109,7 @@ def apply(
 
 def _with_holders(ids: tuple[int, ...]) -> list[Certification]:
     """The certifications with their profiles and users loaded, in batches (a roster can verify thousands)."""
-    found = []
+    found: list[Certification] = []
     holders = selectinload(Certification.profile).selectinload(TherapistProfile.user)
     for start in range(0, len(ids), _NOTIFY_BATCH):
         batch = list(ids[start:start + _NOTIFY_BATCH])

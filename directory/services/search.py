@@ -1,12 +1,16 @@
 """Nearby search: practitioners by place, distance and what patients filter on."""
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple, Unpack
 
 from flask import current_app
-from sqlalchemy import BigInteger, ColumnElement, Date, Float, Integer, Select, String, and_, bindparam, exists, false, func, or_, select
+from sqlalchemy import (
+    BigInteger, BindParameter, ColumnCollection, ColumnElement, Date, Float, Integer, Row, Select, SQLColumnExpression,
+    String, and_, bindparam, exists, false, func, or_, select,
+)
 from sqlalchemy.orm import joinedload, selectinload
 
 from directory import vocabulary
@@ -15,6 +19,10 @@ from directory.models import SearchListing, TherapistProfile, User
 from directory.services import listing, ratings
 from directory.services.geo import EARTH_RADIUS_KM, Point, bounding_box, distance_km
 from directory.services.text import escape_like, fold
+
+# A statement, and its rows, of columns chosen at run time.
+_AnySelect = Select[Unpack[tuple[Any, ...]]]
+_AnyRow = Row[Unpack[tuple[Any, ...]]]
 
 SORTS = ("distance", "rating", "experience")
 # Nearest-first search tries a circle this many times smaller first.
@@ -102,11 +110,14 @@ def listed_clause() -> ColumnElement[bool]:
     return and_(TherapistProfile.published.is_(True), exists().where(User.id == TherapistProfile.user_id, User.active.is_(True)))
 
 
-def _haversine(half_lat0, half_lon0, cos_lat0) -> ColumnElement[float]:
+def _haversine(
+    half_lat0: float | ColumnElement[float], half_lon0: float | ColumnElement[float], cos_lat0: float | ColumnElement[float]
+) -> ColumnElement[float]:
     # sin((φ - φ0) / 2) as sin(φ° · π/360 - φ0 / 2): plain float arithmetic, the same in every engine.
     half_dlat = func.sin(SearchListing.latitude * HALF_RADIAN - half_lat0)
     half_dlon = func.sin(SearchListing.longitude * HALF_RADIAN - half_lon0)
-    return half_dlat * half_dlat + cos_lat0 * func.cos(SearchListing.latitude * RADIAN) * half_dlon * half_dlon
+    term: ColumnElement[float] = half_dlat * half_dlat + cos_lat0 * func.cos(SearchListing.latitude * RADIAN) * half_dlon * half_dlon
+    return term
 
 
 def _origin(point: Point) -> dict[str, float]:
@@ -128,7 +139,7 @@ def haversine_limit(radius_km: float) -> float:
     return math.sin(min(radius_km / EARTH_RADIUS_KM, math.pi) / 2) ** 2
 
 
-def _float(name: str):
+def _float(name: str) -> BindParameter[float]:
     return bindparam(name, type_=Float)
 
 
@@ -171,7 +182,7 @@ def _conditions(filters: SearchFilters) -> tuple[tuple[str, ...], dict[str, obje
     names: list[str] = []
     values: dict[str, object] = {}
 
-    def wants(name: str, **name_values) -> None:
+    def wants(name: str, **name_values: object) -> None:
         names.append(name)
         values.update(name_values)
 
@@ -220,7 +231,7 @@ def _condition(name: str) -> ColumnElement[bool]:
             return false()
 
 
-def _order(sort: str, columns):
+def _order(sort: str, columns: ColumnCollection[str, Any]) -> tuple[ColumnElement[Any], ...]:
     distance, profile_id = columns.nearness, columns.profile_id
     if sort == "rating":
         prior_weight = _float("prior_weight")
@@ -240,7 +251,7 @@ class _Shape(NamedTuple):
     total_boxes: int  # bounding boxes of the whole radius, when the statement counts too; else 0
 
 
-def _within(circle: str, boxes: int, conditions: tuple[str, ...], *columns):
+def _within(circle: str, boxes: int, conditions: tuple[str, ...], *columns: SQLColumnExpression[Any]) -> _AnySelect:
     """Listings inside a circle that meet the conditions, with their nearness and `columns`."""
     nearness = _haversine(_float("half_lat0"), _float("half_lon0"), _float("cos_lat0")).label("nearness")
     clauses = [_condition(name) for name in conditions]
@@ -250,14 +261,14 @@ def _within(circle: str, boxes: int, conditions: tuple[str, ...], *columns):
 
 
 @lru_cache(maxsize=256)
-def _capped_count(conditions: tuple[str, ...], boxes: int):
+def _capped_count(conditions: tuple[str, ...], boxes: int) -> Select[int]:
     """How many listings match in the whole radius, counted no further than count_limit."""
     matching = _within("total", boxes, conditions).limit(bindparam("count_limit", type_=Integer))
     return select(func.count()).select_from(matching.subquery())
 
 
 @lru_cache(maxsize=256)
-def _page_statement(shape: _Shape):
+def _page_statement(shape: _Shape) -> _AnySelect:
     """One page of results with the profile columns they show, and the capped total when asked.
 
     Built once for each shape and kept: a search only binds its values, which spares building
@@ -314,12 +325,13 @@ def nearby_practitioners(
     values |= {"today": today or date.today(), "prior_mean": prior_mean, "prior_weight": prior_weight}
     values |= {"per_page": per_page, "offset": (page - 1) * per_page, "count_limit": cap + 1}
 
-    def page_within(km: float, with_total: bool):
+    def page_within(km: float, with_total: bool) -> Sequence[_AnyRow]:
         page_boxes, page_values = _circle("page", point, km)
         statement = _page_statement(_Shape(sort, conditions, page_boxes, total_boxes if with_total else 0))
         return db.session.execute(statement, values | page_values).all()
 
-    rows, total = [], None
+    rows: Sequence[_AnyRow] = []
+    total: int | None = None
     inner_km = radius_km / INNER_RADIUS_DIVISOR
     if sort == "distance" and inner_km >= 1:
         # Nearest first: when a small circle already fills the page, nothing outside it can be
@@ -334,7 +346,7 @@ def nearby_practitioners(
     return SearchPage(hits, min(total, cap), page, per_page, filters, total > cap)
 
 
-def _hit(point: Point, row, prior_mean: float, prior_weight: float) -> SearchHit:
+def _hit(point: Point, row: _AnyRow, prior_mean: float, prior_weight: float) -> SearchHit:
     profile = ResultProfile._make(row[: len(ResultProfile._fields)])
     return SearchHit(
         profile=profile,
@@ -378,13 +390,15 @@ class PracticeLabels(NamedTuple):
     accessibility: str
 
 
-def practice_labels(profile: TherapistProfile, masks: tuple[int, int, int, int] | None = None) -> PracticeLabels:
+def practice_labels(profile: TherapistProfile, masks: Sequence[int | None] | None = None) -> PracticeLabels:
     """The practice's headache types, modes, languages and accessibility, from its listing's masks when given (no query)."""
-    if masks is None or None in masks:
+    # The masks come from an outer join: all None when the profile has no listing row.
+    known = [mask for mask in masks or () if mask is not None]
+    if len(known) != 4:
         return PracticeLabels(*(", ".join(entry.name for entry in entries) for entries in (
             profile.headache_types, profile.consultation_modes, profile.languages, profile.accessibility
         )))
-    headache, mode, language, access = masks
+    headache, mode, language, access = known
     # The same words and order as the vocabulary tables (services.vocabularies keeps them in step): languages by name.
     return PracticeLabels(
         ", ".join(vocabulary.label(vocabulary.HEADACHE_TYPES, code) for code in listing.codes(headache, listing.HEADACHE_BITS)),
@@ -394,8 +408,11 @@ def practice_labels(profile: TherapistProfile, masks: tuple[int, int, int, int] 
     )
 
 
+_ProfilePageRow = Select[TherapistProfile, int | None, int | None, int | None, int | None]
+
+
 @lru_cache(maxsize=1)
-def _profile_page_statement() -> Select:
+def _profile_page_statement() -> _ProfilePageRow:
     # Built once (building it took a tenth of the page's time); the slug is bound per request.
     return (
         select(TherapistProfile, SearchListing.headache_mask, SearchListing.mode_mask, SearchListing.language_mask, SearchListing.access_mask)
@@ -419,4 +436,5 @@ def profile_page(slug: str) -> ProfilePage | None:
     row = db.session.execute(_profile_page_statement(), {"slug": slug}).unique().first()
     if row is None:
         return None
-    return ProfilePage(row[0], practice_labels(row[0], tuple(row[1:])))
+    profile, *masks = row.tuple()
+    return ProfilePage(profile, practice_labels(profile, masks))

@@ -1,6 +1,7 @@
 """Admins' decisions on certifications (approve, reject, ask for more), and expiry."""
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from flask import url_for
 from sqlalchemy import Select, select
@@ -42,7 +43,7 @@ class ExpiryConflict(RuntimeError):
 # ---------------------------------------------------------------- the queue
 
 
-def queue(issuing_body: str | None = None, waiting: str | None = None) -> Select:
+def queue(issuing_body: str | None = None, waiting: str | None = None) -> Select[Certification]:
     """Pending certifications, oldest first, with their profiles (optionally of one body; waiting='admin'|'therapist')."""
     query = (
         select(Certification)
@@ -128,7 +129,9 @@ def request_information(certification_id: int, seen_version: int, admin: User, m
     return certification
 
 
-def _record_decision(certification: Certification, admin: User, action: str, changes: dict, **details) -> None:
+def _record_decision(
+    certification: Certification, admin: User, action: str, changes: dict[str, Any], **details: Any
+) -> None:
     """Apply a decision's field changes with its reviewer and audit event, then flush (raises AlreadyDecided)."""
     # No autoflush: a lazy load half-way (an expired admin) would write half a decision early.
     with db.session.no_autoflush:
@@ -248,7 +251,7 @@ def expire_certifications(today: date | None = None) -> ExpiryRun:
         certification.status = CertificationStatus.EXPIRED.value
         audit.record(
             None, "certification.expired", "certification", certification.id,
-            profile_id=certification.profile_id, expires_on=certification.expires_on.isoformat(),
+            profile_id=certification.profile_id, expires_on=_expiry_date(certification).isoformat(),
         )
     soon = db.session.scalars(
         verified.where(Certification.expires_on.between(today, today + timedelta(days=EXPIRY_NOTICE_DAYS)))
@@ -267,17 +270,17 @@ def expire_certifications(today: date | None = None) -> ExpiryRun:
             certification.profile.user,
             "Your certification has expired",
             f"Your {body_name(certification)} certification{_credential(certification)} expired on "
-            f"{certification.expires_on:%d %B %Y}, so your profile no longer shows as verified. What to do next: "
+            f"{_expiry_date(certification):%d %B %Y}, so your profile no longer shows as verified. What to do next: "
             "renew it with the issuing body, then add the new certificate in your account for verification.",
             _certifications_link(),
         )
     for certification in reminded:
-        days = (certification.expires_on - today).days
+        days = (_expiry_date(certification) - today).days
         mail.notify(
             certification.profile.user,
             "Your certification expires soon",
             f"Your {body_name(certification)} certification{_credential(certification)} expires on "
-            f"{certification.expires_on:%d %B %Y}, in {days} day{'' if days == 1 else 's'}. After that day your "
+            f"{_expiry_date(certification):%d %B %Y}, in {days} day{'' if days == 1 else 's'}. After that day your "
             "profile no longer shows as verified. What to do next: renew it with the issuing body and add the new "
             "certificate in your account.",
             _certifications_link(),
@@ -287,8 +290,15 @@ def expire_certifications(today: date | None = None) -> ExpiryRun:
     return run
 
 
+def _expiry_date(certification: Certification) -> date:
+    """The expiry date of a certification that the expiry queries chose for having one."""
+    if certification.expires_on is None:
+        raise ValueError(f"Certification {certification.id} has no expiry date")
+    return certification.expires_on
+
+
 def _reminder_due(certification: Certification) -> bool:
     """Whether no reminder went out yet for the certification's current expiry date."""
-    window_opens = certification.expires_on - timedelta(days=EXPIRY_NOTICE_DAYS)
+    window_opens = _expiry_date(certification) - timedelta(days=EXPIRY_NOTICE_DAYS)
     sent = certification.expiry_notice_sent_on
     return sent is None or sent < window_opens

@@ -148,8 +148,8 @@ def text_field(label: str, max_length: int, **kwargs) -> StringField:
     )
 
 
-def _minutes(value: time | None) -> int | None:
-    return None if value is None else value.hour * 60 + value.minute
+def _minutes(value: time) -> int:
+    return value.hour * 60 + value.minute
 
 
 def _time(minutes: int) -> time:
@@ -349,13 +349,15 @@ class ProfileForm(Form):
     def to_data(self) -> ProfileData:
         """The validated values for the profile service."""
         text = {name: blank_to_none(getattr(self, name).data) for name in (
-            "display_name", "profession", "licence_number", "licence_jurisdiction", "npi", "clinic_name", "street",
+            "profession", "licence_number", "licence_jurisdiction", "npi", "clinic_name", "street",
             "city", "region", "postal_code", "country", "phone", "website", "bio", "insurance_accepted", "gender",
         )}
         slots = []
         for weekday, name in enumerate(WEEKDAY_NAMES):
             slots += getattr(self.availability.form, name).form.slots(weekday)
         return ProfileData(
+            # A name of spaces strips to blank: the service refuses it as a missing name.
+            display_name=self.display_name.data or "",
             **text,
             latitude=self.latitude.data,
             longitude=self.longitude.data,

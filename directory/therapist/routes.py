@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from directory.access import role_required
 from directory.auth.forms import EmptyForm
+from directory.forms import required_number
 from directory.models import Certification, Role, User
 from directory.extensions import db
 from directory.services import certifications, profiles, ratings, reviews, search
@@ -289,7 +290,7 @@ def answer_request(certification_id: int):
     if form.validate_on_submit():
         try:
             certifications.replace_evidence(
-                _me(), certification, _upload(form.evidence.data, certifications.EVIDENCE_MAX_BYTES), form.version.data
+                _me(), certification, _upload(form.evidence.data, certifications.EVIDENCE_MAX_BYTES), required_number(form.version)
             )
         except UploadError as error:
             form.evidence.errors.append(str(error))
@@ -330,7 +331,7 @@ def withdraw_certification(certification_id: int):
         flash("The page had expired. Reload it and try again.", "error")
         return redirect(url_for("therapist.edit_certification", certification_id=certification_id))
     try:
-        certifications.withdraw_certification(_me(), certification, form.version.data)
+        certifications.withdraw_certification(_me(), certification, required_number(form.version))
     except certifications.StaleCertification as error:
         flash(str(error), "error")
         return redirect(url_for("therapist.edit_certification", certification_id=certification_id))

@@ -179,6 +179,7 @@ def test_script_tags_are_stored_as_text_and_shown_escaped(app, client, therapist
 
 HOSTILE = [
     ("display_name", "", "Enter the name patients will see."),
+    ("display_name", "   ", "Enter the name patients will see."),  # strips to blank past InputRequired
     ("display_name", "x" * 10_000, "Use at most 120 characters."),
     ("display_name", "Ana\x00Ruiz", "Remove the invisible control characters from this text."),
     ("bio", "b" * 10_000, "Keep it under 3000 characters."),

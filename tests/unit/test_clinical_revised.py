@@ -307,6 +307,8 @@ def test_derived_flags_carry_their_labels():
     pytest.param(["fever", "no_such_flag"], "today", ["fever"], id="unknown-bare-id-ignored"),
     pytest.param(None, "soon", [], id="nothing-stored"),
     pytest.param([42, {"id": "fever", "level": "today"}], "today", ["fever"], id="other-values-ignored"),
+    pytest.param([{"level": "soon"}, {"id": None, "level": "soon"}, {"id": "cancer_history", "level": "soon"}],
+                 "soon", ["cancer_history"], id="flag-object-without-id-ignored"),
 ])
 def test_stored_flags_are_read_at_a_level(stored, level, ids):
     from directory.services.clinical import flag_ids_at_level

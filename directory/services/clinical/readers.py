@@ -96,12 +96,17 @@ SPECIFIC_OVERUSE_DAYS = 10
 COMBINED_OVERUSE_DAYS = 10
 
 
+def _medicine_days(answer: object) -> int | None:
+    """The days of intake a medicine answer stands for; None when unanswered."""
+    return MEDICINE_DAYS.get(answer) if isinstance(answer, str) else None
+
+
 def overuse_threshold(medication: Answers) -> Tri:
     """ICHD-3 8.2's days of intake: simple painkillers 15+, one specific class 10+, several 10+.
 
     None when the answers so far do not reach it but an unanswered class could.
     """
-    days = {name: MEDICINE_DAYS.get(medication.get(name)) for name in ALL_MEDICINES}
+    days = {name: _medicine_days(medication.get(name)) for name in ALL_MEDICINES}
     if (days[SIMPLE_ANALGESICS] or 0) >= SIMPLE_OVERUSE_DAYS:
         return True
     if any((days[name] or 0) >= SPECIFIC_OVERUSE_DAYS for name in SPECIFIC_MEDICINES):

@@ -162,11 +162,12 @@ def _triage_message(level: str, flags: tuple[str, ...], under_18: bool) -> str:
 
 def flag_ids_at_level(stored_flags: Any, level: str) -> list[str]:
     """The ids of stored triage flags at a level: flag objects, or bare ids stored before them."""
-    ids = []
+    ids: list[str] = []
     for flag in stored_flags or ():
         if isinstance(flag, Mapping):
-            if flag.get("level") == level:
-                ids.append(flag.get("id"))
+            flag_id = flag.get("id")
+            if flag.get("level") == level and isinstance(flag_id, str):
+                ids.append(flag_id)
         elif isinstance(flag, str) and FLAG_LEVELS.get(flag) == level:
             ids.append(flag)
     return ids
