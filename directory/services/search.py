@@ -436,5 +436,5 @@ def profile_page(slug: str) -> ProfilePage | None:
     row = db.session.execute(_profile_page_statement(), {"slug": slug}).unique().first()
     if row is None:
         return None
-    profile, *masks = row.tuple()
+    profile, *masks = row
     return ProfilePage(profile, practice_labels(profile, masks))
