@@ -3,6 +3,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from config import TestingConfig
 from directory.services import ratings
 from tests import factories
 
@@ -83,3 +84,22 @@ def test_summary_counts_the_visible_reviews_by_stars(app, clock):
         assert ratings.summary(profile, [3, 3]) == ratings.RatingSummary(
             count=2, mean=3.0, score=pytest.approx(3.3333333), distribution={5: 0, 4: 0, 3: 2, 2: 0, 1: 0})  # (6 + 34) / 12
         assert ratings.summary(other, []) == ratings.RatingSummary(0, None, None, {5: 0, 4: 0, 3: 0, 2: 0, 1: 0})
+
+
+def test_each_database_has_its_own_cached_mean(make_app, clock, tmp_path):
+    class FileDatabase(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'other.db'}"
+        RATING_MEAN_CACHE_SECONDS = 300
+
+    class MemoryDatabase(TestingConfig):
+        RATING_MEAN_CACHE_SECONDS = 300
+
+    memory, file = make_app(MemoryDatabase), make_app(FileDatabase)
+    with memory.app_context():
+        factories.make_profile(review_count=1, rating_total=5)
+        assert ratings.site_mean_rating() == 5.0
+    with file.app_context():
+        factories.make_profile(review_count=1, rating_total=1)
+        assert ratings.site_mean_rating() == 1.0  # not the other database's cached 5.0
+    with memory.app_context():
+        assert ratings.site_mean_rating() == 5.0
