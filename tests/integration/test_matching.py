@@ -3,7 +3,9 @@ from datetime import date
 
 import pytest
 
-from directory.services import clinical, matching
+from directory.extensions import db
+from directory.models import Place
+from directory.services import clinical, geocoding, matching
 from tests import factories
 
 TODAY = date(2026, 11, 22)
@@ -313,3 +315,27 @@ def test_the_gender_asked_for_is_said(ctx, gender, reason):
     factories.make_profile(display_name="P", gender=gender, verified=True)
     assert reason in run(answers(practitioner_gender=gender)).matches[0].reasons
     assert not any(r.startswith("is ") for r in run(answers(practitioner_gender="no_preference")).matches[0].reasons)
+
+
+# -- the patient's country, for the emergency number ----------------------------------------
+
+@pytest.fixture
+def two_cities(ctx):
+    for name, country, latitude, longitude in (("Boulder", "US", 40.01499, -105.27055), ("London", "GB", 51.50853, -0.12574)):
+        db.session.add(Place(kind="city", name=name, search_key=name.lower(), country=country,
+                             latitude=latitude, longitude=longitude, population=100_000))
+    db.session.commit()
+
+
+def test_patient_country_from_coordinates_or_the_place_typed(two_cities):
+    assert matching.patient_country({"latitude": 51.5, "longitude": -0.1}) == "GB"
+    assert matching.patient_country({"latitude": 51.5, "longitude": -0.1, "location": "Boulder"}) == "GB"  # coordinates first
+    assert matching.patient_country({"latitude": 51.5, "location": "Boulder"}) == "US"  # half a point is no point
+    assert matching.patient_country({"longitude": -0.1, "location": "Boulder"}) == "US"
+    assert matching.patient_country({"location": "Boulder"}) == "US"
+    assert matching.patient_country({"location": "Qqqzzz-town"}) is None
+    assert matching.patient_country({"latitude": 0.0, "longitude": -30.0}) is None  # mid-Atlantic
+    assert matching.patient_country({"location": ""}) is None and matching.patient_country({}) is None
+    with pytest.raises(geocoding.GeocodingError):
+        geocoding.geocode("Boul\x07der")
+    assert matching.patient_country({"location": "Boul\x07der"}) is None  # a query that cannot be looked up
