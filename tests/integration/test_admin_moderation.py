@@ -3,7 +3,7 @@
 Flagged reviews stay visible and counted until a moderator hides them (VISIBLE_REVIEW_STATUSES).
 """
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from directory.extensions import db
 from directory.models import AuditEvent, OutboxMessage, Review, Role, TherapistProfile, User
@@ -254,3 +254,16 @@ def test_an_account_gone_since_the_page_was_shown_is_refused_in_words(app, peopl
         with pytest.raises(moderation.ModerationError) as refused:
             moderation.suspend_user(people["patient"] + 1000, admin, "Spam.")
         assert str(refused.value) == "This account no longer exists."
+
+
+def test_suspending_reads_the_account_afresh_not_what_the_session_last_saw(app, people):
+    # Another admin suspended the account a moment ago; this session still holds it as active.
+    with app.app_context():
+        admin = db.session.get(User, people["admin"])
+        seen = db.session.get(User, people["patient"])
+        assert seen.active
+        db.session.execute(update(User).where(User.id == people["patient"]).values(active=False),
+                           execution_options={"synchronize_session": False})
+        with pytest.raises(moderation.ModerationError) as refused:
+            moderation.suspend_user(people["patient"], admin, "Spam.")
+        assert str(refused.value) == "This account is already suspended."
