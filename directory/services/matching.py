@@ -295,7 +295,8 @@ def reasons(wishes: _Wishes, entry: SearchListing, profile: TherapistProfile, km
         if entry.access_mask & listing.ACCESS_BITS[code]:
             said.append(vocabulary.label(vocabulary.ACCESSIBILITY_FEATURES, code).lower())
     if entry.practising_since and today.year - entry.practising_since >= 1:
-        said.append(f"practising for {today.year - entry.practising_since} years")
+        years = today.year - entry.practising_since
+        said.append(f"practising for {years} year{'' if years == 1 else 's'}")
     if rating is not None:
         said.append(f"rated {rating:.1f} out of 5 from {entry.review_count} review{'' if entry.review_count == 1 else 's'}")
     return tuple(said)

@@ -46,13 +46,6 @@ def site_mean_rating() -> float:
     return mean
 
 
-def profile_score(profile: TherapistProfile, prior_mean: float | None = None) -> float | None:
-    """The Bayesian average of one profile."""
-    if prior_mean is None:
-        prior_mean = site_mean_rating()
-    return bayesian_average(profile.rating_total, profile.review_count, prior_mean, current_app.config["REVIEW_PRIOR_WEIGHT"])
-
-
 def summary(profile: TherapistProfile, ratings: list[int] | None = None) -> RatingSummary:
     """Count, mean, Bayesian score and the 1-5 distribution of a profile's published reviews.
 

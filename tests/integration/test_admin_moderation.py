@@ -3,7 +3,7 @@
 Flagged reviews stay visible and counted until a moderator hides them (VISIBLE_REVIEW_STATUSES).
 """
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from directory.extensions import db
 from directory.models import AuditEvent, OutboxMessage, Review, Role, TherapistProfile, User
@@ -228,9 +228,11 @@ def test_suspending_needs_a_reason(client, auth, app, people):
 def test_admins_cannot_suspend_themselves_or_other_admins(client, auth, app, people):
     admin_id = auth.login(role=Role.ADMIN)
     html = client.post(f"/admin/users/{admin_id}/suspend", data={"reason": "Oops."}, follow_redirects=True).get_data(as_text=True)
-    assert "You cannot suspend your own account." in html
+    assert '<p class="flash flash-error">You cannot suspend your own account.</p>' in html
+    html = client.post(f"/admin/users/{admin_id}/reactivate", data={"reason": "Oops."}, follow_redirects=True).get_data(as_text=True)
+    assert '<p class="flash flash-error">You cannot reactivate your own account.</p>' in html
     html = client.post(f"/admin/users/{people['admin']}/suspend", data={"reason": "Coup."}, follow_redirects=True).get_data(as_text=True)
-    assert "Admin accounts cannot be suspended or reactivated through the site." in html
+    assert '<p class="flash flash-error">Admin accounts cannot be suspended or reactivated through the site.</p>' in html
     with app.app_context():
         assert db.session.get(User, admin_id).active and db.session.get(User, people["admin"]).active
         assert db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("user.%"))).all() == []
@@ -244,3 +246,24 @@ def test_suspending_twice_or_reactivating_an_active_account_is_refused(client, a
     html = client.post(f"/admin/users/{people['therapist']}/reactivate", data={"reason": "?"}, follow_redirects=True).get_data(as_text=True)
     assert "This account is not suspended." in html
     assert len(audit_trail(app, "user", people["patient"])) == 1
+
+
+def test_an_account_gone_since_the_page_was_shown_is_refused_in_words(app, people):
+    with app.app_context():
+        admin = db.session.get(User, people["admin"])
+        with pytest.raises(moderation.ModerationError) as refused:
+            moderation.suspend_user(people["patient"] + 1000, admin, "Spam.")
+        assert str(refused.value) == "This account no longer exists."
+
+
+def test_suspending_reads_the_account_afresh_not_what_the_session_last_saw(app, people):
+    # Another admin suspended the account a moment ago; this session still holds it as active.
+    with app.app_context():
+        admin = db.session.get(User, people["admin"])
+        seen = db.session.get(User, people["patient"])
+        assert seen.active
+        db.session.execute(update(User).where(User.id == people["patient"]).values(active=False),
+                           execution_options={"synchronize_session": False})
+        with pytest.raises(moderation.ModerationError) as refused:
+            moderation.suspend_user(people["patient"], admin, "Spam.")
+        assert str(refused.value) == "This account is already suspended."

@@ -151,10 +151,15 @@ def test_decline_needs_a_reason_and_completed_cannot_be_declined(app, client, au
 
 
 def test_patients_cancel_only_their_own_requests(app, client, auth, practice):
-    auth.login(role="patient")
+    auth.login(role="patient", email="asker@example.com")
     send(client)
     consultation_id = the_request(app).id
     auth.logout()
     auth.login(role="patient")  # someone else
     assert client.post(f"/consultations/{consultation_id}/cancel").status_code == 404
     assert the_request(app).status == "requested"
+    auth.logout()
+    auth.login(email="asker@example.com")  # the patient who asked
+    response = client.post(f"/consultations/{consultation_id}/cancel", follow_redirects=True)
+    assert "Your request is cancelled." in response.get_data(as_text=True)
+    assert the_request(app).status == "cancelled"

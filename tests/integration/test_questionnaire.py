@@ -452,7 +452,8 @@ def test_a_patient_saves_the_answers_to_the_account(app, client, auth, practitio
         response = db.session.scalar(select(QuestionnaireResponse))
         assert response.user_id == user_id and response.expires_at is None
     assert "Your answers are saved to your account" in client.get(RESULTS).get_data(as_text=True)
-    # Saved answers outlive the expiry purge, and are only ever shown to their owner.
+    # Saved answers outlive the expiry purge. Logging out forgets them in this browser (that they open
+    # for their owner only, even to someone holding their token, is test_saved_answers.py's).
     assert "Deleted 0 expired" in app.test_cli_runner().invoke(args=["questionnaire", "purge"]).output
     auth.logout()
     assert client.get(RESULTS).headers["Location"].endswith("/questionnaire/")

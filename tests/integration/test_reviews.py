@@ -150,7 +150,7 @@ def test_a_flag_sends_the_review_to_moderation_without_hiding_it(app, client, au
 @pytest.mark.parametrize(
     ("total", "count", "prior_mean", "m", "expected"),
     [
-        (5, 1, 4.0, 10, (5 + 40) / 11),  # one 5-star review barely moves a new practitioner
+        (5, 1, 4.0, 10, 4.0909091),  # 45/11: one 5-star review barely moves a new practitioner
         (184, 40, 4.2, 10, 4.52),  # (40/50)*4.6 + (10/50)*4.2
         (30, 10, 4.0, 10, 3.5),  # ten 3-star reviews: halfway between 3 and the site mean
         (0, 0, 4.0, 10, None),

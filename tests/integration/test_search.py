@@ -5,7 +5,7 @@ import pytest
 
 from directory.models import Role
 from directory.services.geo import Point
-from directory.services.search import SearchFilters, nearby_practitioners
+from directory.services.search import SearchFilters, haversine_limit, nearby_practitioners
 from tests import factories
 
 MIDTOWN = Point(40.7549, -73.9840)
@@ -205,3 +205,39 @@ def test_searches_of_one_shape_each_keep_their_own_place_and_values(ctx):
     assert names(search(point=boston, filters=treating("cluster"))) == ["Boston cluster"]
     assert names(search(point=boston, filters=treating("migraine"))) == []
     assert names(search(filters=treating("cluster"))) == []
+
+
+def test_a_bounding_box_corner_outside_the_radius_is_not_found(ctx):
+    # Within 10 km the box reaches 0.0899° of latitude and 0.1188° of longitude (0.0899° / cos 40.75°);
+    # its corner at +0.08°, +0.105° is about 12.5 km away: inside the box, outside the circle.
+    factories.make_profile(display_name="Corner", latitude=40.8349, longitude=-73.8790)
+    factories.make_profile(display_name="North, 8.9 km", latitude=40.8349, longitude=-73.9840)
+    assert names(search(radius_km=10)) == ["North, 8.9 km"]
+    assert search(radius_km=10).total == 1
+    assert names(search(radius_km=13)) == ["North, 8.9 km", "Corner"]
+
+
+def test_an_empty_search_has_a_total_of_0_and_one_page(ctx):
+    factories.make_profile(display_name="Philadelphia", latitude=39.9526, longitude=-75.1652)  # about 130 km
+    page = search(radius_km=50)
+    assert (page.hits, page.total, page.total_is_capped, page.pages, page.has_prev, page.has_next) == ([], 0, False, 1, False, False)
+    beyond = search(radius_km=50, page=2)
+    assert (beyond.hits, beyond.total, beyond.pages, beyond.has_prev, beyond.has_next) == ([], 0, 1, True, False)
+
+
+def test_pages_round_up(ctx):
+    for i in range(5):
+        factories.make_profile(display_name=f"P{i}", latitude=40.7549 + i * 0.001)
+    assert [(p.total, p.pages, p.has_next) for p in (search(per_page=5), search(per_page=4), search(per_page=2, page=2))] == [
+        (5, 1, False), (5, 2, True), (5, 3, True)]
+
+
+@pytest.mark.parametrize(("radius_km", "limit"), [
+    (0, 0.0),
+    (6671.7052, 0.25),  # R·π/3: sin²(π/6)
+    (10007.5578, 0.5),  # R·π/2: sin²(π/4)
+    (20015.1156, 1.0),  # R·π, half the globe: everything
+    (30000, 1.0),  # further than that is still everything
+])
+def test_haversine_limit_worked_figures(radius_km, limit):
+    assert haversine_limit(radius_km) == pytest.approx(limit, abs=1e-6)

@@ -385,7 +385,7 @@ ANSWERS = st.fixed_dictionaries({"age": st.integers(0, 120)}, optional={
 EMERGENCY_FLAGS = [f.id for f in RED_FLAGS if f.level == "emergency"]
 
 # No example database: the suite must not write files into the shared tree.
-PROPERTIES = settings(max_examples=200, deadline=None, database=None,
+PROPERTIES = settings(max_examples=200, deadline=None, database=None, derandomize=True,
                       suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -171,7 +171,7 @@ latitudes = st.floats(min_value=-90.0, max_value=90.0, allow_nan=False)
 longitudes = st.floats(min_value=-180.0, max_value=180.0, allow_nan=False)
 
 
-@settings(max_examples=500, deadline=None, database=None)
+@settings(max_examples=500, deadline=None, database=None, derandomize=True)
 @given(
     latitude=latitudes,
     longitude=longitudes,
@@ -190,7 +190,7 @@ def test_every_point_within_the_radius_lies_in_a_bounding_box(latitude, longitud
         assert any(box.contains(point) for box in boxes), (centre, point, boxes)
 
 
-@settings(max_examples=200, deadline=None, database=None)
+@settings(max_examples=200, deadline=None, database=None, derandomize=True)
 @given(latitude=st.floats(min_value=-80.0, max_value=80.0), longitude=longitudes,
        radius_km=st.floats(min_value=0.0, max_value=500.0))
 def test_bounding_boxes_are_no_wider_than_the_circle_needs(latitude, longitude, radius_km):
