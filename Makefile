@@ -51,7 +51,7 @@ system-deps:
 
 # The whole suite on SQLite, then on a throw-away PostgreSQL, then in the browser.
 test: install system-deps
-	$(MAKE) --no-print-directory test-sqlite test-postgres test-browser
+	$(MAKE) --no-print-directory lint test-sqlite test-postgres test-browser
 
 test-sqlite:
 	@echo "== Suite on SQLite"
@@ -107,8 +107,14 @@ mutation: install
 	rm -rf mutants
 	$(PY) bin/mutation --max-children 1
 
+# The style and type gate: ruff's rules (pyproject.toml says which and why), ruff's formatting, mypy
+# (strict for the services). `make test` runs it first, so CI does.
+LINT_PATHS := directory tests bench bin/mutation-score config.py wsgi.py gunicorn.conf.py
 lint: install
-	$(PY) -m compileall -q directory tests
+	@echo "== Lint (ruff check, ruff format --check, mypy)"
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/ruff format --check $(LINT_PATHS)
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) node_modules directory/static/vendor .pytest_cache mutants

@@ -1,6 +1,7 @@
 """Configuration: everything read from the environment, in one place."""
 import os
 from pathlib import Path
+from typing import Any, ClassVar
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -31,7 +32,7 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url(_sqlite_url("directory.sqlite3"))
     # hide_parameters: SQL logs and database errors never show the values (health answers among them).
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True, "hide_parameters": True}
 
     SITE_NAME = os.environ.get("SITE_NAME", "Needle & Nerve")
     SERVER_NAME = os.environ.get("SERVER_NAME")
@@ -111,7 +112,7 @@ class Config:
     RATING_MEAN_CACHE_SECONDS = 300
 
     # Questionnaire matching: the weight of each part of the score (they need not add up to 100).
-    MATCH_WEIGHTS = {
+    MATCH_WEIGHTS: ClassVar[dict[str, int]] = {
         "headache_fit": 30,
         "distance": 20,
         "consultation_mode": 10,

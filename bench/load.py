@@ -97,10 +97,12 @@ class Redis:
         if not shutil.which("redis-server"):
             raise SystemExit("redis-server is missing: run bin/system-deps (or apt-get install redis-server).")
         self.port = free_port()
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
-            stdout=open(workdir / "redis.log", "w"), stderr=subprocess.STDOUT,
-        )
+        with open(workdir / "redis.log", "w") as log:
+            # The child keeps its own copy of the file descriptor; ours can close.
+            self.process = subprocess.Popen(
+                ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
+                stdout=log, stderr=subprocess.STDOUT,
+            )
         wait_until(self.ping, 10, "redis-server")
 
     @property

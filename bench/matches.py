@@ -1,9 +1,10 @@
 """POST /api/v1/matches: a migraine patient in midtown Manhattan, ranked against the whole directory."""
+from sqlalchemy import func, select
+
 from bench.common import summary, timings_ms
 from directory.extensions import db
 from directory.models import TherapistProfile
 from directory.services import clinical
-from sqlalchemy import func, select
 
 ANSWERS = {
     "age": 38,

@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from sqlalchemy.schema import CreateTable
 
 from bench import search as search_bench
-from bench.common import RESULTS, write_results
+from bench.common import write_results
 from bench.matches import ANSWERS
 from config import BASE_DIR, Config, TestingConfig
 from directory import create_app
@@ -125,9 +125,9 @@ def url_lists(app, count: int, seed: int, only: set[str] | None) -> dict[str, li
     with app.test_request_context():
         places = _places(rng)
         radii = [rng.choice((25, 50)) for _ in places]
-        lists["search_page"] = [f"/search?{urlencode({'q': q, 'radius': r})}" for q, r in zip(places, radii)]
+        lists["search_page"] = [f"/search?{urlencode({'q': q, 'radius': r})}" for q, r in zip(places, radii, strict=False)]
         lists["search_page_dense"] = [f"/search?{urlencode({'q': DENSE, 'radius': r})}" for r in (25, 50)]
-        lists["search_api"] = [f"/api/v1/practitioners?{urlencode({'location': q, 'radius_km': r})}" for q, r in zip(places, radii)]
+        lists["search_api"] = [f"/api/v1/practitioners?{urlencode({'location': q, 'radius_km': r})}" for q, r in zip(places, radii, strict=False)]
         lists["search_api_dense"] = [f"/api/v1/practitioners?{urlencode({'location': DENSE, 'radius_km': r})}" for r in (25, 50)]
         slugs = db.session.scalars(select(TherapistProfile.slug).where(listed_clause()).order_by(TherapistProfile.id)).all()
         lists["profile"] = [f"/practitioners/{slug}" for slug in rng.sample(slugs, min(count, len(slugs)))]

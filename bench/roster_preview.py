@@ -59,7 +59,7 @@ def roster_bytes(rng: random.Random, people: list[tuple[int, str, str]]) -> tupl
     """A semicolon CSV with a BOM: 60% confirming rows, 15% contradicting, 25% unknown ids."""
     lines = ["Full name;Certificate number;Provider;Completion date;Valid until"]
     expected = {"confirmed": 0, "contradicted": 0, "unmatched": 0}
-    for n, name, credential in rng.sample(people, 7_500):
+    for _, name, credential in rng.sample(people, 7_500):
         first, last = name.split(" ", 1)
         if len(lines) <= 6_000:
             shown = rng.choice((name, f"Dr. {name}", f'"{last}, {first}"', f"{first[0]}. {last}", f"{name}, DPT"))

@@ -101,7 +101,7 @@ def measure_cases(app, runs: int) -> list[dict]:
                 api_ids = [item["id"] for item in answer.get_json()["items"]]
                 sql = floor_sql(bounding_box(point, radius_km), point, radius_km, verified, headache, sort, prior)
 
-                def floor():
+                def floor(sql=sql):
                     cursor = raw.cursor()
                     cursor.execute(sql)
                     rows = cursor.fetchall()
@@ -110,7 +110,7 @@ def measure_cases(app, runs: int) -> list[dict]:
 
                 assert [row[0] for row in floor()] == api_ids, f"the floor query and the API disagree: {name}"
                 floor_stats = summary(timings_ms(floor, runs))
-                api_stats = summary(timings_ms(lambda: client.get(url), runs))
+                api_stats = summary(timings_ms(lambda url=url: client.get(url), runs))
                 results.append({
                     "case": name, "query": url, "matches_on_page": len(api_ids), "api": api_stats, "floor_sql": floor_stats,
                     "api_p95_over_floor_p95": round(api_stats["p95_ms"] / floor_stats["p95_ms"], 2),

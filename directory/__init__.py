@@ -14,8 +14,8 @@ from werkzeug.routing import IntegerConverter
 from config import BASE_DIR, Config, ProductionConfig, config_from_env
 from directory.extensions import csrf, db, limiter, login_manager, migrate
 from directory.forms import contains_nul
-from directory.json_input import nesting_exceeds
 from directory.http_caching import register_http_caching
+from directory.json_input import nesting_exceeds
 from directory.urls import register_url_helpers
 
 
@@ -122,12 +122,12 @@ def register_blueprints(app: Flask) -> None:
     from directory.account import bp as account_bp
     from directory.admin import bp as admin_bp
     from directory.api import bp as api_bp
-    from directory.consultations import bp as consultations_bp
-    from directory.reviews import bp as reviews_bp
     from directory.auth import bp as auth_bp
+    from directory.consultations import bp as consultations_bp
     from directory.main import bp as main_bp
     from directory.practitioners import bp as practitioners_bp
     from directory.questionnaire import bp as questionnaire_bp
+    from directory.reviews import bp as reviews_bp
     from directory.therapist import bp as therapist_bp
 
     app.register_blueprint(main_bp)
@@ -232,8 +232,9 @@ def register_security_headers(app: Flask) -> None:
     @app.after_request
     def set_headers(response):
         # A view may have set its own; one pass over the answer's headers rather than a search per header.
-        present = {name.lower() for name in response.headers.keys()}
-        for name, value in headers + [hsts] if app.config.get("SESSION_COOKIE_SECURE") else headers:
+        # Werkzeug's Headers iterate as (name, value) pairs: .keys() gives the names.
+        present = {name.lower() for name in response.headers.keys()}  # noqa: SIM118
+        for name, value in [*headers, hsts] if app.config.get("SESSION_COOKIE_SECURE") else headers:
             if name.lower() not in present:
                 response.headers.add(name, value)
         return response
@@ -251,10 +252,10 @@ def register_private_pages(app: Flask) -> None:
     @app.after_request
     def do_not_store(response):
         endpoint = request.endpoint or ""
-        if request.blueprint in NO_STORE_BLUEPRINTS or endpoint in NO_STORE_ENDPOINTS:
-            # A view may have said more (private, no-store); anything weaker gives way.
-            if "no-store" not in (response.headers.get("Cache-Control") or ""):
-                response.headers["Cache-Control"] = "no-store"
+        private = request.blueprint in NO_STORE_BLUEPRINTS or endpoint in NO_STORE_ENDPOINTS
+        # A view may have said more (private, no-store); anything weaker gives way.
+        if private and "no-store" not in (response.headers.get("Cache-Control") or ""):
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 

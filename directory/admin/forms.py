@@ -77,7 +77,7 @@ class RosterUploadForm(Form):
     )
     body = SelectField(
         "Issuing body",
-        choices=choices((("", "Any issuing body (the roster lists several)"),) + CERTIFYING_BODIES),
+        choices=choices((("", "Any issuing body (the roster lists several)"), *CERTIFYING_BODIES)),
         default="",
         description="Only pending certifications from this body are compared with the roster.",
     )
@@ -101,7 +101,7 @@ class RosterMappingForm(Form):
         columns = [(str(position), header) for position, header in enumerate(headers)]
         for field in FIELDS:
             empty = ("", "Choose a column") if field in REQUIRED_FIELDS else ("", "Not in this file")
-            getattr(self, field).choices = choices([empty] + columns)
+            getattr(self, field).choices = choices([empty, *columns])
 
     def mapping(self) -> dict[str, int | None]:
         """The chosen column of each field."""

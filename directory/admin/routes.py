@@ -35,8 +35,8 @@ from directory.admin.forms import (
 )
 from directory.extensions import db
 from directory.forms import required_number
-from directory.pagination import paginate
 from directory.models import Certification, OutboxMessage, Review, Role, User
+from directory.pagination import paginate
 from directory.services import admin_overview, audit, mail, moderation, roster, roster_uploads, uploads, verification
 
 PAGE_SIZE = 25
@@ -438,7 +438,7 @@ def list_audit_events():
 @role_required(Role.ADMIN)
 def export_audit_events():
     """The filtered audit log as a CSV download."""
-    form, filters = _audit_filters()
+    _form, filters = _audit_filters()
     if filters is None:
         abort(400, "Correct the filters on the audit log page, then export again.")
     response = Response(stream_with_context(audit.csv_lines(filters)), mimetype="text/csv")

@@ -66,7 +66,7 @@ TriptanRelieves = Literal["yes", "no", "never_tried"]
 MigraineLikeDays = Literal["0_7", "8_14", "15_plus", "unsure"]
 FirstConsultation = Literal["in_person", "video", "either"]
 if not TYPE_CHECKING:
-    PractitionerGender = Literal[("no_preference",) + tuple(code for code, _ in vocabulary.GENDERS)]
+    PractitionerGender = Literal[("no_preference", *tuple(code for code, _ in vocabulary.GENDERS))]
     LanguageCode = Literal[tuple(code for code, _ in vocabulary.LANGUAGES)]
     AccessibilityCode = Literal[tuple(code for code, _ in vocabulary.ACCESSIBILITY_FEATURES)]
     AvailabilityCode = Literal[tuple(period[0] for period in vocabulary.AVAILABILITY_PERIODS)]

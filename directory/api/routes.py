@@ -9,14 +9,19 @@ from directory.api import bp
 from directory.api.answers import Answers, AssessmentOut, MatchesOut, MatchOut, answers_to_dict
 from directory.api.problems import problem
 from directory.api.search_schemas import (
-    Certification, Place, PractitionerDetail, PractitionerPage, PractitionerQuery, PractitionerSummary,
+    Certification,
+    Place,
+    PractitionerDetail,
+    PractitionerPage,
+    PractitionerQuery,
+    PractitionerSummary,
 )
 from directory.api.spec import Problem, api_spec, openapi_document
 from directory.extensions import limiter
 from directory.models import TherapistProfile
 from directory.services import clinical, emergency, geocoding, matching, ratings, search
-from directory.services.search import ResultProfile
 from directory.services.geo import InvalidNear, parse_fhir_near
+from directory.services.search import ResultProfile
 
 
 @bp.before_request

@@ -6,8 +6,8 @@ from directory.auth.forms import EmptyForm
 from directory.consultations import bp
 from directory.consultations.forms import AcceptForm, DeclineForm, InboxFilterForm, RequestForm
 from directory.forms import choices
-from directory.pagination import paginate
 from directory.models import Role
+from directory.pagination import paginate
 from directory.questionnaire.routes import TOKEN_KEY
 from directory.rate_limits import SuccessLimit, wait_in_words
 from directory.services import consultations, questionnaire

@@ -2,12 +2,12 @@
 from directory.models.audit import AuditEvent
 from directory.models.certification import Certification, CertificationStatus, StoredFile
 from directory.models.consultation import (
+    VISIBLE_REVIEW_STATUSES,
     ConsultationRequest,
     ConsultationStatus,
     Review,
     ReviewFlag,
     ReviewStatus,
-    VISIBLE_REVIEW_STATUSES,
 )
 from directory.models.listing import SearchListing
 from directory.models.place import GeocodeCache, Place
@@ -28,6 +28,7 @@ from directory.models.types import utcnow
 from directory.models.user import Notice, OutboxMessage, Role, User
 
 __all__ = [
+    "VISIBLE_REVIEW_STATUSES",
     "AccessibilityFeature",
     "AuditEvent",
     "AvailabilitySlot",
@@ -51,7 +52,6 @@ __all__ = [
     "StoredFile",
     "TherapistProfile",
     "User",
-    "VISIBLE_REVIEW_STATUSES",
     "profile_accessibility",
     "profile_consultation_mode",
     "profile_headache_type",

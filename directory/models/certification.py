@@ -46,28 +46,29 @@ class Certification(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     profile_id: Mapped[int] = mapped_column(ForeignKey("therapist_profile.id", ondelete="CASCADE"))
     issuing_body: Mapped[str] = mapped_column(String(60))
-    issuing_body_other: Mapped[Optional[str]] = mapped_column(String(160))
-    programme: Mapped[Optional[str]] = mapped_column(String(160))
-    credential_id: Mapped[Optional[str]] = mapped_column(String(80), index=True)
-    training_hours: Mapped[Optional[int]] = mapped_column(Integer)
-    obtained_on: Mapped[Optional[date]] = mapped_column(Date)
-    expires_on: Mapped[Optional[date]] = mapped_column(Date)
-    evidence_id: Mapped[Optional[int]] = mapped_column(ForeignKey("stored_file.id", ondelete="SET NULL"))
+    issuing_body_other: Mapped[str | None] = mapped_column(String(160))
+    programme: Mapped[str | None] = mapped_column(String(160))
+    credential_id: Mapped[str | None] = mapped_column(String(80), index=True)
+    training_hours: Mapped[int | None] = mapped_column(Integer)
+    obtained_on: Mapped[date | None] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), default=CertificationStatus.PENDING)
-    reviewer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    decided_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    reason: Mapped[Optional[str]] = mapped_column(Text)
-    info_requested: Mapped[Optional[str]] = mapped_column(Text)
-    expiry_notice_sent_on: Mapped[Optional[date]] = mapped_column(Date)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
+    info_requested: Mapped[str | None] = mapped_column(Text)
+    expiry_notice_sent_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Optimistic locking: two admins deciding at once cannot overwrite each other.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__ = {"version_id_col": version}
+    # SQLAlchemy declares __mapper_args__ as a plain attribute: a ClassVar annotation conflicts with it.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     profile: Mapped["TherapistProfile"] = relationship(back_populates="certifications")
-    evidence: Mapped[Optional[StoredFile]] = relationship(foreign_keys=[evidence_id])
+    evidence: Mapped[StoredFile | None] = relationship(foreign_keys=[evidence_id])
     reviewer: Mapped[Optional["User"]] = relationship(foreign_keys=[reviewer_id])
 
     def counts_on(self, day: date) -> bool:

@@ -51,16 +51,16 @@ class ConsultationRequest(Model):
     patient_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     profile_id: Mapped[int] = mapped_column(ForeignKey("therapist_profile.id", ondelete="CASCADE"))
     mode: Mapped[str] = mapped_column(String(30))
-    preferred_times: Mapped[Optional[str]] = mapped_column(Text)
-    message: Mapped[Optional[str]] = mapped_column(Text)
+    preferred_times: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str | None] = mapped_column(Text)
     # Only filled when the patient ticked the consent box.
-    questionnaire_summary: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+    questionnaire_summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), default=ConsultationStatus.REQUESTED)
-    proposed_time: Mapped[Optional[str]] = mapped_column(String(200))
-    decline_reason: Mapped[Optional[str]] = mapped_column(Text)
+    proposed_time: Mapped[str | None] = mapped_column(String(200))
+    decline_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    completed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     patient: Mapped["User"] = relationship(foreign_keys=[patient_id])
     profile: Mapped["TherapistProfile"] = relationship()
@@ -88,17 +88,17 @@ class Review(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Kept when the author deletes their account, then shown as from a former patient.
-    author_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     profile_id: Mapped[int] = mapped_column(ForeignKey("therapist_profile.id", ondelete="CASCADE"))
-    consultation_id: Mapped[Optional[int]] = mapped_column(
+    consultation_id: Mapped[int | None] = mapped_column(
         ForeignKey("consultation_request.id", ondelete="SET NULL"), unique=True
     )
     rating: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default=ReviewStatus.PUBLISHED)
-    moderation_reason: Mapped[Optional[str]] = mapped_column(Text)
-    reply: Mapped[Optional[str]] = mapped_column(Text)
-    replied_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    moderation_reason: Mapped[str | None] = mapped_column(Text)
+    reply: Mapped[str | None] = mapped_column(Text)
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -112,7 +112,7 @@ class ReviewFlag(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

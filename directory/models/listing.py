@@ -1,6 +1,5 @@
 """The search listing: one narrow row per publicly listed practitioner, read by nearby search."""
 from datetime import date
-from typing import Optional
 
 from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -42,18 +41,18 @@ class SearchListing(Model):
     latitude: Mapped[float] = mapped_column(Float)
     longitude: Mapped[float] = mapped_column(Float)
     # The last day a verified certification counts (date.max when one never expires); None: not verified.
-    verified_until: Mapped[Optional[date]] = mapped_column(Date)
+    verified_until: Mapped[date | None] = mapped_column(Date)
     headache_mask: Mapped[int] = mapped_column(SmallInteger, default=0)
     mode_mask: Mapped[int] = mapped_column(SmallInteger, default=0)
     language_mask: Mapped[int] = mapped_column(BigInteger, default=0)
     availability_mask: Mapped[int] = mapped_column(SmallInteger, default=0)
     access_mask: Mapped[int] = mapped_column(SmallInteger, default=0)
     accepting_new_patients: Mapped[bool] = mapped_column(default=True)
-    fee_min: Mapped[Optional[int]] = mapped_column(Integer)
+    fee_min: Mapped[int | None] = mapped_column(Integer)
     accepts_self_pay: Mapped[bool] = mapped_column(default=True)
     # The profile's insurers, lower-cased, for a LIKE that needs no join.
-    insurers: Mapped[Optional[str]] = mapped_column(String(500))
-    gender: Mapped[Optional[str]] = mapped_column(String(20))
-    practising_since: Mapped[Optional[int]] = mapped_column(Integer)
+    insurers: Mapped[str | None] = mapped_column(String(500))
+    gender: Mapped[str | None] = mapped_column(String(20))
+    practising_since: Mapped[int | None] = mapped_column(Integer)
     review_count: Mapped[int] = mapped_column(default=0)
     rating_total: Mapped[int] = mapped_column(default=0)

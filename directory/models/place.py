@@ -1,6 +1,5 @@
 """The offline gazetteer and the cache of online geocoder answers."""
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import Float, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -25,9 +24,9 @@ class Place(Model):
     name: Mapped[str] = mapped_column(String(200))
     # Lower-case, accents folded: what a typed city name is compared with.
     search_key: Mapped[str] = mapped_column(String(200))
-    postal_code: Mapped[Optional[str]] = mapped_column(String(20))
-    region: Mapped[Optional[str]] = mapped_column(String(20))
-    region_name: Mapped[Optional[str]] = mapped_column(String(120))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    region: Mapped[str | None] = mapped_column(String(20))
+    region_name: Mapped[str | None] = mapped_column(String(120))
     country: Mapped[str] = mapped_column(String(2))
     latitude: Mapped[float] = mapped_column(Float)
     longitude: Mapped[float] = mapped_column(Float)
@@ -40,7 +39,7 @@ class GeocodeCache(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     query: Mapped[str] = mapped_column(String(300), unique=True)
     found: Mapped[bool] = mapped_column(default=True)
-    label: Mapped[Optional[str]] = mapped_column(String(300))
-    latitude: Mapped[Optional[float]] = mapped_column(Float)
-    longitude: Mapped[Optional[float]] = mapped_column(Float)
+    label: Mapped[str | None] = mapped_column(String(300))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -27,9 +27,9 @@ class User(UserMixin, Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default=Role.PATIENT)
-    name: Mapped[Optional[str]] = mapped_column(String(120))
+    name: Mapped[str | None] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(default=True)
-    email_confirmed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped when the password changes, so that every other session and reset link dies.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -70,9 +70,9 @@ class Notice(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     message: Mapped[str] = mapped_column(Text)
-    link: Mapped[Optional[str]] = mapped_column(String(500))
+    link: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    read_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="notices")
 

@@ -2,7 +2,6 @@ from flask import abort, current_app, g, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
-from directory.models import TherapistProfile
 from directory.practitioners import bp
 from directory.practitioners.forms import SearchForm
 from directory.redirects import safe_next

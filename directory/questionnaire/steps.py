@@ -253,13 +253,13 @@ STEPS: tuple[Step, ...] = (
         _bindings("neck", {
             "pain_with_headache": BOOL, "began_with_neck_problem": BOOL, "provoked_by_movement_or_posture": BOOL,
             "provoked_by_pressure": BOOL, "improved_with_neck": CODE, "clinician_found_disorder": CODE,
-        }) + _bindings("medication", {name: CODE for name in MEDICINES} | {
+        }) + _bindings("medication", dict.fromkeys(MEDICINES, CODE) | {
             "for_3_months_or_more": BOOL, "triptan_relieves": CODE, "migraine_like_days": CODE,
         }),
         (
             Group("Your neck", ("pain_with_headache", "began_with_neck_problem", "provoked_by_movement_or_posture",
                                 "provoked_by_pressure", "improved_with_neck", "clinician_found_disorder")),
-            Group("Your medicines", MEDICINES + ("for_3_months_or_more", "triptan_relieves", "migraine_like_days"),
+            Group("Your medicines", (*MEDICINES, "for_3_months_or_more", "triptan_relieves", "migraine_like_days"),
                   intro="On how many days a month do you take each of these for headache?"),
         ),
         _has_part("neck", "medication"), forms.NeckAndMedicinesForm,

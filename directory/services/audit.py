@@ -4,7 +4,7 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -97,7 +97,7 @@ def csv_safe(value: Any) -> str:
 def _csv_row(event: AuditEvent) -> tuple[object, ...]:
     return (
         event.id,
-        event.created_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
+        event.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
         event.actor_id,
         event.actor_email,
         event.action,
@@ -115,7 +115,7 @@ def _drain(buffer: io.StringIO) -> str:
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def _escape_like(text: str) -> str:

@@ -36,10 +36,9 @@ def bulk_insert(target: type[Model] | Table, rows: list[dict[str, Any]], session
         if driver_connection is None:
             raise RuntimeError("the session's connection was closed before the COPY")
         # Through the session's own connection, so the rows join its transaction.
-        with driver_connection.cursor() as cursor:
-            with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row([row[column] for column in columns])
+        with driver_connection.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row([row[column] for column in columns])
         return
     for start in range(0, len(rows), BATCH):
         active.execute(insert(table), rows[start : start + BATCH])

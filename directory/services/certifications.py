@@ -21,7 +21,7 @@ EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 EXPIRY_WARNING_DAYS = 60
 # Changing any of these on a verified certification means our team must look at it again.
 RECHECKED_FIELDS = ("issuing_body", "issuing_body_other", "credential_id", "obtained_on", "expires_on")
-EDITABLE_FIELDS = RECHECKED_FIELDS + ("programme", "training_hours")
+EDITABLE_FIELDS = (*RECHECKED_FIELDS, "programme", "training_hours")
 STALE_MESSAGE = (
     "This certification was changed in the meantime, perhaps by our team. "
     "Reload the page to see its current state, then make your change again."

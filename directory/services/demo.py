@@ -5,7 +5,7 @@ import math
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Generic, TypedDict, TypeVar
 
 from sqlalchemy import Row, func, select, text
@@ -162,7 +162,7 @@ def seed_demo(practitioners: int, seed: int, today: date | None = None) -> SeedR
     sync_vocabularies()
     rng = random.Random(seed)
     today = today or date.today()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     cities = _city_samplers()
     countries = _Sampler([c for c, _ in COUNTRY_SHARES], [s for _, s in COUNTRY_SHARES])
     professions = _Sampler([p for p, _ in PROFESSION_SHARES], [s for _, s in PROFESSION_SHARES])

@@ -20,7 +20,7 @@ EMERGENCY_NUMBERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "IE": ("112", "999"),
         "AU": ("000",),
         "NZ": ("111",),
-        **{code: ("112",) for code in _EUROPE_112.split()},
+        **dict.fromkeys(_EUROPE_112.split(), ("112",)),
     }
 )
 

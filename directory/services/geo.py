@@ -3,8 +3,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from geopy.distance import EARTH_RADIUS
-from geopy.distance import geodesic
+from geopy.distance import EARTH_RADIUS, geodesic
 
 # The mean Earth radius (IUGG), in kilometres.
 EARTH_RADIUS_KM = 6371.0088

@@ -294,7 +294,7 @@ def _distinct_locations(matches: list[_Match]) -> tuple[Location, ...]:
         match.location(f"{label} near {_short(match.latitude)}, {_short(match.longitude)}")
         if label in repeated
         else match.location(label)
-        for match, label in zip(matches, labels)
+        for match, label in zip(matches, labels, strict=False)
     )
 
 

@@ -1,4 +1,5 @@
 """Therapist profiles: saving, placing the practice on the map, the photo, completeness and publishing."""
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -398,7 +399,7 @@ def _check(data: ProfileData) -> None:
         by_day.setdefault(slot.weekday, []).append(slot)
     for slots in by_day.values():
         slots.sort(key=lambda s: s.start_minute)
-        if any(earlier.end_minute > later.start_minute for earlier, later in zip(slots, slots[1:])):
+        if any(earlier.end_minute > later.start_minute for earlier, later in itertools.pairwise(slots)):
             raise ProfileError("The openings of one day must not overlap.", "availability")
 
 

@@ -60,8 +60,8 @@ def summary(profile: TherapistProfile, ratings: list[int] | None = None) -> Rati
             .where(Review.profile_id == profile.id, Review.status.in_(VISIBLE_REVIEW_STATUSES))
             .group_by(Review.rating)
         ).all()
-    distribution = {stars: 0 for stars in range(5, 0, -1)}
-    distribution.update({rating: count for rating, count in rows})
+    distribution = dict.fromkeys(range(5, 0, -1), 0)
+    distribution.update(dict(rows))
     count = sum(distribution.values())
     total = sum(stars * n for stars, n in distribution.items())
     return RatingSummary(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from directory.extensions import db
 from directory.models import (
+    VISIBLE_REVIEW_STATUSES,
     ConsultationRequest,
     ConsultationStatus,
     Review,
@@ -17,7 +18,6 @@ from directory.models import (
     Role,
     TherapistProfile,
     User,
-    VISIBLE_REVIEW_STATUSES,
     utcnow,
 )
 from directory.services.mail import notify

@@ -413,8 +413,7 @@ def _valid_date(year: int, month: int, day: int) -> date | None:
 
 
 _TITLES = frozenset(
-    "dr doctor prof professor mr mrs ms miss mx sir dame pt dpt mpt mspt bpt msc bsc phd md dc lac ocs scs cscs atc "
-    "faaompt mcsp mphty mscpt cmpt jr sr ii iii".split()
+    ["dr", "doctor", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sir", "dame", "pt", "dpt", "mpt", "mspt", "bpt", "msc", "bsc", "phd", "md", "dc", "lac", "ocs", "scs", "cscs", "atc", "faaompt", "mcsp", "mphty", "mscpt", "cmpt", "jr", "sr", "ii", "iii"]
 )
 _DASHES = dict.fromkeys(map(ord, "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"))
 

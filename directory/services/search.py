@@ -4,12 +4,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Any, NamedTuple, Unpack
+from typing import Any, NamedTuple
 
 from flask import current_app
 from sqlalchemy import (
-    BigInteger, BindParameter, ColumnCollection, ColumnElement, Date, Float, Integer, Row, Select, SQLColumnExpression,
-    String, and_, bindparam, exists, false, func, or_, select,
+    BigInteger,
+    BindParameter,
+    ColumnCollection,
+    ColumnElement,
+    Date,
+    Float,
+    Integer,
+    Row,
+    Select,
+    SQLColumnExpression,
+    String,
+    and_,
+    bindparam,
+    exists,
+    false,
+    func,
+    or_,
+    select,
 )
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -21,8 +37,8 @@ from directory.services.geo import EARTH_RADIUS_KM, Point, bounding_box, distanc
 from directory.services.text import escape_like, fold
 
 # A statement, and its rows, of columns chosen at run time.
-_AnySelect = Select[Unpack[tuple[Any, ...]]]
-_AnyRow = Row[Unpack[tuple[Any, ...]]]
+_AnySelect = Select[*tuple[Any, ...]]
+_AnyRow = Row[*tuple[Any, ...]]
 
 SORTS = ("distance", "rating", "experience")
 # Nearest-first search tries a circle this many times smaller first.
@@ -45,6 +61,10 @@ class SearchFilters:
     insurance: str | None = None
     accessibility: tuple[str, ...] = ()  # has all of these
     gender: str | None = None
+
+
+# Searches with no filter share this one (frozen) value as their default.
+NO_FILTERS = SearchFilters()
 
 
 class ResultProfile(NamedTuple):
@@ -302,7 +322,7 @@ def _page_statement(shape: _Shape) -> _AnySelect:
 def nearby_practitioners(
     point: Point,
     radius_km: float,
-    filters: SearchFilters = SearchFilters(),
+    filters: SearchFilters = NO_FILTERS,
     sort: str = "distance",
     page: int = 1,
     per_page: int = 20,

@@ -143,7 +143,7 @@ def _rewritten_pdf(data: bytes) -> bytes:
         writer.write(buffer)
     except UploadError:
         raise
-    except Exception:  # noqa: BLE001 - a parser fed hostile bytes fails in countless ways; each means "not a PDF"
+    except Exception:
         raise UploadError("This PDF is damaged or incomplete. Save it again and upload the new file.") from None
     return buffer.getvalue()
 

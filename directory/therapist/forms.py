@@ -21,7 +21,14 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Sto
 from wtforms.widgets import HiddenInput
 
 from directory import vocabulary
-from directory.forms import CONTROL_CHARACTERS_MESSAGE, FiniteFloatField, Form, MultiCheckboxField, WholeNumberField, choices
+from directory.forms import (
+    CONTROL_CHARACTERS_MESSAGE,
+    FiniteFloatField,
+    Form,
+    MultiCheckboxField,
+    WholeNumberField,
+    choices,
+)
 from directory.models import TherapistProfile, User
 from directory.services.certifications import CertificationData
 from directory.services.profiles import BIO_MAX_LENGTH, MINUTES_PER_DAY, ProfileData, Slot, npi_is_valid

@@ -5,9 +5,9 @@ from flask_login import current_user
 
 from directory.access import role_required
 from directory.auth.forms import EmptyForm
+from directory.extensions import db
 from directory.forms import required_number
 from directory.models import Certification, Role, User
-from directory.extensions import db
 from directory.services import certifications, profiles, ratings, reviews, search
 from directory.services.uploads import UploadError
 from directory.therapist import bp

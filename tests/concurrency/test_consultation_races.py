@@ -38,7 +38,7 @@ def test_two_patients_requesting_one_practitioner_at_once_are_both_saved(served_
     for _ in range(ROUNDS):
         profile_id, slug = new_practice(served_app)
         patients = [served_app.login(new_patient(served_app)[1]) for _ in range(2)]
-        responses = race(*(lambda p=p: p.post(f"/consultations/new/{slug}", FORM) for p in patients))
+        responses = race(*(lambda p=p, slug=slug: p.post(f"/consultations/new/{slug}", FORM) for p in patients))
         assert [r.status for r in responses] == [302, 302], [r.text[:2000] for r in responses if r.status != 302]
         assert all(r.location.endswith("/consultations/") for r in responses)
         assert stored_requests(served_app, profile_id) == 2
@@ -49,7 +49,7 @@ def test_identical_requests_sent_at_once_keep_one_open_request(served_app, race)
         profile_id, slug = new_practice(served_app)
         patient_id, email = new_patient(served_app)
         patient = served_app.login(email)
-        responses = race(*(lambda: patient.post(f"/consultations/new/{slug}", FORM) for _ in range(3)))
+        responses = race(*(lambda patient=patient, slug=slug: patient.post(f"/consultations/new/{slug}", FORM) for _ in range(3)))
         assert all(r.status < 500 for r in responses), [r.text[:2000] for r in responses if r.status >= 500]
         sent = [r for r in responses if r.status == 302]
         refused = [r for r in responses if r.status != 302]

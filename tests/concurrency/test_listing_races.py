@@ -1,8 +1,6 @@
 """Changes to one practitioner's listing made at the same instant, over HTTP, against one shared database."""
 from datetime import date
 
-from sqlalchemy import select
-
 from directory.extensions import db
 from directory.models import Certification, Role, SearchListing
 from directory.services import listing
@@ -52,7 +50,7 @@ def test_two_certifications_verified_at_once_both_reach_the_listing(served_app, 
     admins = [served_app.login(new_admin(served_app)) for _ in range(2)]
     for _ in range(ROUNDS):
         profile_id, certifications = pending_certifications(served_app)
-        responses = race(*(lambda a=a, c=c: approve(a, c) for a, c in zip(admins, certifications)))
+        responses = race(*(lambda a=a, c=c: approve(a, c) for a, c in zip(admins, certifications, strict=False)))
         assert [r.status for r in responses] == [302, 302], [r.text[:2000] for r in responses if r.status != 302]
         row = listing_row(served_app, profile_id)
         assert row is not None and row == rebuilt_row(served_app, profile_id)
@@ -69,7 +67,10 @@ def test_unpublishing_while_a_certification_is_verified_leaves_no_listing(served
             certification = factories.make_certification(profile, status="pending", expires_on=None)
             profile_id, email, pending = profile.id, therapist.email, (certification.id, certification.version)
         practitioner = served_app.login(email)
-        responses = race(lambda: approve(admin, pending), lambda: practitioner.post("/therapist/profile/unpublish", {}))
+        responses = race(
+            lambda pending=pending: approve(admin, pending),
+            lambda practitioner=practitioner: practitioner.post("/therapist/profile/unpublish", {}),
+        )
         assert [r.status for r in responses] == [302, 302], [r.text[:2000] for r in responses if r.status != 302]
         with served_app.app.app_context():
             assert db.session.get(Certification, pending[0]).status == "verified"

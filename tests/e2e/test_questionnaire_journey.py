@@ -29,7 +29,7 @@ def practitioners(live_server):
             db.session.add(Place(kind="city", name="Quillmere", search_key="quillmere", region="OR", country="US",
                                  latitude=QUILLMERE[0], longitude=QUILLMERE[1], population=12_000))
             db.session.commit()
-        verified = dict(verified=True, profession="pt", city="Quillmere", region="OR")
+        verified = {"verified": True, "profession": "pt", "city": "Quillmere", "region": "OR"}
         factories.make_profile(display_name=LUCIA, slug="quest-lucia-ferrer", latitude=44.305, longitude=-121.905,
                                headache_types=("migraine", "tension_type"), languages=("en", "es"),
                                modes=("in_person", "video"), **verified)

@@ -57,7 +57,7 @@ def directory_data(live_server):
         for row in PLACES:
             _add_place(*row)
         db.session.commit()
-        boulder = dict(verified=True, review_count=10, profession="pt", city="Boulder", region="CO")
+        boulder = {"verified": True, "review_count": 10, "profession": "pt", "city": "Boulder", "region": "CO"}
         factories.make_profile(display_name=ALMA, slug="search-alma-reyes", latitude=40.0176, longitude=-105.2797,
                                headache_types=("migraine", "tension_type"), languages=("en", "es"), rating_total=48,
                                fee_min=80, fee_max=120, bio="Gentle needling for migraine.", **boulder)

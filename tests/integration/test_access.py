@@ -4,9 +4,9 @@ Each route of the app must appear in ROUTES, so a new route cannot ship without 
 """
 import pytest
 
-from directory.services import roster_uploads
 from directory.extensions import db
 from directory.models import ConsultationRequest
+from directory.services import roster_uploads
 from tests import factories
 
 ANON, PATIENT, THERAPIST, ADMIN = "anonymous", "patient", "therapist", "admin"
@@ -29,8 +29,8 @@ ROUTES = {
     "auth.login": ("GET", "/auth/login", SIGNED_OUT),
     "auth.logout": ("POST", "/auth/logout", {ANON: 302, PATIENT: 302, THERAPIST: 302, ADMIN: 302}),
     "auth.forgot_password": ("GET", "/auth/forgot", PUBLIC),
-    "auth.reset_password": ("GET", "/auth/reset/bad-token", {role: 400 for role in ROLES}),
-    "auth.confirm_email": ("GET", "/auth/confirm/bad-token", {role: 400 for role in ROLES}),
+    "auth.reset_password": ("GET", "/auth/reset/bad-token", dict.fromkeys(ROLES, 400)),
+    "auth.confirm_email": ("GET", "/auth/confirm/bad-token", dict.fromkeys(ROLES, 400)),
     "auth.resend_confirmation": ("POST", "/auth/confirm/resend", {ANON: 302, PATIENT: 302, THERAPIST: 302, ADMIN: 302}),
     # Therapists and admins are sent on to their own dashboards.
     "account.dashboard": ("GET", "/account/", {**SIGNED_IN, THERAPIST: 302, ADMIN: 302}),
@@ -67,12 +67,12 @@ ROUTES = {
     # only patients may save answers to an account or open saved ones.
     "questionnaire.show_introduction": ("GET", "/questionnaire/", PUBLIC),
     "questionnaire.answer_step": ("GET", "/questionnaire/step/1", PUBLIC),
-    "questionnaire.show_stop": ("GET", "/questionnaire/stop", {role: 302 for role in ROLES}),
-    "questionnaire.show_results": ("GET", "/questionnaire/results", {role: 302 for role in ROLES}),
-    "questionnaire.choose_place": ("POST", "/questionnaire/results/place", {role: 302 for role in ROLES}),
+    "questionnaire.show_stop": ("GET", "/questionnaire/stop", dict.fromkeys(ROLES, 302)),
+    "questionnaire.show_results": ("GET", "/questionnaire/results", dict.fromkeys(ROLES, 302)),
+    "questionnaire.choose_place": ("POST", "/questionnaire/results/place", dict.fromkeys(ROLES, 302)),
     "questionnaire.save_answers": ("POST", "/questionnaire/save", {ANON: 302, PATIENT: 302, THERAPIST: 403, ADMIN: 403}),
     "questionnaire.open_saved_answers": ("POST", "/questionnaire/saved", {ANON: 302, PATIENT: 302, THERAPIST: 403, ADMIN: 403}),
-    "questionnaire.delete_answers": ("POST", "/questionnaire/delete", {role: 302 for role in ROLES}),
+    "questionnaire.delete_answers": ("POST", "/questionnaire/delete", dict.fromkeys(ROLES, 302)),
     "api.list_practitioners": ("GET", "/api/v1/practitioners?near=40.75|-73.98|10|km", PUBLIC),
     "api.get_practitioner": ("GET", "/api/v1/practitioners/{profile_id}", PUBLIC),
     "api.openapi": ("GET", "/api/v1/openapi.json", PUBLIC),
@@ -92,8 +92,8 @@ ROUTES = {
     # Anyone logged in may flag; an empty form is sent back to the profile with a message.
     "reviews.flag": ("POST", "/reviews/{review_id}/flag", {ANON: 302, PATIENT: 302, THERAPIST: 302, ADMIN: 302}),
     # Public, and with no body a 400 for everyone alike.
-    "api.create_assessment": ("POST", "/api/v1/assessments", {role: 400 for role in ROLES}),
-    "api.create_matches": ("POST", "/api/v1/matches", {role: 400 for role in ROLES}),
+    "api.create_assessment": ("POST", "/api/v1/assessments", dict.fromkeys(ROLES, 400)),
+    "api.create_matches": ("POST", "/api/v1/matches", dict.fromkeys(ROLES, 400)),
     # The therapist area. auth.login(role="therapist") makes a NEW therapist with no profile, so
     # pages needing a profile send them to the editor (302), the photo upload without a file is a
     # 400, and {certification_id} belongs to the listed profile's therapist: someone else's, so 404.

@@ -1,7 +1,7 @@
 """The audit log: filters, pagination, CSV export without formula injection, and no way to change an entry."""
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from tests import factories
 
 
 def at(day: int, hour: int = 12) -> datetime:
-    return datetime(2025, 3, day, hour, tzinfo=timezone.utc)
+    return datetime(2025, 3, day, hour, tzinfo=UTC)
 
 
 @pytest.fixture

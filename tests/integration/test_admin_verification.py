@@ -1,6 +1,6 @@
 """The verification queue and decisions on one certification: approve, reject, ask for more, and concurrent admins."""
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import event, select, update
@@ -65,7 +65,7 @@ def notices_of(app, user_id: int) -> list[str]:
 
 def test_queue_lists_pending_certifications_oldest_first(client, auth, app):
     with app.app_context():
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         for name, body, days_ago, status in (
             ("Newest Kinetacore", "kinetacore", 1, "pending"),
             ("Oldest Myopain", "myopain", 9, "pending"),
@@ -180,7 +180,7 @@ def test_approving_verifies_records_an_audit_event_and_tells_the_therapist(clien
 
     decided = certification(app, pending["id"])
     assert (decided.status, decided.reviewer_id, decided.version) == ("verified", admin_id, version + 1)
-    assert abs(decided.decided_at - datetime.now(timezone.utc)) < timedelta(minutes=1)
+    assert abs(decided.decided_at - datetime.now(UTC)) < timedelta(minutes=1)
     assert decisions(app, pending["id"]) == [
         ("certification.verified", admin_id, {"source": "review", "profile_id": pending["profile_id"], "credential_id": "MP-100"})
     ]

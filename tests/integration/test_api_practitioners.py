@@ -1,8 +1,8 @@
 """The public practitioner API: search, detail, errors as problem details, and the OpenAPI document."""
 import pytest
 import schemathesis
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests import factories
 

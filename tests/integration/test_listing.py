@@ -6,7 +6,16 @@ import pytest
 from sqlalchemy import event, select
 
 from directory.extensions import db
-from directory.models import AvailabilitySlot, ConsultationRequest, HeadacheType, Notice, Role, SearchListing, TherapistProfile, User
+from directory.models import (
+    AvailabilitySlot,
+    ConsultationRequest,
+    HeadacheType,
+    Notice,
+    Role,
+    SearchListing,
+    TherapistProfile,
+    User,
+)
 from directory.services import listing
 from tests import factories
 

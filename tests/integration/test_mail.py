@@ -1,5 +1,6 @@
 """The SMTP backend sends after commit, from one worker, and never breaks the request."""
 import smtplib
+from typing import ClassVar
 
 import pytest
 
@@ -14,7 +15,7 @@ class SmtpConfig(TestingConfig):
 
 
 class FakeSMTP:
-    sent: list = []
+    sent: ClassVar[list] = []
     fail = False
 
     def __init__(self, host, port, timeout):

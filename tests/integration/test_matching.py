@@ -79,7 +79,7 @@ def test_an_emergency_answer_gives_no_practitioners(ctx):
 
 
 def test_preferences_each_move_the_rank(ctx):
-    base = dict(verified=True, headache_types=("migraine",))
+    base = {"verified": True, "headache_types": ("migraine",)}
     factories.make_profile(display_name="Plain", latitude=40.7550, **base)
     factories.make_profile(display_name="Evening woman", latitude=40.7600, gender="woman", slots=((1, 17 * 60, 20 * 60),), **base)
     assert names(run(answers())) == ["Plain", "Evening woman"]

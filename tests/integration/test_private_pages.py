@@ -6,7 +6,7 @@ import pytest
 from directory import NO_STORE_BLUEPRINTS, NO_STORE_ENDPOINTS
 from directory.extensions import db
 from directory.models import ConsultationRequest
-from tests.integration.test_access import ADMIN, ANON, PATIENT, ROUTES, THERAPIST, records  # noqa: F401 (fixture)
+from tests.integration.test_access import ADMIN, ANON, PATIENT, ROUTES, THERAPIST
 from tests.integration.test_questionnaire import answer_all, post
 
 # Private GET pages no role can open with the shared records alone; each gets its own test below.

@@ -759,7 +759,7 @@ def pregnancy_gateway(monkeypatch):
         revised.append(flag)
     if not any(flag.id == "pregnancy" for flag in clinical.RED_FLAGS):
         monkeypatch.setattr(clinical, "RED_FLAGS", tuple(revised))
-        monkeypatch.setattr(clinical, "FLAG_IDS", ("pregnancy",) + clinical.FLAG_IDS)
+        monkeypatch.setattr(clinical, "FLAG_IDS", ("pregnancy", *clinical.FLAG_IDS))
         monkeypatch.setattr(clinical, "FLAG_LEVELS", {**clinical.FLAG_LEVELS, "pregnancy": clinical.NONE})
 
 

@@ -1,5 +1,5 @@
 """Roster import against the database: classifying pending certifications and verifying the confirmed ones."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import event, select, update
@@ -58,7 +58,10 @@ def certs(app) -> dict[str, int]:
     return ids
 
 
-def run_preview(app, issuing_body=None, data=ROSTER.encode("utf-8")):
+ROSTER_BYTES = ROSTER.encode("utf-8")
+
+
+def run_preview(app, issuing_body=None, data=ROSTER_BYTES):
     roster = read_roster(data)
     with app.app_context():
         return preview(roster, guess_mapping(roster.headers), issuing_body, today=TODAY)
@@ -120,7 +123,7 @@ def test_issuing_body_filter_only_considers_that_body(app, certs):
 
 
 def test_unknown_issuing_body_is_refused(app, certs):
-    with pytest.raises(RosterError, match="^Unknown issuing body 'nasa'.$"):
+    with pytest.raises(RosterError, match=r"^Unknown issuing body 'nasa'\.$"):
         run_preview(app, issuing_body="nasa")
 
 
@@ -160,7 +163,7 @@ def test_two_claims_on_one_credential_id_are_told_apart_by_name(app):
 
 def test_preview_refuses_a_mapping_without_credential_column(app, certs):
     roster = read_roster(ROSTER.encode())
-    with app.app_context(), pytest.raises(RosterError, match="^Choose the column that holds the credential id.$"):
+    with app.app_context(), pytest.raises(RosterError, match=r"^Choose the column that holds the credential id\.$"):
         preview(roster, {"name": 0, "credential_id": None}, today=TODAY)
 
 
@@ -190,7 +193,7 @@ def test_apply_verifies_only_confirmed_ones_with_one_audit_event_each(app, certs
     for cid in changed:
         status, reviewer_id, decided_at, _, version = after[cid]
         assert (status, reviewer_id, version) == ("verified", admin_id, 2)
-        assert decided_at.tzinfo is not None and abs(decided_at - datetime.now(timezone.utc)).total_seconds() < 60
+        assert decided_at.tzinfo is not None and abs(decided_at - datetime.now(UTC)).total_seconds() < 60
     # The roster's expiry fills a missing one and never overwrites one already there.
     assert after[certs["munoz"]][3] == date(2027, 3, 1)
     assert after[certs["smith"]][3] == date(2026, 1, 1)
@@ -284,7 +287,7 @@ def test_concurrent_change_during_apply_verifies_nothing(app, certs):
         admin = factories.make_user(role=Role.ADMIN)
         event.listen(db.session, "before_flush", another_admin_commits_first)
         try:
-            with pytest.raises(RosterError, match="^Another admin changed one of these certifications"):
+            with pytest.raises(RosterError, match=r"^Another admin changed one of these certifications"):
                 apply_preview(result, admin, TODAY)
         finally:
             event.remove(db.session, "before_flush", another_admin_commits_first)

@@ -354,19 +354,17 @@ HEADACHE = st.fixed_dictionaries({}, optional={
 AURA_ANSWERS = st.fixed_dictionaries({}, optional={
     "present": _YES_NO,
     "symptoms": _subset(["visual", "sensory", "speech", "motor", "brainstem", "one_eye"]),
-    **{key: _YES_NO for key in ("spreads_gradually", "succession", "lasts_5_60_min", "one_sided",
-                                "positive", "headache_within_60_min", "doctor_checked")},
+    **dict.fromkeys(("spreads_gradually", "succession", "lasts_5_60_min", "one_sided", "positive", "headache_within_60_min", "doctor_checked"), _YES_NO),
     "episodes": _some(["once", "2_plus"]),
 })
 NECK_ANSWERS = st.fixed_dictionaries({}, optional={
-    **{key: _YES_NO for key in ("pain_with_headache", "began_with_neck_problem",
-                                "provoked_by_movement_or_posture", "provoked_by_pressure")},
+    **dict.fromkeys(("pain_with_headache", "began_with_neck_problem", "provoked_by_movement_or_posture", "provoked_by_pressure"), _YES_NO),
     "improved_with_neck": _some(["yes", "no", "not_applicable"]),
     "clinician_found_disorder": _some(["yes", "no", "unsure"]),
 })
 _DAYS = _some(["0", "1_4", "5_9", "10_14", "15_plus"])
 MEDICATION_ANSWERS = st.fixed_dictionaries({}, optional={
-    **{key: _DAYS for key in ("simple_analgesics", "triptans", "combination", "opioids", "ergots")},
+    **dict.fromkeys(("simple_analgesics", "triptans", "combination", "opioids", "ergots"), _DAYS),
     "for_3_months_or_more": _YES_NO,
     "triptan_relieves": _some(["yes", "no", "never_tried"]),
     "migraine_like_days": _some(["0_7", "8_14", "15_plus", "unsure"]),

@@ -142,7 +142,7 @@ def test_file_over_20_mb_is_refused():
 
 
 def test_size_limit_can_be_lowered():
-    with pytest.raises(RosterError, match="the limit is 0.5 MB"):
+    with pytest.raises(RosterError, match=r"the limit is 0\.5 MB"):
         read_roster(b"Name,ID\n" + b"Jane,1\n" * 100_000, max_bytes=512 * 1024)
 
 

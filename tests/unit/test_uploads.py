@@ -331,7 +331,7 @@ def test_pdf_html_polyglot_is_refused(data):
     b"\n\n   " + MINIMAL_PDF,
 ], ids=["html-before-the-pdf", "blank-before-the-pdf"])
 def test_pdf_that_does_not_start_at_byte_0_is_refused(data):
-    with pytest.raises(UploadError, match="Upload a PDF, PNG or JPEG file."):
+    with pytest.raises(UploadError, match=r"Upload a PDF, PNG or JPEG file\."):
         check_evidence("scan.pdf", data)
 
 
@@ -341,7 +341,7 @@ def test_pdf_that_does_not_start_at_byte_0_is_refused(data):
     b"%PDF-1.4\ntrailer << /Root 1 0 R >>\n%%EOF\n",
 ], ids=["garbage", "catalog-pointing-nowhere", "no-objects"])
 def test_pdf_that_does_not_parse_is_refused(data):
-    with pytest.raises(UploadError, match="This PDF is damaged|This PDF has no pages"):
+    with pytest.raises(UploadError, match=r"This PDF is damaged|This PDF has no pages"):
         check_evidence("scan.pdf", data)
 
 
@@ -406,7 +406,7 @@ def test_decompression_bomb_is_refused_clearly(check, size):
     bomb = png_declaring(*size)
     assert len(bomb) < 100
 
-    with pytest.raises(UploadError, match="too large.*megapixels"):
+    with pytest.raises(UploadError, match=r"too large.*megapixels"):
         check("bomb.png", bomb)
 
 
@@ -444,7 +444,7 @@ def test_photo_cap_is_lower_than_the_evidence_cap():
     assert PHOTO_MAX_PIXELS == 16_000_000 and EVIDENCE_MAX_PIXELS == 24_000_000
     scan = flat_png((5000, 4000), mode="1")
 
-    with pytest.raises(UploadError, match="at most 16 megapixels.*5000 x 4000"):
+    with pytest.raises(UploadError, match=r"at most 16 megapixels.*5000 x 4000"):
         process_photo("scan.png", scan)
     assert opened(check_evidence("scan.png", scan).content).size == (5000, 4000)
 
