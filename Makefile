@@ -109,7 +109,7 @@ mutation: install
 
 # The style and type gate: ruff's rules (pyproject.toml says which and why), ruff's formatting, mypy
 # (strict for the services). `make test` runs it first, so CI does.
-LINT_PATHS := directory tests bench bin/mutation-score config.py wsgi.py gunicorn.conf.py
+LINT_PATHS := directory tests bench bin/mutation config.py wsgi.py gunicorn.conf.py
 lint: install
 	@echo "== Lint (ruff check, ruff format --check, mypy)"
 	$(VENV)/bin/ruff check $(LINT_PATHS)

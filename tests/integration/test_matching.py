@@ -124,7 +124,7 @@ NORTH_40_KM = 41.1146290
 
 def weigh_only(app, **weights):
     """Every weight 0 but these: the score is then 100 × the weighted mean of the named parts."""
-    app.config["MATCH_WEIGHTS"] = {name: 0 for name in app.config["MATCH_WEIGHTS"]} | weights
+    app.config["MATCH_WEIGHTS"] = dict.fromkeys(app.config["MATCH_WEIGHTS"], 0) | weights
 
 
 def scores(result) -> dict[str, float]:
