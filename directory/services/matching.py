@@ -7,16 +7,18 @@ about is left out of the score altogether.
 """
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import BigInteger, ColumnElement, Date, Float, Integer, Select, String, and_, bindparam, case, func, or_, select
 
 from directory import vocabulary
 from directory.extensions import db
 from directory.models import SearchListing, TherapistProfile
 from directory.services import clinical, geocoding, listing, ratings
 from directory.services.geo import EARTH_RADIUS_KM, Point, bounding_box, distance_km, format_distance
-from directory.services.search import haversine_limit, haversine_term
+from directory.services.search import _circle, _float, _haversine, _in_boxes, _origin
 from directory.services.text import escape_like
 
 SELF_PAY = "self_pay"
@@ -133,99 +135,175 @@ def _wishes(point: Point, preferences: dict, assessment: clinical.Assessment) ->
     )
 
 
-def _bit_set(column, bit: int) -> ColumnElement[float]:
+class _RankShape(NamedTuple):
+    """What sets one ranking statement's SQL apart from another's; every other value is a parameter."""
+
+    families: tuple[str, ...]  # in the order of their weights, as the score adds them up
+    languages: bool
+    availability: int  # how many periods the patient named
+    accessibility: int
+    gender: bool
+    max_fee: bool
+    insurance: str | None  # None, "self_pay" or "insurer"
+    video_reach: bool  # a video first consultation reaches further than the in-person distance
+    near_boxes: int
+    video_boxes: int
+    weights: tuple[tuple[str, float], ...]
+
+
+def _bit_set(column, bit) -> ColumnElement[float]:
     return case((column.op("&")(bit) != 0, 1.0), else_=0.0)
 
 
-def _parts(wishes: _Wishes, distance: ColumnElement[float], today: date) -> dict[str, ColumnElement[float]]:
-    """Each applicable part of the score as an SQL expression between 0 and 1."""
+def _mask(name: str):
+    return bindparam(name, type_=BigInteger)
+
+
+def _parts(shape: _RankShape, distance: ColumnElement[float]) -> dict[str, ColumnElement[float]]:
+    """Each applicable part of the score as an SQL expression between 0 and 1, its values parameters."""
     parts: dict[str, ColumnElement[float]] = {}
-    total_weight = sum(wishes.family_weights.values())
-    if total_weight:
+    if shape.families:
         parts["headache_fit"] = sum(
-            (weight / total_weight) * _bit_set(SearchListing.headache_mask, listing.HEADACHE_BITS[family])
-            for family, weight in wishes.family_weights.items()
+            _float(f"family_share_{i}") * _bit_set(SearchListing.headache_mask, listing.HEADACHE_BITS[family])
+            for i, family in enumerate(shape.families)
         )
-    parts["distance"] = case((distance <= wishes.max_km, 1.0 - distance / wishes.max_km), else_=0.0)
-    wanted_modes = {"in_person": ("in_person",), "video": ("video",), "either": ("in_person", "video")}[wishes.first_consultation]
-    parts["consultation_mode"] = _bit_set(SearchListing.mode_mask, listing.mask(wanted_modes, listing.MODE_BITS))
-    if wishes.languages:
-        parts["language"] = _bit_set(SearchListing.language_mask, listing.mask(wishes.languages, listing.LANGUAGE_BITS))
-    if wishes.availability:
+    max_km = _float("max_km")
+    parts["distance"] = case((distance <= max_km, 1.0 - distance / max_km), else_=0.0)
+    parts["consultation_mode"] = _bit_set(SearchListing.mode_mask, _mask("wanted_modes"))
+    if shape.languages:
+        parts["language"] = _bit_set(SearchListing.language_mask, _mask("languages"))
+    if shape.availability:
         parts["availability"] = sum(
-            _bit_set(SearchListing.availability_mask, listing.PERIOD_BITS[code]) for code in wishes.availability
-        ) / len(wishes.availability)
-    if wishes.accessibility:
+            _bit_set(SearchListing.availability_mask, _mask(f"period_{i}")) for i in range(shape.availability)
+        ) / shape.availability
+    if shape.accessibility:
         parts["accessibility"] = sum(
-            _bit_set(SearchListing.access_mask, listing.ACCESS_BITS[code]) for code in wishes.accessibility
-        ) / len(wishes.accessibility)
-    if wishes.gender:
-        parts["gender"] = case((SearchListing.gender == wishes.gender, 1.0), else_=0.0)
+            _bit_set(SearchListing.access_mask, _mask(f"access_{i}")) for i in range(shape.accessibility)
+        ) / shape.accessibility
+    if shape.gender:
+        parts["gender"] = case((SearchListing.gender == bindparam("gender", type_=String), 1.0), else_=0.0)
     cost = []
-    if wishes.max_fee is not None:
-        cost.append(case((SearchListing.fee_min.is_(None), 0.5), (SearchListing.fee_min <= wishes.max_fee, 1.0), else_=0.0))
-    if wishes.insurance:
-        cost.append(case((_accepts(wishes.insurance), 1.0), else_=0.0))
+    if shape.max_fee:
+        max_fee = _float("max_fee")
+        cost.append(case((SearchListing.fee_min.is_(None), 0.5), (SearchListing.fee_min <= max_fee, 1.0), else_=0.0))
+    if shape.insurance == SELF_PAY:
+        cost.append(case((SearchListing.accepts_self_pay.is_(True), 1.0), else_=0.0))
+    elif shape.insurance:
+        accepts = SearchListing.insurers.like(bindparam("insurer", type_=String), escape="\\")
+        cost.append(case((accepts, 1.0), else_=0.0))
     if cost:
         parts["cost"] = sum(cost) / len(cost)
-    years = today.year - SearchListing.practising_since
+    years = bindparam("this_year", type_=Integer) - SearchListing.practising_since
     parts["experience"] = case(
         (SearchListing.practising_since.is_(None), 0.0), (years >= 20, 1.0), (years <= 0, 0.0), else_=years / 20.0
     )
-    prior_mean, prior_weight = ratings.site_mean_rating(), current_app.config["REVIEW_PRIOR_WEIGHT"]
-    bayesian = (SearchListing.rating_total + prior_weight * prior_mean) / (SearchListing.review_count + prior_weight)
+    prior_weight = _float("prior_weight")
+    bayesian = (SearchListing.rating_total + prior_weight * _float("prior_mean")) / (SearchListing.review_count + prior_weight)
     parts["rating"] = (bayesian - 1.0) / 4.0
     return parts
 
 
-def _accepts(insurance: str) -> ColumnElement[bool]:
-    if insurance == SELF_PAY or insurance.lower().replace("-", " ") in ("self pay", "selfpay"):
-        return SearchListing.accepts_self_pay.is_(True)
-    return SearchListing.insurers.like(f"%{escape_like(insurance.lower())}%", escape="\\")
+def _is_self_pay(insurance: str) -> bool:
+    return insurance == SELF_PAY or insurance.lower().replace("-", " ") in ("self pay", "selfpay")
 
 
-def _reachable(wishes: _Wishes) -> ColumnElement[bool]:
-    def within(km: float) -> ColumnElement[bool]:
-        boxes = bounding_box(wishes.point, km)
-        box = or_(
-            *(
-                and_(SearchListing.latitude.between(b.min_lat, b.max_lat), SearchListing.longitude.between(b.min_lon, b.max_lon))
-                for b in boxes
-            )
-        )
-        return and_(box, haversine_term(wishes.point) <= haversine_limit(km))
-
-    if wishes.first_consultation in ("video", "either") and wishes.video_km > wishes.max_km:
+def _reachable(shape: _RankShape, nearness: ColumnElement[float]) -> ColumnElement[bool]:
+    near = and_(_in_boxes("near", shape.near_boxes), nearness <= _float("near_limit"))
+    if shape.video_reach:
         # A video first consultation reaches further, but treatment itself is in person.
         video = SearchListing.mode_mask.op("&")(listing.MODE_BITS["video"]) != 0
-        return or_(within(wishes.max_km), and_(within(wishes.video_km), video))
-    return within(wishes.max_km)
+        return or_(near, and_(_in_boxes("video", shape.video_boxes), nearness <= _float("video_limit"), video))
+    return near
 
 
-def _ranked(wishes: _Wishes, limit: int, today: date) -> list[Match]:
-    weights = current_app.config["MATCH_WEIGHTS"]
-    nearness = haversine_term(wishes.point)
+@lru_cache(maxsize=256)
+def _ranking_statement(shape: _RankShape) -> Select:
+    """The best listings for one shape of answers, with their score and distance, built once and bound per call."""
+    weights = dict(shape.weights)
+    nearness = _haversine(_float("half_lat0"), _float("half_lon0"), _float("cos_lat0"))
     distance = 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(case((nearness > 1.0, 1.0), else_=nearness)))
-    parts = _parts(wishes, distance, today)
+    parts = _parts(shape, distance)
     applicable = sum(weights[name] for name in parts)
     score = sum(weights[name] * expression for name, expression in parts.items()) * (100.0 / applicable)
-    rows = db.session.execute(
+    return (
         select(SearchListing, score.label("score"), distance.label("distance_km"))
         .where(
-            _reachable(wishes),
-            SearchListing.verified_until >= today,
+            _reachable(shape, nearness),
+            SearchListing.verified_until >= bindparam("today", type_=Date),
             SearchListing.accepting_new_patients.is_(True),
         )
         .order_by(score.desc(), distance, SearchListing.profile_id)
-        .limit(limit)
-    ).all()
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+@lru_cache(maxsize=1)
+def _profiles_statement() -> Select:
+    """The profiles of the ranked listings, built once."""
+    return select(TherapistProfile).where(TherapistProfile.id.in_(bindparam("ids", expanding=True)))
+
+
+def _ranking(wishes: _Wishes, limit: int, today: date) -> tuple[_RankShape, dict[str, object]]:
+    """The shape of the ranking statement for these wishes, and the values of its parameters."""
+    total_weight = sum(wishes.family_weights.values())
+    values: dict[str, object] = {
+        f"family_share_{i}": weight / total_weight for i, weight in enumerate(wishes.family_weights.values())
+    }
+    wanted_modes = {"in_person": ("in_person",), "video": ("video",), "either": ("in_person", "video")}[wishes.first_consultation]
+    values |= {
+        **_origin(wishes.point),
+        "max_km": wishes.max_km,
+        "wanted_modes": listing.mask(wanted_modes, listing.MODE_BITS),
+        "this_year": today.year,
+        "prior_mean": ratings.site_mean_rating(),
+        "prior_weight": current_app.config["REVIEW_PRIOR_WEIGHT"],
+        "today": today,
+        "limit": limit,
+    }
+    if wishes.languages:
+        values["languages"] = listing.mask(wishes.languages, listing.LANGUAGE_BITS)
+    values |= {f"period_{i}": listing.PERIOD_BITS[code] for i, code in enumerate(wishes.availability)}
+    values |= {f"access_{i}": listing.ACCESS_BITS[code] for i, code in enumerate(wishes.accessibility)}
+    if wishes.gender:
+        values["gender"] = wishes.gender
+    if wishes.max_fee is not None:
+        values["max_fee"] = wishes.max_fee
+    insurance = None
+    if wishes.insurance:
+        insurance = SELF_PAY if _is_self_pay(wishes.insurance) else "insurer"
+        if insurance == "insurer":
+            values["insurer"] = f"%{escape_like(wishes.insurance.lower())}%"
+    near_boxes, near_values = _circle("near", wishes.point, wishes.max_km)
+    values |= near_values
+    video_reach = wishes.first_consultation in ("video", "either") and wishes.video_km > wishes.max_km
+    video_boxes = 0
+    if video_reach:
+        video_boxes, video_values = _circle("video", wishes.point, wishes.video_km)
+        values |= video_values
+    shape = _RankShape(
+        families=tuple(wishes.family_weights),
+        languages=bool(wishes.languages),
+        availability=len(wishes.availability),
+        accessibility=len(wishes.accessibility),
+        gender=bool(wishes.gender),
+        max_fee=wishes.max_fee is not None,
+        insurance=insurance,
+        video_reach=video_reach,
+        near_boxes=near_boxes,
+        video_boxes=video_boxes,
+        weights=tuple(current_app.config["MATCH_WEIGHTS"].items()),
+    )
+    return shape, values
+
+
+def _ranked(wishes: _Wishes, limit: int, today: date) -> list[Match]:
+    shape, values = _ranking(wishes, limit, today)
+    rows = db.session.execute(_ranking_statement(shape), values).all()
     if not rows:
         return []
-    profiles = {
-        profile.id: profile
-        for profile in db.session.scalars(select(TherapistProfile).where(TherapistProfile.id.in_([r.SearchListing.profile_id for r in rows])))
-    }
-    prior_mean, prior_weight = ratings.site_mean_rating(), current_app.config["REVIEW_PRIOR_WEIGHT"]
+    ids = [row.SearchListing.profile_id for row in rows]
+    profiles = {profile.id: profile for profile in db.session.scalars(_profiles_statement(), {"ids": ids})}
+    prior_mean, prior_weight = values["prior_mean"], values["prior_weight"]
     matches = []
     for row in rows:
         entry, profile = row.SearchListing, profiles[row.SearchListing.profile_id]
