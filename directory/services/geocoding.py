@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from directory.extensions import db
 from directory.models import GeocodeCache, Place
-from directory.services.geo import Point, bounding_box, distance_km
+from directory.services.geo import Point, bounding_box, distances_km_from
 from directory.services.text import fold
 
 MAX_QUERY_LENGTH = 200
@@ -195,10 +195,11 @@ def country_at(point: Point, within_km: float = COUNTRY_SEARCH_KM) -> str | None
     mostly work on both sides (112 across Europe), and a wrong guess is named as a country.
     """
     nearest: tuple[float, str] | None = None
+    distance_to = distances_km_from(point)
     for box in bounding_box(point, within_km):
         bounds = {"min_lat": box.min_lat, "max_lat": box.max_lat, "min_lon": box.min_lon, "max_lon": box.max_lon}
         for latitude, longitude, country in db.session.execute(_cities_in_box_statement(), bounds):
-            km = distance_km(point, Point(latitude, longitude))
+            km = distance_to(latitude, longitude)
             if km <= within_km and (nearest is None or km < nearest[0]):
                 nearest = (km, country)
     return nearest[1] if nearest else None
