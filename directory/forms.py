@@ -119,19 +119,22 @@ def option_markup(field, **attrs) -> list[OptionMarkup]:
         or field.render_kw
         or type(field.meta).render_field is not DefaultMeta.render_field
         or getattr(flags, "disabled", False)
+        or getattr(flags, "required", False) not in (True, False)
     ):
         return [OptionMarkup(option(**attrs), option.label(), option.label.text) for option in field]
     name = escape(field.name)
     required = " required" if getattr(flags, "required", False) else ""
     options = []
     for index, choice in enumerate(field.iter_choices()):
-        if not isinstance(choice, Choice) or choice.render_kw or type(choice.value) is not str or isinstance(choice.label, Markup):
+        plain = isinstance(choice, Choice) and type(choice.value) is str and not isinstance(choice.label, Markup)
+        if not plain or choice.render_kw:
             return [OptionMarkup(option(**attrs), option.label(), option.label.text) for option in field]
         option_id = escape(f"{field.id}-{index}")
         checked = "checked " if choice.selected else ""
         text = choice.label or choice.value
         options.append(OptionMarkup(
-            Markup(f'<input {checked}id="{option_id}" name="{name}"{required} type="{input_type}" value="{escape(choice.value)}">'),
+            Markup(f'<input {checked}id="{option_id}" name="{name}"{required} type="{input_type}"'
+                   f' value="{escape(choice.value)}">'),
             Markup(f'<label for="{option_id}">{escape(text)}</label>'),
             text,
         ))

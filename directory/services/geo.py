@@ -1,6 +1,7 @@
 """Points, distances, bounding boxes and the FHIR `near` parameter: pure functions, no database."""
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from geopy.distance import EARTH_RADIUS as GREAT_CIRCLE_RADIUS_KM
@@ -116,7 +117,7 @@ def distance_km(a: Point, b: Point) -> float:
     return GREAT_CIRCLE_RADIUS_KM * angle
 
 
-def distances_km_from(origin: Point):
+def distances_km_from(origin: Point) -> Callable[[float, float], float]:
     """distance_km from origin as a function of a latitude and a longitude: the same figures, for scanning many rows.
 
     The origin's sines and cosines are worked out once, and no Point is built per row.

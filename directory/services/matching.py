@@ -11,13 +11,27 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import BigInteger, ColumnElement, Date, Float, Integer, Select, String, and_, bindparam, case, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    BindParameter,
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+)
 
 from directory import vocabulary
 from directory.extensions import db
 from directory.models import SearchListing, TherapistProfile
 from directory.services import clinical, geocoding, listing, ratings
-from directory.services.geo import EARTH_RADIUS_KM, Point, bounding_box, distance_km, format_distance
+from directory.services.geo import EARTH_RADIUS_KM, Point, distance_km, format_distance
 from directory.services.search import _circle, _float, _haversine, _in_boxes, _origin
 from directory.services.text import escape_like
 
@@ -151,11 +165,11 @@ class _RankShape(NamedTuple):
     weights: tuple[tuple[str, float], ...]
 
 
-def _bit_set(column, bit) -> ColumnElement[float]:
+def _bit_set(column: ColumnElement[int], bit: int | BindParameter[int]) -> ColumnElement[float]:
     return case((column.op("&")(bit) != 0, 1.0), else_=0.0)
 
 
-def _mask(name: str):
+def _mask(name: str) -> BindParameter[int]:
     return bindparam(name, type_=BigInteger)
 
 
