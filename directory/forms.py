@@ -119,7 +119,7 @@ def option_markup(field, **attrs) -> list[OptionMarkup]:
         or field.render_kw
         or type(field.meta).render_field is not DefaultMeta.render_field
         or getattr(flags, "disabled", False)
-        or getattr(flags, "required", False) not in (True, False)
+        or getattr(flags, "required", None) not in (True, False, None)  # Flags answer None when unset
     ):
         return [OptionMarkup(option(**attrs), option.label(), option.label.text) for option in field]
     name = escape(field.name)

@@ -73,3 +73,17 @@ def test_extra_attributes_go_through_wtforms(app):
     with app.test_request_context():
         field = warning_signs_form(clinical.RED_FLAGS)(formdata=None)[clinical.RED_FLAGS[0].id]
         assert _ours(field, class_="wide", data_x="1") == _wtforms_markup(field, class_="wide", data_x="1")
+
+
+@pytest.mark.parametrize("area", FORM_MODULES)
+def test_plain_options_are_written_without_building_a_field_per_option(app, area, monkeypatch):
+    from wtforms.fields.choices import SelectFieldBase
+
+    def no_iteration(field):
+        raise AssertionError(f"{field.name}: options built through WTForms")
+
+    with app.test_request_context():
+        fields = [field for form_class in _form_classes(area) for field in _choice_fields(form_class(formdata=None))]
+        monkeypatch.setattr(SelectFieldBase, "__iter__", no_iteration)
+        for field in fields:
+            option_markup(field)
