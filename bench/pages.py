@@ -112,6 +112,7 @@ def _questionnaire_sessions(app, rng: random.Random, points: list[tuple[float, f
         answers = json.loads(json.dumps(ANSWERS))
         answers.setdefault("aura", {"present": False})
         answers.setdefault("medication", {})
+        answers.setdefault("needling_safety", [])  # step 6 counts as answered only with it; else results redirect
         answers["preferences"].update(latitude=round(latitude, 4), longitude=round(longitude, 4), max_distance_km=rng.choice((25, 50)))
         response = questionnaire.record_answers(None, answers)
         cookies.append(_session_cookie(app, {"questionnaire_token": response.token}))

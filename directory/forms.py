@@ -1,10 +1,14 @@
 """Form pieces shared by the blueprints."""
 import math
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from flask import abort
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import FloatField, FormField, IntegerField, SelectChoice, SelectMultipleField, widgets
+from wtforms.fields.choices import Choice
+from wtforms.meta import DefaultMeta
 
 CONTROL_CHARACTERS_MESSAGE = "Remove the invisible control characters from this text."
 
@@ -95,3 +99,54 @@ class FiniteFloatField(FloatField):
         if self.data is not None and not math.isfinite(self.data):
             self.data = None
             raise ValueError(self.not_finite_message)
+
+
+class OptionMarkup(NamedTuple):
+    """One option of a radio or checkbox group: its input, its label and the label's text."""
+
+    input: Markup
+    label: Markup
+    text: str
+
+
+# The option widgets option_markup writes itself; any other is left to WTForms.
+_OPTION_INPUT_TYPES = {widgets.RadioInput: "radio", widgets.CheckboxInput: "checkbox"}
+
+
+def option_markup(field, **attrs) -> list[OptionMarkup]:
+    """The options of a RadioField or MultiCheckboxField as WTForms renders them, without building a field per option.
+
+    Iterating a choice field builds a whole Field for each option and WTForms then writes its
+    attributes one by one, most of a questionnaire step's time. The common case (no extra
+    attributes, stock widget and meta) is written here byte for byte as WTForms writes it:
+    attributes in sorted order, "required" when a validator flags it. Anything else goes
+    through WTForms itself.
+    """
+    input_type = _OPTION_INPUT_TYPES.get(type(field.option_widget))
+    flags = field.flags
+    if (
+        attrs
+        or input_type is None
+        or field.render_kw
+        or type(field.meta).render_field is not DefaultMeta.render_field
+        or getattr(flags, "disabled", False)
+        or getattr(flags, "required", None) not in (True, False, None)  # Flags answer None when unset
+    ):
+        return [OptionMarkup(option(**attrs), option.label(), option.label.text) for option in field]
+    name = escape(field.name)
+    required = " required" if getattr(flags, "required", False) else ""
+    options = []
+    for index, choice in enumerate(field.iter_choices()):
+        plain = isinstance(choice, Choice) and type(choice.value) is str and not isinstance(choice.label, Markup)
+        if not plain or choice.render_kw:
+            return [OptionMarkup(option(**attrs), option.label(), option.label.text) for option in field]
+        option_id = escape(f"{field.id}-{index}")
+        checked = "checked " if choice.selected else ""
+        text = choice.label or choice.value
+        options.append(OptionMarkup(
+            Markup(f'<input {checked}id="{option_id}" name="{name}"{required} type="{input_type}"'
+                   f' value="{escape(choice.value)}">'),
+            Markup(f'<label for="{option_id}">{escape(text)}</label>'),
+            text,
+        ))
+    return options

@@ -100,6 +100,15 @@ def _place_country(answers) -> tuple[str | None, bool]:
         query = f"{preferences['latitude']}, {preferences['longitude']}"
     else:
         return None, False
+    # A page asks twice (the emergency number, the distance unit): look the place up once per request.
+    looked_up = g.setdefault("place_countries", {})
+    if query not in looked_up:
+        looked_up[query] = _look_up_country(query)
+    return looked_up[query]
+
+
+def _look_up_country(query: str) -> tuple[str | None, bool]:
+    """The country a typed place or "lat, lon" lies in, and whether the place was not found."""
     try:
         result = geocoding.geocode(query)
     except geocoding.GeocodingError:

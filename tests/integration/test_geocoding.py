@@ -480,6 +480,29 @@ def test_lookups_use_indexed_equality_not_pattern_scans(places):
         assert "place.search_key = " in statement or "place.postal_code = " in statement
 
 
+@pytest.mark.parametrize(
+    "query",
+    # "CO" is Colorado and Colombia, "IL" Illinois and Israel: both are looked at, in the one query.
+    ["Boulder", "Boulder, CO", "Madrid, CO", "Springfield, IL", "Estes Park, CO", "Nederland", "Paris, France", "80302"],
+)
+def test_a_place_takes_one_query(places, query):
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with places.app_context():
+        engine = db.engine
+    lookup(places, query)  # warm
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        result = lookup(places, query)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert result.status in (GeocodeStatus.FOUND, GeocodeStatus.AMBIGUOUS)
+    assert len(statements) == 1
+
+
 # Nominatim ------------------------------------------------------------------------------------
 
 

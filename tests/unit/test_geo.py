@@ -14,6 +14,7 @@ from directory.services.geo import (
     Point,
     bounding_box,
     distance_km,
+    distances_km_from,
     format_distance,
     km_to_miles,
     make_point,
@@ -337,3 +338,9 @@ def test_distance_is_geopy_s_great_circle_to_the_last_digit():
         b = Point(rng.uniform(-90, 90), rng.uniform(-180, 180))
         assert distance_km(a, b) == pytest.approx(great_circle(a.as_tuple, b.as_tuple).km, rel=1e-12, abs=1e-9)
     assert distance_km(Point(40.7484, -73.9857), Point(40.7484, -73.9857)) == 0.0
+
+
+@given(latitudes, longitudes, latitudes, longitudes)
+@settings(max_examples=300, deadline=None)
+def test_distances_from_a_point_are_distance_km_to_the_last_bit(lat1, lon1, lat2, lon2):
+    assert distances_km_from(Point(lat1, lon1))(lat2, lon2) == distance_km(Point(lat1, lon1), Point(lat2, lon2))
