@@ -1,4 +1,5 @@
 """Configuration: everything read from the environment, in one place."""
+
 import os
 from pathlib import Path
 from typing import Any, ClassVar
@@ -22,7 +23,7 @@ def _database_url(default: str) -> str:
     # Hosted PostgreSQL often hands out postgres:// URLs; psycopg 3 needs its own dialect name.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -179,7 +180,9 @@ class ProductionConfig(Config):
         if backend == "smtp" and not os.environ.get("MAIL_SERVER"):
             problems.append("MAIL_BACKEND=smtp needs MAIL_SERVER")
         elif backend not in ("smtp", "outbox"):
-            problems.append("MAIL_BACKEND must be smtp (with MAIL_SERVER), or outbox, explicitly, for a staging site that delivers nothing")
+            problems.append(
+                "MAIL_BACKEND must be smtp (with MAIL_SERVER), or outbox, explicitly, for a staging site that delivers nothing"
+            )
         # memory:// counts in each worker process: with N workers a limit lets N times as much through.
         storage = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         if storage.startswith("memory://") and not _env_bool("RATELIMIT_SINGLE_WORKER", False):

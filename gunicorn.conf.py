@@ -1,7 +1,8 @@
 """gunicorn settings for production and for the page benchmark (bench/pages.py); each one can be set from the environment.
 
-    gunicorn -c gunicorn.conf.py wsgi:app
+gunicorn -c gunicorn.conf.py wsgi:app
 """
+
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")

@@ -1,9 +1,10 @@
 """Run the benchmarks on the configured database and print the figures.
 
-    python -m bench                              # 100,000 practitioners: search and matches
-    python -m bench --practitioners 1000000 --only search --naive-runs 0
-    DATABASE_URL=postgresql://... python -m bench
+python -m bench                              # 100,000 practitioners: search and matches
+python -m bench --practitioners 1000000 --only search --naive-runs 0
+DATABASE_URL=postgresql://... python -m bench
 """
+
 import argparse
 import sys
 

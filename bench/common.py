@@ -1,4 +1,5 @@
 """Shared pieces of the benchmarks: timing, percentiles, results on disk."""
+
 import json
 import platform
 import statistics

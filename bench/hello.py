@@ -1,7 +1,8 @@
 """The ceiling for any Flask page: a hello-world served by the same gunicorn as the site.
 
-    gunicorn -c gunicorn.conf.py bench.hello:app
+gunicorn -c gunicorn.conf.py bench.hello:app
 """
+
 from flask import Flask
 
 app = Flask(__name__)

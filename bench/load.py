@@ -14,6 +14,7 @@ whether each target is met, and writes everything to bench/results/load_postgres
     bin/with-postgres .venv/bin/python -m bench.load                     # the issue's run
     bin/with-postgres .venv/bin/python -m bench.load --duration 15 --fault-duration 25 --practitioners 2000
 """
+
 import argparse
 import importlib.util
 import os
@@ -70,9 +71,13 @@ class Postgres:
     """The throw-away server of bin/with-postgres, which this harness stops and starts."""
 
     def __init__(self):
-        missing = [name for name in ("PGTEST_BIN", "PGTEST_DATA", "PGTEST_LOG", "PGTEST_OPTIONS") if not os.environ.get(name)]
+        missing = [
+            name for name in ("PGTEST_BIN", "PGTEST_DATA", "PGTEST_LOG", "PGTEST_OPTIONS") if not os.environ.get(name)
+        ]
         if missing or not os.environ.get("DATABASE_URL", "").startswith("postgresql"):
-            raise SystemExit("Run the harness through bin/with-postgres (make bench-load): it needs PGTEST_* and a PostgreSQL DATABASE_URL.")
+            raise SystemExit(
+                "Run the harness through bin/with-postgres (make bench-load): it needs PGTEST_* and a PostgreSQL DATABASE_URL."
+            )
         self.bin, self.data = os.environ["PGTEST_BIN"], os.environ["PGTEST_DATA"]
         self.log, self.options = os.environ["PGTEST_LOG"], os.environ["PGTEST_OPTIONS"]
 
@@ -100,8 +105,21 @@ class Redis:
         with open(workdir / "redis.log", "w") as log:
             # The child keeps its own copy of the file descriptor; ours can close.
             self.process = subprocess.Popen(
-                ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
-                stdout=log, stderr=subprocess.STDOUT,
+                [
+                    "redis-server",
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    str(workdir),
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         wait_until(self.ping, 10, "redis-server")
 
@@ -128,11 +146,31 @@ class Gunicorn:
         self.pidfile = workdir / "gunicorn.pid"
         self.log = workdir / "gunicorn.log"
         self.process = subprocess.Popen(
-            [str(BASE_DIR / ".venv" / "bin" / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
-             "--pid", str(self.pidfile), "--error-logfile", str(self.log), "--graceful-timeout", "5", "wsgi:app"],
-            cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+            [
+                str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--pid",
+                str(self.pidfile),
+                "--error-logfile",
+                str(self.log),
+                "--graceful-timeout",
+                "5",
+                "wsgi:app",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
         )
-        wait_until(lambda: len(self.worker_pids()) == workers and requests.get(self.url + "/healthz", timeout=2).status_code == 200, 60, "gunicorn")
+        wait_until(
+            lambda: len(self.worker_pids()) == workers
+            and requests.get(self.url + "/healthz", timeout=2).status_code == 200,
+            60,
+            "gunicorn",
+        )
 
     @property
     def url(self) -> str:
@@ -178,13 +216,17 @@ def app_environment(redis: Redis) -> dict:
     )
     if importlib.util.find_spec("redis") is None:
         # limits needs the redis package for a redis:// store; without it, one store per worker.
-        print("note: the 'redis' Python package is missing: rate limits use memory:// (one store per worker)", flush=True)
+        print(
+            "note: the 'redis' Python package is missing: rate limits use memory:// (one store per worker)", flush=True
+        )
         env.update(RATELIMIT_STORAGE_URI="memory://", RATELIMIT_SINGLE_WORKER="true")
     return env
 
 
 def flask(env: dict, *args: str) -> None:
-    subprocess.run([str(BASE_DIR / ".venv" / "bin" / "flask"), *args], cwd=BASE_DIR, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(BASE_DIR / ".venv" / "bin" / "flask"), *args], cwd=BASE_DIR, env=env, check=True, stdout=subprocess.DEVNULL
+    )
 
 
 # The directory and the users -------------------------------------------------------------
@@ -199,7 +241,9 @@ def prepare_directory(env: dict, practitioners: int) -> float:
     return time.perf_counter() - started
 
 
-def choose_personas(engine, patients: int, therapists: int, hot: int, rng: random.Random) -> tuple[list[Persona], list, list]:
+def choose_personas(
+    engine, patients: int, therapists: int, hot: int, rng: random.Random
+) -> tuple[list[Persona], list, list]:
     """Demo patients and therapists to log in as, the practitioners they write to, and profiles to browse.
 
     Writes go to a few "hot" practitioners, whose own therapists save their profiles meanwhile:
@@ -207,45 +251,74 @@ def choose_personas(engine, patients: int, therapists: int, hot: int, rng: rando
     completed consultation with each hot practitioner, so that each may review each once.
     """
     with engine.begin() as db:
-        hot_rows = db.execute(text("""
+        hot_rows = db.execute(
+            text("""
             SELECT p.id, p.slug, u.id, u.email FROM therapist_profile p
             JOIN "user" u ON u.id = p.user_id JOIN search_listing l ON l.profile_id = p.id
             WHERE p.published AND u.active AND p.accepting_new_patients AND l.verified_until >= CURRENT_DATE
               AND EXISTS (SELECT 1 FROM profile_consultation_mode m WHERE m.profile_id = p.id)
-            ORDER BY p.id LIMIT :n"""), {"n": hot}).all()
-        patient_rows = db.execute(text("""
+            ORDER BY p.id LIMIT :n"""),
+            {"n": hot},
+        ).all()
+        patient_rows = db.execute(
+            text("""
             SELECT id, email FROM "user" WHERE role = 'patient' AND active AND email LIKE 'patient%@demo.example'
-            ORDER BY id LIMIT :n"""), {"n": patients}).all()
+            ORDER BY id LIMIT :n"""),
+            {"n": patients},
+        ).all()
         if len(hot_rows) < max(therapists, 1) or len(patient_rows) < patients:
-            raise SystemExit(f"Too few demo accounts for {patients} patients and {therapists} therapists: seed more practitioners.")
+            raise SystemExit(
+                f"Too few demo accounts for {patients} patients and {therapists} therapists: seed more practitioners."
+            )
         hot_ids = [row[0] for row in hot_rows]
         patient_ids = [row[0] for row in patient_rows]
         ids = {"hot": hot_ids, "patients": patient_ids}
-        db.execute(text("""
+        db.execute(
+            text("""
             INSERT INTO consultation_request (patient_id, profile_id, mode, status, created_at, updated_at, completed_at)
             SELECT u.id, p.id, 'in_person', 'completed', now() - interval '14 days', now() - interval '7 days', now() - interval '7 days'
             FROM "user" u CROSS JOIN therapist_profile p
             WHERE u.id IN :patients AND p.id IN :hot
               AND NOT EXISTS (SELECT 1 FROM review r WHERE r.author_id = u.id AND r.profile_id = p.id)
               AND NOT EXISTS (SELECT 1 FROM consultation_request c WHERE c.patient_id = u.id AND c.profile_id = p.id AND c.status = 'completed')
-            """).bindparams(bindparam("patients", expanding=True), bindparam("hot", expanding=True)), ids)
-        reviewed = set(db.execute(text("SELECT author_id, profile_id FROM review WHERE author_id IN :patients")
-                                  .bindparams(bindparam("patients", expanding=True)), ids).all())
-        already_open = set(db.execute(text("SELECT patient_id, profile_id FROM consultation_request WHERE status IN ('requested', 'accepted') AND patient_id IN :patients")
-                                      .bindparams(bindparam("patients", expanding=True)), ids).all())
-        browse = db.execute(text("""
+            """).bindparams(bindparam("patients", expanding=True), bindparam("hot", expanding=True)),
+            ids,
+        )
+        reviewed = set(
+            db.execute(
+                text("SELECT author_id, profile_id FROM review WHERE author_id IN :patients").bindparams(
+                    bindparam("patients", expanding=True)
+                ),
+                ids,
+            ).all()
+        )
+        already_open = set(
+            db.execute(
+                text(
+                    "SELECT patient_id, profile_id FROM consultation_request WHERE status IN ('requested', 'accepted') AND patient_id IN :patients"
+                ).bindparams(bindparam("patients", expanding=True)),
+                ids,
+            ).all()
+        )
+        browse = db.execute(
+            text("""
             SELECT p.id, p.slug FROM therapist_profile p JOIN "user" u ON u.id = p.user_id
-            WHERE p.published AND u.active ORDER BY p.id LIMIT 2000""")).all()
+            WHERE p.published AND u.active ORDER BY p.id LIMIT 2000""")
+        ).all()
     personas = []
     targets = [(row[0], row[1]) for row in hot_rows]
     for patient_id, email in patient_rows:
         mine = targets[:]
         rng.shuffle(mine)
-        personas.append(Persona(
-            email, patient_id, "patient",
-            consult_targets=[t for t in mine if (patient_id, t[0]) not in already_open],
-            review_targets=[t for t in mine if (patient_id, t[0]) not in reviewed],
-        ))
+        personas.append(
+            Persona(
+                email,
+                patient_id,
+                "patient",
+                consult_targets=[t for t in mine if (patient_id, t[0]) not in already_open],
+                review_targets=[t for t in mine if (patient_id, t[0]) not in reviewed],
+            )
+        )
     for profile_id, _, user_id, email in hot_rows[:therapists]:
         personas.append(Persona(email, user_id, "therapist", profile_id=profile_id))
     browse = [tuple(row) for row in rng.sample(browse, min(500, len(browse)))] + targets
@@ -267,9 +340,15 @@ def check_writes(engine, writes: list, hot_ids: list[int]) -> dict:
         pairs = {w.key for w in by_kind["consultation"]}
         if pairs:
             patients = sorted({p for p, _ in pairs})
-            open_counts = {(p, q): n for p, q, n in db.execute(text(
-                "SELECT patient_id, profile_id, count(*) FROM consultation_request WHERE status IN :open AND patient_id IN :patients GROUP BY patient_id, profile_id"
-            ).bindparams(bindparam("open", expanding=True), bindparam("patients", expanding=True)), {"open": list(OPEN_STATUSES), "patients": patients})}
+            open_counts = {
+                (p, q): n
+                for p, q, n in db.execute(
+                    text(
+                        "SELECT patient_id, profile_id, count(*) FROM consultation_request WHERE status IN :open AND patient_id IN :patients GROUP BY patient_id, profile_id"
+                    ).bindparams(bindparam("open", expanding=True), bindparam("patients", expanding=True)),
+                    {"open": list(OPEN_STATUSES), "patients": patients},
+                )
+            }
             for key in {w.key for w in by_kind["consultation"] if w.acknowledged}:
                 if not open_counts.get(key):
                     lost["consultation"] += 1
@@ -281,11 +360,17 @@ def check_writes(engine, writes: list, hot_ids: list[int]) -> dict:
         if by_kind["review"]:
             authors = sorted({a for a, _ in (w.key for w in by_kind["review"])})
             stored = defaultdict(list)
-            for author, profile, body in db.execute(text("SELECT author_id, profile_id, text FROM review WHERE author_id IN :authors")
-                                                    .bindparams(bindparam("authors", expanding=True)), {"authors": authors}):
+            for author, profile, body in db.execute(
+                text("SELECT author_id, profile_id, text FROM review WHERE author_id IN :authors").bindparams(
+                    bindparam("authors", expanding=True)
+                ),
+                {"authors": authors},
+            ):
                 stored[(author, profile)].append(body)
             for write in by_kind["review"]:
-                if write.acknowledged and not any(f"[load {write.marker}]" in body for body in stored.get(write.key, [])):
+                if write.acknowledged and not any(
+                    f"[load {write.marker}]" in body for body in stored.get(write.key, [])
+                ):
                     lost["review"] += 1
                     examples["review lost"].append(write.key)
             for key in {w.key for w in by_kind["review"]}:
@@ -295,8 +380,14 @@ def check_writes(engine, writes: list, hot_ids: list[int]) -> dict:
         for write in sorted(by_kind["profile_save"], key=lambda w: w.started):
             saves[write.key[0]].append(write)
         if saves:
-            bios = dict(db.execute(text("SELECT id, bio FROM therapist_profile WHERE id IN :ids")
-                                   .bindparams(bindparam("ids", expanding=True)), {"ids": sorted(saves)}).all())
+            bios = dict(
+                db.execute(
+                    text("SELECT id, bio FROM therapist_profile WHERE id IN :ids").bindparams(
+                        bindparam("ids", expanding=True)
+                    ),
+                    {"ids": sorted(saves)},
+                ).all()
+            )
             for profile_id, attempts in saves.items():
                 last_ok = max((i for i, w in enumerate(attempts) if w.acknowledged), default=None)
                 if last_ok is None:
@@ -306,14 +397,20 @@ def check_writes(engine, writes: list, hot_ids: list[int]) -> dict:
                     lost["profile_save"] += 1
                     examples["profile save lost"].append(profile_id)
         # Counters kept beside the reviews: the profile's and the search listing's.
-        counters = db.execute(text("""
+        counters = db.execute(
+            text("""
             SELECT p.id, p.review_count, p.rating_total, l.review_count, l.rating_total,
                    (SELECT count(*) FROM review r WHERE r.profile_id = p.id AND r.status IN :visible),
                    (SELECT coalesce(sum(rating), 0) FROM review r WHERE r.profile_id = p.id AND r.status IN :visible)
             FROM therapist_profile p LEFT JOIN search_listing l ON l.profile_id = p.id WHERE p.id IN :ids
             """).bindparams(bindparam("visible", expanding=True), bindparam("ids", expanding=True)),
-            {"visible": list(VISIBLE_REVIEW_STATUSES), "ids": hot_ids}).all()
-    out_of_step = [row[0] for row in counters if not (row[1] == row[5] and row[2] == row[6] and row[3] in (None, row[1]) and row[4] in (None, row[2]))]
+            {"visible": list(VISIBLE_REVIEW_STATUSES), "ids": hot_ids},
+        ).all()
+    out_of_step = [
+        row[0]
+        for row in counters
+        if not (row[1] == row[5] and row[2] == row[6] and row[3] in (None, row[1]) and row[4] in (None, row[2]))
+    ]
     return {
         "acknowledged": dict(acknowledged),
         "attempted": dict(Counter(w.kind for w in writes)),
@@ -338,7 +435,9 @@ def server_errors(log: Path, offset: int) -> dict[str, int]:
     return dict(Counter(line.split(" [SQL:")[0][:160] for line in lines if EXCEPTION_LINE.match(line)).most_common(10))
 
 
-def run_phase(name: str, seconds: float, personas, base_url: str, browse, args, fault=None, probe_slug: str | None = None) -> dict:
+def run_phase(
+    name: str, seconds: float, personas, base_url: str, browse, args, fault=None, probe_slug: str | None = None
+) -> dict:
     """Run the users for `seconds`; `fault(phase_started)` runs alongside and returns what it measured."""
     recorder = Recorder()
     site = Site(base_url, recorder, browse, phase=name)
@@ -364,8 +463,15 @@ def run_phase(name: str, seconds: float, personas, base_url: str, browse, args, 
         fault_thread.join(60)
     for thread in threads:
         thread.join(30)
-    return {"name": name, "started": started, "seconds": round(time.monotonic() - started, 1), "recorder": recorder,
-            "probe": probe_site.recorder, "fault": measured, "fault_expected": fault is not None}
+    return {
+        "name": name,
+        "started": started,
+        "seconds": round(time.monotonic() - started, 1),
+        "recorder": recorder,
+        "probe": probe_site.recorder,
+        "fault": measured,
+        "fault_expected": fault is not None,
+    }
 
 
 def outage_fault(postgres: Postgres, at: float, outage_seconds: float):
@@ -376,8 +482,12 @@ def outage_fault(postgres: Postgres, at: float, outage_seconds: float):
         time.sleep(max(0.0, stopped_at + outage_seconds - time.monotonic()))
         postgres.start()
         back_at = time.monotonic()
-        print(f"   PostgreSQL stopped at +{stopped_at - phase_started:.1f} s, back at +{back_at - phase_started:.1f} s", flush=True)
+        print(
+            f"   PostgreSQL stopped at +{stopped_at - phase_started:.1f} s, back at +{back_at - phase_started:.1f} s",
+            flush=True,
+        )
         return {"db_stopped_at": stopped_at, "db_back_at": back_at}
+
     return fault
 
 
@@ -395,9 +505,13 @@ def kill_fault(gunicorn: Gunicorn, at: float):
                 replaced_at = time.monotonic()
                 break
             time.sleep(0.05)
-        print(f"   worker {victim} killed at +{killed_at - phase_started:.1f} s; replaced "
-              + (f"after {replaced_at - killed_at:.1f} s" if replaced_at else "not within 30 s"), flush=True)
+        print(
+            f"   worker {victim} killed at +{killed_at - phase_started:.1f} s; replaced "
+            + (f"after {replaced_at - killed_at:.1f} s" if replaced_at else "not within 30 s"),
+            flush=True,
+        )
         return {"killed_pid": victim, "killed_at": killed_at, "replaced_at": replaced_at}
+
     return fault
 
 
@@ -417,7 +531,9 @@ def analyse(phase: dict, ledger_check: dict) -> dict:
         "by_action": {},
         "double_sends": phase["recorder"].double_sends,
         # The second of a double send is refused with the form again (400): expected, and counted in by_status.
-        "consultation_refusals_400": sum(w.kind == "consultation" and w.status == 400 for w in phase["recorder"].writes),
+        "consultation_refusals_400": sum(
+            w.kind == "consultation" and w.status == 400 for w in phase["recorder"].writes
+        ),
         # Other engineers' tests share the machine: the latencies mean little without this.
         "load_average_1min_at_end": round(os.getloadavg()[0], 2),
         "writes": ledger_check,
@@ -468,9 +584,12 @@ def analyse(phase: dict, ledger_check: dict) -> dict:
     if phase["fault_expected"] and not fault:
         targets["the fault was injected and measured (see the output above)"] = False
     if "outage" in result:
-        targets["during the outage only the 503 page or problem document"] = result["outage"]["improper_5xx_during"] == 0
+        targets["during the outage only the 503 page or problem document"] = (
+            result["outage"]["improper_5xx_during"] == 0
+        )
         targets[f"serving within {TARGET_RECOVERY_SECONDS} s of the database's return"] = (
-            result["outage"]["seconds_to_recover"] is not None and result["outage"]["seconds_to_recover"] <= TARGET_RECOVERY_SECONDS
+            result["outage"]["seconds_to_recover"] is not None
+            and result["outage"]["seconds_to_recover"] <= TARGET_RECOVERY_SECONDS
         )
     result["targets"] = targets
     return result
@@ -493,14 +612,20 @@ def report(result: dict) -> str:
     ]
     if "outage" in result:
         o = result["outage"]
-        lines.append(f"   outage: stopped +{o['db_stopped_at_s']} s, back +{o['db_back_at_s']} s, seconds to recover {o['seconds_to_recover']}, "
-                     f"during it {o['by_status_during']} ({o['proper_503_during']} proper 503, {o['improper_5xx_during']} other 5xx)")
+        lines.append(
+            f"   outage: stopped +{o['db_stopped_at_s']} s, back +{o['db_back_at_s']} s, seconds to recover {o['seconds_to_recover']}, "
+            f"during it {o['by_status_during']} ({o['proper_503_during']} proper 503, {o['improper_5xx_during']} other 5xx)"
+        )
     if "worker_kill" in result:
         k = result["worker_kill"]
-        lines.append(f"   worker {k['killed_pid']} killed +{k['killed_at_s']} s, replaced after {k['seconds_to_replace']} s, "
-                     f"connection errors {k['connection_errors']}")
+        lines.append(
+            f"   worker {k['killed_pid']} killed +{k['killed_at_s']} s, replaced after {k['seconds_to_replace']} s, "
+            f"connection errors {k['connection_errors']}"
+        )
     for action, figures in result["by_action"].items():
-        lines.append(f"   {action:<14} {figures['requests']:>6} req  p50 {figures['p50_ms']:>8} ms  p95 {figures['p95_ms']:>8} ms  errors {figures['errors'] or '-'}")
+        lines.append(
+            f"   {action:<14} {figures['requests']:>6} req  p50 {figures['p50_ms']:>8} ms  p95 {figures['p95_ms']:>8} ms  errors {figures['errors'] or '-'}"
+        )
     for exception, count in result.get("server_exceptions", {}).items():
         lines.append(f"   server log: {count} x {exception}")
     for target, met in result["targets"].items():
@@ -509,7 +634,9 @@ def report(result: dict) -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description="Load and fault harness against gunicorn, PostgreSQL and Redis on 127.0.0.1.")
+    parser = argparse.ArgumentParser(
+        description="Load and fault harness against gunicorn, PostgreSQL and Redis on 127.0.0.1."
+    )
     parser.add_argument("--practitioners", type=int, default=10_000)
     parser.add_argument("--users", type=int, default=50, help="simulated users (about a fifth of them therapists)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
@@ -518,7 +645,9 @@ def main(argv=None) -> int:
     parser.add_argument("--fault-at", type=float, default=10, help="seconds into a fault phase when the fault starts")
     parser.add_argument("--outage-seconds", type=float, default=10)
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds a user pauses between actions")
-    parser.add_argument("--double-share", type=float, default=0.5, help="share of consultation requests sent twice at once")
+    parser.add_argument(
+        "--double-share", type=float, default=0.5, help="share of consultation requests sent twice at once"
+    )
     parser.add_argument("--hot", type=int, default=20, help="practitioners that receive the writes")
     parser.add_argument("--phases", default="steady,outage,kill")
     parser.add_argument("--seed", type=int, default=1)
@@ -533,14 +662,24 @@ def main(argv=None) -> int:
         env = app_environment(redis)
         print(f"[postgresql] preparing {args.practitioners:,} practitioners ...", flush=True)
         seed_seconds = prepare_directory(env, args.practitioners)
-        engine = create_engine(env["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1), pool_pre_ping=True)
+        engine = create_engine(
+            env["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1), pool_pre_ping=True
+        )
         therapists = max(1, args.users // 5)
-        personas, browse, targets = choose_personas(engine, args.users - therapists, therapists, args.hot, random.Random(args.seed))
+        personas, browse, targets = choose_personas(
+            engine, args.users - therapists, therapists, args.hot, random.Random(args.seed)
+        )
         hot_ids = [profile_id for profile_id, _ in targets]
-        print(f"[postgresql] seeded in {seed_seconds:.1f} s; {args.users - therapists} patients and {therapists} therapists, "
-              f"writes to {len(targets)} practitioners", flush=True)
+        print(
+            f"[postgresql] seeded in {seed_seconds:.1f} s; {args.users - therapists} patients and {therapists} therapists, "
+            f"writes to {len(targets)} practitioners",
+            flush=True,
+        )
         gunicorn = Gunicorn(workdir, env, args.workers)
-        print(f"gunicorn {gunicorn.url} workers {gunicorn.worker_pids()}, redis {redis.url}, logs in {workdir}", flush=True)
+        print(
+            f"gunicorn {gunicorn.url} workers {gunicorn.worker_pids()}, redis {redis.url}, logs in {workdir}",
+            flush=True,
+        )
 
         results = []
         log_offset = gunicorn.log.stat().st_size
@@ -548,10 +687,26 @@ def main(argv=None) -> int:
             if name == "steady":
                 phase = run_phase(name, args.duration, personas, gunicorn.url, browse, args)
             elif name == "outage":
-                phase = run_phase(name, args.fault_duration, personas, gunicorn.url, browse, args,
-                                  fault=outage_fault(postgres, args.fault_at, args.outage_seconds), probe_slug=targets[-1][1])
+                phase = run_phase(
+                    name,
+                    args.fault_duration,
+                    personas,
+                    gunicorn.url,
+                    browse,
+                    args,
+                    fault=outage_fault(postgres, args.fault_at, args.outage_seconds),
+                    probe_slug=targets[-1][1],
+                )
             elif name == "kill":
-                phase = run_phase(name, args.fault_duration, personas, gunicorn.url, browse, args, fault=kill_fault(gunicorn, args.fault_at))
+                phase = run_phase(
+                    name,
+                    args.fault_duration,
+                    personas,
+                    gunicorn.url,
+                    browse,
+                    args,
+                    fault=kill_fault(gunicorn, args.fault_at),
+                )
             else:
                 raise SystemExit(f"unknown phase {name!r}")
             result = analyse(phase, check_writes(engine, phase["recorder"].writes, hot_ids))
@@ -567,19 +722,30 @@ def main(argv=None) -> int:
             redis.close()
 
     all_met = all(met for r in results for met in r["targets"].values())
-    path = write_results("load_postgresql", {
-        "practitioners": args.practitioners,
-        "seed_seconds": round(seed_seconds, 1),
-        "users": args.users,
-        "gunicorn_workers": args.workers,
-        "think_seconds_mean": args.think,
-        "settings": {"duration": args.duration, "fault_duration": args.fault_duration, "fault_at": args.fault_at,
-                     "outage_seconds": args.outage_seconds, "double_share": args.double_share, "hot_practitioners": len(targets)},
-        "phases": results,
-        "meets_targets": all_met,
-        "logs": str(workdir),
-    })
-    print(f"== targets {'met' if all_met else 'NOT met'} -> {path} (gunicorn log: {workdir / 'gunicorn.log'})", flush=True)
+    path = write_results(
+        "load_postgresql",
+        {
+            "practitioners": args.practitioners,
+            "seed_seconds": round(seed_seconds, 1),
+            "users": args.users,
+            "gunicorn_workers": args.workers,
+            "think_seconds_mean": args.think,
+            "settings": {
+                "duration": args.duration,
+                "fault_duration": args.fault_duration,
+                "fault_at": args.fault_at,
+                "outage_seconds": args.outage_seconds,
+                "double_share": args.double_share,
+                "hot_practitioners": len(targets),
+            },
+            "phases": results,
+            "meets_targets": all_met,
+            "logs": str(workdir),
+        },
+    )
+    print(
+        f"== targets {'met' if all_met else 'NOT met'} -> {path} (gunicorn log: {workdir / 'gunicorn.log'})", flush=True
+    )
     return 0 if all_met else 1
 
 

@@ -4,6 +4,7 @@ Each user is one thread with its own cookie jar. Forms are fetched, parsed as a 
 submit them (CSRF token included) and posted. Every write the server acknowledges is written
 in the ledger with the keys it created, so that the database can be checked afterwards.
 """
+
 import random
 import re
 import secrets
@@ -21,8 +22,24 @@ TIMEOUT_SECONDS = 15
 UNAVAILABLE_HEADING = "We are briefly unavailable"
 # Places the offline gazetteer knows (ZIP codes), and points for the API and the search page.
 SEARCH_ZIPS = ("10001", "60601", "94103", "02108", "98101", "30303", "77002", "80202")
-POINTS = ((40.7549, -73.984), (41.8781, -87.6298), (34.0522, -118.2437), (51.5074, -0.1278), (43.6532, -79.3832), (40.4168, -3.7038))
-PATIENT_ACTIONS = {"search_page": 22, "api_search": 16, "api_detail": 6, "profile_page": 22, "home": 4, "login": 4, "consultation": 14, "review": 12}
+POINTS = (
+    (40.7549, -73.984),
+    (41.8781, -87.6298),
+    (34.0522, -118.2437),
+    (51.5074, -0.1278),
+    (43.6532, -79.3832),
+    (40.4168, -3.7038),
+)
+PATIENT_ACTIONS = {
+    "search_page": 22,
+    "api_search": 16,
+    "api_detail": 6,
+    "profile_page": 22,
+    "home": 4,
+    "login": 4,
+    "consultation": 14,
+    "review": 12,
+}
 THERAPIST_ACTIONS = {"search_page": 14, "api_search": 14, "profile_page": 18, "home": 4, "login": 4, "profile_save": 46}
 LOAD_MARKER = re.compile(r" \[load [0-9a-f]+\]$")
 
@@ -66,7 +83,9 @@ class FormParser(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "select" and self._select is not None:
-            chosen = self._select["selected"] or ([] if self._select["multiple"] or self._select["first"] is None else [self._select["first"]])
+            chosen = self._select["selected"] or (
+                [] if self._select["multiple"] or self._select["first"] is None else [self._select["first"]]
+            )
             self._form["fields"].extend((self._select["name"], value) for value in chosen)
             self._select = None
         elif tag == "textarea" and self._textarea is not None:
@@ -178,7 +197,9 @@ class Site:
         """The response, or None when there was none; the outcome is recorded either way."""
         started = time.monotonic()
         try:
-            response = session.request(method, self.base_url + path, timeout=TIMEOUT_SECONDS, allow_redirects=False, **kwargs)
+            response = session.request(
+                method, self.base_url + path, timeout=TIMEOUT_SECONDS, allow_redirects=False, **kwargs
+            )
         except requests.Timeout:
             self.recorder.outcomes.append(Outcome(self.phase, action, started, time.monotonic(), "timeout"))
             return None
@@ -264,7 +285,9 @@ class SimulatedUser:
         form = find_form(page.text, "/auth/login") if page is not None and page.status_code == 200 else None
         if form is None:
             return
-        answer = self.site.call(session, "POST", "/auth/login", "login", data=with_values(form, email=self.persona.email, password=PASSWORD))
+        answer = self.site.call(
+            session, "POST", "/auth/login", "login", data=with_values(form, email=self.persona.email, password=PASSWORD)
+        )
         self.persona.logged_in = answer is not None and answer.status_code in (302, 303)
 
     def _form_page(self, path: str, action: str):
@@ -279,9 +302,15 @@ class SimulatedUser:
     # Writes -------------------------------------------------------------------------------
 
     def _ledger(self, kind, key, marker, started, answer, success_path: str) -> None:
-        acknowledged = answer is not None and answer.status_code in (302, 303) and success_path in answer.headers.get("Location", "")
+        acknowledged = (
+            answer is not None
+            and answer.status_code in (302, 303)
+            and success_path in answer.headers.get("Location", "")
+        )
         status = answer.status_code if answer is not None else None
-        self.site.recorder.writes.append(Write(kind, key, marker, self.site.phase, started, acknowledged, answer is None, status))
+        self.site.recorder.writes.append(
+            Write(kind, key, marker, self.site.phase, started, acknowledged, answer is None, status)
+        )
 
     def consultation(self):
         """Ask a practitioner for a first consultation; half the time the form goes twice at the same instant."""
@@ -294,7 +323,10 @@ class SimulatedUser:
             self.persona.consult_targets.append((profile_id, slug))  # try again later
             return
         marker = secrets.token_hex(6)
-        values = {"mode": form["choices"]["mode"][:1], "message": f"Headaches most days for months; an assessment please. [load {marker}]"}
+        values = {
+            "mode": form["choices"]["mode"][:1],
+            "message": f"Headaches most days for months; an assessment please. [load {marker}]",
+        }
         if form["choices"].get("preferred_times"):
             values["preferred_times"] = form["choices"]["preferred_times"][:1]
         data = with_values(form, **values)
@@ -334,7 +366,11 @@ class SimulatedUser:
             self.persona.review_targets.append((profile_id, slug))
             return
         marker = secrets.token_hex(6)
-        data = with_values(form, rating=str(self.rng.randint(1, 5)), text=f"Careful assessment and clear advice; my headaches eased. [load {marker}]")
+        data = with_values(
+            form,
+            rating=str(self.rng.randint(1, 5)),
+            text=f"Careful assessment and clear advice; my headaches eased. [load {marker}]",
+        )
         started = time.monotonic()
         answer = self.site.call(self.persona.session, "POST", path, "review", data=data)
         self._ledger("review", (self.persona.user_id, profile_id), marker, started, answer, "/practitioners/")

@@ -1,4 +1,5 @@
 """POST /api/v1/matches: a migraine patient in midtown Manhattan, ranked against the whole directory."""
+
 from sqlalchemy import func, select
 
 from bench.common import summary, timings_ms
@@ -10,16 +11,37 @@ ANSWERS = {
     "age": 38,
     "red_flags": {flag.id: "no" for flag in clinical.RED_FLAGS},
     "headache": {
-        "days_per_month": 5, "frequent_for": "gt_1y", "lifetime_attacks": "10_plus", "duration": "4h_3d", "side": "one",
-        "quality": ["throbbing"], "severity": "severe", "worse_with_activity": True, "nausea": "moderate",
-        "vomiting": False, "light_sensitive": True, "sound_sensitive": True,
+        "days_per_month": 5,
+        "frequent_for": "gt_1y",
+        "lifetime_attacks": "10_plus",
+        "duration": "4h_3d",
+        "side": "one",
+        "quality": ["throbbing"],
+        "severity": "severe",
+        "worse_with_activity": True,
+        "nausea": "moderate",
+        "vomiting": False,
+        "light_sensitive": True,
+        "sound_sensitive": True,
     },
-    "neck": {"pain_with_headache": True, "provoked_by_movement_or_posture": True, "provoked_by_pressure": True,
-             "improved_with_neck": "yes", "clinician_found_disorder": "unsure"},
+    "neck": {
+        "pain_with_headache": True,
+        "provoked_by_movement_or_posture": True,
+        "provoked_by_pressure": True,
+        "improved_with_neck": "yes",
+        "clinician_found_disorder": "unsure",
+    },
     "preferences": {
-        "latitude": 40.7549, "longitude": -73.9840, "max_distance_km": 25, "first_consultation": "either",
-        "languages": ["en", "es"], "availability": ["weekday_evening", "weekend"], "max_fee": 150,
-        "insurance": "self_pay", "accessibility": ["step_free"], "practitioner_gender": "woman",
+        "latitude": 40.7549,
+        "longitude": -73.9840,
+        "max_distance_km": 25,
+        "first_consultation": "either",
+        "languages": ["en", "es"],
+        "availability": ["weekday_evening", "weekend"],
+        "max_fee": 150,
+        "insurance": "self_pay",
+        "accessibility": ["step_free"],
+        "practitioner_gender": "woman",
     },
 }
 TARGET_P95_MS = 60

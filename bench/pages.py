@@ -8,6 +8,7 @@ questionnaire sessions), alternating with the hello-world so that both see the s
     bin/with-postgres python -m bench.pages                # PostgreSQL
     python -m bench.pages --practitioners 1000000 --only search_page --duration 6
 """
+
 import argparse
 import hashlib
 import json
@@ -93,7 +94,10 @@ def _places(rng: random.Random) -> list[str]:
     """What people type: US ZIP codes (mostly rural, as ZIPs are) and the larger cities, dense and small."""
     zips = db.session.scalars(select(Place.postal_code).where(Place.kind == "postal_code", Place.country == "US")).all()
     cities = db.session.execute(
-        select(Place.name, Place.region).where(Place.kind == "city", Place.country == "US").order_by(Place.population.desc()).limit(400)
+        select(Place.name, Place.region)
+        .where(Place.kind == "city", Place.country == "US")
+        .order_by(Place.population.desc())
+        .limit(400)
     ).all()
     chosen = rng.sample(zips, 320) + [f"{name}, {region}" for name, region in rng.sample(cities, 200)]
     rng.shuffle(chosen)
@@ -113,7 +117,9 @@ def _questionnaire_sessions(app, rng: random.Random, points: list[tuple[float, f
         answers.setdefault("aura", {"present": False})
         answers.setdefault("medication", {})
         answers.setdefault("needling_safety", [])  # step 6 counts as answered only with it; else results redirect
-        answers["preferences"].update(latitude=round(latitude, 4), longitude=round(longitude, 4), max_distance_km=rng.choice((25, 50)))
+        answers["preferences"].update(
+            latitude=round(latitude, 4), longitude=round(longitude, 4), max_distance_km=rng.choice((25, 50))
+        )
         response = questionnaire.record_answers(None, answers)
         cookies.append(_session_cookie(app, {"questionnaire_token": response.token}))
     return cookies
@@ -126,21 +132,34 @@ def url_lists(app, count: int, seed: int, only: set[str] | None) -> dict[str, li
     with app.test_request_context():
         places = _places(rng)
         radii = [rng.choice((25, 50)) for _ in places]
-        lists["search_page"] = [f"/search?{urlencode({'q': q, 'radius': r})}" for q, r in zip(places, radii, strict=False)]
+        lists["search_page"] = [
+            f"/search?{urlencode({'q': q, 'radius': r})}" for q, r in zip(places, radii, strict=False)
+        ]
         lists["search_page_dense"] = [f"/search?{urlencode({'q': DENSE, 'radius': r})}" for r in (25, 50)]
-        lists["search_api"] = [f"/api/v1/practitioners?{urlencode({'location': q, 'radius_km': r})}" for q, r in zip(places, radii, strict=False)]
-        lists["search_api_dense"] = [f"/api/v1/practitioners?{urlencode({'location': DENSE, 'radius_km': r})}" for r in (25, 50)]
-        slugs = db.session.scalars(select(TherapistProfile.slug).where(listed_clause()).order_by(TherapistProfile.id)).all()
+        lists["search_api"] = [
+            f"/api/v1/practitioners?{urlencode({'location': q, 'radius_km': r})}"
+            for q, r in zip(places, radii, strict=False)
+        ]
+        lists["search_api_dense"] = [
+            f"/api/v1/practitioners?{urlencode({'location': DENSE, 'radius_km': r})}" for r in (25, 50)
+        ]
+        slugs = db.session.scalars(
+            select(TherapistProfile.slug).where(listed_clause()).order_by(TherapistProfile.id)
+        ).all()
         lists["profile"] = [f"/practitioners/{slug}" for slug in rng.sample(slugs, min(count, len(slugs)))]
         lists["home"] = ["/"]
         lists["healthz"] = ["/healthz"]
         if only is None or {"questionnaire_steps", "questionnaire_results"} & only:
             points = db.session.execute(
-                select(TherapistProfile.latitude, TherapistProfile.longitude).where(TherapistProfile.country == "US").limit(20_000)
+                select(TherapistProfile.latitude, TherapistProfile.longitude)
+                .where(TherapistProfile.country == "US")
+                .limit(20_000)
             ).all()
             cookies = _questionnaire_sessions(app, rng, rng.sample(points, count))
             step_paths = ["/questionnaire/"] + [f"/questionnaire/step/{n}" for n in range(1, 7)]
-            lists["questionnaire_steps"] = [f"{step_paths[i % len(step_paths)]}\t{cookie}" for i, cookie in enumerate(cookies)]
+            lists["questionnaire_steps"] = [
+                f"{step_paths[i % len(step_paths)]}\t{cookie}" for i, cookie in enumerate(cookies)
+            ]
             lists["questionnaire_results"] = [f"/questionnaire/results\t{cookie}" for cookie in cookies]
     if only:
         lists = {name: urls for name, urls in lists.items() if name in only}
@@ -153,13 +172,30 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(target: str, env: dict, workers: int, worker_class: str, threads: int) -> tuple[subprocess.Popen, str]:
+def start_gunicorn(
+    target: str, env: dict, workers: int, worker_class: str, threads: int
+) -> tuple[subprocess.Popen, str]:
     """gunicorn serving target on a free loopback port, with the settings every run shares; waits until it answers."""
     port = _free_port()
     command = [
-        sys.executable, "-m", "gunicorn", "-c", str(BASE_DIR / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads),
-        "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null", "--log-level", "warning", target,
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(BASE_DIR / "gunicorn.conf.py"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        worker_class,
+        "--threads",
+        str(threads),
+        "--access-logfile",
+        "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+        "--log-level",
+        "warning",
+        target,
     ]
     process = subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -222,11 +258,15 @@ def measure(lists: dict[str, list[str]], site: str, hello: str, args, targets: d
         files[name] = workdir / f"{name}.txt"
         files[name].write_text("\n".join(urls) + "\n")
     pages = {}
-    hello_before = run_wrk(hello, files["home"], args.duration, args.connections, args.wrk_threads, args.accept_encoding)
+    hello_before = run_wrk(
+        hello, files["home"], args.duration, args.connections, args.wrk_threads, args.accept_encoding
+    )
     for name, urls in lists.items():
         failures = check_urls(site, urls)
         page = run_wrk(site, files[name], args.duration, args.connections, args.wrk_threads, args.accept_encoding)
-        hello_after = run_wrk(hello, files[name], args.duration, args.connections, args.wrk_threads, args.accept_encoding)
+        hello_after = run_wrk(
+            hello, files[name], args.duration, args.connections, args.wrk_threads, args.accept_encoding
+        )
         hello_rps = (hello_before["rps"] + hello_after["rps"]) / 2
         ratio = page["rps"] / hello_rps if hello_rps else 0
         target = targets.get(name)
@@ -270,7 +310,9 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
     parser.add_argument("--worker-class", default=os.environ.get("GUNICORN_WORKER_CLASS", "sync"))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS", "1")))
-    parser.add_argument("--accept-encoding", default="gzip", help="sent with every request, as browsers do ('' for none)")
+    parser.add_argument(
+        "--accept-encoding", default="gzip", help="sent with every request, as browsers do ('' for none)"
+    )
     parser.add_argument("--only", nargs="+", choices=sorted(TARGETS))
     args = parser.parse_args(argv)
     only = set(args.only) if args.only else None

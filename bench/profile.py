@@ -1,8 +1,9 @@
 """One page in process, on the page benchmark's database: its queries and where its time goes.
 
-    python -m bench.profile "/search?q=10001&radius=25"          # query count, time per request, cProfile top 25
-    python -m bench.profile /practitioners/SLUG --sql             # and every statement
+python -m bench.profile "/search?q=10001&radius=25"          # query count, time per request, cProfile top 25
+python -m bench.profile /practitioners/SLUG --sql             # and every statement
 """
+
 import argparse
 import cProfile
 import pstats

@@ -2,6 +2,7 @@
 
 Run: cd /work/main && .venv/bin/python -m bench.roster_preview
 """
+
 import codecs
 import json
 import platform
@@ -36,21 +37,58 @@ def seed(rng: random.Random) -> list[tuple[int, str, str]]:
         (n, f"{rng.choice(FIRST)} {rng.choice(LAST)}", f"{rng.choice(BODIES).upper()}-{n:06d}")
         for n in range(1, CERTIFICATIONS + 1)
     ]
-    db.session.execute(insert(User), [
-        {"id": n, "email": f"therapist{n}@example.com", "password_hash": "x", "role": "therapist", "active": True,
-         "session_version": 1, "created_at": now} for n, _, _ in people
-    ])
-    db.session.execute(insert(TherapistProfile), [
-        {"id": n, "user_id": n, "display_name": name, "slug": f"therapist-{n}", "currency": "USD",
-         "accepts_self_pay": True, "accepting_new_patients": True, "published": True, "review_count": 0,
-         "rating_total": 0, "created_at": now, "updated_at": now} for n, name, _ in people
-    ])
-    db.session.execute(insert(Certification), [
-        {"id": n, "profile_id": n, "issuing_body": credential.split("-")[0].lower(), "credential_id": credential,
-         "status": "pending", "obtained_on": TODAY - timedelta(days=400), "created_at": now, "updated_at": now,
-         "version": 1}
-        for n, _, credential in people
-    ])
+    db.session.execute(
+        insert(User),
+        [
+            {
+                "id": n,
+                "email": f"therapist{n}@example.com",
+                "password_hash": "x",
+                "role": "therapist",
+                "active": True,
+                "session_version": 1,
+                "created_at": now,
+            }
+            for n, _, _ in people
+        ],
+    )
+    db.session.execute(
+        insert(TherapistProfile),
+        [
+            {
+                "id": n,
+                "user_id": n,
+                "display_name": name,
+                "slug": f"therapist-{n}",
+                "currency": "USD",
+                "accepts_self_pay": True,
+                "accepting_new_patients": True,
+                "published": True,
+                "review_count": 0,
+                "rating_total": 0,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for n, name, _ in people
+        ],
+    )
+    db.session.execute(
+        insert(Certification),
+        [
+            {
+                "id": n,
+                "profile_id": n,
+                "issuing_body": credential.split("-")[0].lower(),
+                "credential_id": credential,
+                "status": "pending",
+                "obtained_on": TODAY - timedelta(days=400),
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+            }
+            for n, _, credential in people
+        ],
+    )
     db.session.commit()
     return people
 

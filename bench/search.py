@@ -6,6 +6,7 @@ Manhattan, on a directory seeded like the population (dense where people are den
     python -m bench.search --practitioners 100000          # SQLite (a file in a temp folder)
     DATABASE_URL=postgresql+psycopg://... python -m bench.search --practitioners 100000
 """
+
 import argparse
 import math
 import os
@@ -35,11 +36,19 @@ HEADACHE_BIT = HEADACHE_BITS[HEADACHE]
 API_URL = f"/api/v1/practitioners?near={MIDTOWN.latitude}|{MIDTOWN.longitude}|{RADIUS_KM}|km&headache_type={HEADACHE}&per_page=20"
 
 
-def floor_sql(boxes, point: Point = MIDTOWN, radius_km: float = RADIUS_KM, verified: bool = True, headache: str | None = HEADACHE,
-              sort: str = "distance", prior: tuple[float, float] = (0.0, 0.0)) -> str:
+def floor_sql(
+    boxes,
+    point: Point = MIDTOWN,
+    radius_km: float = RADIUS_KM,
+    verified: bool = True,
+    headache: str | None = HEADACHE,
+    sort: str = "distance",
+    prior: tuple[float, float] = (0.0, 0.0),
+) -> str:
     """The page of results by one hand-written query on the listing, run through the driver alone."""
     box = " OR ".join(
-        f"(latitude BETWEEN {b.min_lat} AND {b.max_lat} AND longitude BETWEEN {b.min_lon} AND {b.max_lon})" for b in boxes
+        f"(latitude BETWEEN {b.min_lat} AND {b.max_lat} AND longitude BETWEEN {b.min_lon} AND {b.max_lon})"
+        for b in boxes
     )
     lat0, lon0 = math.radians(point.latitude), math.radians(point.longitude)
     # The same arithmetic as the service's (no radians() calls), written out with literals.
@@ -61,7 +70,7 @@ def floor_sql(boxes, point: Point = MIDTOWN, radius_km: float = RADIUS_KM, verif
     return f"""
         SELECT profile_id, nearness FROM (
             SELECT profile_id, review_count, rating_total, practising_since, {nearness} AS nearness FROM search_listing
-            WHERE {' AND '.join(conditions)}
+            WHERE {" AND ".join(conditions)}
         ) AS candidates
         WHERE nearness <= {haversine_limit(radius_km)} ORDER BY {order} LIMIT 20
     """
@@ -111,10 +120,16 @@ def measure_cases(app, runs: int) -> list[dict]:
                 assert [row[0] for row in floor()] == api_ids, f"the floor query and the API disagree: {name}"
                 floor_stats = summary(timings_ms(floor, runs))
                 api_stats = summary(timings_ms(lambda url=url: client.get(url), runs))
-                results.append({
-                    "case": name, "query": url, "matches_on_page": len(api_ids), "api": api_stats, "floor_sql": floor_stats,
-                    "api_p95_over_floor_p95": round(api_stats["p95_ms"] / floor_stats["p95_ms"], 2),
-                })
+                results.append(
+                    {
+                        "case": name,
+                        "query": url,
+                        "matches_on_page": len(api_ids),
+                        "api": api_stats,
+                        "floor_sql": floor_stats,
+                        "api_p95_over_floor_p95": round(api_stats["p95_ms"] / floor_stats["p95_ms"], 2),
+                    }
+                )
         finally:
             raw.close()
     return results
@@ -134,7 +149,9 @@ def naive_search() -> list[tuple[float, int]]:
     today = date.today()
     profiles = db.session.scalars(
         select(TherapistProfile).options(
-            selectinload(TherapistProfile.headache_types), selectinload(TherapistProfile.certifications), selectinload(TherapistProfile.user)
+            selectinload(TherapistProfile.headache_types),
+            selectinload(TherapistProfile.certifications),
+            selectinload(TherapistProfile.user),
         )
     ).all()
     found = []
@@ -174,7 +191,10 @@ def seed_directory(app, practitioners: int, seed: int = 1) -> float:
                 # (what index-only scans need) only once the commits before it are on disk.
                 connection.execute(text("CHECKPOINT"))
                 connection.execute(text("VACUUM"))
-        print(f"[{engine}] places in {places_seconds:.1f} s, {seeded.practitioners:,} practitioners seeded in {seed_seconds:.1f} s", flush=True)
+        print(
+            f"[{engine}] places in {places_seconds:.1f} s, {seeded.practitioners:,} practitioners seeded in {seed_seconds:.1f} s",
+            flush=True,
+        )
     return seed_seconds
 
 
@@ -211,6 +231,7 @@ def measure(app, runs: int, naive_runs: int) -> dict:
         sql = floor_sql(bounding_box(MIDTOWN, RADIUS_KM))
         raw = db.engine.raw_connection()
         try:
+
             def floor():
                 cursor = raw.cursor()
                 cursor.execute(sql)
@@ -243,7 +264,9 @@ def measure(app, runs: int, naive_runs: int) -> dict:
         "api_p95_over_floor_p95": round(api["p95_ms"] / floor_stats["p95_ms"], 2),
     }
     targets = {"api_p95_ms_max": 20 if practitioners <= 100_000 else 60, "api_over_floor_max": 3}
-    met = api["p95_ms"] <= targets["api_p95_ms_max"] and result["api_p95_over_floor_p95"] <= targets["api_over_floor_max"]
+    met = (
+        api["p95_ms"] <= targets["api_p95_ms_max"] and result["api_p95_over_floor_p95"] <= targets["api_over_floor_max"]
+    )
     if naive_samples:
         naive = summary(naive_samples)
         result["naive_python"] = naive
@@ -258,7 +281,11 @@ def measure(app, runs: int, naive_runs: int) -> dict:
 def report(result: dict) -> str:
     """One line of figures for the terminal."""
     api, floor = result["api"], result["floor_sql"]
-    naive = f" | naive p50 {result['naive_python']['p50_ms']:.0f} ms, {result['naive_p50_over_api_p50']}x the API" if "naive_python" in result else ""
+    naive = (
+        f" | naive p50 {result['naive_python']['p50_ms']:.0f} ms, {result['naive_p50_over_api_p50']}x the API"
+        if "naive_python" in result
+        else ""
+    )
     return (
         f"search [{result['engine']}, {result['practitioners']:,} practitioners, {result['matches_within_radius']} matches]: "
         f"API p50 {api['p50_ms']} ms p95 {api['p95_ms']} ms | floor p50 {floor['p50_ms']} ms p95 {floor['p95_ms']} ms | "

@@ -1,4 +1,5 @@
 """The dry-needling directory: create_app builds the Flask application."""
+
 import logging
 import time
 from datetime import date

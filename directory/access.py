@@ -1,4 +1,5 @@
 """Server-side role checks for views."""
+
 from functools import wraps
 
 from flask import abort

@@ -1,4 +1,5 @@
 """Flask commands: places, demo data, admins, housekeeping."""
+
 import time
 
 import click
@@ -17,7 +18,9 @@ certifications_cli = AppGroup("certifications", help="Certification housekeeping
 
 
 @certifications_cli.command("expire")
-@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="Run as if today were this day (YYYY-MM-DD).")
+@click.option(
+    "--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="Run as if today were this day (YYYY-MM-DD)."
+)
 def certifications_expire(on):
     """Mark verified certifications past their expiry as expired; remind holders 30 days before."""
     try:

@@ -1,4 +1,5 @@
 """Template filters: how numbers read on a page."""
+
 from directory.services.geo import format_distance
 from directory.vocabulary import label
 

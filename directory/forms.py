@@ -1,4 +1,5 @@
 """Form pieces shared by the blueprints."""
+
 import math
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -143,10 +144,14 @@ def option_markup(field, **attrs) -> list[OptionMarkup]:
         option_id = escape(f"{field.id}-{index}")
         checked = "checked " if choice.selected else ""
         text = choice.label or choice.value
-        options.append(OptionMarkup(
-            Markup(f'<input {checked}id="{option_id}" name="{name}"{required} type="{input_type}"'
-                   f' value="{escape(choice.value)}">'),
-            Markup(f'<label for="{option_id}">{escape(text)}</label>'),
-            text,
-        ))
+        options.append(
+            OptionMarkup(
+                Markup(
+                    f'<input {checked}id="{option_id}" name="{name}"{required} type="{input_type}"'
+                    f' value="{escape(choice.value)}">'
+                ),
+                Markup(f'<label for="{option_id}">{escape(text)}</label>'),
+                text,
+            )
+        )
     return options

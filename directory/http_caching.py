@@ -5,6 +5,7 @@ for nobody in particular: a visitor who is not logged in and has an empty sessio
 response that sets no cookie. Everything else that has no Cache-Control of its own is marked
 private. Static files are linked with ?v=<hash of the file>, so they can be kept for a year.
 """
+
 import gzip
 import hashlib
 from pathlib import Path
@@ -13,12 +14,27 @@ from flask import Flask, Response, current_app, render_template, request, sessio
 from flask_login import current_user
 
 STATIC_MAX_AGE = 365 * 24 * 3600
-COMPRESSIBLE = ("text/html", "application/json", "application/problem+json", "text/css", "text/javascript", "application/javascript", "image/svg+xml")
+COMPRESSIBLE = (
+    "text/html",
+    "application/json",
+    "application/problem+json",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "image/svg+xml",
+)
 # Answers that must always come fresh from the app (load balancers ask /healthz about its state now).
 NEVER_CACHED = {"main.healthz"}
 # The request headers that can make an answer conditional (304, 412) or partial; without any, the
 # answer is sent whole and make_conditional need not run.
-CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE", "HTTP_RANGE", "HTTP_IF_RANGE")
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_RANGE",
+    "HTTP_IF_RANGE",
+)
 
 
 def register_http_caching(app: Flask) -> None:
@@ -136,7 +152,9 @@ GZIPPED_KEPT = 256
 GZIPPED_KEPT_MAX_BYTES = 64 * 1024
 
 
-def compress(response: Response, min_size: int, level: int, kept: dict | None = None, digest: str | None = None) -> None:
+def compress(
+    response: Response, min_size: int, level: int, kept: dict | None = None, digest: str | None = None
+) -> None:
     """Gzip the body in place when it is at least min_size bytes (the caller checked that the client accepts gzip).
 
     With `kept` and the body's digest, a body gzipped before is not gzipped again.

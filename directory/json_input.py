@@ -1,4 +1,5 @@
 """How deeply a JSON text nests, measured without parsing it (so without recursion)."""
+
 import re
 
 # A whole string (skipped, so that brackets inside it do not count; possessive, so no backtracking)

@@ -1,4 +1,5 @@
 """One paginate for every paginated page: the ?page= number read once and bounded."""
+
 from flask import abort, request
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select

@@ -1,4 +1,5 @@
 """Rate limits that count only what was done, checked inside the view so the page can explain itself."""
+
 import math
 import time
 

@@ -1,4 +1,5 @@
 """Safe redirects to a page the user came from."""
+
 from urllib.parse import urlsplit
 
 from flask import url_for

@@ -5,6 +5,7 @@ the search page's). The addresses that take no values (the navigation) and the s
 their ?v= version) are the same on every request, and a profile's address differs from the next
 one's only by its slug, so they are built once and reused.
 """
+
 import re
 from collections.abc import Callable
 
@@ -45,7 +46,7 @@ def profile_urls(**query) -> Callable[[str], str]:
     """A function giving url_for('practitioners.show', slug=slug, **query) for any slug, with the rest built once."""
     sample = url_for("practitioners.show", slug="x")
     with_query = url_for("practitioners.show", slug="x", **query)
-    prefix, suffix = sample[:-1], with_query[len(sample):]
+    prefix, suffix = sample[:-1], with_query[len(sample) :]
 
     def profile_url(slug: str) -> str:
         if UNRESERVED.fullmatch(slug):

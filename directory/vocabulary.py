@@ -29,16 +29,55 @@ ACCESSIBILITY_FEATURES = (
 
 # ISO 639-1 codes of the languages most spoken where the directory operates.
 LANGUAGES = (
-    ("ar", "Arabic"), ("bn", "Bengali"), ("ca", "Catalan"), ("cs", "Czech"), ("da", "Danish"),
-    ("de", "German"), ("el", "Greek"), ("en", "English"), ("es", "Spanish"), ("eu", "Basque"),
-    ("fa", "Persian"), ("fi", "Finnish"), ("fr", "French"), ("ga", "Irish"), ("gl", "Galician"),
-    ("gu", "Gujarati"), ("he", "Hebrew"), ("hi", "Hindi"), ("hr", "Croatian"), ("hu", "Hungarian"),
-    ("hy", "Armenian"), ("id", "Indonesian"), ("it", "Italian"), ("ja", "Japanese"), ("ko", "Korean"),
-    ("ms", "Malay"), ("nl", "Dutch"), ("no", "Norwegian"), ("pa", "Punjabi"), ("pl", "Polish"),
-    ("pt", "Portuguese"), ("ro", "Romanian"), ("ru", "Russian"), ("sk", "Slovak"), ("so", "Somali"),
-    ("sq", "Albanian"), ("sr", "Serbian"), ("sv", "Swedish"), ("sw", "Swahili"), ("ta", "Tamil"),
-    ("th", "Thai"), ("tl", "Tagalog"), ("tr", "Turkish"), ("uk", "Ukrainian"), ("ur", "Urdu"),
-    ("vi", "Vietnamese"), ("cy", "Welsh"), ("yo", "Yoruba"), ("zh", "Chinese"),
+    ("ar", "Arabic"),
+    ("bn", "Bengali"),
+    ("ca", "Catalan"),
+    ("cs", "Czech"),
+    ("da", "Danish"),
+    ("de", "German"),
+    ("el", "Greek"),
+    ("en", "English"),
+    ("es", "Spanish"),
+    ("eu", "Basque"),
+    ("fa", "Persian"),
+    ("fi", "Finnish"),
+    ("fr", "French"),
+    ("ga", "Irish"),
+    ("gl", "Galician"),
+    ("gu", "Gujarati"),
+    ("he", "Hebrew"),
+    ("hi", "Hindi"),
+    ("hr", "Croatian"),
+    ("hu", "Hungarian"),
+    ("hy", "Armenian"),
+    ("id", "Indonesian"),
+    ("it", "Italian"),
+    ("ja", "Japanese"),
+    ("ko", "Korean"),
+    ("ms", "Malay"),
+    ("nl", "Dutch"),
+    ("no", "Norwegian"),
+    ("pa", "Punjabi"),
+    ("pl", "Polish"),
+    ("pt", "Portuguese"),
+    ("ro", "Romanian"),
+    ("ru", "Russian"),
+    ("sk", "Slovak"),
+    ("so", "Somali"),
+    ("sq", "Albanian"),
+    ("sr", "Serbian"),
+    ("sv", "Swedish"),
+    ("sw", "Swahili"),
+    ("ta", "Tamil"),
+    ("th", "Thai"),
+    ("tl", "Tagalog"),
+    ("tr", "Turkish"),
+    ("uk", "Ukrainian"),
+    ("ur", "Urdu"),
+    ("vi", "Vietnamese"),
+    ("cy", "Welsh"),
+    ("yo", "Yoruba"),
+    ("zh", "Chinese"),
 )
 
 PROFESSIONS = (
@@ -82,7 +121,13 @@ AVAILABILITY_PERIODS = (
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
-CURRENCIES = (("USD", "US dollar"), ("GBP", "Pound sterling"), ("EUR", "Euro"), ("CAD", "Canadian dollar"), ("AUD", "Australian dollar"))
+CURRENCIES = (
+    ("USD", "US dollar"),
+    ("GBP", "Pound sterling"),
+    ("EUR", "Euro"),
+    ("CAD", "Canadian dollar"),
+    ("AUD", "Australian dollar"),
+)
 
 
 def label(vocabulary, code: str) -> str:

@@ -1,4 +1,5 @@
 """Fixtures shared by the unit and integration tests."""
+
 import re
 import shutil
 import socket
@@ -133,8 +134,19 @@ def places(app):
             ("city", "Springfield", "springfield", None, "MO", "US", 37.2153, -93.2982, 170_000),
         ]
         for kind, name, key, postal, region, country, lat, lon, population in rows:
-            db.session.add(Place(kind=kind, name=name, search_key=key, postal_code=postal, region=region,
-                                 country=country, latitude=lat, longitude=lon, population=population))
+            db.session.add(
+                Place(
+                    kind=kind,
+                    name=name,
+                    search_key=key,
+                    postal_code=postal,
+                    region=region,
+                    country=country,
+                    latitude=lat,
+                    longitude=lon,
+                    population=population,
+                )
+            )
         db.session.commit()
 
 
@@ -154,7 +166,19 @@ def redis_server(tmp_path_factory):
     port = free_port()
     workdir = tmp_path_factory.mktemp("redis")
     server = subprocess.Popen(
-        [program, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
+        [
+            program,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
     )

@@ -1,4 +1,5 @@
 """Build test records directly in the database (call inside an app context)."""
+
 import itertools
 from datetime import date, timedelta
 from functools import cache
@@ -39,7 +40,13 @@ def password_hash() -> str:
     return hash_password(PASSWORD)
 
 
-def make_user(role: str = Role.PATIENT, email: str | None = None, confirmed: bool = True, active: bool = True, name: str | None = None) -> User:
+def make_user(
+    role: str = Role.PATIENT,
+    email: str | None = None,
+    confirmed: bool = True,
+    active: bool = True,
+    name: str | None = None,
+) -> User:
     n = next(_numbers)
     user = User(
         email=email or f"{role}{n}@example.com",
@@ -91,7 +98,9 @@ def make_profile(
     return profile
 
 
-def make_certification(profile: TherapistProfile, status: str = "verified", expires_on: date | None = None, **fields) -> Certification:
+def make_certification(
+    profile: TherapistProfile, status: str = "verified", expires_on: date | None = None, **fields
+) -> Certification:
     n = next(_numbers)
     certification = Certification(
         profile=profile,
@@ -166,8 +175,13 @@ def make_photo(profile: TherapistProfile) -> StoredFile:
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), "teal").save(buffer, "JPEG")
     content = buffer.getvalue()
-    photo = StoredFile(filename="photo.jpg", content_type="image/jpeg", size=len(content),
-                       sha256=hashlib.sha256(content).hexdigest(), content=content)
+    photo = StoredFile(
+        filename="photo.jpg",
+        content_type="image/jpeg",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+    )
     profile.photo = photo
     db.session.commit()
     return photo

@@ -7,9 +7,13 @@ from directory.forms import Form
 class ChangePasswordForm(Form):
     current = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
     password = PasswordField(
-        "New password", validators=[DataRequired(), Length(max=200)], description="At least 10 characters, not a common password."
+        "New password",
+        validators=[DataRequired(), Length(max=200)],
+        description="At least 10 characters, not a common password.",
     )
-    confirm = PasswordField("New password again", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")])
+    confirm = PasswordField(
+        "New password again", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")]
+    )
 
 
 class DeleteAccountForm(Form):

@@ -20,7 +20,10 @@ def dashboard():
     if current_user.is_admin:
         return redirect(url_for("admin.dashboard"))
     notices = db.session.scalars(
-        select(Notice).where(Notice.user_id == current_user.id).order_by(Notice.created_at.desc(), Notice.id.desc()).limit(20)
+        select(Notice)
+        .where(Notice.user_id == current_user.id)
+        .order_by(Notice.created_at.desc(), Notice.id.desc())
+        .limit(20)
     ).all()
     return render_template(
         "account/dashboard.html",

@@ -94,7 +94,9 @@ class RosterMappingForm(Form):
     issuing_body = SelectField(FIELD_LABELS["issuing_body"].capitalize())
     obtained_on = SelectField(FIELD_LABELS["obtained_on"].capitalize())
     expires_on = SelectField(FIELD_LABELS["expires_on"].capitalize())
-    body = SelectField("Compare with pending certifications of", choices=choices(ANY_BODY + CERTIFYING_BODIES), default="")
+    body = SelectField(
+        "Compare with pending certifications of", choices=choices(ANY_BODY + CERTIFYING_BODIES), default=""
+    )
 
     def set_columns(self, headers: list[str]) -> None:
         """Offer the file's columns in each field's select."""
@@ -143,7 +145,9 @@ class ReviewFilterForm(Form):
 
     status = SelectField(
         "Show",
-        choices=choices(((ReviewStatus.FLAGGED.value, "Flagged reviews"), (ReviewStatus.REMOVED.value, "Hidden reviews"))),
+        choices=choices(
+            ((ReviewStatus.FLAGGED.value, "Flagged reviews"), (ReviewStatus.REMOVED.value, "Hidden reviews"))
+        ),
         default=ReviewStatus.FLAGGED.value,
     )
 
@@ -158,7 +162,12 @@ class UserSearchForm(Form):
     role = SelectField(
         "Role",
         choices=choices(
-            (("", "Any role"), (Role.PATIENT.value, "Patient"), (Role.THERAPIST.value, "Therapist"), (Role.ADMIN.value, "Admin"))
+            (
+                ("", "Any role"),
+                (Role.PATIENT.value, "Patient"),
+                (Role.THERAPIST.value, "Therapist"),
+                (Role.ADMIN.value, "Admin"),
+            )
         ),
         default="",
     )

@@ -71,7 +71,9 @@ def dashboard():
 @role_required(Role.ADMIN)
 def outbox():
     """The mail the outbox backend kept, newest first, with the secret in sign-in links hidden."""
-    page = paginate(select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()), per_page=25)
+    page = paginate(
+        select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()), per_page=25
+    )
     bodies = {message.id: mail.redact_secret_links(message.body) for message in page.items}
     return render_template("admin/outbox.html", page=page, bodies=bodies)
 
@@ -124,7 +126,9 @@ def reject_certification(certification_id: int):
     if not form.validate_on_submit():
         return _certification_page(certification, 400, reject_form=form)
     try:
-        verification.reject(certification_id, required_number(form.version), _admin(), form.reason.data, form.details.data)
+        verification.reject(
+            certification_id, required_number(form.version), _admin(), form.reason.data, form.details.data
+        )
     except verification.DecisionError as error:
         flash(str(error), "error")
         return redirect(url_for(".show_certification", certification_id=certification_id))

@@ -1,4 +1,5 @@
 """The JSON API, version 1: public and read-only, documented by OpenAPI generated from its schemas."""
+
 from flask import Blueprint
 
 bp = Blueprint("api", __name__)

@@ -1,4 +1,5 @@
 """Errors as RFC 9457 problem details."""
+
 from http import HTTPStatus
 from typing import Any
 

@@ -1,4 +1,5 @@
 """API v1 views: validate with the schemas, call one service, answer JSON."""
+
 from datetime import date
 
 from flask import current_app, jsonify, request, url_for
@@ -32,7 +33,9 @@ def require_json_object():
     return None
 
 
-def _summary_fields(profile: TherapistProfile | ResultProfile, verified: bool, rating: float | None, headache_types, modes, languages) -> dict:
+def _summary_fields(
+    profile: TherapistProfile | ResultProfile, verified: bool, rating: float | None, headache_types, modes, languages
+) -> dict:
     return {
         "id": profile.id,
         "name": profile.display_name,
@@ -80,7 +83,11 @@ def _place(query: PractitionerQuery):
         if radius_km > current_app.config["SEARCH_MAX_RADIUS_KM"]:
             message = f"The distance can be at most {current_app.config['SEARCH_MAX_RADIUS_KM']} km."
             return None, problem(400, detail=message, errors=[{"field": "near", "message": message}])
-        return (Place(label=f"{point.latitude}, {point.longitude}", latitude=point.latitude, longitude=point.longitude), point, radius_km), None
+        return (
+            Place(label=f"{point.latitude}, {point.longitude}", latitude=point.latitude, longitude=point.longitude),
+            point,
+            radius_km,
+        ), None
     if query.location is None:  # the query's validator asks for exactly one of near and location
         return None, problem(400, detail="Give exactly one of 'near' or 'location'.")
     try:
@@ -92,30 +99,46 @@ def _place(query: PractitionerQuery):
         place = Place(label=location.label, latitude=location.point.latitude, longitude=location.point.longitude)
         return (place, location.point, query.radius_km), None
     if result.candidates:
-        candidates = [{"label": c.label, "latitude": c.point.latitude, "longitude": c.point.longitude} for c in result.candidates]
+        candidates = [
+            {"label": c.label, "latitude": c.point.latitude, "longitude": c.point.longitude} for c in result.candidates
+        ]
         return None, problem(400, title="Ambiguous place", detail=result.message, candidates=candidates)
     return None, problem(400, detail=result.message, errors=[{"field": "location", "message": result.message}])
 
 
 @bp.get("/practitioners")
 @limiter.limit("120 per minute")
-@api_spec.validate(query=PractitionerQuery, resp=Response(HTTP_200=PractitionerPage, HTTP_400=Problem, HTTP_429=Problem), tags=["practitioners"])
+@api_spec.validate(
+    query=PractitionerQuery,
+    resp=Response(HTTP_200=PractitionerPage, HTTP_400=Problem, HTTP_429=Problem),
+    tags=["practitioners"],
+)
 def list_practitioners(query: PractitionerQuery):
     """Practitioners near a place, filtered, sorted and paginated, each with its distance."""
     resolved, error = _place(query)
     if error:
         return error
     place, point, radius_km = resolved
-    page = search.nearby_practitioners(point, radius_km, _filters(query), sort=query.sort, page=query.page, per_page=query.per_page)
+    page = search.nearby_practitioners(
+        point, radius_km, _filters(query), sort=query.sort, page=query.page, per_page=query.per_page
+    )
     items = [
         PractitionerSummary(
-            **_summary_fields(hit.profile, hit.verified, hit.rating, hit.headache_types, hit.consultation_modes, hit.languages),
+            **_summary_fields(
+                hit.profile, hit.verified, hit.rating, hit.headache_types, hit.consultation_modes, hit.languages
+            ),
             distance_km=round(hit.distance_km, 3),
         )
         for hit in page.hits
     ]
     return PractitionerPage(
-        items=items, total=page.total, total_is_capped=page.total_is_capped, page=page.page, per_page=page.per_page, pages=page.pages, place=place
+        items=items,
+        total=page.total,
+        total_is_capped=page.total_is_capped,
+        page=page.page,
+        per_page=page.per_page,
+        pages=page.pages,
+        place=place,
     )
 
 
@@ -129,16 +152,18 @@ def get_practitioner(practitioner_id: int):
     today = date.today()
     summary = ratings.summary(profile)
     certifications = [
-        Certification.model_validate({
-            "issuing_body": vocabulary.label(vocabulary.CERTIFYING_BODIES, c.issuing_body)
-            if c.issuing_body != "other" or not c.issuing_body_other
-            else c.issuing_body_other,
-            "programme": c.programme,
-            # Expiry is enforced: a verified certification past its date reads as expired.
-            "status": "expired" if c.status == "verified" and not c.counts_on(today) else c.status,
-            "obtained_on": c.obtained_on.isoformat() if c.obtained_on else None,
-            "expires_on": c.expires_on.isoformat() if c.expires_on else None,
-        })
+        Certification.model_validate(
+            {
+                "issuing_body": vocabulary.label(vocabulary.CERTIFYING_BODIES, c.issuing_body)
+                if c.issuing_body != "other" or not c.issuing_body_other
+                else c.issuing_body_other,
+                "programme": c.programme,
+                # Expiry is enforced: a verified certification past its date reads as expired.
+                "status": "expired" if c.status == "verified" and not c.counts_on(today) else c.status,
+                "obtained_on": c.obtained_on.isoformat() if c.obtained_on else None,
+                "expires_on": c.expires_on.isoformat() if c.expires_on else None,
+            }
+        )
         for c in sorted(profile.certifications, key=lambda c: c.id)
     ]
     return PractitionerDetail(
@@ -174,7 +199,9 @@ def get_practitioner(practitioner_id: int):
 
 @bp.post("/assessments")
 @limiter.limit("60 per minute")
-@api_spec.validate(json=Answers, resp=Response(HTTP_200=AssessmentOut, HTTP_400=Problem, HTTP_429=Problem), tags=["questionnaire"])
+@api_spec.validate(
+    json=Answers, resp=Response(HTTP_200=AssessmentOut, HTTP_400=Problem, HTTP_429=Problem), tags=["questionnaire"]
+)
 def create_assessment(json: Answers):
     """Triage and probable headache types for questionnaire answers (nothing is stored)."""
     answers = answers_to_dict(json)
@@ -189,7 +216,9 @@ def _emergency_number(answers: dict) -> str | None:
 
 @bp.post("/matches")
 @limiter.limit("60 per minute")
-@api_spec.validate(json=Answers, resp=Response(HTTP_200=MatchesOut, HTTP_400=Problem, HTTP_429=Problem), tags=["questionnaire"])
+@api_spec.validate(
+    json=Answers, resp=Response(HTTP_200=MatchesOut, HTTP_400=Problem, HTTP_429=Problem), tags=["questionnaire"]
+)
 def create_matches(json: Answers):
     """The assessment plus practitioners ranked by fit, each with its reasons (nothing is stored)."""
     answers = answers_to_dict(json)
@@ -200,7 +229,9 @@ def create_matches(json: Answers):
         return MatchesOut(**body, practitioners=[])
     result = matching.match(answers, assessment, limit=current_app.config["MATCH_RESULTS"])
     if result.problem or result.candidates:
-        candidates = [{"label": c.label, "latitude": c.point.latitude, "longitude": c.point.longitude} for c in result.candidates]
+        candidates = [
+            {"label": c.label, "latitude": c.point.latitude, "longitude": c.point.longitude} for c in result.candidates
+        ]
         return problem(
             400,
             title="Ambiguous place" if candidates else "Place not usable",

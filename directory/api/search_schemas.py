@@ -1,4 +1,5 @@
 """Schemas of the practitioner search API."""
+
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -29,9 +30,13 @@ class PractitionerQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     near: str | None = Field(
-        None, max_length=100, description="FHIR R4 `near`: LATITUDE|LONGITUDE|DISTANCE|UNIT, unit km or mi, e.g. 40.75|-73.98|10|km."
+        None,
+        max_length=100,
+        description="FHIR R4 `near`: LATITUDE|LONGITUDE|DISTANCE|UNIT, unit km or mi, e.g. 40.75|-73.98|10|km.",
     )
-    location: str | None = Field(None, min_length=1, max_length=200, description="A US ZIP code, 'City, ST', 'City, Country' or 'lat, lon'.")
+    location: str | None = Field(
+        None, min_length=1, max_length=200, description="A US ZIP code, 'City, ST', 'City, Country' or 'lat, lon'."
+    )
     radius_km: float = Field(25, gt=0, le=500, description="Search radius with `location`, in kilometres.")
     headache_type: list[HeadacheCode] = Field([], max_length=5, description="Treats every one of these headache types.")
     verified_only: bool = Field(True, description="Only practitioners holding a verified, unexpired certification.")
@@ -39,11 +44,20 @@ class PractitionerQuery(BaseModel):
     language: list[LanguageCode] = Field([], max_length=10, description="Speaks any of these languages (ISO 639-1).")
     accepting_new_patients: bool = Field(False, description="Only practitioners taking new patients.")
     availability: list[PeriodCode] = Field([], max_length=4, description="Sees patients in any of these periods.")
-    max_fee: int | None = Field(None, ge=0, le=100_000, description="The lowest fee per session is at most this (in the practitioner's currency).")
+    max_fee: int | None = Field(
+        None,
+        ge=0,
+        le=100_000,
+        description="The lowest fee per session is at most this (in the practitioner's currency).",
+    )
     insurance: str | None = Field(None, min_length=1, max_length=80, description="An insurer's name, or 'self-pay'.")
-    accessibility: list[AccessCode] = Field([], max_length=5, description="Has every one of these accessibility features.")
+    accessibility: list[AccessCode] = Field(
+        [], max_length=5, description="Has every one of these accessibility features."
+    )
     gender: GenderCode | None = Field(None, description="The practitioner's gender, for patients who ask.")
-    sort: Literal["distance", "rating", "experience"] = Field("distance", description="Nearest, best rated (Bayesian average) or most experienced first.")
+    sort: Literal["distance", "rating", "experience"] = Field(
+        "distance", description="Nearest, best rated (Bayesian average) or most experienced first."
+    )
     page: int = Field(1, ge=1, le=10_000)
     per_page: int = Field(20, ge=1, le=100)
 

@@ -1,4 +1,5 @@
 """The OpenAPI document and request validation, both from the same pydantic schemas (SpecTree)."""
+
 import copy
 import json
 
@@ -22,7 +23,9 @@ class Problem(BaseModel):
     status: int = Field(description="The HTTP status code.")
     detail: str | None = Field(None, description="What went wrong in this case, in plain words.")
     errors: list[FieldError] | None = Field(None, description="One entry per invalid field.")
-    candidates: list["PlaceCandidate"] | None = Field(None, description="Places to choose from when a place name is ambiguous.")
+    candidates: list["PlaceCandidate"] | None = Field(
+        None, description="Places to choose from when a place name is ambiguous."
+    )
 
 
 class PlaceCandidate(BaseModel):

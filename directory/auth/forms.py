@@ -8,16 +8,25 @@ from directory.models import Role
 class SignupForm(Form):
     role = RadioField(
         "I am",
-        choices=choices([(Role.PATIENT, "Looking for help with my headaches"), (Role.THERAPIST, "A practitioner offering dry needling")]),
+        choices=choices(
+            [
+                (Role.PATIENT, "Looking for help with my headaches"),
+                (Role.THERAPIST, "A practitioner offering dry needling"),
+            ]
+        ),
         default=Role.PATIENT.value,
         validators=[DataRequired(message="Choose one.")],
     )
     name = StringField("Your name (optional)", validators=[Optional(), Length(max=120)])
     email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
     password = PasswordField(
-        "Password", validators=[DataRequired(), Length(max=200)], description="At least 10 characters, not a common password."
+        "Password",
+        validators=[DataRequired(), Length(max=200)],
+        description="At least 10 characters, not a common password.",
     )
-    confirm = PasswordField("Password again", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")])
+    confirm = PasswordField(
+        "Password again", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")]
+    )
 
 
 class LoginForm(Form):
@@ -33,9 +42,13 @@ class ForgotPasswordForm(Form):
 
 class ResetPasswordForm(Form):
     password = PasswordField(
-        "New password", validators=[DataRequired(), Length(max=200)], description="At least 10 characters, not a common password."
+        "New password",
+        validators=[DataRequired(), Length(max=200)],
+        description="At least 10 characters, not a common password.",
     )
-    confirm = PasswordField("New password again", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")])
+    confirm = PasswordField(
+        "New password again", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")]
+    )
 
 
 class EmptyForm(Form):

@@ -20,7 +20,9 @@ class RequestForm(Form):
 
 class AcceptForm(Form):
     proposed_time = StringField(
-        "Proposed time", validators=[DataRequired(), Length(max=200)], description="For example: Tuesday 14 January, 17:30."
+        "Proposed time",
+        validators=[DataRequired(), Length(max=200)],
+        description="For example: Tuesday 14 January, 17:30.",
     )
 
 
@@ -33,5 +35,7 @@ class InboxFilterForm(Form):
         csrf = False
 
     status = SelectField(
-        "Show", choices=choices((("", "All requests"), *((s.value, s.value.capitalize()) for s in ConsultationStatus))), default=""
+        "Show",
+        choices=choices((("", "All requests"), *((s.value, s.value.capitalize()) for s in ConsultationStatus))),
+        default="",
     )

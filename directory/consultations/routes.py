@@ -35,8 +35,11 @@ def request_new(slug: str):
     answers = _patients_answers()
     if form.validate_on_submit():
         if wait := SENT_REQUESTS.seconds_to_wait():
-            flash(f"You have sent as many consultation requests as we accept for now. You can send this one "
-                  f"{wait_in_words(wait)}; what you wrote is kept below.", "error")
+            flash(
+                f"You have sent as many consultation requests as we accept for now. You can send this one "
+                f"{wait_in_words(wait)}; what you wrote is kept below.",
+                "error",
+            )
             page = render_template("consultations/request_new.html", form=form, profile=profile, answers=answers)
             return page, 429, {"Retry-After": str(wait)}
         try:
@@ -128,14 +131,24 @@ def _therapist_action(request_id: int, form, act, done: str):
 @role_required(Role.THERAPIST)
 def accept(request_id: int):
     """Accept a request, proposing a time."""
-    return _therapist_action(request_id, AcceptForm(), lambda c, f: consultations.accept(c, f.proposed_time.data), "Accepted: the patient has been told.")
+    return _therapist_action(
+        request_id,
+        AcceptForm(),
+        lambda c, f: consultations.accept(c, f.proposed_time.data),
+        "Accepted: the patient has been told.",
+    )
 
 
 @bp.route("/inbox/<int:request_id>/decline", methods=["POST"])
 @role_required(Role.THERAPIST)
 def decline(request_id: int):
     """Decline a request with a reason."""
-    return _therapist_action(request_id, DeclineForm(), lambda c, f: consultations.decline(c, f.reason.data), "Declined: the patient has been told.")
+    return _therapist_action(
+        request_id,
+        DeclineForm(),
+        lambda c, f: consultations.decline(c, f.reason.data),
+        "Declined: the patient has been told.",
+    )
 
 
 @bp.route("/inbox/<int:request_id>/complete", methods=["POST"])

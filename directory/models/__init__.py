@@ -1,4 +1,5 @@
 """The data model, one module per aggregate."""
+
 from directory.models.audit import AuditEvent
 from directory.models.certification import Certification, CertificationStatus, StoredFile
 from directory.models.consultation import (

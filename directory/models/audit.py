@@ -1,4 +1,5 @@
 """The audit trail of admin decisions and verification changes."""
+
 from datetime import datetime
 from typing import Any
 

@@ -1,4 +1,5 @@
 """Certifications and the files submitted as their evidence."""
+
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Optional

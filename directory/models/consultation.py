@@ -1,4 +1,5 @@
 """Consultation requests and reviews."""
+
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Optional
@@ -31,9 +32,7 @@ class ConsultationRequest(Model):
     """A patient's request for a first consultation with a practitioner."""
 
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('requested', 'accepted', 'declined', 'completed', 'cancelled')", name="status"
-        ),
+        CheckConstraint("status IN ('requested', 'accepted', 'declined', 'completed', 'cancelled')", name="status"),
         Index("ix_consultation_request_profile_status", "profile_id", "status"),
         # The database, not only the service's check, keeps it to one open request: two identical
         # posts at the same instant both pass a check-then-insert.

@@ -1,4 +1,5 @@
 """The search listing: one narrow row per publicly listed practitioner, read by nearby search."""
+
 from datetime import date
 
 from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, Integer, SmallInteger, String
@@ -37,7 +38,9 @@ class SearchListing(Model):
         ),
     )
 
-    profile_id: Mapped[int] = mapped_column(ForeignKey("therapist_profile.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("therapist_profile.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
     latitude: Mapped[float] = mapped_column(Float)
     longitude: Mapped[float] = mapped_column(Float)
     # The last day a verified certification counts (date.max when one never expires); None: not verified.

@@ -1,4 +1,5 @@
 """The offline gazetteer and the cache of online geocoder answers."""
+
 from datetime import datetime
 
 from sqlalchemy import Float, Index, Integer, String

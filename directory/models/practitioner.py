@@ -1,4 +1,5 @@
 """Practitioner profiles and the vocabularies they draw on."""
+
 from datetime import datetime
 from typing import TYPE_CHECKING, Optional
 
@@ -107,7 +108,9 @@ class TherapistProfile(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     user: Mapped["User"] = relationship(back_populates="profile")
-    headache_types: Mapped[list[HeadacheType]] = relationship(secondary=profile_headache_type, order_by=HeadacheType.position)
+    headache_types: Mapped[list[HeadacheType]] = relationship(
+        secondary=profile_headache_type, order_by=HeadacheType.position
+    )
     consultation_modes: Mapped[list[ConsultationMode]] = relationship(
         secondary=profile_consultation_mode, order_by=ConsultationMode.position
     )
@@ -116,7 +119,9 @@ class TherapistProfile(Model):
         secondary=profile_accessibility, order_by=AccessibilityFeature.position
     )
     availability: Mapped[list["AvailabilitySlot"]] = relationship(
-        back_populates="profile", cascade="all, delete-orphan", order_by="(AvailabilitySlot.weekday, AvailabilitySlot.start_minute)"
+        back_populates="profile",
+        cascade="all, delete-orphan",
+        order_by="(AvailabilitySlot.weekday, AvailabilitySlot.start_minute)",
     )
     certifications: Mapped[list["Certification"]] = relationship(back_populates="profile", cascade="all, delete-orphan")
     photo: Mapped[Optional["StoredFile"]] = relationship(foreign_keys=[photo_id])

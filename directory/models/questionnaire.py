@@ -1,4 +1,5 @@
 """Questionnaire answers, kept only under a token that expires unless the patient saves them."""
+
 from datetime import datetime
 from typing import Any
 

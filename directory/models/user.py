@@ -1,4 +1,5 @@
 """Accounts: patients, therapists and admins."""
+
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Optional

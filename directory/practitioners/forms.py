@@ -14,10 +14,16 @@ class SearchForm(Form):
     class Meta:
         csrf = False
 
-    q = StringField("Town, city or ZIP code", validators=[Optional(), Length(max=200)], render_kw={"placeholder": "e.g. 10001 or Boulder, CO"})
+    q = StringField(
+        "Town, city or ZIP code",
+        validators=[Optional(), Length(max=200)],
+        render_kw={"placeholder": "e.g. 10001 or Boulder, CO"},
+    )
     lat = FiniteFloatField(validators=[Optional(), NumberRange(-90, 90)], widget=HiddenInput())
     lon = FiniteFloatField(validators=[Optional(), NumberRange(-180, 180)], widget=HiddenInput())
-    radius = WholeNumberField("Distance", default=25, validators=[Optional(), NumberRange(1, 500, "Choose a distance from 1 to 500.")])
+    radius = WholeNumberField(
+        "Distance", default=25, validators=[Optional(), NumberRange(1, 500, "Choose a distance from 1 to 500.")]
+    )
     unit = SelectField("Unit", choices=choices((("km", "km"), ("mi", "miles"))), default="km")
     show = SelectField(
         "Certification",
@@ -27,16 +33,30 @@ class SearchForm(Form):
     headache = MultiCheckboxField("Treats", choices=choices(vocabulary.HEADACHE_TYPES))
     mode = MultiCheckboxField("First consultation", choices=choices(vocabulary.CONSULTATION_MODES))
     language = SelectField("Speaks", choices=choices((("", "Any language"), *vocabulary.LANGUAGES)), default="")
-    availability = MultiCheckboxField("Available", choices=choices((code, name) for code, name, *_ in vocabulary.AVAILABILITY_PERIODS))
+    availability = MultiCheckboxField(
+        "Available", choices=choices((code, name) for code, name, *_ in vocabulary.AVAILABILITY_PERIODS)
+    )
     accepting = BooleanField("Accepting new patients")
     max_fee = WholeNumberField("Highest fee per session", validators=[Optional(), NumberRange(0, 100_000)])
-    insurance = StringField("Insurance", validators=[Optional(), Length(max=80)], description='Your insurer, or "self-pay".')
+    insurance = StringField(
+        "Insurance", validators=[Optional(), Length(max=80)], description='Your insurer, or "self-pay".'
+    )
     access = MultiCheckboxField("Accessibility", choices=choices(vocabulary.ACCESSIBILITY_FEATURES))
     gender = SelectField("Practitioner", choices=choices((("", "No preference"), *vocabulary.GENDERS)), default="")
     sort = SelectField("Sort by", choices=choices(SORT_CHOICES), default="distance")
     page = WholeNumberField(default=1, validators=[Optional(), NumberRange(1, 10_000)], widget=HiddenInput())
 
-    FILTER_FIELDS = ("headache", "mode", "language", "availability", "accepting", "max_fee", "insurance", "access", "gender")
+    FILTER_FIELDS = (
+        "headache",
+        "mode",
+        "language",
+        "availability",
+        "accepting",
+        "max_fee",
+        "insurance",
+        "access",
+        "gender",
+    )
 
     def has_filters(self) -> bool:
         """Whether any of the 'more filters' fields is set (to open that section)."""

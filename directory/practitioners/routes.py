@@ -44,7 +44,10 @@ FILTER_CACHE_SIZE = 256
 def filter_controls(form: SearchForm) -> Markup:
     """The form's options and filters as HTML, rendered once per set of choices (kept per app, a few hundred sets at most)."""
     # What the fields render from: their values, what was typed and their errors.
-    key = tuple((name, repr(form[name].data), tuple(form[name].raw_data or ()), tuple(form[name].errors)) for name in FILTER_CONTROLS)
+    key = tuple(
+        (name, repr(form[name].data), tuple(form[name].raw_data or ()), tuple(form[name].errors))
+        for name in FILTER_CONTROLS
+    )
     cache = current_app.extensions.setdefault("search_filter_controls", {})
     html = cache.get(key)
     if html is None:
@@ -56,7 +59,9 @@ def filter_controls(form: SearchForm) -> Markup:
 
 
 def _render_search(form: SearchForm, status: int = 200, **context):
-    return render_template("practitioners/search.html", form=form, filter_controls=filter_controls(form), **context), status
+    return render_template(
+        "practitioners/search.html", form=form, filter_controls=filter_controls(form), **context
+    ), status
 
 
 @bp.route("/search")
@@ -145,8 +150,12 @@ def show(slug: str):
         verified=search.is_verified(profile),
         rating=rating,
         reviews=shown,
-        flag_forms={review.id: FlagForm(prefix=f"flag-{review.id}") for review in shown} if current_user.is_authenticated else {},
-        can_review=current_user.is_authenticated and current_user.is_patient and review_service.can_review(current_user, profile),
+        flag_forms={review.id: FlagForm(prefix=f"flag-{review.id}") for review in shown}
+        if current_user.is_authenticated
+        else {},
+        can_review=current_user.is_authenticated
+        and current_user.is_patient
+        and review_service.can_review(current_user, profile),
         back=safe_next(back, "practitioners.search_page") if back else None,
         distance_km=distance_km,
         unit=request.args.get("unit", "km"),

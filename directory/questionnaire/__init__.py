@@ -1,4 +1,5 @@
 """The headache questionnaire: warning signs first, then the headache, then ranked practitioners."""
+
 from flask import Blueprint
 
 bp = Blueprint("questionnaire", __name__)

@@ -4,6 +4,7 @@ The answers live on the server (services.questionnaire) under a token kept in th
 never in a URL; they are never logged. Every page is sent with Cache-Control: no-store
 (directory.NO_STORE_BLUEPRINTS).
 """
+
 import dataclasses
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -22,8 +23,10 @@ TOKEN_KEY = "questionnaire_token"
 UNIT_KEY = "distance_unit"
 CONFIDENCE_WORDS = {clinical.LIKELY: "likely", clinical.POSSIBLE: "possible"}
 STOP_HEADINGS = {clinical.EMERGENCY: "Please get help now", clinical.TODAY: "Please see a doctor today"}
-PLACE_NOT_FOUND = ("We could not find the place you typed, so we show the emergency numbers of several countries. "
-                   "You can change the place at the last step.")
+PLACE_NOT_FOUND = (
+    "We could not find the place you typed, so we show the emergency numbers of several countries. "
+    "You can change the place at the last step."
+)
 
 
 class _Current:
@@ -195,8 +198,12 @@ def answer_step(number: int):
         form = form_class()
     form.validate()
     steps.check(step, form, current.answers)
-    stopping = (number == steps.WARNING_SIGNS and not going_back and steps.advice_level(form, age) is not None
-                and _only_answers_missing(form))
+    stopping = (
+        number == steps.WARNING_SIGNS
+        and not going_back
+        and steps.advice_level(form, age) is not None
+        and _only_answers_missing(form)
+    )
     if not going_back and not stopping and any(field.errors for field in form):
         return _render_step(step, form, current, 400)
     try:
@@ -304,8 +311,9 @@ def _in_unit(match: matching.Match, unit: str) -> matching.Match:
     if match.distance_km is None or unit == steps.KILOMETRES:
         return match
     in_km, in_unit = format_distance(match.distance_km), format_distance(match.distance_km, unit)
-    reasons = tuple(in_unit + reason[len(in_km):] if reason.startswith(in_km + " away") else reason
-                    for reason in match.reasons)
+    reasons = tuple(
+        in_unit + reason[len(in_km) :] if reason.startswith(in_km + " away") else reason for reason in match.reasons
+    )
     return dataclasses.replace(match, reasons=reasons)
 
 

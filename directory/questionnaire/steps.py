@@ -5,6 +5,7 @@ The answers are built step by step as the answer dict of docs/clinical-rules.md,
 A step counts as answered once its part is there and its required questions are answered, so a
 patient cannot reach the practitioners without passing the warning signs.
 """
+
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -78,6 +79,7 @@ def _section(answers: Answers, key: str) -> Mapping[str, Any]:
 
 # -- warning signs ---------------------------------------------------------------------
 
+
 def shown_flags(age: int | None) -> tuple[clinical.RedFlag, ...]:
     """Every red-flag question for this age, the dependent ones too (scripts hide those until needed)."""
     # Asking red_flags_to_ask as if every parent were "yes" lists all the dependent questions.
@@ -93,8 +95,11 @@ def stop_flags(age: int | None) -> tuple[clinical.RedFlag, ...]:
 def advice_level(form: FlaskForm, age: int | None) -> str | None:
     """The stop level the warning-sign answers given so far call for (emergency beats today), or None."""
     # "Not sure" counts as yes: the same rule as the triage, so the advice and the stop page agree.
-    levels = {flag.level for flag in stop_flags(age)
-              if flag.id in form and not form[flag.id].errors and form[flag.id].data in ("yes", "unsure")}
+    levels = {
+        flag.level
+        for flag in stop_flags(age)
+        if flag.id in form and not form[flag.id].errors and form[flag.id].data in ("yes", "unsure")
+    }
     return next((level for level in (clinical.EMERGENCY, clinical.TODAY) if level in levels), None)
 
 
@@ -123,13 +128,31 @@ def missing_flags(age: int | None, red_flags: Mapping[str, str]) -> tuple[clinic
 FLAG_GROUPS: tuple[Group, ...] = (
     Group("Sudden or alarming symptoms", ("thunderclap", "neuro_deficit", "painful_red_eye", "fever_meningism")),
     Group("Fever and infection", ("fever", "immunosuppressed", "immunosuppressed_fever")),
-    Group("Injury, pregnancy and medicines", (
-        "head_injury", "head_injury_acute", "pregnancy", "pregnancy_new", "pregnancy_severe", "medication_overuse",
-        "new_medicine")),
+    Group(
+        "Injury, pregnancy and medicines",
+        (
+            "head_injury",
+            "head_injury_acute",
+            "pregnancy",
+            "pregnancy_new",
+            "pregnancy_severe",
+            "medication_overuse",
+            "new_medicine",
+        ),
+    ),
     Group("Your eyes", ("papilledema_told", "papilledema_symptoms")),
-    Group("How your headaches have changed", (
-        "new_or_changed", "progressive", "positional", "valsalva", "onset_after_50", "giant_cell_arteritis",
-        "gca_vision")),
+    Group(
+        "How your headaches have changed",
+        (
+            "new_or_changed",
+            "progressive",
+            "positional",
+            "valsalva",
+            "onset_after_50",
+            "giant_cell_arteritis",
+            "gca_vision",
+        ),
+    ),
     Group("Your general health", ("weight_loss", "cancer_history")),
 )
 
@@ -140,7 +163,7 @@ FLAG_SUMMARIES: Mapping[str, str] = {
     "weight_loss": "weight loss without trying, or night sweats that soak your bedclothes",
     "cancer_history": "that you have had cancer",
     "neuro_deficit": "new weakness, numbness, a drooping face, trouble speaking, loss of sight, double vision, "
-                     "confusion, fainting or a seizure",
+    "confusion, fainting or a seizure",
     "thunderclap": "a headache that reached its worst within about a minute",
     "onset_after_50": "that this kind of headache started after you turned 50",
     "giant_cell_arteritis": "jaw pain when chewing, or a tender scalp or temple",
@@ -154,7 +177,7 @@ FLAG_SUMMARIES: Mapping[str, str] = {
     "pregnancy": "that you are pregnant or gave birth in the last 6 weeks",
     "pregnancy_new": "a new or different headache while pregnant or soon after giving birth",
     "pregnancy_severe": "changes in your vision, sudden swelling or high blood pressure in pregnancy or since "
-                        "giving birth",
+    "giving birth",
     "painful_red_eye": "a red, painful eye with blurred vision or halos",
     "head_injury_acute": "a recent head injury with vomiting, drowsiness or confusion, or while taking blood thinners",
     "head_injury": "that your headache started after a head injury, a fall or whiplash",
@@ -168,6 +191,7 @@ FLAG_SUMMARIES: Mapping[str, str] = {
 
 
 # -- the steps -------------------------------------------------------------------------
+
 
 def _has_place(preferences: Mapping[str, Any]) -> bool:
     return bool(preferences.get("location")) or preferences.get("latitude") is not None
@@ -197,90 +221,177 @@ def _bindings(section: str | None, kinds: Mapping[str, str]) -> tuple[Binding, .
     return tuple(Binding(field, kind, section) for field, kind in kinds.items())
 
 
-AURA_DETAILS = ("symptoms", "spreads_gradually", "succession", "lasts_5_60_min", "one_sided", "positive",
-                "headache_within_60_min", "episodes", "doctor_checked")
+AURA_DETAILS = (
+    "symptoms",
+    "spreads_gradually",
+    "succession",
+    "lasts_5_60_min",
+    "one_sided",
+    "positive",
+    "headache_within_60_min",
+    "episodes",
+    "doctor_checked",
+)
 MEDICINES = ("simple_analgesics", "triptans", "combination", "opioids", "ergots")
 
 STEPS: tuple[Step, ...] = (
     Step(
-        1, "About you",
+        1,
+        "About you",
         "A few questions about you. You can leave out anything you are not sure about, except your age.",
         _bindings(None, {"age": INT, "diagnosed_types": CODES})
         + _bindings("preferences", {"location": TEXT, "latitude": FLOAT, "longitude": FLOAT}),
         (Group(None, ("age", "diagnosed_types", "location")),),
-        _about_you_answered, forms.AboutYouForm,
+        _about_you_answered,
+        forms.AboutYouForm,
     ),
     Step(
-        2, "Warning signs",
+        2,
+        "Warning signs",
         "Some headaches need a doctor before anything else. Please answer each question; "
         "choose \u201cNot sure\u201d if you do not know. If none of them apply to you, the button "
         "\u201cNone of these apply to me\u201d at the end answers the rest \u201cNo\u201d.",
-        (), FLAG_GROUPS, _warning_signs_answered,
+        (),
+        FLAG_GROUPS,
+        _warning_signs_answered,
     ),
     Step(
-        3, "Your headaches",
+        3,
+        "Your headaches",
         "Think of the headaches you want help with. Leave out anything you are not sure about.",
-        _bindings("headache", {
-            "days_per_month": INT, "frequent_for": CODE, "lifetime_attacks": CODE, "duration": CODE,
-            "attack_frequency": CODE, "side": CODE, "around_eye_or_temple": BOOL, "quality": CODES,
-            "severity": CODE, "worse_with_activity": BOOL, "nausea": CODE, "vomiting": BOOL,
-            "light_sensitive": BOOL, "sound_sensitive": BOOL, "restless": BOOL, "autonomic_signs": CODES,
-        }),
-        (
-            Group("How often and how long", ("days_per_month", "frequent_for", "lifetime_attacks", "duration",
-                                             "attack_frequency")),
-            Group("How the pain feels", ("side", "around_eye_or_temple", "quality", "severity",
-                                         "worse_with_activity")),
-            Group("What comes with it", ("nausea", "vomiting", "light_sensitive", "sound_sensitive", "restless",
-                                         "autonomic_signs")),
+        _bindings(
+            "headache",
+            {
+                "days_per_month": INT,
+                "frequent_for": CODE,
+                "lifetime_attacks": CODE,
+                "duration": CODE,
+                "attack_frequency": CODE,
+                "side": CODE,
+                "around_eye_or_temple": BOOL,
+                "quality": CODES,
+                "severity": CODE,
+                "worse_with_activity": BOOL,
+                "nausea": CODE,
+                "vomiting": BOOL,
+                "light_sensitive": BOOL,
+                "sound_sensitive": BOOL,
+                "restless": BOOL,
+                "autonomic_signs": CODES,
+            },
         ),
-        _has_part("headache"), forms.HeadacheForm,
+        (
+            Group(
+                "How often and how long",
+                ("days_per_month", "frequent_for", "lifetime_attacks", "duration", "attack_frequency"),
+            ),
+            Group("How the pain feels", ("side", "around_eye_or_temple", "quality", "severity", "worse_with_activity")),
+            Group(
+                "What comes with it",
+                ("nausea", "vomiting", "light_sensitive", "sound_sensitive", "restless", "autonomic_signs"),
+            ),
+        ),
+        _has_part("headache"),
+        forms.HeadacheForm,
     ),
     Step(
-        4, "Aura",
+        4,
+        "Aura",
         "Some people get warning signs, called an aura, before or during a headache. Many people never do.",
-        _bindings("aura", {"present": BOOL} | {name: (CODES if name == "symptoms" else CODE if name == "episodes"
-                                                      else BOOL) for name in AURA_DETAILS}),
+        _bindings(
+            "aura",
+            {"present": BOOL}
+            | {name: (CODES if name == "symptoms" else CODE if name == "episodes" else BOOL) for name in AURA_DETAILS},
+        ),
         (
             Group(None, ("present",)),
             Group("About your aura", AURA_DETAILS, intro="Only if you get an aura.", depends_on="present"),
         ),
-        _has_part("aura"), forms.AuraForm,
+        _has_part("aura"),
+        forms.AuraForm,
     ),
     Step(
-        5, "Neck and medicines",
+        5,
+        "Neck and medicines",
         "Leave out anything you are not sure about.",
-        _bindings("neck", {
-            "pain_with_headache": BOOL, "began_with_neck_problem": BOOL, "provoked_by_movement_or_posture": BOOL,
-            "provoked_by_pressure": BOOL, "improved_with_neck": CODE, "clinician_found_disorder": CODE,
-        }) + _bindings("medication", dict.fromkeys(MEDICINES, CODE) | {
-            "for_3_months_or_more": BOOL, "triptan_relieves": CODE, "migraine_like_days": CODE,
-        }),
-        (
-            Group("Your neck", ("pain_with_headache", "began_with_neck_problem", "provoked_by_movement_or_posture",
-                                "provoked_by_pressure", "improved_with_neck", "clinician_found_disorder")),
-            Group("Your medicines", (*MEDICINES, "for_3_months_or_more", "triptan_relieves", "migraine_like_days"),
-                  intro="On how many days a month do you take each of these for headache?"),
+        _bindings(
+            "neck",
+            {
+                "pain_with_headache": BOOL,
+                "began_with_neck_problem": BOOL,
+                "provoked_by_movement_or_posture": BOOL,
+                "provoked_by_pressure": BOOL,
+                "improved_with_neck": CODE,
+                "clinician_found_disorder": CODE,
+            },
+        )
+        + _bindings(
+            "medication",
+            dict.fromkeys(MEDICINES, CODE)
+            | {
+                "for_3_months_or_more": BOOL,
+                "triptan_relieves": CODE,
+                "migraine_like_days": CODE,
+            },
         ),
-        _has_part("neck", "medication"), forms.NeckAndMedicinesForm,
+        (
+            Group(
+                "Your neck",
+                (
+                    "pain_with_headache",
+                    "began_with_neck_problem",
+                    "provoked_by_movement_or_posture",
+                    "provoked_by_pressure",
+                    "improved_with_neck",
+                    "clinician_found_disorder",
+                ),
+            ),
+            Group(
+                "Your medicines",
+                (*MEDICINES, "for_3_months_or_more", "triptan_relieves", "migraine_like_days"),
+                intro="On how many days a month do you take each of these for headache?",
+            ),
+        ),
+        _has_part("neck", "medication"),
+        forms.NeckAndMedicinesForm,
     ),
     Step(
-        6, "Safety and what suits you",
+        6,
+        "Safety and what suits you",
         "Last step. Tell us what your practitioner should know and what would suit you.",
-        _bindings(None, {"needling_safety": CODES}) + _bindings("preferences", {
-            "location": TEXT, "latitude": FLOAT, "longitude": FLOAT,
-        }) + (Binding("max_distance", DISTANCE, "preferences", "max_distance_km"),) + _bindings("preferences", {
-            "first_consultation": CODE, "languages": CODES, "practitioner_gender": CODE, "availability": CODES,
-            "max_fee": INT, "insurance": TEXT, "accessibility": CODES,
-        }),
+        _bindings(None, {"needling_safety": CODES})
+        + _bindings(
+            "preferences",
+            {
+                "location": TEXT,
+                "latitude": FLOAT,
+                "longitude": FLOAT,
+            },
+        )
+        + (Binding("max_distance", DISTANCE, "preferences", "max_distance_km"),)
+        + _bindings(
+            "preferences",
+            {
+                "first_consultation": CODE,
+                "languages": CODES,
+                "practitioner_gender": CODE,
+                "availability": CODES,
+                "max_fee": INT,
+                "insurance": TEXT,
+                "accessibility": CODES,
+            },
+        ),
         (
             Group("Needling safety", ("needling_safety",)),
             Group("Where and how", ("location", "max_distance", "first_consultation")),
-            Group("More about what suits you (optional)", (
-                "languages", "practitioner_gender", "availability", "max_fee", "insurance", "accessibility"),
-                details=True),
+            Group(
+                "More about what suits you (optional)",
+                ("languages", "practitioner_gender", "availability", "max_fee", "insurance", "accessibility"),
+                details=True,
+            ),
         ),
-        _preferences_answered, forms.PreferencesForm,
+        _preferences_answered,
+        forms.PreferencesForm,
     ),
 )
 STEP_COUNT = len(STEPS)
@@ -298,6 +409,7 @@ def first_unanswered(answers: Answers) -> int | None:
 
 
 # -- between forms and answers ----------------------------------------------------------
+
 
 def to_unit(km: float, unit: str) -> int:
     """A distance in km as a whole number in this unit."""

@@ -7,7 +7,9 @@ RATINGS = ((5, "5 – excellent"), (4, "4 – good"), (3, "3 – fair"), (2, "2 
 
 
 class ReviewForm(Form):
-    rating = RadioField("Your rating", choices=choices(RATINGS), coerce=int, validators=[InputRequired(message="Choose a rating.")])
+    rating = RadioField(
+        "Your rating", choices=choices(RATINGS), coerce=int, validators=[InputRequired(message="Choose a rating.")]
+    )
     text = TextAreaField(
         "Your review",
         validators=[DataRequired(), Length(min=20, max=2000, message="Write between 20 and 2,000 characters.")],

@@ -1,4 +1,5 @@
 """Accounts: sign-up, email confirmation, passwords, deletion."""
+
 import secrets
 from dataclasses import dataclass
 

@@ -1,4 +1,5 @@
 """The figures on the admin dashboard."""
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -33,13 +34,11 @@ def overview(now: datetime | None = None) -> Overview:
     return Overview(
         pending_certifications=_count(pending),
         awaiting_therapist=_count(pending.where(Certification.info_requested.is_not(None))),
-        flagged_reviews=_count(
-            select(func.count()).select_from(Review).where(Review.status == ReviewStatus.FLAGGED)
-        ),
+        flagged_reviews=_count(select(func.count()).select_from(Review).where(Review.status == ReviewStatus.FLAGGED)),
         new_therapists=_count(
-            select(func.count()).select_from(User).where(
-                User.role == Role.THERAPIST, User.created_at >= now - timedelta(days=NEW_THERAPIST_DAYS)
-            )
+            select(func.count())
+            .select_from(User)
+            .where(User.role == Role.THERAPIST, User.created_at >= now - timedelta(days=NEW_THERAPIST_DAYS))
         ),
         suspended_users=_count(select(func.count()).select_from(User).where(User.active.is_(False))),
     )

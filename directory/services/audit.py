@@ -1,4 +1,5 @@
 """Write the audit trail, and read it back: filtered queries and CSV export."""
+
 import csv
 import io
 import json

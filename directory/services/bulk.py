@@ -1,4 +1,5 @@
 """Fast bulk inserts for loaders and seeders: COPY on PostgreSQL, executemany elsewhere."""
+
 from typing import Any
 
 from sqlalchemy import Table, insert

@@ -2,6 +2,7 @@
 
 Admins decide on certifications elsewhere; everything here acts for the therapist who holds them.
 """
+
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -86,18 +87,24 @@ def describe_status(certification: Certification, today: date | None = None) -> 
     status = certification.status
     if status == CertificationStatus.PENDING and certification.info_requested:
         return StatusView(
-            "info_requested", "Information requested",
+            "info_requested",
+            "Information requested",
             "Our team needs more information before deciding. Read their question and answer it by uploading a new evidence document.",
             "unverified",
         )
     if status == CertificationStatus.PENDING:
         return StatusView(
-            "pending", "Awaiting verification",
-            "Our team will check it against the evidence. Nothing to do: you will get a notice when it is decided.", "",
+            "pending",
+            "Awaiting verification",
+            "Our team will check it against the evidence. Nothing to do: you will get a notice when it is decided.",
+            "",
         )
-    if status == CertificationStatus.EXPIRED or (status == CertificationStatus.VERIFIED and not certification.counts_on(today)):
+    if status == CertificationStatus.EXPIRED or (
+        status == CertificationStatus.VERIFIED and not certification.counts_on(today)
+    ):
         return StatusView(
-            "expired", "Expired",
+            "expired",
+            "Expired",
             "It no longer counts towards your verified badge. Edit it with the renewed certificate and its new expiry date to send it for verification again.",
             "unverified",
         )
@@ -105,18 +112,22 @@ def describe_status(certification: Certification, today: date | None = None) -> 
         expires = certification.expires_on
         if expires and (expires - today).days <= EXPIRY_WARNING_DAYS:
             return StatusView(
-                "expiring", f"Verified, expires on {expires:%d %b %Y}",
-                "Renew it in time: edit it with the renewed certificate and the new expiry date.", "verified",
+                "expiring",
+                f"Verified, expires on {expires:%d %b %Y}",
+                "Renew it in time: edit it with the renewed certificate and the new expiry date.",
+                "verified",
             )
         until = f" until {expires:%d %b %Y}" if expires else ""
         return StatusView(
-            "verified", "Verified" + until,
+            "verified",
+            "Verified" + until,
             "Nothing to do. Changing the issuer, the credential number or the dates sends it back for verification.",
             "verified",
         )
     reason = f" Reason given: {certification.reason}" if certification.reason else ""
     return StatusView(
-        "rejected", "Not accepted",
+        "rejected",
+        "Not accepted",
         f"Our team could not verify it.{reason} Correct the details or upload clearer evidence and save to send it again, or withdraw it.",
         "unverified",
     )
@@ -174,10 +185,14 @@ def add_certification(user: User, data: CertificationData, evidence: "Upload") -
         raise CertificationError("Fill in your profile first, then add your certifications.")
     _check(data)
     stored = _evidence(evidence)
-    certification = Certification(profile=user.profile, status=CertificationStatus.PENDING, evidence=stored, **_values(data))
+    certification = Certification(
+        profile=user.profile, status=CertificationStatus.PENDING, evidence=stored, **_values(data)
+    )
     db.session.add(certification)
     db.session.flush()
-    audit.record(user, "certification.submitted", "certification", certification.id, issuing_body=certification.issuing_body)
+    audit.record(
+        user, "certification.submitted", "certification", certification.id, issuing_body=certification.issuing_body
+    )
     db.session.commit()
     return certification
 
@@ -232,8 +247,13 @@ def withdraw_certification(user: User, certification: Certification, version: in
     """Delete a certification and its evidence; the audit trail keeps what it was. Raises StaleCertification."""
     _check_version(certification, version)
     audit.record(
-        user, "certification.withdrawn", "certification", certification.id,
-        status=certification.status, issuing_body=certification.issuing_body, credential_id=certification.credential_id,
+        user,
+        "certification.withdrawn",
+        "certification",
+        certification.id,
+        status=certification.status,
+        issuing_body=certification.issuing_body,
+        credential_id=certification.credential_id,
     )
     evidence = certification.evidence
     db.session.delete(certification)
@@ -262,8 +282,13 @@ def _resubmit_if_needed(user: User, certification: Certification, changed: list[
     if status == CertificationStatus.VERIFIED and not set(changed) & {*RECHECKED_FIELDS, "evidence"}:
         return False
     audit.record(
-        user, "certification.resubmitted", "certification", certification.id,
-        previous_status=status, changed=sorted(changed), previous_reason=certification.reason,
+        user,
+        "certification.resubmitted",
+        "certification",
+        certification.id,
+        previous_status=status,
+        changed=sorted(changed),
+        previous_reason=certification.reason,
     )
     certification.status = CertificationStatus.PENDING
     certification.reviewer_id = None

@@ -1,4 +1,5 @@
 """Consultation requests: a patient asks, the therapist accepts, declines or completes."""
+
 from datetime import datetime
 from typing import Any
 
@@ -51,7 +52,12 @@ def questionnaire_summary(response: QuestionnaireResponse) -> dict[str, Any]:
     flags = clinical.flag_ids_at_level(triage.get("flags"), clinical.SOON)
     return {
         "probable_types": [
-            {"type": p["type"], "name": clinical.HEADACHE_TYPES[p["type"]].name, "confidence": p["confidence"], "doctor_confirmed": p["doctor_confirmed"]}
+            {
+                "type": p["type"],
+                "name": clinical.HEADACHE_TYPES[p["type"]].name,
+                "confidence": p["confidence"],
+                "doctor_confirmed": p["doctor_confirmed"],
+            }
             for p in assessment.get("probable_types", [])
         ],
         "see_doctor_soon": flags,
@@ -158,7 +164,9 @@ def request_for_therapist(request_id: int, therapist: User) -> ConsultationReque
 def request_for_patient(request_id: int, patient: User) -> ConsultationRequest | None:
     """A request this patient made, or None."""
     return db.session.scalar(
-        select(ConsultationRequest).where(ConsultationRequest.id == request_id, ConsultationRequest.patient_id == patient.id)
+        select(ConsultationRequest).where(
+            ConsultationRequest.id == request_id, ConsultationRequest.patient_id == patient.id
+        )
     )
 
 
@@ -180,7 +188,9 @@ def accept(consultation: ConsultationRequest, proposed_time: str) -> None:
     _change(consultation, (ConsultationStatus.REQUESTED,), ConsultationStatus.ACCEPTED)
     consultation.proposed_time = proposed_time[:200]
     name = consultation.profile.display_name
-    _tell_patient(consultation, "Your consultation request was accepted", f"{name} proposes: {consultation.proposed_time}.")
+    _tell_patient(
+        consultation, "Your consultation request was accepted", f"{name} proposes: {consultation.proposed_time}."
+    )
     db.session.commit()
 
 
@@ -191,7 +201,11 @@ def decline(consultation: ConsultationRequest, reason: str) -> None:
         raise ConsultationError("Give the patient a short reason.")
     _change(consultation, (ConsultationStatus.REQUESTED, ConsultationStatus.ACCEPTED), ConsultationStatus.DECLINED)
     consultation.decline_reason = reason[:MAX_MESSAGE]
-    _tell_patient(consultation, "Your consultation request was declined", f"{consultation.profile.display_name}: {consultation.decline_reason}")
+    _tell_patient(
+        consultation,
+        "Your consultation request was declined",
+        f"{consultation.profile.display_name}: {consultation.decline_reason}",
+    )
     db.session.commit()
 
 

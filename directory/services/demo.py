@@ -1,4 +1,5 @@
 """A deterministic, realistic demo data set, written with bulk inserts."""
+
 import bisect
 import itertools
 import math
@@ -57,10 +58,30 @@ COUNTRY_SETTINGS: dict[str, _CountrySettings] = {
     "ES": {"currency": "EUR", "fee": (30, 75), "languages": (("es", 1.0), ("ca", 0.25), ("en", 0.35))},
     "DE": {"currency": "EUR", "fee": (45, 110), "languages": (("de", 1.0), ("en", 0.45), ("tr", 0.05))},
 }
-HEADACHE_SHARES = (("tension_type", 0.86), ("cervicogenic", 0.72), ("migraine", 0.74), ("cluster", 0.08), ("medication_overuse", 0.06))
+HEADACHE_SHARES = (
+    ("tension_type", 0.86),
+    ("cervicogenic", 0.72),
+    ("migraine", 0.74),
+    ("cluster", 0.08),
+    ("medication_overuse", 0.06),
+)
 MODE_SHARES = (("in_person", 0.96), ("video", 0.42), ("home_visit", 0.14))
-ACCESSIBILITY_SHARES = (("step_free", 0.6), ("accessible_toilet", 0.45), ("parking", 0.5), ("hearing_loop", 0.1), ("dim_quiet_room", 0.3))
-PROFESSION_SHARES = (("pt", 0.45), ("dpt", 0.25), ("chiropractor", 0.12), ("physician", 0.06), ("osteopath", 0.05), ("acupuncturist", 0.04), ("athletic_trainer", 0.03))
+ACCESSIBILITY_SHARES = (
+    ("step_free", 0.6),
+    ("accessible_toilet", 0.45),
+    ("parking", 0.5),
+    ("hearing_loop", 0.1),
+    ("dim_quiet_room", 0.3),
+)
+PROFESSION_SHARES = (
+    ("pt", 0.45),
+    ("dpt", 0.25),
+    ("chiropractor", 0.12),
+    ("physician", 0.06),
+    ("osteopath", 0.05),
+    ("acupuncturist", 0.04),
+    ("athletic_trainer", 0.03),
+)
 BODIES_BY_COUNTRY = {
     "US": ("myopain", "kinetacore", "eim", "idn", "aamt", "sfe"),
     "GB": ("aacp", "dgsa", "kinetacore"),
@@ -69,7 +90,13 @@ BODIES_BY_COUNTRY = {
     "ES": ("travell_simons", "dgsa"),
     "DE": ("dgsa", "other"),
 }
-PROGRAMMES = ("Level 1", "Level 2", "Certified Dry Needling Practitioner", "Advanced: head and neck", "Foundation course")
+PROGRAMMES = (
+    "Level 1",
+    "Level 2",
+    "Certified Dry Needling Practitioner",
+    "Advanced: head and neck",
+    "Foundation course",
+)
 INSURERS = {
     "US": ("Aetna", "Blue Cross Blue Shield", "Cigna", "UnitedHealthcare", "Medicare", "Kaiser Permanente"),
     "GB": ("Bupa", "AXA Health", "Vitality", "Aviva"),
@@ -188,7 +215,9 @@ def seed_demo(practitioners: int, seed: int, today: date | None = None) -> SeedR
         uid = DEMO_THERAPIST_ID if n == 0 else next(user_id)
         first, last = _title(rng.choice(first_names)), _title(rng.choice(surnames))
         if n:
-            users.append(_user_row(uid, f"{first.lower()}.{last.lower()}.{n}@demo.example", "therapist", shared_hash, now))
+            users.append(
+                _user_row(uid, f"{first.lower()}.{last.lower()}.{n}@demo.example", "therapist", shared_hash, now)
+            )
         country = "US" if n == 0 else countries.pick(rng)
         city = cities[country].pick(rng)
         lat, lon = _jitter(rng, city.latitude, city.longitude, 12.0 if city.population > 500_000 else 6.0)
@@ -224,7 +253,13 @@ def seed_demo(practitioners: int, seed: int, today: date | None = None) -> SeedR
                 "currency": settings["currency"],
                 "insurance_accepted": ", ".join(rng.sample(INSURERS[country], rng.randrange(0, 3))) or None,
                 "accepts_self_pay": rng.random() < 0.9,
-                "gender": "woman" if gender_roll < 0.55 else "man" if gender_roll < 0.97 else "nonbinary" if gender_roll < 0.98 else None,
+                "gender": "woman"
+                if gender_roll < 0.55
+                else "man"
+                if gender_roll < 0.97
+                else "nonbinary"
+                if gender_roll < 0.98
+                else None,
                 "accepting_new_patients": n == 0 or rng.random() < 0.85,
                 "published": n == 0 or rng.random() < 0.96,
                 "review_count": 0,
@@ -233,15 +268,28 @@ def seed_demo(practitioners: int, seed: int, today: date | None = None) -> SeedR
                 "updated_at": now,
             }
         )
-        headaches += [{"profile_id": profile_id, "code": c} for c in (_subset(rng, HEADACHE_SHARES) or ["tension_type"])]
+        headaches += [
+            {"profile_id": profile_id, "code": c} for c in (_subset(rng, HEADACHE_SHARES) or ["tension_type"])
+        ]
         modes += [{"profile_id": profile_id, "code": c} for c in (_subset(rng, MODE_SHARES) or ["in_person"])]
         languages += [{"profile_id": profile_id, "code": c} for c in (_subset(rng, settings["languages"]) or ["en"])]
         access += [{"profile_id": profile_id, "code": c} for c in _subset(rng, ACCESSIBILITY_SHARES)]
         for weekday in sorted(rng.sample(range(7), rng.randrange(2, 6))):
             start = rng.choice((7, 8, 9, 12, 13, 16)) * 60
-            slots.append({"profile_id": profile_id, "weekday": weekday, "start_minute": start, "end_minute": min(start + rng.choice((3, 4, 5)) * 60, 1380)})
+            slots.append(
+                {
+                    "profile_id": profile_id,
+                    "weekday": weekday,
+                    "start_minute": start,
+                    "end_minute": min(start + rng.choice((3, 4, 5)) * 60, 1380),
+                }
+            )
         for c in range(1 if rng.random() < 0.8 else 2):
-            certs.append(_certification_row(rng, next(cert_id), profile_id, country, today, now, first_is_verified=n == 0 and c == 0))
+            certs.append(
+                _certification_row(
+                    rng, next(cert_id), profile_id, country, today, now, first_is_verified=n == 0 and c == 0
+                )
+            )
 
     consultations, reviews = _consultations_and_reviews(rng, profiles, patient_ids, now)
     for profile in profiles:
@@ -263,7 +311,9 @@ def seed_demo(practitioners: int, seed: int, today: date | None = None) -> SeedR
     return SeedResult(len(profiles), patient_count, len(certs), len(consultations), len(reviews))
 
 
-def _user_row(uid: int, email: str, role: str, password_hash: str, now: datetime, name: str | None = None) -> dict[str, Any]:
+def _user_row(
+    uid: int, email: str, role: str, password_hash: str, now: datetime, name: str | None = None
+) -> dict[str, Any]:
     return {
         "id": uid,
         "email": email,
@@ -291,7 +341,12 @@ def _certification_row(
     elif roll < 0.80:
         status = "pending"
     elif roll < 0.87:
-        status, reason = "rejected", rng.choice(("The credential id was not found in the programme's records.", "The evidence document is unreadable."))
+        status, reason = (
+            "rejected",
+            rng.choice(
+                ("The credential id was not found in the programme's records.", "The evidence document is unreadable.")
+            ),
+        )
     else:
         status, expires = "expired", today - timedelta(days=rng.randrange(1, 400))
     decided = status != "pending"
@@ -331,7 +386,11 @@ def _consultations_and_reviews(
         for author in authors:
             cid = next(consultation_id)
             created = now - timedelta(days=rng.randrange(20, 700))
-            consultations.append(_consultation_row(cid, author, profile["id"], "completed", created, completed=created + timedelta(days=7)))
+            consultations.append(
+                _consultation_row(
+                    cid, author, profile["id"], "completed", created, completed=created + timedelta(days=7)
+                )
+            )
             rating = rng.choices((5, 4, 3, 2, 1), weights=(50, 28, 11, 6, 5))[0]
             total += rating
             reviews.append(
@@ -349,7 +408,15 @@ def _consultations_and_reviews(
         profile["_reviews"] = (len(authors), total)
         if rng.random() < 0.05:
             status = rng.choice(("requested", "accepted", "declined", "cancelled"))
-            consultations.append(_consultation_row(next(consultation_id), rng.choice(patient_ids), profile["id"], status, now - timedelta(days=rng.randrange(1, 20))))
+            consultations.append(
+                _consultation_row(
+                    next(consultation_id),
+                    rng.choice(patient_ids),
+                    profile["id"],
+                    status,
+                    now - timedelta(days=rng.randrange(1, 20)),
+                )
+            )
     return consultations, reviews
 
 
@@ -376,5 +443,7 @@ def _reset_sequences() -> None:
         return
     for table in ("user", "therapist_profile", "availability_slot", "certification", "consultation_request", "review"):
         db.session.execute(
-            text(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), COALESCE((SELECT MAX(id) FROM \"{table}\"), 1))")
+            text(
+                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), COALESCE((SELECT MAX(id) FROM \"{table}\"), 1))"
+            )
         )

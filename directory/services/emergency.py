@@ -4,14 +4,13 @@ The numbers follow the national services' own guidance (see docs/clinical-rules.
 numbers"): 112 is the single European emergency number in every EU and EEA country and works
 beside the national numbers; the UK's 999 and Ireland's 112/999 both work there.
 """
+
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
 # The first number is the one to call; the others work too.
-_EUROPE_112 = (
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IS IT LV LI LT LU MT NL NO PL PT RO SK SI ES SE CH"
-)
+_EUROPE_112 = "AT BE BG HR CY CZ DK EE FI FR DE GR HU IS IT LV LI LT LU MT NL NO PL PT RO SK SI ES SE CH"
 EMERGENCY_NUMBERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "US": ("911",),

@@ -1,4 +1,5 @@
 """Points, distances, bounding boxes and the FHIR `near` parameter: pure functions, no database."""
+
 import math
 import re
 from collections.abc import Callable
@@ -135,7 +136,9 @@ def distances_km_from(origin: Point) -> Callable[[float, float], float]:
         delta_lng = math.radians(longitude) - lng1
         cos_delta_lng, sin_delta_lng = math.cos(delta_lng), math.sin(delta_lng)
         angle = math.atan2(
-            math.sqrt((cos_lat2 * sin_delta_lng) ** 2 + (cos_lat1 * sin_lat2 - sin_lat1 * cos_lat2 * cos_delta_lng) ** 2),
+            math.sqrt(
+                (cos_lat2 * sin_delta_lng) ** 2 + (cos_lat1 * sin_lat2 - sin_lat1 * cos_lat2 * cos_delta_lng) ** 2
+            ),
             sin_lat1 * sin_lat2 + cos_lat1 * cos_lat2 * cos_delta_lng,
         )
         return GREAT_CIRCLE_RADIUS_KM * angle

@@ -8,6 +8,7 @@ population of the next; otherwise the result is ambiguous and lists the candidat
 cities are found by their other names too ("Cologne, Germany" for Köln), but only where no
 place bears the name as its own.
 """
+
 import re
 import unicodedata
 from collections import defaultdict
@@ -63,11 +64,29 @@ UNAVAILABLE_MESSAGE = (
 )
 
 _COUNTRY_ALIASES = {
-    "uk": "GB", "great britain": "GB", "britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
-    "northern ireland": "GB", "usa": "US", "united states of america": "US", "america": "US",
-    "netherlands": "NL", "holland": "NL", "czech republic": "CZ", "korea": "KR", "burma": "MM",
-    "cote d ivoire": "CI", "turkiye": "TR", "vatican city": "VA", "east timor": "TL", "cape verde": "CV",
-    "swaziland": "SZ", "macedonia": "MK", "palestine": "PS",
+    "uk": "GB",
+    "great britain": "GB",
+    "britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "usa": "US",
+    "united states of america": "US",
+    "america": "US",
+    "netherlands": "NL",
+    "holland": "NL",
+    "czech republic": "CZ",
+    "korea": "KR",
+    "burma": "MM",
+    "cote d ivoire": "CI",
+    "turkiye": "TR",
+    "vatican city": "VA",
+    "east timor": "TL",
+    "cape verde": "CV",
+    "swaziland": "SZ",
+    "macedonia": "MK",
+    "palestine": "PS",
 }
 
 
@@ -185,7 +204,9 @@ def _from_coordinates(latitude: str, longitude: str) -> GeocodeResult:
         point = Point(float(latitude), float(longitude))
     except ValueError:
         return _not_found(COORDINATES_RANGE_MESSAGE)
-    return _found(Location(f"{_short(point.latitude)}, {_short(point.longitude)}", point, "coordinates", country_at(point)))
+    return _found(
+        Location(f"{_short(point.latitude)}, {_short(point.longitude)}", point, "coordinates", country_at(point))
+    )
 
 
 def country_at(point: Point, within_km: float = COUNTRY_SEARCH_KM) -> str | None:
@@ -235,14 +256,18 @@ def _zip_statement() -> Select[str, str | None, float, float]:
     """The first Place of a US ZIP code (its name and region are the label's), built once and bound per call."""
     return (
         select(Place.name, Place.region, Place.latitude, Place.longitude)
-        .where(Place.postal_code == bindparam("postal_code", type_=String), Place.country == "US", Place.kind == "postal_code")
+        .where(
+            Place.postal_code == bindparam("postal_code", type_=String),
+            Place.country == "US",
+            Place.kind == "postal_code",
+        )
         .order_by(Place.id)
         .limit(1)
     )
 
 
 def _from_name(text: str) -> GeocodeResult:
-    """"City", "City, ST", "City, Country" or "City, ST, US"."""
+    """ "City", "City, ST", "City, Country" or "City, ST, US"."""
     parts = [part for part in (fold(piece) for piece in text.split(",")) if part]
     if not parts or len(parts) > 3:
         return _not_found()
@@ -356,8 +381,9 @@ def _named(city: str) -> list[_Named]:
     return [_Named(*row) for row in db.session.execute(_named_statement(), {"search_key": city})]
 
 
-def _cities(rows: list[_Named], countries: set[str] | None = None, states: set[str] | None = None,
-            kind: str = "city") -> list[_Match]:
+def _cities(
+    rows: list[_Named], countries: set[str] | None = None, states: set[str] | None = None, kind: str = "city"
+) -> list[_Match]:
     """The cities among these rows, optionally limited to countries or to US states.
 
     Other names (kind "other_name": "Cologne" for Köln) are a last resort, looked up only when

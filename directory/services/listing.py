@@ -8,6 +8,7 @@ A refresh is safe when two transactions touch one profile at once (docs/concurre
 locks the profile rows first, so the second waits and then reads what the first committed;
 it writes only rows whose values changed, as an upsert, and deletes only rows no longer listed.
 """
+
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -105,14 +106,19 @@ def _rows_for(session: Session, profile_ids: list[int]) -> list[dict[str, Any]]:
         del row["id"]
         insurers = row.pop("insurance_accepted")
         row["insurers"] = insurers.lower() if insurers else None
-        row.update(headache_mask=0, mode_mask=0, language_mask=0, access_mask=0, availability_mask=0, verified_until=None)
+        row.update(
+            headache_mask=0, mode_mask=0, language_mask=0, access_mask=0, availability_mask=0, verified_until=None
+        )
     for table, column, bits in _MASKS:
         for link in session.execute(select(table.c.profile_id, table.c.code).where(table.c.profile_id.in_(ids))):
             rows[link.profile_id][column] |= bits[link.code]
     for slot in session.execute(
-        select(AvailabilitySlot.profile_id, AvailabilitySlot.weekday, AvailabilitySlot.start_minute, AvailabilitySlot.end_minute).where(
-            AvailabilitySlot.profile_id.in_(ids)
-        )
+        select(
+            AvailabilitySlot.profile_id,
+            AvailabilitySlot.weekday,
+            AvailabilitySlot.start_minute,
+            AvailabilitySlot.end_minute,
+        ).where(AvailabilitySlot.profile_id.in_(ids))
     ):
         rows[slot.profile_id]["availability_mask"] |= period_mask(slot.weekday, slot.start_minute, slot.end_minute)
     verified_until: dict[int, date] = defaultdict(lambda: date.min)
@@ -136,7 +142,9 @@ def refresh(session: Session, profile_ids: Iterable[int]) -> None:
         wanted = {row["profile_id"]: row for row in _rows_for(session, chunk)}
         current = {
             row["profile_id"]: dict(row)
-            for row in session.execute(select(SearchListing.__table__).where(SearchListing.profile_id.in_(chunk))).mappings()
+            for row in session.execute(
+                select(SearchListing.__table__).where(SearchListing.profile_id.in_(chunk))
+            ).mappings()
         }
         gone = [profile_id for profile_id in current if profile_id not in wanted]
         if gone:
@@ -152,7 +160,10 @@ def _lock_profiles(session: Session, profile_ids: list[int]) -> None:
     # (an unpublish racing a verification would leave a listed row). In id order: no deadlock
     # between two refreshes. SQLite needs nothing: the flush before this holds its one write lock.
     session.execute(
-        select(TherapistProfile.id).where(TherapistProfile.id.in_(profile_ids)).order_by(TherapistProfile.id).with_for_update()
+        select(TherapistProfile.id)
+        .where(TherapistProfile.id.in_(profile_ids))
+        .order_by(TherapistProfile.id)
+        .with_for_update()
     )
 
 

@@ -4,6 +4,7 @@
 message until the transaction commits (nothing goes out for work that was rolled back), then
 one background worker sends it, so a slow or dead mail server never holds up a page.
 """
+
 import logging
 import queue
 import re
@@ -36,7 +37,17 @@ def send_mail(recipient: str, subject: str, body: str) -> None:
         message["To"] = recipient
         message["Subject"] = subject
         message.set_content(body)
-        settings = {key: config[key] for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_TIMEOUT_SECONDS")}
+        settings = {
+            key: config[key]
+            for key in (
+                "MAIL_SERVER",
+                "MAIL_PORT",
+                "MAIL_USE_TLS",
+                "MAIL_USERNAME",
+                "MAIL_PASSWORD",
+                "MAIL_TIMEOUT_SECONDS",
+            )
+        }
         session = db.session()
         if not session.in_transaction():
             session.begin()  # so that a rollback, even of nothing else, drops this mail
@@ -127,7 +138,9 @@ def _work() -> None:
 
 def _send_smtp(settings: dict[str, Any], message: EmailMessage) -> None:
     try:
-        with smtplib.SMTP(settings["MAIL_SERVER"], settings["MAIL_PORT"], timeout=settings["MAIL_TIMEOUT_SECONDS"]) as smtp:
+        with smtplib.SMTP(
+            settings["MAIL_SERVER"], settings["MAIL_PORT"], timeout=settings["MAIL_TIMEOUT_SECONDS"]
+        ) as smtp:
             if settings["MAIL_USE_TLS"]:
                 smtp.starttls()
             if settings["MAIL_USERNAME"]:

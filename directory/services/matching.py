@@ -5,6 +5,7 @@ score computed by the database from parts between 0 and 1, so that only the best
 come back. Weights live in config (MATCH_WEIGHTS); a part the patient expressed no wish
 about is left out of the score altogether.
 """
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -71,7 +72,9 @@ class _Wishes:
     insurance: str | None
 
 
-def match(answers: dict[str, Any], assessment: clinical.Assessment, limit: int = 20, today: date | None = None) -> MatchResult:
+def match(
+    answers: dict[str, Any], assessment: clinical.Assessment, limit: int = 20, today: date | None = None
+) -> MatchResult:
     """The best `limit` practitioners for these answers; none when triage stops the questionnaire."""
     if assessment.triage.stop:
         return MatchResult(None, None, (), [])
@@ -117,7 +120,9 @@ def _wishes(point: Point, preferences: dict[str, Any], assessment: clinical.Asse
     family_weights: dict[str, float] = {}
     for probable in assessment.probable_types:
         meta = clinical.HEADACHE_TYPES[probable.type]
-        confidence = clinical.CONFIDENCE_WEIGHTS["doctor_confirmed" if probable.doctor_confirmed else probable.confidence]
+        confidence = clinical.CONFIDENCE_WEIGHTS[
+            "doctor_confirmed" if probable.doctor_confirmed else probable.confidence
+        ]
         weight = confidence * meta.evidence_weight
         family_weights[meta.family] = max(family_weights.get(meta.family, 0.0), weight)
     insurance = (preferences.get("insurance") or "").strip() or None
@@ -128,7 +133,9 @@ def _wishes(point: Point, preferences: dict[str, Any], assessment: clinical.Asse
         first_consultation=preferences.get("first_consultation") or "either",
         family_weights={family: w for family, w in family_weights.items() if w > 0},
         languages=tuple(preferences.get("languages") or ()),
-        gender=None if preferences.get("practitioner_gender") in (None, "no_preference") else preferences["practitioner_gender"],
+        gender=None
+        if preferences.get("practitioner_gender") in (None, "no_preference")
+        else preferences["practitioner_gender"],
         availability=tuple(preferences.get("availability") or ()),
         accessibility=tuple(preferences.get("accessibility") or ()),
         max_fee=preferences.get("max_fee"),
@@ -155,7 +162,9 @@ def _parts(wishes: _Wishes, distance: ColumnElement[float], today: date) -> dict
             for family, weight in wishes.family_weights.items()
         )
     parts["distance"] = case((distance <= wishes.max_km, 1.0 - distance / wishes.max_km), else_=0.0)
-    wanted_modes = {"in_person": ("in_person",), "video": ("video",), "either": ("in_person", "video")}[wishes.first_consultation]
+    wanted_modes = {"in_person": ("in_person",), "video": ("video",), "either": ("in_person", "video")}[
+        wishes.first_consultation
+    ]
     parts["consultation_mode"] = _bit_set(SearchListing.mode_mask, listing.mask(wanted_modes, listing.MODE_BITS))
     if wishes.languages:
         parts["language"] = _bit_set(SearchListing.language_mask, listing.mask(wishes.languages, listing.LANGUAGE_BITS))
@@ -171,7 +180,9 @@ def _parts(wishes: _Wishes, distance: ColumnElement[float], today: date) -> dict
         parts["gender"] = case((SearchListing.gender == wishes.gender, 1.0), else_=0.0)
     cost: list[ColumnElement[float]] = []
     if wishes.max_fee is not None:
-        cost.append(case((SearchListing.fee_min.is_(None), 0.5), (SearchListing.fee_min <= wishes.max_fee, 1.0), else_=0.0))
+        cost.append(
+            case((SearchListing.fee_min.is_(None), 0.5), (SearchListing.fee_min <= wishes.max_fee, 1.0), else_=0.0)
+        )
     if wishes.insurance:
         cost.append(case((_accepts(wishes.insurance), 1.0), else_=0.0))
     if cost:
@@ -199,7 +210,10 @@ def _reachable(wishes: _Wishes) -> ColumnElement[bool]:
         boxes = bounding_box(wishes.point, km)
         box = or_(
             *(
-                and_(SearchListing.latitude.between(b.min_lat, b.max_lat), SearchListing.longitude.between(b.min_lon, b.max_lon))
+                and_(
+                    SearchListing.latitude.between(b.min_lat, b.max_lat),
+                    SearchListing.longitude.between(b.min_lon, b.max_lon),
+                )
                 for b in boxes
             )
         )
@@ -233,7 +247,9 @@ def _ranked(wishes: _Wishes, limit: int, today: date) -> list[Match]:
         return []
     profiles = {
         profile.id: profile
-        for profile in db.session.scalars(select(TherapistProfile).where(TherapistProfile.id.in_([r.SearchListing.profile_id for r in rows])))
+        for profile in db.session.scalars(
+            select(TherapistProfile).where(TherapistProfile.id.in_([r.SearchListing.profile_id for r in rows]))
+        )
     }
     prior_mean, prior_weight = ratings.site_mean_rating(), current_app.config["REVIEW_PRIOR_WEIGHT"]
     matches = []
@@ -258,12 +274,18 @@ def _ranked(wishes: _Wishes, limit: int, today: date) -> list[Match]:
     return matches
 
 
-def reasons(wishes: _Wishes, entry: SearchListing, profile: TherapistProfile, km: float, rating: float | None, today: date) -> tuple[str, ...]:
+def reasons(
+    wishes: _Wishes, entry: SearchListing, profile: TherapistProfile, km: float, rating: float | None, today: date
+) -> tuple[str, ...]:
     """Why a practitioner ranks where they do, in plain words, strongest first."""
     said: list[str] = []
     treated = [f for f in wishes.family_weights if entry.headache_mask & listing.HEADACHE_BITS[f]]
     said += [f"treats {FAMILY_WORDS[family]}" for family in treated]
-    said += [f"does not list {FAMILY_WORDS[family]} among what they treat" for family in wishes.family_weights if family not in treated]
+    said += [
+        f"does not list {FAMILY_WORDS[family]} among what they treat"
+        for family in wishes.family_weights
+        if family not in treated
+    ]
     offers_video = bool(entry.mode_mask & listing.MODE_BITS["video"])
     if km <= wishes.max_km:
         said.append(f"{format_distance(km)} away")
@@ -281,9 +303,16 @@ def reasons(wishes: _Wishes, entry: SearchListing, profile: TherapistProfile, km
         said.append("does not list your languages")
     open_periods = [code for code in wishes.availability if entry.availability_mask & listing.PERIOD_BITS[code]]
     if open_periods:
-        said.append("sees patients on " + ", ".join(vocabulary.label(vocabulary.AVAILABILITY_PERIODS, code).lower() for code in open_periods))
+        said.append(
+            "sees patients on "
+            + ", ".join(vocabulary.label(vocabulary.AVAILABILITY_PERIODS, code).lower() for code in open_periods)
+        )
     if wishes.gender and entry.gender == wishes.gender:
-        said.append(f"is {GENDER_WORDS[wishes.gender]} practitioner, as you asked" if wishes.gender != "nonbinary" else "is non-binary, as you asked")
+        said.append(
+            f"is {GENDER_WORDS[wishes.gender]} practitioner, as you asked"
+            if wishes.gender != "nonbinary"
+            else "is non-binary, as you asked"
+        )
     if wishes.max_fee is not None and entry.fee_min is not None:
         said.append("fee within your budget" if entry.fee_min <= wishes.max_fee else "fee above your budget")
     if wishes.insurance:
@@ -298,5 +327,7 @@ def reasons(wishes: _Wishes, entry: SearchListing, profile: TherapistProfile, km
         years = today.year - entry.practising_since
         said.append(f"practising for {years} year{'' if years == 1 else 's'}")
     if rating is not None:
-        said.append(f"rated {rating:.1f} out of 5 from {entry.review_count} review{'' if entry.review_count == 1 else 's'}")
+        said.append(
+            f"rated {rating:.1f} out of 5 from {entry.review_count} review{'' if entry.review_count == 1 else 's'}"
+        )
     return tuple(said)

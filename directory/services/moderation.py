@@ -1,4 +1,5 @@
 """Moderation by admins: hiding and restoring reviews, suspending and reactivating accounts."""
+
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -68,8 +69,14 @@ def _moderate(review_id: int, seen_status: str, admin: User, reason: str, status
     set_review_status(review, status)
     review.moderation_reason = reason
     audit.record(
-        admin, action, "review", review.id,
-        profile_id=review.profile_id, rating=review.rating, from_status=old, reason=reason,
+        admin,
+        action,
+        "review",
+        review.id,
+        profile_id=review.profile_id,
+        rating=review.rating,
+        from_status=old,
+        reason=reason,
     )
     author_message, therapist_message = _moderation_messages(review, old, reason)
     if review.author is not None:
@@ -84,22 +91,38 @@ def _moderation_messages(review: Review, old: str, reason: str) -> tuple[tuple[s
     name, stars = review.profile.display_name, f"{review.rating}-star"
     if review.status == ReviewStatus.REMOVED:
         return (
-            ("Your review is hidden", f"Your review of {name} is no longer shown on the site. Reason: {reason}\n\n"
-             "If you think this is a mistake, reply to this message and tell us why."),
-            ("A review of your practice is hidden", f"After moderation, a {stars} review is no longer shown on your "
-             f"profile and no longer counts in your rating. Reason: {reason}"),
+            (
+                "Your review is hidden",
+                f"Your review of {name} is no longer shown on the site. Reason: {reason}\n\n"
+                "If you think this is a mistake, reply to this message and tell us why.",
+            ),
+            (
+                "A review of your practice is hidden",
+                f"After moderation, a {stars} review is no longer shown on your "
+                f"profile and no longer counts in your rating. Reason: {reason}",
+            ),
         )
     if old == ReviewStatus.FLAGGED:
         return (
-            ("Your review stays on the site", f"Someone reported your review of {name}; we checked it and it stays "
-             f"on the site. Note: {reason}"),
-            ("A reported review stays on your profile", f"We checked a reported {stars} review of your practice; "
-             f"it stays on your profile. Note: {reason}"),
+            (
+                "Your review stays on the site",
+                f"Someone reported your review of {name}; we checked it and it stays on the site. Note: {reason}",
+            ),
+            (
+                "A reported review stays on your profile",
+                f"We checked a reported {stars} review of your practice; it stays on your profile. Note: {reason}",
+            ),
         )
     return (
-        ("Your review is shown again", f"After moderation, your review of {name} is shown on the site again. Note: {reason}"),
-        ("A review of your practice is shown again", f"After moderation, a {stars} review is shown on your profile "
-         f"again and counts in your rating. Note: {reason}"),
+        (
+            "Your review is shown again",
+            f"After moderation, your review of {name} is shown on the site again. Note: {reason}",
+        ),
+        (
+            "A review of your practice is shown again",
+            f"After moderation, a {stars} review is shown on your profile "
+            f"again and counts in your rating. Note: {reason}",
+        ),
     )
 
 

@@ -1,4 +1,5 @@
 """The password policy."""
+
 from functools import cache
 
 from zxcvbn.frequency_lists import FREQUENCY_LISTS

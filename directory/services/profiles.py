@@ -1,4 +1,5 @@
 """Therapist profiles: saving, placing the practice on the map, the photo, completeness and publishing."""
+
 import itertools
 import re
 from collections.abc import Callable, Iterable
@@ -110,9 +111,28 @@ class ProfileData:
 
 # The profile columns ProfileData sets one to one.
 SCALAR_FIELDS = (
-    "display_name", "profession", "licence_number", "licence_jurisdiction", "npi", "clinic_name",
-    "street", "city", "region", "postal_code", "country", "phone", "website", "bio", "practising_since",
-    "session_minutes", "fee_min", "fee_max", "currency", "insurance_accepted", "accepts_self_pay", "gender",
+    "display_name",
+    "profession",
+    "licence_number",
+    "licence_jurisdiction",
+    "npi",
+    "clinic_name",
+    "street",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "phone",
+    "website",
+    "bio",
+    "practising_since",
+    "session_minutes",
+    "fee_min",
+    "fee_max",
+    "currency",
+    "insurance_accepted",
+    "accepts_self_pay",
+    "gender",
     "accepting_new_patients",
 )
 ADDRESS_FIELDS = ("street", "city", "region", "postal_code", "country")
@@ -260,7 +280,7 @@ def missing_for_publishing(user: User) -> list[str]:
 
 
 def verification_state(profile: TherapistProfile | None, today: date | None = None) -> str:
-    """"verified" while a verified certification is unexpired, "pending" while one awaits review, else "none"."""
+    """ "verified" while a verified certification is unexpired, "pending" while one awaits review, else "none"."""
     if profile is None:
         return "none"
     if search.is_verified(profile, today):
@@ -310,17 +330,28 @@ def next_steps(user: User, today: date) -> tuple[Step, ...]:
         if cert.status == CertificationStatus.PENDING and cert.info_requested:
             steps.append(Step("answer_request", f"Our team asked for more information about {name}.", cert.id))
         elif cert.status == CertificationStatus.REJECTED:
-            steps.append(Step("edit_certification", f"{name} was not accepted: correct it or upload clearer evidence.", cert.id))
+            steps.append(
+                Step("edit_certification", f"{name} was not accepted: correct it or upload clearer evidence.", cert.id)
+            )
         elif cert.status == CertificationStatus.EXPIRED or (
             cert.status == CertificationStatus.VERIFIED and not cert.counts_on(today)
         ):
             steps.append(Step("edit_certification", f"{name} has expired: add the renewed certificate.", cert.id))
         elif cert.expires_on and 0 <= (cert.expires_on - today).days <= EXPIRY_WARNING_DAYS:
             steps.append(
-                Step("edit_certification", f"{name} expires on {cert.expires_on:%d %b %Y}: add the renewed certificate.", cert.id)
+                Step(
+                    "edit_certification",
+                    f"{name} expires on {cert.expires_on:%d %b %Y}: add the renewed certificate.",
+                    cert.id,
+                )
             )
     if not profile.certifications:
-        steps.append(Step("add_certification", "Add your dry-needling certification with its evidence, so that our team can verify it."))
+        steps.append(
+            Step(
+                "add_certification",
+                "Add your dry-needling certification with its evidence, so that our team can verify it.",
+            )
+        )
     if not profile.published and not missing_for_publishing(user):
         steps.append(Step("publish", "Publish your profile so that patients can find you."))
     return tuple(steps)
@@ -328,7 +359,9 @@ def next_steps(user: User, today: date) -> tuple[Step, ...]:
 
 def profile_for_preview(user: User) -> TherapistProfile | None:
     """The therapist's own profile with everything the public page shows, loaded at once."""
-    return db.session.scalar(select(TherapistProfile).where(TherapistProfile.user_id == user.id).options(*search.PUBLIC_PAGE_LOADS))
+    return db.session.scalar(
+        select(TherapistProfile).where(TherapistProfile.user_id == user.id).options(*search.PUBLIC_PAGE_LOADS)
+    )
 
 
 # Saving -------------------------------------------------------------------------------------
@@ -374,7 +407,9 @@ def save_profile(user: User, data: ProfileData) -> SaveResult:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise ProfileError("Your profile changed elsewhere at the same moment and was not saved. Please send the form again.") from None
+        raise ProfileError(
+            "Your profile changed elsewhere at the same moment and was not saved. Please send the form again."
+        ) from None
     return SaveResult(profile, note, created, unpublished_for)
 
 
@@ -420,7 +455,9 @@ def unique_slug(name: str) -> str:
     pattern = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "-%"
     taken = set(
         db.session.scalars(
-            select(TherapistProfile.slug).where(or_(TherapistProfile.slug == base, TherapistProfile.slug.like(pattern, escape="\\")))
+            select(TherapistProfile.slug).where(
+                or_(TherapistProfile.slug == base, TherapistProfile.slug.like(pattern, escape="\\"))
+            )
         )
     )
     if base not in taken:
@@ -449,8 +486,16 @@ def address_queries(
 ) -> list[str]:
     """What to ask the geocoder, most precise first: the whole address, then the postal code,
     then the town with its region, then the town with its country."""
-    parts = {name: (value or "").strip() for name, value in
-             (("street", street), ("city", city), ("region", region), ("postal_code", postal_code), ("country", country))}
+    parts = {
+        name: (value or "").strip()
+        for name, value in (
+            ("street", street),
+            ("city", city),
+            ("region", region),
+            ("postal_code", postal_code),
+            ("country", country),
+        )
+    }
     region_and_code = " ".join(part for part in (parts["region"], parts["postal_code"]) if part)
     queries = [", ".join(part for part in (parts["street"], parts["city"], region_and_code, parts["country"]) if part)]
     if parts["postal_code"]:
@@ -495,7 +540,9 @@ def _point(latitude: float | None, longitude: float | None) -> Point | None:
     try:
         return Point(float(latitude), float(longitude))
     except (TypeError, ValueError):
-        raise ProfileError("Latitude must be between -90 and 90 and longitude between -180 and 180.", "latitude") from None
+        raise ProfileError(
+            "Latitude must be between -90 and 90 and longitude between -180 and 180.", "latitude"
+        ) from None
 
 
 def _locate(profile: TherapistProfile | None, data: ProfileData) -> tuple[Point | None, LocationNote]:
@@ -512,7 +559,8 @@ def _locate(profile: TherapistProfile | None, data: ProfileData) -> tuple[Point 
         return given, LocationNote(
             "missing" if given is None else "unchanged",
             "Add the practice address, or place the pin on the map, so that patients nearby can find you."
-            if given is None else "",
+            if given is None
+            else "",
         )
     match = locate_address(data.street, data.city, data.region, data.postal_code, data.country)
     if match is None:
@@ -524,10 +572,14 @@ def _locate(profile: TherapistProfile | None, data: ProfileData) -> tuple[Point 
         )
     label = match.location.label
     if match.exact:
-        message = f"We placed the pin at {label}. Check it on the map; if it is not quite at your door, drag it and save."
+        message = (
+            f"We placed the pin at {label}. Check it on the map; if it is not quite at your door, drag it and save."
+        )
         return match.location.point, LocationNote("found", message, label)
     if match.ambiguous:
-        message = f"Several places match your address; we used {label}. Check the pin on the map, move it if needed and save."
+        message = (
+            f"Several places match your address; we used {label}. Check the pin on the map, move it if needed and save."
+        )
     else:
         message = (
             f"We could only place the pin at the centre of {label}. Drag it to your practice, "

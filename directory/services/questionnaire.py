@@ -6,6 +6,7 @@ Answers are health data: they are stored only here, validated against the shared
 key: whoever holds it (the patient's session) may read the answers, except saved ones, which
 only their owner may read.
 """
+
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta

@@ -1,4 +1,5 @@
 """Review ratings: the Bayesian average that profiles show and search ranks by."""
+
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -39,7 +40,10 @@ def site_mean_rating() -> float:
     if cached and ttl and time.monotonic() - cached[1] < ttl:
         return cached[0]
     total, count = db.session.execute(
-        select(func.coalesce(func.sum(TherapistProfile.rating_total), 0), func.coalesce(func.sum(TherapistProfile.review_count), 0))
+        select(
+            func.coalesce(func.sum(TherapistProfile.rating_total), 0),
+            func.coalesce(func.sum(TherapistProfile.review_count), 0),
+        )
     ).one()
     mean = total / count if count else NEUTRAL_MEAN
     _mean_cache[key] = (mean, time.monotonic())

@@ -1,4 +1,5 @@
 """Reviews: only after a completed consultation, one per patient and practitioner."""
+
 from datetime import timedelta
 from functools import lru_cache
 
@@ -170,7 +171,12 @@ def _latest_visible_reviews_statement(limit: int) -> Select[Review]:
 
 def reviews_by(patient: User) -> Select[Review]:
     """A patient's own reviews, newest first."""
-    return select(Review).where(Review.author_id == patient.id).options(selectinload(Review.profile)).order_by(Review.created_at.desc())
+    return (
+        select(Review)
+        .where(Review.author_id == patient.id)
+        .options(selectinload(Review.profile))
+        .order_by(Review.created_at.desc())
+    )
 
 
 def _profile_url(profile: TherapistProfile) -> str:

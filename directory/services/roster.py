@@ -1,4 +1,5 @@
 """Roster import: read a certifying body's CSV roster and confirm pending certifications against it."""
+
 import codecs
 import csv
 import io
@@ -84,7 +85,7 @@ def _decode(data: bytes) -> tuple[str, str]:
         if data.startswith(magic):
             raise RosterError(f"This looks like {kind}, not a CSV file. Export the roster as CSV and upload that.")
     if data.startswith(codecs.BOM_UTF8):
-        text, encoding = _decode_as(data[len(codecs.BOM_UTF8):], "utf-8"), "utf-8-sig"
+        text, encoding = _decode_as(data[len(codecs.BOM_UTF8) :], "utf-8"), "utf-8-sig"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text, encoding = _decode_as(data, "utf-16"), "utf-16"
     elif b"\x00" in data:
@@ -190,7 +191,7 @@ def _parse(text: str, encoding: str, delimiter: str) -> Roster:
             if len(rows) == MAX_ROWS:
                 raise RosterError(f"The roster has more than {MAX_ROWS:,} rows; split it into smaller files.")
             shorter += len(cells) < len(headers)
-            cells = cells[: len(headers)] + _trim(cells[len(headers):])
+            cells = cells[: len(headers)] + _trim(cells[len(headers) :])
             longer += len(cells) > len(headers)
             rows.append(cells + [""] * (len(headers) - len(cells)))
             numbers.append(number)
@@ -242,36 +243,131 @@ def _header_key(text: str) -> str:
 
 
 _HEADER_WORDS = {
-    "no": "number", "nr": "number", "num": "number", "nbr": "number",
-    "licence": "license", "organisation": "organization",
+    "no": "number",
+    "nr": "number",
+    "num": "number",
+    "nbr": "number",
+    "licence": "license",
+    "organisation": "organization",
 }
 _EXACT_HEADERS = {
     "name": (
-        "name", "full name", "fullname", "practitioner", "practitioner name", "licensee", "licensee name", "therapist",
-        "therapist name", "participant", "participant name", "student", "student name", "holder", "certificate holder",
-        "member", "member name", "candidate", "candidate name", "attendee", "attendee name", "clinician", "graduate",
-        "name of practitioner", "person",
+        "name",
+        "full name",
+        "fullname",
+        "practitioner",
+        "practitioner name",
+        "licensee",
+        "licensee name",
+        "therapist",
+        "therapist name",
+        "participant",
+        "participant name",
+        "student",
+        "student name",
+        "holder",
+        "certificate holder",
+        "member",
+        "member name",
+        "candidate",
+        "candidate name",
+        "attendee",
+        "attendee name",
+        "clinician",
+        "graduate",
+        "name of practitioner",
+        "person",
     ),
     "credential_id": (
-        "credential id", "credential", "credential number", "credential code", "certificate number", "certificate id",
-        "certificate", "certificate code", "cert", "cert number", "cert id", "certification number", "certification id",
-        "certification code", "id", "id number", "registration number", "registration id", "member id",
-        "membership number", "reference", "reference number", "credential ref", "certificate ref",
+        "credential id",
+        "credential",
+        "credential number",
+        "credential code",
+        "certificate number",
+        "certificate id",
+        "certificate",
+        "certificate code",
+        "cert",
+        "cert number",
+        "cert id",
+        "certification number",
+        "certification id",
+        "certification code",
+        "id",
+        "id number",
+        "registration number",
+        "registration id",
+        "member id",
+        "membership number",
+        "reference",
+        "reference number",
+        "credential ref",
+        "certificate ref",
     ),
     "issuing_body": (
-        "issuing body", "issuer", "issued by", "provider", "training provider", "course provider", "certifying body",
-        "certified by", "organization", "body", "awarding body", "awarded by", "institute", "institution", "school",
+        "issuing body",
+        "issuer",
+        "issued by",
+        "provider",
+        "training provider",
+        "course provider",
+        "certifying body",
+        "certified by",
+        "organization",
+        "body",
+        "awarding body",
+        "awarded by",
+        "institute",
+        "institution",
+        "school",
     ),
     "obtained_on": (
-        "date obtained", "obtained", "obtained on", "issued", "issue date", "date issued", "issued on",
-        "completion date", "date completed", "completed", "completed on", "date of completion", "certification date",
-        "date certified", "certified on", "award date", "date awarded", "awarded", "awarded on", "date", "start date",
-        "valid from", "date of issue",
+        "date obtained",
+        "obtained",
+        "obtained on",
+        "issued",
+        "issue date",
+        "date issued",
+        "issued on",
+        "completion date",
+        "date completed",
+        "completed",
+        "completed on",
+        "date of completion",
+        "certification date",
+        "date certified",
+        "certified on",
+        "award date",
+        "date awarded",
+        "awarded",
+        "awarded on",
+        "date",
+        "start date",
+        "valid from",
+        "date of issue",
     ),
     "expires_on": (
-        "expiry", "expiry date", "expires", "expires on", "expiration", "expiration date", "valid until", "valid to",
-        "valid thru", "valid through", "valid till", "exp", "exp date", "expiry on", "date of expiry", "renewal date",
-        "renewal due", "end date", "until", "expire date", "expiring",
+        "expiry",
+        "expiry date",
+        "expires",
+        "expires on",
+        "expiration",
+        "expiration date",
+        "valid until",
+        "valid to",
+        "valid thru",
+        "valid through",
+        "valid till",
+        "exp",
+        "exp date",
+        "expiry on",
+        "date of expiry",
+        "renewal date",
+        "renewal due",
+        "end date",
+        "until",
+        "expire date",
+        "expiring",
     ),
 }
 _EXACT = {field: {_header_key(text) for text in texts} for field, texts in _EXACT_HEADERS.items()}
@@ -348,8 +444,18 @@ def check_mapping(mapping: Mapping[str, int | None], headers: Sequence[str]) -> 
 
 
 _MONTH_NAMES = (
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 )
 _MONTHS = {name: number for number, full in enumerate(_MONTH_NAMES, start=1) for name in (full, full[:3])} | {"sept": 9}
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -413,7 +519,43 @@ def _valid_date(year: int, month: int, day: int) -> date | None:
 
 
 _TITLES = frozenset(
-    ["dr", "doctor", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sir", "dame", "pt", "dpt", "mpt", "mspt", "bpt", "msc", "bsc", "phd", "md", "dc", "lac", "ocs", "scs", "cscs", "atc", "faaompt", "mcsp", "mphty", "mscpt", "cmpt", "jr", "sr", "ii", "iii"]
+    [
+        "dr",
+        "doctor",
+        "prof",
+        "professor",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "sir",
+        "dame",
+        "pt",
+        "dpt",
+        "mpt",
+        "mspt",
+        "bpt",
+        "msc",
+        "bsc",
+        "phd",
+        "md",
+        "dc",
+        "lac",
+        "ocs",
+        "scs",
+        "cscs",
+        "atc",
+        "faaompt",
+        "mcsp",
+        "mphty",
+        "mscpt",
+        "cmpt",
+        "jr",
+        "sr",
+        "ii",
+        "iii",
+    ]
 )
 _DASHES = dict.fromkeys(map(ord, "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"))
 

@@ -1,4 +1,5 @@
 """Roster uploads kept between preview and apply, and applying them with notices to the therapists."""
+
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -51,7 +52,9 @@ def store(filename: str, data: bytes) -> int:
         content=data,
     )
     db.session.execute(
-        delete(StoredFile).where(StoredFile.content_type == ROSTER_CONTENT_TYPE, StoredFile.created_at < utcnow() - KEPT_FOR)
+        delete(StoredFile).where(
+            StoredFile.content_type == ROSTER_CONTENT_TYPE, StoredFile.created_at < utcnow() - KEPT_FOR
+        )
     )
     db.session.add(upload)
     db.session.commit()
@@ -64,7 +67,9 @@ def load(file_id: int) -> RosterUpload:
         select(StoredFile).where(StoredFile.id == file_id, StoredFile.content_type == ROSTER_CONTENT_TYPE)
     )
     if upload is None or upload.created_at < utcnow() - KEPT_FOR:
-        raise RosterGone("This roster upload is no longer kept (it was applied, or is older than a day). Upload it again.")
+        raise RosterGone(
+            "This roster upload is no longer kept (it was applied, or is older than a day). Upload it again."
+        )
     return RosterUpload(upload.id, upload.filename, upload.size, roster.read_roster(upload.content))
 
 
@@ -98,8 +103,13 @@ def apply(
     for certification in _with_holders(applied.verified_ids):
         verification.notify_verified(certification)
     audit.record(
-        admin, "roster.applied", "roster", upload.file_id,
-        filename=upload.filename, issuing_body=issuing_body, verified=len(applied.verified_ids),
+        admin,
+        "roster.applied",
+        "roster",
+        upload.file_id,
+        filename=upload.filename,
+        issuing_body=issuing_body,
+        verified=len(applied.verified_ids),
         skipped=len(applied.skipped),
     )
     db.session.execute(delete(StoredFile).where(StoredFile.id == upload.file_id))
@@ -112,7 +122,7 @@ def _with_holders(ids: tuple[int, ...]) -> list[Certification]:
     found: list[Certification] = []
     holders = selectinload(Certification.profile).selectinload(TherapistProfile.user)
     for start in range(0, len(ids), _NOTIFY_BATCH):
-        batch = list(ids[start:start + _NOTIFY_BATCH])
+        batch = list(ids[start : start + _NOTIFY_BATCH])
         found += db.session.scalars(
             select(Certification).where(Certification.id.in_(batch)).options(holders).order_by(Certification.id)
         ).all()

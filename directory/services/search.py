@@ -1,4 +1,5 @@
 """Nearby search: practitioners by place, distance and what patients filter on."""
+
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -127,16 +128,22 @@ class SearchPage:
 
 def listed_clause() -> ColumnElement[bool]:
     """Profiles the public may see: published, of an active (not suspended) therapist."""
-    return and_(TherapistProfile.published.is_(True), exists().where(User.id == TherapistProfile.user_id, User.active.is_(True)))
+    return and_(
+        TherapistProfile.published.is_(True), exists().where(User.id == TherapistProfile.user_id, User.active.is_(True))
+    )
 
 
 def _haversine(
-    half_lat0: float | ColumnElement[float], half_lon0: float | ColumnElement[float], cos_lat0: float | ColumnElement[float]
+    half_lat0: float | ColumnElement[float],
+    half_lon0: float | ColumnElement[float],
+    cos_lat0: float | ColumnElement[float],
 ) -> ColumnElement[float]:
     # sin((φ - φ0) / 2) as sin(φ° · π/360 - φ0 / 2): plain float arithmetic, the same in every engine.
     half_dlat = func.sin(SearchListing.latitude * HALF_RADIAN - half_lat0)
     half_dlon = func.sin(SearchListing.longitude * HALF_RADIAN - half_lon0)
-    term: ColumnElement[float] = half_dlat * half_dlat + cos_lat0 * func.cos(SearchListing.latitude * RADIAN) * half_dlon * half_dlon
+    term: ColumnElement[float] = (
+        half_dlat * half_dlat + cos_lat0 * func.cos(SearchListing.latitude * RADIAN) * half_dlon * half_dlon
+    )
     return term
 
 
@@ -312,7 +319,14 @@ def _page_statement(shape: _Shape) -> _AnySelect:
         .offset(bindparam("offset", type_=Integer))
         .subquery()
     )
-    columns = [*RESULT_COLUMNS, rows.c.verified, rows.c.headache_mask, rows.c.mode_mask, rows.c.language_mask, rows.c.rating_total]
+    columns = [
+        *RESULT_COLUMNS,
+        rows.c.verified,
+        rows.c.headache_mask,
+        rows.c.mode_mask,
+        rows.c.language_mask,
+        rows.c.rating_total,
+    ]
     if shape.total_boxes:
         columns.append(_capped_count(shape.conditions, shape.total_boxes).scalar_subquery().label("capped_total"))
     statement = select(*columns).join(rows, TherapistProfile.id == rows.c.profile_id)
@@ -361,7 +375,11 @@ def nearby_practitioners(
     if len(rows) < per_page:
         rows = page_within(radius_km, with_total=total is None)
     if total is None:
-        total = rows[0].capped_total if rows else (0 if page == 1 else db.session.scalar(_capped_count(conditions, total_boxes), values))
+        total = (
+            rows[0].capped_total
+            if rows
+            else (0 if page == 1 else db.session.scalar(_capped_count(conditions, total_boxes), values))
+        )
     hits = [_hit(point, row, prior_mean, prior_weight) for row in rows]
     return SearchPage(hits, min(total, cap), page, per_page, filters, total > cap)
 
@@ -415,16 +433,35 @@ def practice_labels(profile: TherapistProfile, masks: Sequence[int | None] | Non
     # The masks come from an outer join: all None when the profile has no listing row.
     known = [mask for mask in masks or () if mask is not None]
     if len(known) != 4:
-        return PracticeLabels(*(", ".join(entry.name for entry in entries) for entries in (
-            profile.headache_types, profile.consultation_modes, profile.languages, profile.accessibility
-        )))
+        return PracticeLabels(
+            *(
+                ", ".join(entry.name for entry in entries)
+                for entries in (
+                    profile.headache_types,
+                    profile.consultation_modes,
+                    profile.languages,
+                    profile.accessibility,
+                )
+            )
+        )
     headache, mode, language, access = known
     # The same words and order as the vocabulary tables (services.vocabularies keeps them in step): languages by name.
     return PracticeLabels(
-        ", ".join(vocabulary.label(vocabulary.HEADACHE_TYPES, code) for code in listing.codes(headache, listing.HEADACHE_BITS)),
-        ", ".join(vocabulary.label(vocabulary.CONSULTATION_MODES, code) for code in listing.codes(mode, listing.MODE_BITS)),
-        ", ".join(sorted(vocabulary.label(vocabulary.LANGUAGES, code) for code in listing.codes(language, listing.LANGUAGE_BITS))),
-        ", ".join(vocabulary.label(vocabulary.ACCESSIBILITY_FEATURES, code) for code in listing.codes(access, listing.ACCESS_BITS)),
+        ", ".join(
+            vocabulary.label(vocabulary.HEADACHE_TYPES, code) for code in listing.codes(headache, listing.HEADACHE_BITS)
+        ),
+        ", ".join(
+            vocabulary.label(vocabulary.CONSULTATION_MODES, code) for code in listing.codes(mode, listing.MODE_BITS)
+        ),
+        ", ".join(
+            sorted(
+                vocabulary.label(vocabulary.LANGUAGES, code) for code in listing.codes(language, listing.LANGUAGE_BITS)
+            )
+        ),
+        ", ".join(
+            vocabulary.label(vocabulary.ACCESSIBILITY_FEATURES, code)
+            for code in listing.codes(access, listing.ACCESS_BITS)
+        ),
     )
 
 
@@ -435,7 +472,13 @@ _ProfilePageRow = Select[TherapistProfile, int | None, int | None, int | None, i
 def _profile_page_statement() -> _ProfilePageRow:
     # Built once (building it took a tenth of the page's time); the slug is bound per request.
     return (
-        select(TherapistProfile, SearchListing.headache_mask, SearchListing.mode_mask, SearchListing.language_mask, SearchListing.access_mask)
+        select(
+            TherapistProfile,
+            SearchListing.headache_mask,
+            SearchListing.mode_mask,
+            SearchListing.language_mask,
+            SearchListing.access_mask,
+        )
         .outerjoin(SearchListing, SearchListing.profile_id == TherapistProfile.id)
         .where(TherapistProfile.slug == bindparam("slug"), listed_clause())
         .options(joinedload(TherapistProfile.availability), joinedload(TherapistProfile.certifications))

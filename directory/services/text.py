@@ -1,4 +1,5 @@
 """Text normalisation shared by search and the gazetteer."""
+
 import re
 import unicodedata
 

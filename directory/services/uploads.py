@@ -1,4 +1,5 @@
 """Checking uploaded files: the real type from the content, safe images without metadata, clean names."""
+
 import hashlib
 import io
 import re

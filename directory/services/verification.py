@@ -1,4 +1,5 @@
 """Admins' decisions on certifications (approve, reject, ask for more), and expiry."""
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -80,8 +81,11 @@ def approve(certification_id: int, seen_version: int, admin: User, today: date |
             "Reject it, or ask the therapist for a current certificate."
         )
     _record_decision(
-        certification, admin, "certification.verified",
-        {"status": CertificationStatus.VERIFIED.value, "reason": None, "info_requested": None}, source="review",
+        certification,
+        admin,
+        "certification.verified",
+        {"status": CertificationStatus.VERIFIED.value, "reason": None, "info_requested": None},
+        source="review",
     )
     notify_verified(certification)
     db.session.commit()
@@ -93,8 +97,11 @@ def reject(certification_id: int, seen_version: int, admin: User, reason_code: s
     reason = rejection_text(reason_code, details)
     certification = _decidable(certification_id, seen_version)
     _record_decision(
-        certification, admin, "certification.rejected",
-        {"status": CertificationStatus.REJECTED.value, "reason": reason, "info_requested": None}, reason=reason,
+        certification,
+        admin,
+        "certification.rejected",
+        {"status": CertificationStatus.REJECTED.value, "reason": reason, "info_requested": None},
+        reason=reason,
     )
     mail.notify(
         certification.profile.user,
@@ -139,8 +146,13 @@ def _record_decision(
             setattr(certification, name, value)
         _decided_by(certification, admin)
         audit.record(
-            admin, action, "certification", certification.id,
-            profile_id=certification.profile_id, credential_id=certification.credential_id, **details,
+            admin,
+            action,
+            "certification",
+            certification.id,
+            profile_id=certification.profile_id,
+            credential_id=certification.credential_id,
+            **details,
         )
     _flush_decision()
 
@@ -250,12 +262,17 @@ def expire_certifications(today: date | None = None) -> ExpiryRun:
     for certification in expired:
         certification.status = CertificationStatus.EXPIRED.value
         audit.record(
-            None, "certification.expired", "certification", certification.id,
-            profile_id=certification.profile_id, expires_on=_expiry_date(certification).isoformat(),
+            None,
+            "certification.expired",
+            "certification",
+            certification.id,
+            profile_id=certification.profile_id,
+            expires_on=_expiry_date(certification).isoformat(),
         )
     soon = db.session.scalars(
-        verified.where(Certification.expires_on.between(today, today + timedelta(days=EXPIRY_NOTICE_DAYS)))
-        .order_by(Certification.id)
+        verified.where(Certification.expires_on.between(today, today + timedelta(days=EXPIRY_NOTICE_DAYS))).order_by(
+            Certification.id
+        )
     ).all()
     reminded = [certification for certification in soon if _reminder_due(certification)]
     for certification in reminded:
@@ -264,7 +281,9 @@ def expire_certifications(today: date | None = None) -> ExpiryRun:
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
-        raise ExpiryConflict("A certification changed during the run; nothing was saved. Run the command again.") from None
+        raise ExpiryConflict(
+            "A certification changed during the run; nothing was saved. Run the command again."
+        ) from None
     for certification in expired:
         mail.notify(
             certification.profile.user,

@@ -1,4 +1,5 @@
 """Keep the vocabulary tables in step with directory.vocabulary."""
+
 from collections.abc import Iterable
 from typing import TypeVar
 

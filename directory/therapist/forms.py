@@ -1,4 +1,5 @@
 """Forms of the therapist area: the profile editor, the photo, certifications."""
+
 import re
 import unicodedata
 from datetime import date, time
@@ -81,9 +82,13 @@ def http_url(form, field):
         parts = urlsplit(value)
         host = parts.hostname
     except ValueError:
-        raise ValidationError("This web address cannot be read. Copy it again from your browser's address bar.") from None
+        raise ValidationError(
+            "This web address cannot be read. Copy it again from your browser's address bar."
+        ) from None
     if parts.scheme.lower() not in ("http", "https") or not host or "." not in host or " " in value:
-        raise ValidationError("Enter a web address starting with https:// (or http://), such as https://clinic.example.")
+        raise ValidationError(
+            "Enter a web address starting with https:// (or http://), such as https://clinic.example."
+        )
     if len(value) > 300:
         raise ValidationError("This web address is too long: use at most 300 characters.")
     field.data = value
@@ -92,7 +97,9 @@ def http_url(form, field):
 def phone_number(form, field):
     """Digits with the usual separators, an optional + and extension, and at least six digits."""
     if field.data and (not _PHONE.fullmatch(field.data) or sum(ch.isdigit() for ch in field.data) < 6):
-        raise ValidationError("Enter a phone number with digits, spaces, +, brackets or dashes, such as +1 212 555 0123.")
+        raise ValidationError(
+            "Enter a phone number with digits, spaces, +, brackets or dashes, such as +1 212 555 0123."
+        )
 
 
 def npi_number(form, field):
@@ -168,8 +175,12 @@ class DayForm(wtforms.Form):
 
     start = TimeField("Opens", validators=[Optional(), parsed], invalid_value_message="Enter a time such as 09:00.")
     end = TimeField("Closes", validators=[Optional(), parsed], invalid_value_message="Enter a time such as 17:30.")
-    start2 = TimeField("Opens again", validators=[Optional(), parsed], invalid_value_message="Enter a time such as 14:00.")
-    end2 = TimeField("Closes again", validators=[Optional(), parsed], invalid_value_message="Enter a time such as 18:00.")
+    start2 = TimeField(
+        "Opens again", validators=[Optional(), parsed], invalid_value_message="Enter a time such as 14:00."
+    )
+    end2 = TimeField(
+        "Closes again", validators=[Optional(), parsed], invalid_value_message="Enter a time such as 18:00."
+    )
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
@@ -193,7 +204,11 @@ class DayForm(wtforms.Form):
 
     def slots(self, weekday: int) -> list[Slot]:
         pairs = ((self.start.data, self.end.data), (self.start2.data, self.end2.data))
-        return [Slot(weekday, _minutes(start), _minutes(end)) for start, end in pairs if start is not None and end is not None]
+        return [
+            Slot(weekday, _minutes(start), _minutes(end))
+            for start, end in pairs
+            if start is not None and end is not None
+        ]
 
 
 class WeekForm(wtforms.Form):
@@ -211,14 +226,25 @@ class ProfileForm(Form):
     # About you
     display_name = StringField(
         "Name shown to patients",
-        validators=[InputRequired("Enter the name patients will see."), Length(max=120, message="Use at most 120 characters."), PlainText()],
+        validators=[
+            InputRequired("Enter the name patients will see."),
+            Length(max=120, message="Use at most 120 characters."),
+            PlainText(),
+        ],
         filters=[strip],
         description="As patients should see it, e.g. Dr Ana Ruiz, DPT. Your public page address is made from it once and then stays the same.",
     )
-    profession = SelectField("Profession", choices=choices((("", "Choose your profession"), *vocabulary.PROFESSIONS)), default="")
+    profession = SelectField(
+        "Profession", choices=choices((("", "Choose your profession"), *vocabulary.PROFESSIONS)), default=""
+    )
     practising_since = WholeNumberField(
         "Practising since (year)",
-        validators=[Optional(), parsed, NumberRange(FIRST_PRACTISING_YEAR, message=f"Enter a year from {FIRST_PRACTISING_YEAR}."), year_not_in_future],
+        validators=[
+            Optional(),
+            parsed,
+            NumberRange(FIRST_PRACTISING_YEAR, message=f"Enter a year from {FIRST_PRACTISING_YEAR}."),
+            year_not_in_future,
+        ],
         invalid_value_message="Enter a year, such as 2012.",
     )
     gender = SelectField(
@@ -229,14 +255,20 @@ class ProfileForm(Form):
     )
     bio = TextAreaField(
         "About your work",
-        validators=[Optional(), Length(max=BIO_MAX_LENGTH, message=f"Keep it under {BIO_MAX_LENGTH} characters."), PlainText(multiline=True)],
+        validators=[
+            Optional(),
+            Length(max=BIO_MAX_LENGTH, message=f"Keep it under {BIO_MAX_LENGTH} characters."),
+            PlainText(multiline=True),
+        ],
         filters=[strip],
         description=f"How you assess and treat headaches, in plain words (at most {BIO_MAX_LENGTH} characters).",
         render_kw={"rows": 6, "maxlength": BIO_MAX_LENGTH},
     )
     # Licence
     licence_number = text_field("Licence number", 60)
-    licence_jurisdiction = text_field("Issued by (state or country)", 80, description="e.g. New York State, or the HCPC in the UK.")
+    licence_jurisdiction = text_field(
+        "Issued by (state or country)", 80, description="e.g. New York State, or the HCPC in the UK."
+    )
     npi = StringField(
         "NPI (US only, optional)",
         validators=[Optional(), Length(max=20, message="An NPI has 10 digits."), npi_number],
@@ -284,7 +316,9 @@ class ProfileForm(Form):
     languages = MultiCheckboxField(
         "Languages you treat in", choices=choices(sorted(vocabulary.LANGUAGES, key=lambda pair: pair[1]))
     )
-    accessibility = MultiCheckboxField("Accessibility of the practice", choices=choices(vocabulary.ACCESSIBILITY_FEATURES))
+    accessibility = MultiCheckboxField(
+        "Accessibility of the practice", choices=choices(vocabulary.ACCESSIBILITY_FEATURES)
+    )
     # Fees
     session_minutes = WholeNumberField(
         "Session length (minutes)",
@@ -306,7 +340,9 @@ class ProfileForm(Form):
         render_kw={"inputmode": "numeric"},
     )
     currency = SelectField("Currency", choices=choices(vocabulary.CURRENCIES), default="USD")
-    insurance_accepted = text_field("Insurance accepted", 500, description="Insurers whose plans you take, separated by commas.")
+    insurance_accepted = text_field(
+        "Insurance accepted", 500, description="Insurers whose plans you take, separated by commas."
+    )
     accepts_self_pay = BooleanField("Patients can pay for themselves (self-pay)")
     # Availability
     availability = FormField(WeekForm, label="Weekly availability")
@@ -336,8 +372,13 @@ class ProfileForm(Form):
     def initial_data(cls, profile: TherapistProfile | None, user: User) -> dict:
         """The form's values for a stored profile, or sensible defaults for a new one."""
         if profile is None:
-            return {"display_name": user.name or "", "country": "US", "currency": "USD",
-                    "accepting_new_patients": True, "accepts_self_pay": True}
+            return {
+                "display_name": user.name or "",
+                "country": "US",
+                "currency": "USD",
+                "accepting_new_patients": True,
+                "accepts_self_pay": True,
+            }
         values = {name: getattr(profile, name) for name in ProfileData.__dataclass_fields__ if hasattr(profile, name)}
         for name in ("headache_types", "consultation_modes", "languages", "accessibility"):
             values[name] = [row.code for row in getattr(profile, name)]
@@ -355,10 +396,26 @@ class ProfileForm(Form):
 
     def to_data(self) -> ProfileData:
         """The validated values for the profile service."""
-        text = {name: blank_to_none(getattr(self, name).data) for name in (
-            "profession", "licence_number", "licence_jurisdiction", "npi", "clinic_name", "street",
-            "city", "region", "postal_code", "country", "phone", "website", "bio", "insurance_accepted", "gender",
-        )}
+        text = {
+            name: blank_to_none(getattr(self, name).data)
+            for name in (
+                "profession",
+                "licence_number",
+                "licence_jurisdiction",
+                "npi",
+                "clinic_name",
+                "street",
+                "city",
+                "region",
+                "postal_code",
+                "country",
+                "phone",
+                "website",
+                "bio",
+                "insurance_accepted",
+                "gender",
+            )
+        }
         slots = []
         for weekday, name in enumerate(WEEKDAY_NAMES):
             slots += getattr(self.availability.form, name).form.slots(weekday)
@@ -385,11 +442,23 @@ class ProfileForm(Form):
     SECTIONS = (
         ("about", "About you", ("display_name", "profession", "practising_since", "gender", "bio")),
         ("licence", "Licence", ("licence_number", "licence_jurisdiction", "npi")),
-        ("practice", "Practice and address", ("clinic_name", "street", "city", "region", "postal_code", "country", "phone", "website")),
+        (
+            "practice",
+            "Practice and address",
+            ("clinic_name", "street", "city", "region", "postal_code", "country", "phone", "website"),
+        ),
         ("location", "Position on the map", ("latitude", "longitude")),
-        ("treatment", "What you offer", ("headache_types", "consultation_modes", "accepting_new_patients", "accessibility")),
+        (
+            "treatment",
+            "What you offer",
+            ("headache_types", "consultation_modes", "accepting_new_patients", "accessibility"),
+        ),
         ("languages", "Languages", ("languages",)),
-        ("fees", "Sessions and fees", ("session_minutes", "fee_min", "fee_max", "currency", "insurance_accepted", "accepts_self_pay")),
+        (
+            "fees",
+            "Sessions and fees",
+            ("session_minutes", "fee_min", "fee_max", "currency", "insurance_accepted", "accepts_self_pay"),
+        ),
         ("availability", "Weekly availability", ("availability",)),
     )
 
@@ -427,7 +496,9 @@ class CertificationForm(Form):
         validators=[InputRequired("Choose the organisation that trained you, or Other.")],
         default="",
     )
-    issuing_body_other = text_field("Name of the other programme", 160, description="Only when you chose Other programme.")
+    issuing_body_other = text_field(
+        "Name of the other programme", 160, description="Only when you chose Other programme."
+    )
     programme = text_field("Course or level", 160, description="e.g. Level 2, or Certified Dry Needling Practitioner.")
     credential_id = text_field("Credential number", 80, description="As printed on the certificate.")
     training_hours = WholeNumberField(
@@ -471,7 +542,9 @@ class CertificationForm(Form):
         """The validated values for the certification service."""
         return CertificationData(
             issuing_body=self.issuing_body.data,
-            issuing_body_other=blank_to_none(self.issuing_body_other.data) if self.issuing_body.data == "other" else None,
+            issuing_body_other=blank_to_none(self.issuing_body_other.data)
+            if self.issuing_body.data == "other"
+            else None,
             programme=blank_to_none(self.programme.data),
             credential_id=blank_to_none(self.credential_id.data),
             training_hours=self.training_hours.data,

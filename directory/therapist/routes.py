@@ -96,7 +96,9 @@ def edit_profile():
                 flash(result.location.message, "warning" if result.location.needs_attention else "info")
             if result.unpublished_for:
                 flash(
-                    "Your profile is hidden from the directory until you add " + profiles.join_words(result.unpublished_for) + ".",
+                    "Your profile is hidden from the directory until you add "
+                    + profiles.join_words(result.unpublished_for)
+                    + ".",
                     "warning",
                 )
             anchor = "#location" if result.location.needs_attention else ""
@@ -231,7 +233,9 @@ def add_certification():
             return redirect(url_for("therapist.list_certifications"))
     elif form.errors and form.evidence.data and not form.evidence.errors:
         form.evidence.errors.append("Browsers forget a chosen file when a form comes back: choose it again.")
-    return render_template("therapist/add_certification.html", form=form), 400 if form.errors or form.form_errors else 200
+    return render_template(
+        "therapist/add_certification.html", form=form
+    ), 400 if form.errors or form.form_errors else 200
 
 
 @bp.route("/certifications/<int:certification_id>", methods=["GET", "POST"])
@@ -290,7 +294,10 @@ def answer_request(certification_id: int):
     if form.validate_on_submit():
         try:
             certifications.replace_evidence(
-                _me(), certification, _upload(form.evidence.data, certifications.EVIDENCE_MAX_BYTES), required_number(form.version)
+                _me(),
+                certification,
+                _upload(form.evidence.data, certifications.EVIDENCE_MAX_BYTES),
+                required_number(form.version),
             )
         except UploadError as error:
             form.evidence.errors.append(str(error))
@@ -312,8 +319,12 @@ def download_evidence(certification_id: int):
     if evidence is None:
         abort(404)
     response = send_file(
-        BytesIO(evidence.content), mimetype=evidence.content_type, as_attachment=True,
-        download_name=evidence.filename, etag=False, conditional=False,
+        BytesIO(evidence.content),
+        mimetype=evidence.content_type,
+        as_attachment=True,
+        download_name=evidence.filename,
+        etag=False,
+        conditional=False,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.cache_control.private = True

@@ -12,6 +12,7 @@ together by a barrier, and returns their results in order. A race test repeats a
         responses = race(lambda: patient.post(...), lambda: patient.post(...))
         with served_app.app.app_context(): ...        # what was stored
 """
+
 import http.cookiejar
 import threading
 import urllib.error

@@ -1,4 +1,5 @@
 """Consultation requests sent at the same instant, over HTTP, against one shared database."""
+
 from sqlalchemy import func, select
 
 from directory.extensions import db
@@ -26,7 +27,9 @@ def new_patient(served_app) -> tuple[int, str]:
 
 def stored_requests(served_app, profile_id: int, patient_id: int | None = None, statuses=None) -> int:
     with served_app.app.app_context():
-        query = select(func.count()).select_from(ConsultationRequest).where(ConsultationRequest.profile_id == profile_id)
+        query = (
+            select(func.count()).select_from(ConsultationRequest).where(ConsultationRequest.profile_id == profile_id)
+        )
         if patient_id is not None:
             query = query.where(ConsultationRequest.patient_id == patient_id)
         if statuses is not None:
@@ -49,11 +52,15 @@ def test_identical_requests_sent_at_once_keep_one_open_request(served_app, race)
         profile_id, slug = new_practice(served_app)
         patient_id, email = new_patient(served_app)
         patient = served_app.login(email)
-        responses = race(*(lambda patient=patient, slug=slug: patient.post(f"/consultations/new/{slug}", FORM) for _ in range(3)))
+        responses = race(
+            *(lambda patient=patient, slug=slug: patient.post(f"/consultations/new/{slug}", FORM) for _ in range(3))
+        )
         assert all(r.status < 500 for r in responses), [r.text[:2000] for r in responses if r.status >= 500]
         sent = [r for r in responses if r.status == 302]
         refused = [r for r in responses if r.status != 302]
         assert len(sent) == 1
-        assert all(r.status == 400 and "You already have an open request with this practitioner." in r.text for r in refused)
+        assert all(
+            r.status == 400 and "You already have an open request with this practitioner." in r.text for r in refused
+        )
         assert stored_requests(served_app, profile_id, patient_id) == 1
         assert stored_requests(served_app, profile_id, patient_id, OPEN) == 1

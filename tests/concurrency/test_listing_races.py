@@ -1,4 +1,5 @@
 """Changes to one practitioner's listing made at the same instant, over HTTP, against one shared database."""
+
 from datetime import date
 
 from directory.extensions import db

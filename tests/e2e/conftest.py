@@ -1,4 +1,5 @@
 """Browser tests: the real site served on a local port, driven in Debian's Chromium by Playwright."""
+
 import os
 import shutil
 import threading

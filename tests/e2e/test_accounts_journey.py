@@ -1,4 +1,5 @@
 """A newcomer signs up, confirms the address, logs in, logs out, logs back in, and reads the home page."""
+
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_fits_width, check_accessibility

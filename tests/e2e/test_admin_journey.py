@@ -3,6 +3,7 @@
 The live server's database is shared by every browser test of the session: this module's
 therapist lives in a made-up town (Quillbrook, VT) that no other journey uses.
 """
+
 import re
 
 import pytest
@@ -27,17 +28,35 @@ def pending_certification(live_server):
     app = live_server[1]
     with app.app_context():
         if db.session.scalar(select(Place.id).where(Place.name == "Quillbrook")) is None:
-            db.session.add(Place(kind="city", name="Quillbrook", search_key="quillbrook", region="VT", country="US",
-                                 latitude=44.3001, longitude=-72.1003, population=3_000))
+            db.session.add(
+                Place(
+                    kind="city",
+                    name="Quillbrook",
+                    search_key="quillbrook",
+                    region="VT",
+                    country="US",
+                    latitude=44.3001,
+                    longitude=-72.1003,
+                    population=3_000,
+                )
+            )
             db.session.commit()
         accounts.create_admin(ADMIN_EMAIL, ADMIN_PASSWORD)
         therapist = factories.make_user(role=Role.THERAPIST, email="quinn.harlow@example.com")
         profile = factories.make_profile(
-            user=therapist, display_name=THERAPIST, slug="admin-journey-quinn-harlow", latitude=44.3050, longitude=-72.1100,
-            city="Quillbrook", profession="pt",
+            user=therapist,
+            display_name=THERAPIST,
+            slug="admin-journey-quinn-harlow",
+            latitude=44.3050,
+            longitude=-72.1100,
+            city="Quillbrook",
+            profession="pt",
         )
         certification = factories.make_certification(
-            profile, status="pending", issuing_body="kinetacore", credential_id="KC-4242",
+            profile,
+            status="pending",
+            issuing_body="kinetacore",
+            credential_id="KC-4242",
             evidence=factories.make_evidence("png", filename="kinetacore-certificate.png"),
         )
         return certification.id

@@ -1,4 +1,5 @@
 """The whole loop: find, request, be seen, review; the new rating shows on the profile and in search."""
+
 import re
 
 import pytest
@@ -19,12 +20,29 @@ def people(site_app):
     with site_app.app_context():
         name, key, region, lat, lon = TOWN
         if not db.session.scalar(db.select(Place).where(Place.search_key == key)):
-            db.session.add(Place(kind="city", name=name, search_key=key, region=region, country="US",
-                                 latitude=lat, longitude=lon, population=9000))
+            db.session.add(
+                Place(
+                    kind="city",
+                    name=name,
+                    search_key=key,
+                    region=region,
+                    country="US",
+                    latitude=lat,
+                    longitude=lon,
+                    population=9000,
+                )
+            )
         therapist = factories.make_user(Role.THERAPIST, email="loop.therapist@example.com", name="Lee")
         factories.make_profile(
-            user=therapist, display_name="Loop Lee Physio", slug="loop-lee-physio", latitude=lat + 0.01, longitude=lon,
-            modes=("in_person", "video"), slots=((1, 9 * 60, 12 * 60),), verified=True, headache_types=("tension_type",),
+            user=therapist,
+            display_name="Loop Lee Physio",
+            slug="loop-lee-physio",
+            latitude=lat + 0.01,
+            longitude=lon,
+            modes=("in_person", "video"),
+            slots=((1, 9 * 60, 12 * 60),),
+            verified=True,
+            headache_types=("tension_type",),
         )
         factories.make_user(Role.PATIENT, email="loop.patient@example.com", name="Robin")
     return {"patient": "loop.patient@example.com", "therapist": "loop.therapist@example.com"}

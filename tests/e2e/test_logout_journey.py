@@ -1,4 +1,5 @@
 """On a shared phone: logging out with "Keep me logged in" really logs out, and a copied cookie stops working."""
+
 from playwright.sync_api import expect
 
 from directory.models import Role

@@ -4,6 +4,7 @@ The live server's database is shared by every browser test of the session, so th
 practitioners carry a "Quest-" prefix and live around a made-up town, Quillmere, OR, far from
 the places the other journeys use.
 """
+
 import re
 
 import pytest
@@ -26,17 +27,48 @@ def practitioners(live_server):
     app = live_server[1]
     with app.app_context():
         if db.session.scalar(select(Place.id).where(Place.search_key == "quillmere")) is None:
-            db.session.add(Place(kind="city", name="Quillmere", search_key="quillmere", region="OR", country="US",
-                                 latitude=QUILLMERE[0], longitude=QUILLMERE[1], population=12_000))
+            db.session.add(
+                Place(
+                    kind="city",
+                    name="Quillmere",
+                    search_key="quillmere",
+                    region="OR",
+                    country="US",
+                    latitude=QUILLMERE[0],
+                    longitude=QUILLMERE[1],
+                    population=12_000,
+                )
+            )
             db.session.commit()
         verified = {"verified": True, "profession": "pt", "city": "Quillmere", "region": "OR"}
-        factories.make_profile(display_name=LUCIA, slug="quest-lucia-ferrer", latitude=44.305, longitude=-121.905,
-                               headache_types=("migraine", "tension_type"), languages=("en", "es"),
-                               modes=("in_person", "video"), **verified)
-        factories.make_profile(display_name=OSCAR, slug="quest-oscar-lind", latitude=44.290, longitude=-121.880,
-                               headache_types=("migraine",), languages=("en",), **verified)
-        factories.make_profile(display_name=PAUL, slug="quest-paul-neck", latitude=44.310, longitude=-121.920,
-                               headache_types=("cervicogenic",), languages=("en",), **verified)
+        factories.make_profile(
+            display_name=LUCIA,
+            slug="quest-lucia-ferrer",
+            latitude=44.305,
+            longitude=-121.905,
+            headache_types=("migraine", "tension_type"),
+            languages=("en", "es"),
+            modes=("in_person", "video"),
+            **verified,
+        )
+        factories.make_profile(
+            display_name=OSCAR,
+            slug="quest-oscar-lind",
+            latitude=44.290,
+            longitude=-121.880,
+            headache_types=("migraine",),
+            languages=("en",),
+            **verified,
+        )
+        factories.make_profile(
+            display_name=PAUL,
+            slug="quest-paul-neck",
+            latitude=44.310,
+            longitude=-121.920,
+            headache_types=("cervicogenic",),
+            languages=("en",),
+            **verified,
+        )
 
 
 @pytest.fixture

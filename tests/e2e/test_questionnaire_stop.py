@@ -4,6 +4,7 @@ The warning-signs step shows the emergency advice the moment "Yes" is tapped; Co
 straight to the stop page, whatever is still blank; the stop page names the number of the
 patient's country. Places live in the session-wide browser database: each is added only once.
 """
+
 import re
 
 import pytest
@@ -31,12 +32,23 @@ def places(live_server):
     app = live_server[1]
     with app.app_context():
         for kind, name, region, country, postal_code, latitude, longitude in PLACES:
-            known = select(Place.id).where(Place.search_key == name.lower(), Place.kind == kind,
-                                           Place.country == country)
+            known = select(Place.id).where(
+                Place.search_key == name.lower(), Place.kind == kind, Place.country == country
+            )
             if db.session.scalar(known) is None:
-                db.session.add(Place(kind=kind, name=name, search_key=name.lower(), region=region, country=country,
-                                     postal_code=postal_code, latitude=latitude, longitude=longitude,
-                                     population=0 if postal_code else 3_000_000))
+                db.session.add(
+                    Place(
+                        kind=kind,
+                        name=name,
+                        search_key=name.lower(),
+                        region=region,
+                        country=country,
+                        postal_code=postal_code,
+                        latitude=latitude,
+                        longitude=longitude,
+                        population=0 if postal_code else 3_000_000,
+                    )
+                )
         db.session.commit()
 
 
@@ -141,8 +153,9 @@ def test_none_of_these_apply_gets_through_the_step_in_one_action(request, contex
     expect(page.locator('input[name="fever"][value="no"]')).to_be_checked()
 
 
-@pytest.mark.parametrize(("place", "number"), [("10001", "911"), ("London", "999"), ("Sydney", "000"),
-                                               ("Madrid", "112")])
+@pytest.mark.parametrize(
+    ("place", "number"), [("10001", "911"), ("London", "999"), ("Sydney", "000"), ("Madrid", "112")]
+)
 def test_the_stop_page_names_the_number_of_the_patients_country(page, places, place, number):
     to_warning_signs(page, place)
     answer(page, THUNDERCLAP, "Yes")

@@ -5,6 +5,7 @@ practitioners carry a "Search-" prefix and live around Boulder, CO, Springfield 
 town in Wyoming, far from the New York profiles the other journeys create; exact lists are
 asserted only there.
 """
+
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -45,8 +46,19 @@ def _add_place(kind, name, region, postal_code, latitude, longitude, population)
         )
     )
     if exists is None:
-        db.session.add(Place(kind=kind, name=name, search_key=name.lower(), postal_code=postal_code, region=region,
-                             country="US", latitude=latitude, longitude=longitude, population=population))
+        db.session.add(
+            Place(
+                kind=kind,
+                name=name,
+                search_key=name.lower(),
+                postal_code=postal_code,
+                region=region,
+                country="US",
+                latitude=latitude,
+                longitude=longitude,
+                population=population,
+            )
+        )
 
 
 @pytest.fixture(scope="module")
@@ -58,37 +70,119 @@ def directory_data(live_server):
             _add_place(*row)
         db.session.commit()
         boulder = {"verified": True, "review_count": 10, "profession": "pt", "city": "Boulder", "region": "CO"}
-        factories.make_profile(display_name=ALMA, slug="search-alma-reyes", latitude=40.0176, longitude=-105.2797,
-                               headache_types=("migraine", "tension_type"), languages=("en", "es"), rating_total=48,
-                               fee_min=80, fee_max=120, bio="Gentle needling for migraine.", **boulder)
-        factories.make_profile(display_name=BRUNO, slug="search-bruno-keller", latitude=40.0300, longitude=-105.2500,
-                               headache_types=("migraine", "cervicogenic"), languages=("en", "de"), rating_total=42,
-                               **boulder)
-        factories.make_profile(display_name=CHIARA, slug="search-chiara-dunn", latitude=39.9900, longitude=-105.2500,
-                               headache_types=("tension_type",), languages=("en", "es"), rating_total=45, **boulder)
-        factories.make_profile(display_name=DEV, slug="search-dev-patel", latitude=40.0500, longitude=-105.2000,
-                               headache_types=("migraine",), languages=("en", "es", "hi"), rating_total=49, **boulder)
-        factories.make_profile(display_name="Search-Unverified Eve", slug="search-unverified-eve", latitude=40.02,
-                               longitude=-105.27, headache_types=("migraine",), languages=("es",), verified=False)
-        factories.make_profile(display_name="Search-Denver Fiona", slug="search-denver-fiona", latitude=39.7392,
-                               longitude=-104.9903, headache_types=("migraine",), languages=("es",), verified=True)
-        factories.make_profile(display_name="Search-Nora Quinn", slug="search-nora-quinn", latitude=40.7484,
-                               longitude=-73.9857, verified=True, languages=("en", "fr"))
-        factories.make_profile(display_name="Search-Unverified Uma", slug="search-unverified-uma", latitude=40.7490,
-                               longitude=-73.9860, verified=False)
-        factories.make_profile(display_name="Search-Ozark Owen", slug="search-ozark-owen", latitude=37.2100,
-                               longitude=-93.2900, verified=True, headache_types=("migraine",))
-        factories.make_profile(display_name="Search-Lincoln Lia", slug="search-lincoln-lia", latitude=39.8000,
-                               longitude=-89.6400, verified=True, headache_types=("migraine",))
+        factories.make_profile(
+            display_name=ALMA,
+            slug="search-alma-reyes",
+            latitude=40.0176,
+            longitude=-105.2797,
+            headache_types=("migraine", "tension_type"),
+            languages=("en", "es"),
+            rating_total=48,
+            fee_min=80,
+            fee_max=120,
+            bio="Gentle needling for migraine.",
+            **boulder,
+        )
+        factories.make_profile(
+            display_name=BRUNO,
+            slug="search-bruno-keller",
+            latitude=40.0300,
+            longitude=-105.2500,
+            headache_types=("migraine", "cervicogenic"),
+            languages=("en", "de"),
+            rating_total=42,
+            **boulder,
+        )
+        factories.make_profile(
+            display_name=CHIARA,
+            slug="search-chiara-dunn",
+            latitude=39.9900,
+            longitude=-105.2500,
+            headache_types=("tension_type",),
+            languages=("en", "es"),
+            rating_total=45,
+            **boulder,
+        )
+        factories.make_profile(
+            display_name=DEV,
+            slug="search-dev-patel",
+            latitude=40.0500,
+            longitude=-105.2000,
+            headache_types=("migraine",),
+            languages=("en", "es", "hi"),
+            rating_total=49,
+            **boulder,
+        )
+        factories.make_profile(
+            display_name="Search-Unverified Eve",
+            slug="search-unverified-eve",
+            latitude=40.02,
+            longitude=-105.27,
+            headache_types=("migraine",),
+            languages=("es",),
+            verified=False,
+        )
+        factories.make_profile(
+            display_name="Search-Denver Fiona",
+            slug="search-denver-fiona",
+            latitude=39.7392,
+            longitude=-104.9903,
+            headache_types=("migraine",),
+            languages=("es",),
+            verified=True,
+        )
+        factories.make_profile(
+            display_name="Search-Nora Quinn",
+            slug="search-nora-quinn",
+            latitude=40.7484,
+            longitude=-73.9857,
+            verified=True,
+            languages=("en", "fr"),
+        )
+        factories.make_profile(
+            display_name="Search-Unverified Uma",
+            slug="search-unverified-uma",
+            latitude=40.7490,
+            longitude=-73.9860,
+            verified=False,
+        )
+        factories.make_profile(
+            display_name="Search-Ozark Owen",
+            slug="search-ozark-owen",
+            latitude=37.2100,
+            longitude=-93.2900,
+            verified=True,
+            headache_types=("migraine",),
+        )
+        factories.make_profile(
+            display_name="Search-Lincoln Lia",
+            slug="search-lincoln-lia",
+            latitude=39.8000,
+            longitude=-89.6400,
+            verified=True,
+            headache_types=("migraine",),
+        )
         # Fernhollow, WY: 23 practitioners treating cluster headache, one per year of experience,
         # and one more experienced who does not treat it (first if the filter were lost).
         for index, name in enumerate(PAGE_NAMES):
-            factories.make_profile(display_name=name, slug=f"search-page-{index + 1:02d}", verified=True,
-                                   latitude=43.0 + index * 0.002, longitude=-108.0, headache_types=("cluster",),
-                                   practising_since=1990 + index)
-        factories.make_profile(display_name="Search-Page Other", slug="search-page-other", latitude=43.001,
-                               longitude=-108.001, verified=True, headache_types=("tension_type",),
-                               practising_since=1980)
+            factories.make_profile(
+                display_name=name,
+                slug=f"search-page-{index + 1:02d}",
+                verified=True,
+                latitude=43.0 + index * 0.002,
+                longitude=-108.0,
+                headache_types=("cluster",),
+                practising_since=1990 + index,
+            )
+        factories.make_profile(
+            display_name="Search-Page Other",
+            slug="search-page-other",
+            latitude=43.001,
+            longitude=-108.001,
+            verified=True,
+            headache_types=("tension_type",),
+            practising_since=1980,
+        )
 
 
 @pytest.fixture
@@ -235,7 +329,9 @@ def test_choose_among_ambiguous_places(page, directory_data, errors):
     choices = page.locator(".candidates a")
     expect(choices).to_have_count(3)
     assert [re.sub(r" \(.*", "", text) for text in choices.all_inner_texts()] == [
-        "Springfield, MO, US", "Springfield, MA, US", "Springfield, IL, US"
+        "Springfield, MO, US",
+        "Springfield, MA, US",
+        "Springfield, IL, US",
     ]
     check_accessibility(page, "search-ambiguous")
 
@@ -277,7 +373,10 @@ def test_pagination_keeps_the_query(page, directory_data, errors):
     assert wait_for_markers(page) == 3
     query = query_of(page)
     assert (query["q"], query["headache"], query["sort"], query["page"]) == (
-        ["Fernhollow, WY"], ["cluster"], ["experience"], ["2"]
+        ["Fernhollow, WY"],
+        ["cluster"],
+        ["experience"],
+        ["2"],
     )
     expect(page.get_by_role("checkbox", name="Cluster headache")).to_be_checked()
     expect(page.get_by_label("Sort by")).to_have_value("experience")

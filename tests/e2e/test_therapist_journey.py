@@ -1,4 +1,5 @@
 """A new therapist signs up, builds a profile, submits a certificate, publishes and is found in search."""
+
 import re
 
 from playwright.sync_api import expect
@@ -19,12 +20,31 @@ def add_places(site_app) -> None:
     with site_app.app_context():
         if db.session.scalar(select(Place).where(Place.postal_code == "10001")) is not None:
             return
-        db.session.add_all([
-            Place(kind="postal_code", name="New York", search_key="new york", postal_code="10001", region="NY",
-                  country="US", latitude=40.7506, longitude=-73.9972, population=0),
-            Place(kind="city", name="New York", search_key="new york", region="NY", country="US",
-                  latitude=40.7128, longitude=-74.0060, population=8_000_000),
-        ])
+        db.session.add_all(
+            [
+                Place(
+                    kind="postal_code",
+                    name="New York",
+                    search_key="new york",
+                    postal_code="10001",
+                    region="NY",
+                    country="US",
+                    latitude=40.7506,
+                    longitude=-73.9972,
+                    population=0,
+                ),
+                Place(
+                    kind="city",
+                    name="New York",
+                    search_key="new york",
+                    region="NY",
+                    country="US",
+                    latitude=40.7128,
+                    longitude=-74.0060,
+                    population=8_000_000,
+                ),
+            ]
+        )
         db.session.commit()
 
 

@@ -2,6 +2,7 @@
 
 Each route of the app must appear in ROUTES, so a new route cannot ship without a decision.
 """
+
 import pytest
 
 from directory.extensions import db
@@ -42,11 +43,25 @@ ROUTES = {
     "admin.list_certifications": ("GET", "/admin/certifications", ADMIN_ONLY),
     "admin.show_certification": ("GET", "/admin/certifications/{pending_certification_id}", ADMIN_ONLY),
     "admin.show_evidence": ("GET", "/admin/certifications/{pending_certification_id}/evidence", ADMIN_ONLY),
-    "admin.download_evidence": ("GET", "/admin/certifications/{pending_certification_id}/evidence/download", ADMIN_ONLY),
-    "admin.approve_certification": ("POST", "/admin/certifications/{pending_certification_id}/approve", {**ADMIN_ONLY, ADMIN: 400}),
-    "admin.reject_certification": ("POST", "/admin/certifications/{pending_certification_id}/reject", {**ADMIN_ONLY, ADMIN: 400}),
+    "admin.download_evidence": (
+        "GET",
+        "/admin/certifications/{pending_certification_id}/evidence/download",
+        ADMIN_ONLY,
+    ),
+    "admin.approve_certification": (
+        "POST",
+        "/admin/certifications/{pending_certification_id}/approve",
+        {**ADMIN_ONLY, ADMIN: 400},
+    ),
+    "admin.reject_certification": (
+        "POST",
+        "/admin/certifications/{pending_certification_id}/reject",
+        {**ADMIN_ONLY, ADMIN: 400},
+    ),
     "admin.request_information": (
-        "POST", "/admin/certifications/{pending_certification_id}/request-information", {**ADMIN_ONLY, ADMIN: 400}
+        "POST",
+        "/admin/certifications/{pending_certification_id}/request-information",
+        {**ADMIN_ONLY, ADMIN: 400},
     ),
     "admin.upload_roster": ("GET", "/admin/rosters", ADMIN_ONLY),
     "admin.preview_roster": ("GET", "/admin/rosters/{roster_id}", ADMIN_ONLY),
@@ -70,21 +85,53 @@ ROUTES = {
     "questionnaire.show_stop": ("GET", "/questionnaire/stop", dict.fromkeys(ROLES, 302)),
     "questionnaire.show_results": ("GET", "/questionnaire/results", dict.fromkeys(ROLES, 302)),
     "questionnaire.choose_place": ("POST", "/questionnaire/results/place", dict.fromkeys(ROLES, 302)),
-    "questionnaire.save_answers": ("POST", "/questionnaire/save", {ANON: 302, PATIENT: 302, THERAPIST: 403, ADMIN: 403}),
-    "questionnaire.open_saved_answers": ("POST", "/questionnaire/saved", {ANON: 302, PATIENT: 302, THERAPIST: 403, ADMIN: 403}),
+    "questionnaire.save_answers": (
+        "POST",
+        "/questionnaire/save",
+        {ANON: 302, PATIENT: 302, THERAPIST: 403, ADMIN: 403},
+    ),
+    "questionnaire.open_saved_answers": (
+        "POST",
+        "/questionnaire/saved",
+        {ANON: 302, PATIENT: 302, THERAPIST: 403, ADMIN: 403},
+    ),
     "questionnaire.delete_answers": ("POST", "/questionnaire/delete", dict.fromkeys(ROLES, 302)),
     "api.list_practitioners": ("GET", "/api/v1/practitioners?near=40.75|-73.98|10|km", PUBLIC),
     "api.get_practitioner": ("GET", "/api/v1/practitioners/{profile_id}", PUBLIC),
     "api.openapi": ("GET", "/api/v1/openapi.json", PUBLIC),
     # Consultations and reviews. "Someone else's" ids are 404: each role logs in as a new user here.
-    "consultations.request_new": ("GET", "/consultations/new/{slug}", {ANON: 302, PATIENT: 200, THERAPIST: 403, ADMIN: 403}),
+    "consultations.request_new": (
+        "GET",
+        "/consultations/new/{slug}",
+        {ANON: 302, PATIENT: 200, THERAPIST: 403, ADMIN: 403},
+    ),
     "consultations.my_requests": ("GET", "/consultations/", {ANON: 302, PATIENT: 200, THERAPIST: 403, ADMIN: 403}),
-    "consultations.cancel": ("POST", "/consultations/{request_id}/cancel", {ANON: 302, PATIENT: 404, THERAPIST: 403, ADMIN: 403}),
+    "consultations.cancel": (
+        "POST",
+        "/consultations/{request_id}/cancel",
+        {ANON: 302, PATIENT: 404, THERAPIST: 403, ADMIN: 403},
+    ),
     "consultations.inbox": ("GET", "/consultations/inbox", {ANON: 302, PATIENT: 403, THERAPIST: 200, ADMIN: 403}),
-    "consultations.inbox_detail": ("GET", "/consultations/inbox/{request_id}", {ANON: 302, PATIENT: 403, THERAPIST: 404, ADMIN: 403}),
-    "consultations.accept": ("POST", "/consultations/inbox/{request_id}/accept", {ANON: 302, PATIENT: 403, THERAPIST: 404, ADMIN: 403}),
-    "consultations.decline": ("POST", "/consultations/inbox/{request_id}/decline", {ANON: 302, PATIENT: 403, THERAPIST: 404, ADMIN: 403}),
-    "consultations.complete": ("POST", "/consultations/inbox/{request_id}/complete", {ANON: 302, PATIENT: 403, THERAPIST: 404, ADMIN: 403}),
+    "consultations.inbox_detail": (
+        "GET",
+        "/consultations/inbox/{request_id}",
+        {ANON: 302, PATIENT: 403, THERAPIST: 404, ADMIN: 403},
+    ),
+    "consultations.accept": (
+        "POST",
+        "/consultations/inbox/{request_id}/accept",
+        {ANON: 302, PATIENT: 403, THERAPIST: 404, ADMIN: 403},
+    ),
+    "consultations.decline": (
+        "POST",
+        "/consultations/inbox/{request_id}/decline",
+        {ANON: 302, PATIENT: 403, THERAPIST: 404, ADMIN: 403},
+    ),
+    "consultations.complete": (
+        "POST",
+        "/consultations/inbox/{request_id}/complete",
+        {ANON: 302, PATIENT: 403, THERAPIST: 404, ADMIN: 403},
+    ),
     "reviews.write": ("GET", "/reviews/new/{slug}", {ANON: 302, PATIENT: 303, THERAPIST: 403, ADMIN: 403}),
     "reviews.edit": ("GET", "/reviews/{review_id}/edit", {ANON: 302, PATIENT: 404, THERAPIST: 403, ADMIN: 403}),
     "reviews.of_my_practice": ("GET", "/reviews/mine", {ANON: 302, PATIENT: 403, THERAPIST: 200, ADMIN: 403}),
@@ -107,10 +154,26 @@ ROUTES = {
     "therapist.show_photo": ("GET", "/therapist/profiles/{profile_id}/photo", PUBLIC),
     "therapist.list_certifications": ("GET", "/therapist/certifications", THERAPIST_ONLY),
     "therapist.add_certification": ("GET", "/therapist/certifications/new", {**THERAPIST_ONLY, THERAPIST: 302}),
-    "therapist.edit_certification": ("GET", "/therapist/certifications/{certification_id}", {**THERAPIST_ONLY, THERAPIST: 404}),
-    "therapist.answer_request": ("POST", "/therapist/certifications/{certification_id}/answer", {**THERAPIST_ONLY, THERAPIST: 404}),
-    "therapist.download_evidence": ("GET", "/therapist/certifications/{certification_id}/evidence", {**THERAPIST_ONLY, THERAPIST: 404}),
-    "therapist.withdraw_certification": ("POST", "/therapist/certifications/{certification_id}/withdraw", {**THERAPIST_ONLY, THERAPIST: 404}),
+    "therapist.edit_certification": (
+        "GET",
+        "/therapist/certifications/{certification_id}",
+        {**THERAPIST_ONLY, THERAPIST: 404},
+    ),
+    "therapist.answer_request": (
+        "POST",
+        "/therapist/certifications/{certification_id}/answer",
+        {**THERAPIST_ONLY, THERAPIST: 404},
+    ),
+    "therapist.download_evidence": (
+        "GET",
+        "/therapist/certifications/{certification_id}/evidence",
+        {**THERAPIST_ONLY, THERAPIST: 404},
+    ),
+    "therapist.withdraw_certification": (
+        "POST",
+        "/therapist/certifications/{certification_id}/withdraw",
+        {**THERAPIST_ONLY, THERAPIST: 404},
+    ),
 }
 
 
@@ -128,8 +191,12 @@ def records(app):
         db.session.commit()
         return {
             "request_id": consultation.id,
-            "slug": profile.slug, "profile_id": profile.id, "certification_id": profile.certifications[0].id,
-            "pending_certification_id": pending.id, "review_id": review.id, "patient_id": review.author_id,
+            "slug": profile.slug,
+            "profile_id": profile.id,
+            "certification_id": profile.certifications[0].id,
+            "pending_certification_id": pending.id,
+            "review_id": review.id,
+            "patient_id": review.author_id,
             "roster_id": roster_id,
         }
 

@@ -1,4 +1,5 @@
 """Sign-up, confirmation, log-in, password reset and change, deletion, rate limits."""
+
 import time
 
 import pytest
@@ -16,7 +17,8 @@ STRONG = "violet-harbour-lantern"
 
 def signup(client, email="new.patient@example.com", password=STRONG, role="patient", confirm=None):
     return client.post(
-        "/auth/signup", data={"role": role, "email": email, "password": password, "confirm": confirm or password, "name": "Ana"}
+        "/auth/signup",
+        data={"role": role, "email": email, "password": password, "confirm": confirm or password, "name": "Ana"},
     )
 
 
@@ -53,7 +55,13 @@ def test_signup_as_therapist(app, client):
     ],
 )
 def test_signup_rejects_bad_input_and_keeps_what_was_typed(app, client, fields, message):
-    data = {"role": "patient", "email": "keep.me@example.com", "password": STRONG, "confirm": STRONG, "name": "Zoë 🌿"} | fields
+    data = {
+        "role": "patient",
+        "email": "keep.me@example.com",
+        "password": STRONG,
+        "confirm": STRONG,
+        "name": "Zoë 🌿",
+    } | fields
     if "password" in fields and "confirm" not in fields:
         data["confirm"] = fields["password"]
     response = client.post("/auth/signup", data=data)
@@ -239,7 +247,9 @@ def test_change_password_logs_out_other_sessions(app, client, auth):
 
 def test_change_password_needs_the_current_one(client, auth):
     auth.login()
-    response = client.post("/account/settings", data={"current": "not-my-password", "password": STRONG, "confirm": STRONG})
+    response = client.post(
+        "/account/settings", data={"current": "not-my-password", "password": STRONG, "confirm": STRONG}
+    )
     assert response.status_code == 400
     assert "current password is not right" in response.get_data(as_text=True)
 
@@ -261,7 +271,9 @@ def test_deleting_a_patient_keeps_their_reviews_anonymous(app, client, auth):
     user_id = auth.login(email="reviewer@example.com")
     with app.app_context():
         profile = factories.make_profile()
-        db.session.add(Review(author_id=user_id, profile_id=profile.id, rating=4, text="Helpful and careful assessment."))
+        db.session.add(
+            Review(author_id=user_id, profile_id=profile.id, rating=4, text="Helpful and careful assessment.")
+        )
         db.session.commit()
     client.post("/account/delete", data={"password": factories.PASSWORD})
     with app.app_context():

@@ -1,4 +1,5 @@
 """The audit log: filters, pagination, CSV export without formula injection, and no way to change an entry."""
+
 import csv
 import io
 from datetime import UTC, datetime
@@ -24,7 +25,7 @@ def trail(app):
         bob = factories.make_user(role=Role.ADMIN, email="=bob+1@example.com")
         for actor, action, target_type, target_id, day, details in (
             (alice, "certification.verified", "certification", 7, 1, {"source": "review"}),
-            (alice, "certification.rejected", "certification", 8, 2, {"reason": "=HYPERLINK(\"http://x\")"}),
+            (alice, "certification.rejected", "certification", 8, 2, {"reason": '=HYPERLINK("http://x")'}),
             (bob, "review.hidden", "review", 3, 3, {"reason": "Spam."}),
             (None, "certification.expired", "certification", 7, 4, {"expires_on": "2025-03-03"}),
             (bob, "user.suspended", "user", 12, 5, {"reason": "-1+1"}),
@@ -43,7 +44,11 @@ def listed_actions(client, query: str = "") -> list[str]:
 def test_the_log_lists_every_event_newest_first(client, auth, trail):
     auth.login(role=Role.ADMIN)
     assert listed_actions(client) == [
-        "user.suspended", "certification.expired", "review.hidden", "certification.rejected", "certification.verified",
+        "user.suspended",
+        "certification.expired",
+        "review.hidden",
+        "certification.rejected",
+        "certification.verified",
     ]
 
 
@@ -112,8 +117,17 @@ def test_csv_export_of_everything_has_every_event(client, auth, trail):
 
 @pytest.mark.parametrize(
     ("value", "safe"),
-    [("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
-     ("plain", "plain"), ("a=b", "a=b"), (None, ""), (12, "12")],
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("plain", "plain"),
+        ("a=b", "a=b"),
+        (None, ""),
+        (12, "12"),
+    ],
 )
 def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(value, safe):
     assert audit.csv_safe(value) == safe

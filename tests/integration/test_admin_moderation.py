@@ -2,6 +2,7 @@
 
 Flagged reviews stay visible and counted until a moderator hides them (VISIBLE_REVIEW_STATUSES).
 """
+
 import pytest
 from sqlalchemy import select, update
 
@@ -40,8 +41,12 @@ def reviewed(app):
         profile = factories.make_profile(user=therapist, display_name="Dana Doc")
         published = factories.make_review(profile, author=factories.make_user(email="happy@example.com"), rating=5)
         flagged = factories.make_review(
-            profile, author=factories.make_user(email="angry@example.com"), rating=1, status="flagged",
-            text="Terrible, and here is the therapist's home address.", flags=("Contains a home address", "Abusive"),
+            profile,
+            author=factories.make_user(email="angry@example.com"),
+            rating=1,
+            status="flagged",
+            text="Terrible, and here is the therapist's home address.",
+            flags=("Contains a home address", "Abusive"),
         )
         return {"profile": profile.id, "published": published.id, "flagged": flagged.id, "slug": profile.slug}
 
@@ -101,16 +106,24 @@ def test_hiding_a_flagged_review_needs_a_reason_and_tells_both_sides(client, aut
     # A flagged review still counted; hiding it takes it out of the rating.
     assert counters(app, reviewed["profile"]) == (1, 5)
     [(action, actor, details)] = audit_trail(app, "review", reviewed["flagged"])
-    assert (action, actor, details["from_status"], details["reason"]) == ("review.hidden", admin_id, "flagged", "Personal data of the therapist.")
+    assert (action, actor, details["from_status"], details["reason"]) == (
+        "review.hidden",
+        admin_id,
+        "flagged",
+        "Personal data of the therapist.",
+    )
     assert recipients(app) == [
-        ("angry@example.com", "Your review is hidden"), ("doc@example.com", "A review of your practice is hidden"),
+        ("angry@example.com", "Your review is hidden"),
+        ("doc@example.com", "A review of your practice is hidden"),
     ]
 
 
 def test_keeping_a_flagged_review_publishes_it_and_leaves_the_rating_alone(client, auth, app, reviewed):
     assert counters(app, reviewed["profile"]) == (2, 6)
     auth.login(role=Role.ADMIN)
-    client.post(f"/admin/reviews/{reviewed['flagged']}/restore", data={"seen_status": "flagged", "reason": "Fair criticism."})
+    client.post(
+        f"/admin/reviews/{reviewed['flagged']}/restore", data={"seen_status": "flagged", "reason": "Fair criticism."}
+    )
     with app.app_context():
         assert db.session.get(Review, reviewed["flagged"]).status == "published"
     assert counters(app, reviewed["profile"]) == (2, 6)
@@ -130,7 +143,10 @@ def test_hiding_then_restoring_a_published_review_keeps_the_counters_right(clien
     assert "5-star review of Dana Doc" in html and "Paid review." in html
     client.post(f"{url}/restore", data={"seen_status": "removed", "reason": "The author proved the visit."})
     assert counters(app, reviewed["profile"]) == (2, 6)
-    assert [action for action, *_ in audit_trail(app, "review", reviewed["published"])] == ["review.hidden", "review.restored"]
+    assert [action for action, *_ in audit_trail(app, "review", reviewed["published"])] == [
+        "review.hidden",
+        "review.restored",
+    ]
 
 
 def test_a_second_admin_moderating_the_same_review_changes_nothing(app, reviewed):
@@ -139,7 +155,9 @@ def test_a_second_admin_moderating_the_same_review_changes_nothing(app, reviewed
     AuthActions(app, second).login(role=Role.ADMIN, email="second@example.com")
     url = f"/admin/reviews/{reviewed['published']}"
     first.post(f"{url}/hide", data={"seen_status": "published", "reason": "Spam."})
-    html = second.post(f"{url}/hide", data={"seen_status": "published", "reason": "Also spam."}, follow_redirects=True).get_data(as_text=True)
+    html = second.post(
+        f"{url}/hide", data={"seen_status": "published", "reason": "Also spam."}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "This review was moderated meanwhile: it is now hidden. Nothing was changed." in html
     assert counters(app, reviewed["profile"]) == (1, 1)  # subtracted once
     assert len(audit_trail(app, "review", reviewed["published"])) == 1
@@ -152,10 +170,18 @@ def test_a_second_admin_moderating_the_same_review_changes_nothing(app, reviewed
 def people(app):
     with app.app_context():
         therapist = factories.make_user(role=Role.THERAPIST, email="tess@example.com", name="Tess Ter")
-        profile = factories.make_profile(user=therapist, display_name="Tess Therapist", verified=True, latitude=40.7549, longitude=-73.984)
+        profile = factories.make_profile(
+            user=therapist, display_name="Tess Therapist", verified=True, latitude=40.7549, longitude=-73.984
+        )
         patient = factories.make_user(role=Role.PATIENT, email="pat@example.com", name="Pat Patient")
         other_admin = factories.make_user(role=Role.ADMIN, email="boss@example.com")
-        return {"therapist": therapist.id, "profile": profile.id, "slug": profile.slug, "patient": patient.id, "admin": other_admin.id}
+        return {
+            "therapist": therapist.id,
+            "profile": profile.id,
+            "slug": profile.slug,
+            "patient": patient.id,
+            "admin": other_admin.id,
+        }
 
 
 def test_users_can_be_searched_by_email_name_role_and_status(client, auth, people):
@@ -204,12 +230,17 @@ def test_a_suspended_therapist_cannot_log_in_and_vanishes_from_search_and_the_ap
     assert client.get(f"/api/v1/practitioners/{people['profile']}").status_code == 200
     response = therapist_client.post("/auth/login", data={"email": "tess@example.com", "password": factories.PASSWORD})
     assert response.status_code == 302
-    assert [action for action, *_ in audit_trail(app, "user", people["therapist"])] == ["user.suspended", "user.reactivated"]
+    assert [action for action, *_ in audit_trail(app, "user", people["therapist"])] == [
+        "user.suspended",
+        "user.reactivated",
+    ]
 
 
 def test_suspension_ends_remembered_sessions_for_good(app, client, auth, people):
     patient_client = app.test_client()
-    patient_client.post("/auth/login", data={"email": "pat@example.com", "password": factories.PASSWORD, "remember": "y"})
+    patient_client.post(
+        "/auth/login", data={"email": "pat@example.com", "password": factories.PASSWORD, "remember": "y"}
+    )
     auth.login(role=Role.ADMIN)
     client.post(f"/admin/users/{people['patient']}/suspend", data={"reason": "Harassment."})
     client.post(f"/admin/users/{people['patient']}/reactivate", data={"reason": "Apologised."})
@@ -227,12 +258,20 @@ def test_suspending_needs_a_reason(client, auth, app, people):
 
 def test_admins_cannot_suspend_themselves_or_other_admins(client, auth, app, people):
     admin_id = auth.login(role=Role.ADMIN)
-    html = client.post(f"/admin/users/{admin_id}/suspend", data={"reason": "Oops."}, follow_redirects=True).get_data(as_text=True)
+    html = client.post(f"/admin/users/{admin_id}/suspend", data={"reason": "Oops."}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert '<p class="flash flash-error">You cannot suspend your own account.</p>' in html
-    html = client.post(f"/admin/users/{admin_id}/reactivate", data={"reason": "Oops."}, follow_redirects=True).get_data(as_text=True)
+    html = client.post(f"/admin/users/{admin_id}/reactivate", data={"reason": "Oops."}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert '<p class="flash flash-error">You cannot reactivate your own account.</p>' in html
-    html = client.post(f"/admin/users/{people['admin']}/suspend", data={"reason": "Coup."}, follow_redirects=True).get_data(as_text=True)
-    assert '<p class="flash flash-error">Admin accounts cannot be suspended or reactivated through the site.</p>' in html
+    html = client.post(
+        f"/admin/users/{people['admin']}/suspend", data={"reason": "Coup."}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert (
+        '<p class="flash flash-error">Admin accounts cannot be suspended or reactivated through the site.</p>' in html
+    )
     with app.app_context():
         assert db.session.get(User, admin_id).active and db.session.get(User, people["admin"]).active
         assert db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("user.%"))).all() == []
@@ -241,9 +280,13 @@ def test_admins_cannot_suspend_themselves_or_other_admins(client, auth, app, peo
 def test_suspending_twice_or_reactivating_an_active_account_is_refused(client, auth, app, people):
     auth.login(role=Role.ADMIN)
     client.post(f"/admin/users/{people['patient']}/suspend", data={"reason": "Spam."})
-    html = client.post(f"/admin/users/{people['patient']}/suspend", data={"reason": "Spam again."}, follow_redirects=True).get_data(as_text=True)
+    html = client.post(
+        f"/admin/users/{people['patient']}/suspend", data={"reason": "Spam again."}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "This account is already suspended." in html
-    html = client.post(f"/admin/users/{people['therapist']}/reactivate", data={"reason": "?"}, follow_redirects=True).get_data(as_text=True)
+    html = client.post(
+        f"/admin/users/{people['therapist']}/reactivate", data={"reason": "?"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "This account is not suspended." in html
     assert len(audit_trail(app, "user", people["patient"])) == 1
 
@@ -262,8 +305,10 @@ def test_suspending_reads_the_account_afresh_not_what_the_session_last_saw(app, 
         admin = db.session.get(User, people["admin"])
         seen = db.session.get(User, people["patient"])
         assert seen.active
-        db.session.execute(update(User).where(User.id == people["patient"]).values(active=False),
-                           execution_options={"synchronize_session": False})
+        db.session.execute(
+            update(User).where(User.id == people["patient"]).values(active=False),
+            execution_options={"synchronize_session": False},
+        )
         with pytest.raises(moderation.ModerationError) as refused:
             moderation.suspend_user(people["patient"], admin, "Spam.")
         assert str(refused.value) == "This account is already suspended."

@@ -1,4 +1,5 @@
 """Roster import pages: upload, map columns, preview, apply; messy files work or fail clearly."""
+
 import html as html_lib
 import io
 import re
@@ -36,7 +37,9 @@ def certs(app) -> dict[str, int]:
         for key, (name, body, credential, email) in specs.items():
             user = factories.make_user(role=Role.THERAPIST, email=email)
             profile = factories.make_profile(user=user, display_name=name)
-            ids[key] = factories.make_certification(profile, status="pending", issuing_body=body, credential_id=credential).id
+            ids[key] = factories.make_certification(
+                profile, status="pending", issuing_body=body, credential_id=credential
+            ).id
     return ids
 
 
@@ -47,9 +50,12 @@ def upload(client, data: bytes, body: str = "myopain", filename: str = "roster.c
 
 
 def hidden_fields(page: str) -> dict[str, str]:
-    form = page[page.index('class="apply-form"'):]
+    form = page[page.index('class="apply-form"') :]
     form = form[: form.index("</form>")]
-    return {name: html_lib.unescape(value) for name, value in re.findall(r'name="([\w-]+)" type="hidden" value="([^"]*)"', form)}
+    return {
+        name: html_lib.unescape(value)
+        for name, value in re.findall(r'name="([\w-]+)" type="hidden" value="([^"]*)"', form)
+    }
 
 
 def statuses(app) -> dict[int, str]:
@@ -59,7 +65,11 @@ def statuses(app) -> dict[int, str]:
 
 def stored_rosters(app) -> list[int]:
     with app.app_context():
-        return list(db.session.scalars(select(StoredFile.id).where(StoredFile.content_type == roster_uploads.ROSTER_CONTENT_TYPE)))
+        return list(
+            db.session.scalars(
+                select(StoredFile.id).where(StoredFile.content_type == roster_uploads.ROSTER_CONTENT_TYPE)
+            )
+        )
 
 
 def test_upload_preview_and_apply_verifies_only_the_confirmed_ones(client, auth, app, certs):
@@ -72,7 +82,9 @@ def test_upload_preview_and_apply_verifies_only_the_confirmed_ones(client, auth,
     page = client.get(preview_url).get_data(as_text=True)
     # The column selects are prefilled from the headers.
     assert re.search(r'<select id="name" name="name">.*?<option selected value="0">Full name</option>', page, re.S)
-    assert re.search(r'<select id="credential_id"[^>]*>.*?<option selected value="1">Certificate number</option>', page, re.S)
+    assert re.search(
+        r'<select id="credential_id"[^>]*>.*?<option selected value="1">Certificate number</option>', page, re.S
+    )
     assert re.search(r'<select id="expires_on"[^>]*>.*?<option selected value="4">Valid until</option>', page, re.S)
     assert "Confirmed (1)" in page and "Contradicted (1)" in page and "Not mentioned (1)" in page
     assert "Name on roster is &#39;John Doe&#39;, profile says &#39;John Smith&#39;" in page
@@ -85,14 +97,21 @@ def test_upload_preview_and_apply_verifies_only_the_confirmed_ones(client, auth,
     assert response.status_code == 302 and response.headers["Location"].endswith("/admin/certifications")
     assert "1 certification verified from the roster" in client.get("/admin/certifications").get_data(as_text=True)
     assert statuses(app) == {
-        certs["confirmed"]: "verified", certs["contradicted"]: "pending",
-        certs["not_mentioned"]: "pending", certs["other_body"]: "pending",
+        certs["confirmed"]: "verified",
+        certs["contradicted"]: "pending",
+        certs["not_mentioned"]: "pending",
+        certs["other_body"]: "pending",
     }
     with app.app_context():
         verified = db.session.get(Certification, certs["confirmed"])
         assert (verified.reviewer_id, verified.expires_on) == (admin_id, date(2030, 3, 1))
-        events = db.session.execute(select(AuditEvent.action, AuditEvent.target_id, AuditEvent.actor_id).order_by(AuditEvent.id)).all()
-        assert [(action, actor) for action, _, actor in events] == [("certification.verified", admin_id), ("roster.applied", admin_id)]
+        events = db.session.execute(
+            select(AuditEvent.action, AuditEvent.target_id, AuditEvent.actor_id).order_by(AuditEvent.id)
+        ).all()
+        assert [(action, actor) for action, _, actor in events] == [
+            ("certification.verified", admin_id),
+            ("roster.applied", admin_id),
+        ]
         assert events[0][1] == certs["confirmed"]
         mails = db.session.scalars(select(OutboxMessage)).all()
         assert [(m.recipient, m.subject) for m in mails] == [("jose@example.com", "Your certification is verified")]
@@ -157,7 +176,7 @@ def test_messy_but_readable_files_preview(client, auth, app, certs, kind):
     assert response.status_code == 302, response.get_data(as_text=True)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Confirmed (1)" in page
-    assert f'certification_id={certs["confirmed"]}' in page or f"/admin/certifications/{certs['confirmed']}" in page
+    assert f"certification_id={certs['confirmed']}" in page or f"/admin/certifications/{certs['confirmed']}" in page
     if kind == "extra_columns":
         assert "1 row has more cells than the header; the extra cells are ignored." in page
     if kind == "missing_columns":
@@ -174,7 +193,10 @@ UNREADABLE = {
     "header_only": (b"Name,Credential ID\n", "The file has a header row but no data rows."),
     "one_column": (b"Name\nJose\nAna\n", "Only one column was found."),
     "no_header": (b"12345,2024-03-01\n67890,2024-04-01\n", "The first row should name the columns"),
-    "too_large": (b"Name,Credential ID\n" + b"Jose Munoz,MP-100\n" * (roster.MAX_BYTES // 18 + 1), "the limit is 20 MB."),
+    "too_large": (
+        b"Name,Credential ID\n" + b"Jose Munoz,MP-100\n" * (roster.MAX_BYTES // 18 + 1),
+        "the limit is 20 MB.",
+    ),
 }
 
 
@@ -210,7 +232,9 @@ def test_a_change_between_preview_and_apply_stops_the_apply(client, auth, app, c
     page = client.get(location).get_data(as_text=True)
     with app.app_context():
         # Another admin rejects the confirmed certification after this preview was shown.
-        db.session.execute(update(Certification).where(Certification.id == certs["confirmed"]).values(status="rejected", version=2))
+        db.session.execute(
+            update(Certification).where(Certification.id == certs["confirmed"]).values(status="rejected", version=2)
+        )
         db.session.commit()
     response = client.post(location.split("?")[0] + "/apply", data=hidden_fields(page), follow_redirects=True)
     html = response.get_data(as_text=True)
@@ -246,7 +270,9 @@ def test_rosters_older_than_a_day_are_gone_and_purged(client, auth, app, certs):
     assert "no longer kept" in response.get_data(as_text=True)
     upload(client, b"Name,Credential ID\nAna Ruiz,DN-5\n")
     with app.app_context():
-        kept = db.session.scalars(select(StoredFile).where(StoredFile.content_type == roster_uploads.ROSTER_CONTENT_TYPE)).all()
+        kept = db.session.scalars(
+            select(StoredFile).where(StoredFile.content_type == roster_uploads.ROSTER_CONTENT_TYPE)
+        ).all()
         assert [file.content for file in kept] == [b"Name,Credential ID\nAna Ruiz,DN-5\n"]
 
 
@@ -283,13 +309,17 @@ def test_expired_certifications_are_listed_apart_and_never_verified(client, auth
     preview_url = upload(client, roster.encode()).headers["Location"]
     page = client.get(preview_url).get_data(as_text=True)
     assert "Confirmed (1)" in page and "Expired: will not be verified (2)" in page and "Contradicted (0)" in page
-    expired = page[page.index('id="expired"'):page.index('id="contradicted"')]
+    expired = page[page.index('id="expired"') : page.index('id="contradicted"')]
     assert "Ann Lee" in expired and "The certification says it expired on 2024-06-26" in expired
     assert "Eve Hart" in expired and "Roster says it expired on 2024-06-26" in expired
     assert "Verify the 1 confirmed certification" in page
 
     client.post(preview_url.split("?")[0] + "/apply", data=hidden_fields(page))
-    assert statuses(app) == {ids["current"]: "verified", ids["own_date_passed"]: "pending", ids["roster_date_passed"]: "pending"}
+    assert statuses(app) == {
+        ids["current"]: "verified",
+        ids["own_date_passed"]: "pending",
+        ids["roster_date_passed"]: "pending",
+    }
     with app.app_context():
         mails = db.session.scalars(select(OutboxMessage)).all()
         assert [m.recipient for m in mails] == ["mp-100@example.com"]

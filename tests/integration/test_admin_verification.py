@@ -1,4 +1,5 @@
 """The verification queue and decisions on one certification: approve, reject, ask for more, and concurrent admins."""
+
 import re
 from datetime import UTC, date, datetime, timedelta
 
@@ -20,7 +21,11 @@ def pending(app):
         user = factories.make_user(role=Role.THERAPIST, email="jane@example.com")
         profile = factories.make_profile(user=user, display_name="Jane Smith")
         certification = factories.make_certification(
-            profile, status="pending", credential_id="MP-100", programme="DN-1", training_hours=27,
+            profile,
+            status="pending",
+            credential_id="MP-100",
+            programme="DN-1",
+            training_hours=27,
             evidence=factories.make_evidence("pdf", filename='../../my "certificate".pdf'),
         )
         return {"id": certification.id, "profile_id": profile.id, "user_id": user.id, "email": user.email}
@@ -74,7 +79,9 @@ def test_queue_lists_pending_certifications_oldest_first(client, auth, app):
             ("Already Rejected", "myopain", 20, "rejected"),
         ):
             profile = factories.make_profile(display_name=name)
-            factories.make_certification(profile, status=status, issuing_body=body, created_at=now - timedelta(days=days_ago))
+            factories.make_certification(
+                profile, status=status, issuing_body=body, created_at=now - timedelta(days=days_ago)
+            )
     auth.login(role=Role.ADMIN)
     html = client.get("/admin/certifications").get_data(as_text=True)
     names = re.findall(r">(\w+ \w+)</a>\s*<span class=\"meta block\">", html)
@@ -95,12 +102,18 @@ def test_queue_is_paginated_and_keeps_the_filter(client, auth, app):
     html = client.get("/admin/certifications?body=eim").get_data(as_text=True)
     assert "Page 1 of 2" in html
     assert "/admin/certifications?page=2&amp;body=eim" in html or "/admin/certifications?body=eim&amp;page=2" in html
-    assert client.get("/admin/certifications?body=eim&page=2").get_data(as_text=True).count('data-label="Therapist"') == 2
+    assert (
+        client.get("/admin/certifications?body=eim&page=2").get_data(as_text=True).count('data-label="Therapist"') == 2
+    )
 
 
 def test_queue_can_show_what_waits_for_the_therapist(client, auth, app):
     with app.app_context():
-        waiting = factories.make_certification(factories.make_profile(display_name="Waiting Therapist"), status="pending", info_requested="A clearer scan, please.")
+        waiting = factories.make_certification(
+            factories.make_profile(display_name="Waiting Therapist"),
+            status="pending",
+            info_requested="A clearer scan, please.",
+        )
         factories.make_certification(factories.make_profile(display_name="Fresh Submission"), status="pending")
         assert waiting.id
     auth.login(role=Role.ADMIN)
@@ -152,7 +165,9 @@ def test_evidence_may_be_framed_by_this_site_only_and_downloads_with_a_safe_name
 def test_image_evidence_is_shown_in_an_img(client, auth, app):
     with app.app_context():
         profile = factories.make_profile()
-        certification_id = factories.make_certification(profile, status="pending", evidence=factories.make_evidence("png")).id
+        certification_id = factories.make_certification(
+            profile, status="pending", evidence=factories.make_evidence("png")
+        ).id
     auth.login(role=Role.ADMIN)
     html = client.get(f"/admin/certifications/{certification_id}").get_data(as_text=True)
     assert f'<img class="evidence-image" src="/admin/certifications/{certification_id}/evidence"' in html
@@ -163,7 +178,9 @@ def test_certification_without_evidence_says_so_and_has_no_evidence_route(client
     with app.app_context():
         certification_id = factories.make_certification(factories.make_profile(), status="pending").id
     auth.login(role=Role.ADMIN)
-    assert "No evidence document was uploaded" in client.get(f"/admin/certifications/{certification_id}").get_data(as_text=True)
+    assert "No evidence document was uploaded" in client.get(f"/admin/certifications/{certification_id}").get_data(
+        as_text=True
+    )
     assert client.get(f"/admin/certifications/{certification_id}/evidence").status_code == 404
     assert client.get("/admin/certifications/999999").status_code == 404
 
@@ -182,7 +199,11 @@ def test_approving_verifies_records_an_audit_event_and_tells_the_therapist(clien
     assert (decided.status, decided.reviewer_id, decided.version) == ("verified", admin_id, version + 1)
     assert abs(decided.decided_at - datetime.now(UTC)) < timedelta(minutes=1)
     assert decisions(app, pending["id"]) == [
-        ("certification.verified", admin_id, {"source": "review", "profile_id": pending["profile_id"], "credential_id": "MP-100"})
+        (
+            "certification.verified",
+            admin_id,
+            {"source": "review", "profile_id": pending["profile_id"], "credential_id": "MP-100"},
+        )
     ]
     [mail] = mail_to(app, pending["email"])
     assert mail.subject == "Your certification is verified"
@@ -199,7 +220,8 @@ def test_rejecting_needs_a_reason(client, auth, app, pending):
     assert response.status_code == 400
     assert "Choose a reason." in response.get_data(as_text=True)
     response = client.post(
-        f"/admin/certifications/{pending['id']}/reject", data={"reject-version": 1, "reject-reason": "other", "reject-details": "  "}
+        f"/admin/certifications/{pending['id']}/reject",
+        data={"reject-version": 1, "reject-reason": "other", "reject-details": "  "},
     )
     assert response.status_code == 400
     assert "Explain the reason for the rejection." in response.get_data(as_text=True)
@@ -211,7 +233,11 @@ def test_rejecting_with_a_common_reason_tells_the_therapist_what_to_do(client, a
     admin_id = auth.login(role=Role.ADMIN)
     response = client.post(
         f"/admin/certifications/{pending['id']}/reject",
-        data={"reject-version": 1, "reject-reason": "name_mismatch", "reject-details": "The certificate says J. Smyth."},
+        data={
+            "reject-version": 1,
+            "reject-reason": "name_mismatch",
+            "reject-details": "The certificate says J. Smyth.",
+        },
     )
     assert response.status_code == 302
     decided = certification(app, pending["id"])
@@ -237,7 +263,9 @@ def test_rejecting_for_another_reason_stores_the_admins_words(client, auth, app,
 
 def test_asking_for_more_information_keeps_it_pending_and_tells_the_therapist(client, auth, app, pending):
     admin_id = auth.login(role=Role.ADMIN)
-    response = client.post(f"/admin/certifications/{pending['id']}/request-information", data={"info-version": 1, "info-message": ""})
+    response = client.post(
+        f"/admin/certifications/{pending['id']}/request-information", data={"info-version": 1, "info-message": ""}
+    )
     assert response.status_code == 400 and "Write what the therapist should send." in response.get_data(as_text=True)
 
     client.post(
@@ -245,7 +273,11 @@ def test_asking_for_more_information_keeps_it_pending_and_tells_the_therapist(cl
         data={"info-version": 1, "info-message": "Please upload both pages of the certificate."},
     )
     asked = certification(app, pending["id"])
-    assert (asked.status, asked.info_requested, asked.reviewer_id) == ("pending", "Please upload both pages of the certificate.", admin_id)
+    assert (asked.status, asked.info_requested, asked.reviewer_id) == (
+        "pending",
+        "Please upload both pages of the certificate.",
+        admin_id,
+    )
     assert decisions(app, pending["id"])[0][:2] == ("certification.info_requested", admin_id)
     [mail] = mail_to(app, pending["email"])
     assert mail.subject == "We need more information about your certification"
@@ -265,7 +297,9 @@ def test_an_expired_certification_cannot_be_approved(client, auth, app):
             factories.make_profile(), status="pending", expires_on=date.today() - timedelta(days=1)
         ).id
     auth.login(role=Role.ADMIN)
-    response = client.post(f"/admin/certifications/{certification_id}/approve", data={"approve-version": 1}, follow_redirects=True)
+    response = client.post(
+        f"/admin/certifications/{certification_id}/approve", data={"approve-version": 1}, follow_redirects=True
+    )
     assert "so it cannot be verified" in response.get_data(as_text=True)
     assert certification(app, certification_id).status == "pending"
 
@@ -273,7 +307,9 @@ def test_an_expired_certification_cannot_be_approved(client, auth, app):
 def test_a_decision_without_the_version_seen_is_refused(client, auth, app, pending):
     auth.login(role=Role.ADMIN)
     assert client.post(f"/admin/certifications/{pending['id']}/approve", data={}).status_code == 400
-    assert client.post(f"/admin/certifications/{pending['id']}/approve", data={"approve-version": "x"}).status_code == 400
+    assert (
+        client.post(f"/admin/certifications/{pending['id']}/approve", data={"approve-version": "x"}).status_code == 400
+    )
     assert certification(app, pending["id"]).status == "pending"
 
 
@@ -310,7 +346,9 @@ def test_a_decision_on_a_certification_changed_since_it_was_opened_is_refused(ap
     page = f"/admin/certifications/{pending['id']}"
     version = seen_version(second_client.get(page).get_data(as_text=True))
     first_client.post(f"{page}/request-information", data={"info-version": version, "info-message": "Second page?"})
-    html = second_client.post(f"{page}/approve", data={"approve-version": version}, follow_redirects=True).get_data(as_text=True)
+    html = second_client.post(f"{page}/approve", data={"approve-version": version}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "first@example.com asked the therapist for more information" in html
     assert certification(app, pending["id"]).status == "pending"
 
@@ -349,10 +387,14 @@ def test_rejection_text_refuses_unknown_or_missing_reasons():
 FUTURE, PAST = date.today() + timedelta(days=30), date.today() - timedelta(days=1)
 
 
-@pytest.mark.parametrize(("expires_on", "expected", "unexpected"), [
-    (FUTURE, f"badge in search until {FUTURE:%d %B %Y}.", None),
-    (PAST, "badge in search. There is nothing more", f"until {PAST:%d %B %Y}"),
-], ids=["future-expiry", "past-expiry"])
+@pytest.mark.parametrize(
+    ("expires_on", "expected", "unexpected"),
+    [
+        (FUTURE, f"badge in search until {FUTURE:%d %B %Y}.", None),
+        (PAST, "badge in search. There is nothing more", f"until {PAST:%d %B %Y}"),
+    ],
+    ids=["future-expiry", "past-expiry"],
+)
 def test_verified_mail_never_promises_a_day_already_gone(app, expires_on, expected, unexpected):
     with app.app_context():
         user = factories.make_user(role=Role.THERAPIST, email="ann@example.com")

@@ -1,4 +1,5 @@
 """The public practitioner API: search, detail, errors as problem details, and the OpenAPI document."""
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -12,8 +13,14 @@ def listed(app, places):
     with app.app_context():
         ids = [
             factories.make_profile(
-                display_name="Near", latitude=40.7484, longitude=-73.9857, verified=True,
-                headache_types=("migraine",), languages=("en", "es"), review_count=3, rating_total=14,
+                display_name="Near",
+                latitude=40.7484,
+                longitude=-73.9857,
+                verified=True,
+                headache_types=("migraine",),
+                languages=("en", "es"),
+                review_count=3,
+                rating_total=14,
             ).id,
             factories.make_profile(display_name="Further", latitude=40.80, longitude=-73.95, verified=True).id,
             factories.make_profile(display_name="Unverified", latitude=40.75, longitude=-73.99).id,
@@ -29,7 +36,9 @@ def test_search_by_fhir_near(client, listed):
     assert body["items"][0]["distance_km"] == 0
     assert body["items"][1]["distance_km"] == pytest.approx(6.5, abs=0.3)
     assert body["total"] == 2 and body["pages"] == 1
-    assert body["items"][0]["profile_url"].endswith("/practitioners/" + "therapist-" + body["items"][0]["profile_url"].rsplit("-", 1)[1])
+    assert body["items"][0]["profile_url"].endswith(
+        "/practitioners/" + "therapist-" + body["items"][0]["profile_url"].rsplit("-", 1)[1]
+    )
 
 
 def test_near_in_miles_and_filters(client, listed):
@@ -118,12 +127,17 @@ def test_api_conforms_to_its_document(app, listed):
     # schemathesis.pytest's fixture loader does not work with pytest 9, so drive Hypothesis here.
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert {operation.label for operation in operations} >= {"GET /api/v1/practitioners", "GET /api/v1/practitioners/{practitioner_id}"}
+    assert {operation.label for operation in operations} >= {
+        "GET /api/v1/practitioners",
+        "GET /api/v1/practitioners/{practitioner_id}",
+    }
 
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True)
+        @settings(
+            max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True
+        )
         def conforms(case):
             # A schema-valid query may still name a place that does not exist, or neither of
             # `near` and `location` (a rule across parameters OpenAPI cannot state): those are

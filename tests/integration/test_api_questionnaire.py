@@ -1,4 +1,5 @@
 """POST /api/v1/assessments and /api/v1/matches: the answer and response formats of docs/clinical-rules.md."""
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,23 +16,66 @@ EXAMPLE = {
     "diagnosed_types": ["migraine"],
     "red_flags": {"thunderclap": "no", "fever": "no"},
     "headache": {
-        "days_per_month": 6, "frequent_for": "gt_1y", "lifetime_attacks": "10_plus", "duration": "4h_3d",
-        "side": "one", "around_eye_or_temple": False, "quality": ["throbbing"], "severity": "severe",
-        "worse_with_activity": True, "nausea": "moderate", "vomiting": False, "light_sensitive": True,
-        "sound_sensitive": True, "restless": False, "autonomic_signs": [], "attack_frequency": "lt_every_other_day",
+        "days_per_month": 6,
+        "frequent_for": "gt_1y",
+        "lifetime_attacks": "10_plus",
+        "duration": "4h_3d",
+        "side": "one",
+        "around_eye_or_temple": False,
+        "quality": ["throbbing"],
+        "severity": "severe",
+        "worse_with_activity": True,
+        "nausea": "moderate",
+        "vomiting": False,
+        "light_sensitive": True,
+        "sound_sensitive": True,
+        "restless": False,
+        "autonomic_signs": [],
+        "attack_frequency": "lt_every_other_day",
     },
     "aura": {
-        "present": True, "symptoms": ["visual"], "spreads_gradually": True, "succession": False, "lasts_5_60_min": True,
-        "one_sided": True, "positive": True, "headache_within_60_min": True, "episodes": "2_plus", "doctor_checked": True,
+        "present": True,
+        "symptoms": ["visual"],
+        "spreads_gradually": True,
+        "succession": False,
+        "lasts_5_60_min": True,
+        "one_sided": True,
+        "positive": True,
+        "headache_within_60_min": True,
+        "episodes": "2_plus",
+        "doctor_checked": True,
     },
-    "neck": {"pain_with_headache": False, "began_with_neck_problem": False, "provoked_by_movement_or_posture": False,
-             "provoked_by_pressure": False, "improved_with_neck": "not_applicable", "clinician_found_disorder": "no"},
-    "medication": {"simple_analgesics": "1_4", "triptans": "0", "combination": "0", "opioids": "0", "ergots": "0",
-                   "for_3_months_or_more": True, "triptan_relieves": "never_tried", "migraine_like_days": "0_7"},
+    "neck": {
+        "pain_with_headache": False,
+        "began_with_neck_problem": False,
+        "provoked_by_movement_or_posture": False,
+        "provoked_by_pressure": False,
+        "improved_with_neck": "not_applicable",
+        "clinician_found_disorder": "no",
+    },
+    "medication": {
+        "simple_analgesics": "1_4",
+        "triptans": "0",
+        "combination": "0",
+        "opioids": "0",
+        "ergots": "0",
+        "for_3_months_or_more": True,
+        "triptan_relieves": "never_tried",
+        "migraine_like_days": "0_7",
+    },
     "needling_safety": ["needle_fear"],
-    "preferences": {"latitude": 40.0150, "longitude": -105.2705, "max_distance_km": 25, "first_consultation": "either",
-                    "languages": ["en", "es"], "practitioner_gender": "no_preference", "availability": ["weekday_evening"],
-                    "max_fee": 120, "insurance": "self_pay", "accessibility": ["step_free"]},
+    "preferences": {
+        "latitude": 40.0150,
+        "longitude": -105.2705,
+        "max_distance_km": 25,
+        "first_consultation": "either",
+        "languages": ["en", "es"],
+        "practitioner_gender": "no_preference",
+        "availability": ["weekday_evening"],
+        "max_fee": 120,
+        "insurance": "self_pay",
+        "accessibility": ["step_free"],
+    },
 }
 
 
@@ -45,8 +89,20 @@ def test_assessment_of_the_documented_example(client):
     assert body["emergency_number"] is None
     # Attacks with and without aura both meet their criteria; a doctor diagnosed migraine.
     assert body["probable_types"] == [
-        {"type": "migraine_without_aura", "ichd3": "1.1", "confidence": "likely", "doctor_confirmed": True, "evidence_tier": "C"},
-        {"type": "migraine_with_aura", "ichd3": "1.2.1", "confidence": "likely", "doctor_confirmed": True, "evidence_tier": "C"},
+        {
+            "type": "migraine_without_aura",
+            "ichd3": "1.1",
+            "confidence": "likely",
+            "doctor_confirmed": True,
+            "evidence_tier": "C",
+        },
+        {
+            "type": "migraine_with_aura",
+            "ichd3": "1.2.1",
+            "confidence": "likely",
+            "doctor_confirmed": True,
+            "evidence_tier": "C",
+        },
     ]
     assert body["disclaimer"] == clinical.DISCLAIMER
     assert set(body) == {"triage", "stop", "emergency_number", "probable_types", "disclaimer"}
@@ -54,14 +110,28 @@ def test_assessment_of_the_documented_example(client):
 
 def test_matches_rank_practitioners_with_reasons(app, client):
     with app.app_context():
-        factories.make_profile(display_name="Boulder migraine", latitude=40.02, longitude=-105.27, verified=True,
-                               headache_types=("migraine",), languages=("es",), modes=("in_person", "video"))
-        factories.make_profile(display_name="Boulder neck", latitude=40.01, longitude=-105.28, verified=True,
-                               headache_types=("cervicogenic",))
+        factories.make_profile(
+            display_name="Boulder migraine",
+            latitude=40.02,
+            longitude=-105.27,
+            verified=True,
+            headache_types=("migraine",),
+            languages=("es",),
+            modes=("in_person", "video"),
+        )
+        factories.make_profile(
+            display_name="Boulder neck",
+            latitude=40.01,
+            longitude=-105.28,
+            verified=True,
+            headache_types=("cervicogenic",),
+        )
     body = client.post("/api/v1/matches", json=EXAMPLE).get_json()
     assert [p["name"] for p in body["practitioners"]] == ["Boulder migraine", "Boulder neck"]
     first = body["practitioners"][0]
-    assert {"treats migraine", "speaks Spanish", "verified certification", "offers a video first consultation"} <= set(first["reasons"])
+    assert {"treats migraine", "speaks Spanish", "verified certification", "offers a video first consultation"} <= set(
+        first["reasons"]
+    )
     assert first["distance_km"] == pytest.approx(0.6, abs=0.2)
     assert first["profile_url"].startswith("http") and 0 <= first["score"] <= 100
 
@@ -119,7 +189,13 @@ def test_random_answers_never_fail_and_an_emergency_flag_always_empties_the_list
         factories.make_profile(latitude=40.0, longitude=-105.0, verified=True)
 
     @given(data=valid_answers(), flag=st.sampled_from(EMERGENCY_FLAGS), answer=st.sampled_from(["yes", "unsure"]))
-    @settings(max_examples=150, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=150,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
     def check(data, flag, answer):
         response = client.post("/api/v1/matches", json=data)
         assert response.status_code in (200, 400), response.get_data(as_text=True)
@@ -148,31 +224,49 @@ PLACES = [
 def gazetteer(app):
     with app.app_context():
         for name, region, country, latitude, longitude in PLACES:
-            db.session.add(Place(kind="city", name=name, search_key=fold(name), region=region, country=country,
-                                 latitude=latitude, longitude=longitude, population=100_000))
+            db.session.add(
+                Place(
+                    kind="city",
+                    name=name,
+                    search_key=fold(name),
+                    region=region,
+                    country=country,
+                    latitude=latitude,
+                    longitude=longitude,
+                    population=100_000,
+                )
+            )
         db.session.commit()
     return app
 
 
 def _with_place(**place):
-    return {**EXAMPLE, "preferences": {**{k: v for k, v in EXAMPLE["preferences"].items()
-                                           if k not in ("latitude", "longitude")}, **place}}
+    return {
+        **EXAMPLE,
+        "preferences": {
+            **{k: v for k, v in EXAMPLE["preferences"].items() if k not in ("latitude", "longitude")},
+            **place,
+        },
+    }
 
 
-@pytest.mark.parametrize(("place", "number"), [
-    pytest.param({"location": "Boulder, CO"}, "911", id="us-by-name"),
-    pytest.param({"location": "London, UK"}, "999", id="gb-by-name"),
-    pytest.param({"location": "Madrid, Spain"}, "112", id="es-by-name"),
-    pytest.param({"location": "Dublin, Ireland"}, "112", id="ie-by-name"),
-    pytest.param({"latitude": -33.9, "longitude": 151.1}, "000", id="au-by-coordinates"),
-    pytest.param({"latitude": -36.9, "longitude": 174.8}, "111", id="nz-by-coordinates"),
-    pytest.param({"latitude": 40.0, "longitude": -105.3}, "911", id="us-by-coordinates"),
-    # Tbilisi is in the gazetteer but Georgia is not in the table: the general list applies.
-    pytest.param({"location": "Tbilisi, Georgia"}, None, id="country-outside-the-table"),
-    pytest.param({"latitude": 0.0, "longitude": -30.0}, None, id="mid-atlantic-no-country"),
-    pytest.param({"location": "Qqqzzz-town"}, None, id="unknown-place"),
-    pytest.param({}, None, id="no-place-at-all"),
-])
+@pytest.mark.parametrize(
+    ("place", "number"),
+    [
+        pytest.param({"location": "Boulder, CO"}, "911", id="us-by-name"),
+        pytest.param({"location": "London, UK"}, "999", id="gb-by-name"),
+        pytest.param({"location": "Madrid, Spain"}, "112", id="es-by-name"),
+        pytest.param({"location": "Dublin, Ireland"}, "112", id="ie-by-name"),
+        pytest.param({"latitude": -33.9, "longitude": 151.1}, "000", id="au-by-coordinates"),
+        pytest.param({"latitude": -36.9, "longitude": 174.8}, "111", id="nz-by-coordinates"),
+        pytest.param({"latitude": 40.0, "longitude": -105.3}, "911", id="us-by-coordinates"),
+        # Tbilisi is in the gazetteer but Georgia is not in the table: the general list applies.
+        pytest.param({"location": "Tbilisi, Georgia"}, None, id="country-outside-the-table"),
+        pytest.param({"latitude": 0.0, "longitude": -30.0}, None, id="mid-atlantic-no-country"),
+        pytest.param({"location": "Qqqzzz-town"}, None, id="unknown-place"),
+        pytest.param({}, None, id="no-place-at-all"),
+    ],
+)
 def test_the_emergency_number_is_that_of_the_patient_s_country(gazetteer, client, place, number):
     response = client.post("/api/v1/assessments", json=_with_place(**place))
     assert response.status_code == 200
@@ -207,15 +301,21 @@ def test_under_18_stops_matches_with_its_own_reason(app, client):
 
 
 def test_an_emergency_beats_under_18_as_the_stop_reason(client):
-    answer = client.post("/api/v1/assessments", json={**EXAMPLE, "age": 15,
-                                                      "red_flags": {"fever_meningism": "yes"}}).get_json()
+    answer = client.post(
+        "/api/v1/assessments", json={**EXAMPLE, "age": 15, "red_flags": {"fever_meningism": "yes"}}
+    ).get_json()
     assert answer["stop"] == {"reason": "emergency", "message": clinical.LEVEL_MESSAGES["emergency"]}
 
 
 def test_derived_and_unsure_flags_carry_their_source_and_level(app, client):
     with app.app_context():
-        factories.make_profile(display_name="Boulder migraine", latitude=40.02, longitude=-105.27, verified=True,
-                               headache_types=("migraine",))
+        factories.make_profile(
+            display_name="Boulder migraine",
+            latitude=40.02,
+            longitude=-105.27,
+            verified=True,
+            headache_types=("migraine",),
+        )
     body = {
         **EXAMPLE,
         "red_flags": {"cancer_history": "unsure", "weight_loss": "yes"},
@@ -234,8 +334,11 @@ def test_derived_and_unsure_flags_carry_their_source_and_level(app, client):
 
 
 def test_a_first_unchecked_motor_aura_is_an_emergency_through_the_api(client):
-    body = {**EXAMPLE, "diagnosed_types": [],
-            "aura": {**EXAMPLE["aura"], "symptoms": ["motor"], "episodes": "once", "doctor_checked": False}}
+    body = {
+        **EXAMPLE,
+        "diagnosed_types": [],
+        "aura": {**EXAMPLE["aura"], "symptoms": ["motor"], "episodes": "once", "doctor_checked": False},
+    }
     answer = client.post("/api/v1/matches", json=body).get_json()
     assert answer["triage"]["flags"] == [
         {"id": "aura_unchecked", "level": "soon", "source": "derived"},

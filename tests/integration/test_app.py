@@ -1,4 +1,5 @@
 """The application factory, configuration, frame pages and health check."""
+
 import pytest
 
 from config import ProductionConfig, TestingConfig
@@ -125,7 +126,9 @@ def test_a_nul_character_in_a_path_is_a_400(client):
     ("path", "field", "value"),
     [("/search", "insurance", "aet\x00na"), ("/search", "q", "New\x00York")],
 )
-def test_a_nul_character_in_a_form_field_is_refused_beside_the_field_keeping_the_rest(client, places, path, field, value):
+def test_a_nul_character_in_a_form_field_is_refused_beside_the_field_keeping_the_rest(
+    client, places, path, field, value
+):
     response = client.get(path, query_string={"q": "10001", "radius": "30", field: value})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -134,8 +137,16 @@ def test_a_nul_character_in_a_form_field_is_refused_beside_the_field_keeping_the
 
 
 def test_a_nul_character_in_a_posted_form_is_refused_before_any_lookup(client):
-    response = client.post("/auth/signup", data={"role": "patient", "email": "nul\x00@example.com", "name": "A\x00na",
-                                                 "password": "x" * 12, "confirm": "x" * 12})
+    response = client.post(
+        "/auth/signup",
+        data={
+            "role": "patient",
+            "email": "nul\x00@example.com",
+            "name": "A\x00na",
+            "password": "x" * 12,
+            "confirm": "x" * 12,
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert page.count("Remove the invisible control characters from this text.") == 2
@@ -153,7 +164,13 @@ def test_text_without_nul_characters_passes_the_guard(client, places):
     assert client.get("/search?q=10001&insurance=A%C3%A9tna%20%F0%9F%98%80").status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/api/v1/practitioners/99999999999999999999999", "/api/v1/practitioners/2147483648",
-                                  "/admin/users/99999999999999999999"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/practitioners/99999999999999999999999",
+        "/api/v1/practitioners/2147483648",
+        "/admin/users/99999999999999999999",
+    ],
+)
 def test_an_id_too_large_for_the_database_is_a_404(client, path):
     assert client.get(path).status_code == 404

@@ -1,4 +1,5 @@
 """The flask commands: places, demo data, admins."""
+
 from sqlalchemy import func, select
 
 from directory.extensions import db
@@ -30,8 +31,16 @@ def add_demo_cities(app):
     with app.app_context():
         for name, region, country, lat, lon, population in DEMO_CITIES:
             db.session.add(
-                Place(kind="city", name=name, search_key=name.lower(), region=region, country=country,
-                      latitude=lat, longitude=lon, population=population)
+                Place(
+                    kind="city",
+                    name=name,
+                    search_key=name.lower(),
+                    region=region,
+                    country=country,
+                    latitude=lat,
+                    longitude=lon,
+                    population=population,
+                )
             )
         db.session.commit()
 
@@ -93,8 +102,12 @@ def test_seed_demo_makes_a_full_data_set(app, runner):
 def _snapshot(app):
     with app.app_context():
         return db.session.execute(
-            select(TherapistProfile.display_name, TherapistProfile.latitude, TherapistProfile.fee_min, TherapistProfile.review_count)
-            .order_by(TherapistProfile.id)
+            select(
+                TherapistProfile.display_name,
+                TherapistProfile.latitude,
+                TherapistProfile.fee_min,
+                TherapistProfile.review_count,
+            ).order_by(TherapistProfile.id)
         ).all()
 
 
@@ -121,7 +134,9 @@ def test_seed_demo_refuses_a_directory_with_data_and_skips_with_if_empty(app, ru
 
 
 def test_create_admin(app, runner):
-    result = runner.invoke(args=["create-admin", "--email", "Boss@Example.com", "--password", "a-sturdy-admin-passphrase"])
+    result = runner.invoke(
+        args=["create-admin", "--email", "Boss@Example.com", "--password", "a-sturdy-admin-passphrase"]
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         admin = authenticate("boss@example.com", "a-sturdy-admin-passphrase")
@@ -129,7 +144,10 @@ def test_create_admin(app, runner):
 
 
 def test_create_admin_prompts_for_the_password(app, runner):
-    result = runner.invoke(args=["create-admin", "--email", "prompted@example.com"], input="a-sturdy-admin-passphrase\na-sturdy-admin-passphrase\n")
+    result = runner.invoke(
+        args=["create-admin", "--email", "prompted@example.com"],
+        input="a-sturdy-admin-passphrase\na-sturdy-admin-passphrase\n",
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert authenticate("prompted@example.com", "a-sturdy-admin-passphrase").is_admin
@@ -141,5 +159,7 @@ def test_create_admin_refuses_a_weak_password_and_a_taken_address(app, runner):
     runner.invoke(args=["create-admin", "--email", "a@example.com", "--password", "a-sturdy-admin-passphrase"])
     taken = runner.invoke(args=["create-admin", "--email", "a@example.com", "--password", "a-sturdy-admin-passphrase"])
     assert taken.exit_code != 0 and "already exists" in taken.output
-    again = runner.invoke(args=["create-admin", "--if-missing", "--email", "a@example.com", "--password", "a-sturdy-admin-passphrase"])
+    again = runner.invoke(
+        args=["create-admin", "--if-missing", "--email", "a@example.com", "--password", "a-sturdy-admin-passphrase"]
+    )
     assert again.exit_code == 0

@@ -1,4 +1,5 @@
 """The consultation-request limit counts requests that were sent, and explains a wait on the form itself."""
+
 import re
 
 import pytest
@@ -29,8 +30,13 @@ def practices(app):
         slugs = []
         for n in range(3):
             therapist = factories.make_user(Role.THERAPIST, email=f"pt{n}@example.com")
-            profile = factories.make_profile(user=therapist, slug=f"clinic-{n}", display_name=f"Clinic {n}",
-                                             modes=("in_person", "video"), verified=True)
+            profile = factories.make_profile(
+                user=therapist,
+                slug=f"clinic-{n}",
+                display_name=f"Clinic {n}",
+                modes=("in_person", "video"),
+                verified=True,
+            )
             slugs.append(profile.slug)
         return slugs
 
@@ -71,7 +77,16 @@ def test_over_the_limit_the_form_comes_back_with_the_text_and_the_wait(app, clie
     assert sent_requests(app) == 2
 
 
-@pytest.mark.parametrize(("seconds", "words"), [(1, "in 1 second"), (45, "in 45 seconds"), (60, "in 1 minute"),
-                                                (61, "in 2 minutes"), (3600, "in 60 minutes"), (7 * 3600, "in about 7 hours")])
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (1, "in 1 second"),
+        (45, "in 45 seconds"),
+        (60, "in 1 minute"),
+        (61, "in 2 minutes"),
+        (3600, "in 60 minutes"),
+        (7 * 3600, "in about 7 hours"),
+    ],
+)
 def test_a_wait_is_said_in_words(seconds, words):
     assert wait_in_words(seconds) == words

@@ -1,4 +1,5 @@
 """The database itself keeps a patient to one open request per practitioner."""
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +20,9 @@ def add(patient_id, profile_id, status="requested"):
     db.session.commit()
 
 
-@pytest.mark.parametrize(("first", "second"), [("requested", "requested"), ("accepted", "requested"), ("requested", "accepted")])
+@pytest.mark.parametrize(
+    ("first", "second"), [("requested", "requested"), ("accepted", "requested"), ("requested", "accepted")]
+)
 def test_a_second_open_request_is_refused_by_the_database(pair, first, second):
     add(*pair, status=first)
     with pytest.raises(IntegrityError):

@@ -1,4 +1,5 @@
 """Consultation requests: patients ask, therapists answer, everyone is told."""
+
 import pytest
 from sqlalchemy import select
 
@@ -14,8 +15,12 @@ def practice(app):
     with app.app_context():
         therapist = factories.make_user(Role.THERAPIST, email="pt@example.com", name="Pat Therapist")
         profile = factories.make_profile(
-            user=therapist, slug="calm-clinic", display_name="Calm Clinic", modes=("in_person", "video"),
-            slots=((0, 9 * 60, 12 * 60), (2, 17 * 60, 20 * 60)), verified=True,
+            user=therapist,
+            slug="calm-clinic",
+            display_name="Calm Clinic",
+            modes=("in_person", "video"),
+            slots=((0, 9 * 60, 12 * 60), (2, 17 * 60, 20 * 60)),
+            verified=True,
         )
         return profile.id, profile.slug, therapist.email
 
@@ -28,7 +33,11 @@ def the_request(app) -> ConsultationRequest:
 
 
 def send(client, slug="calm-clinic", **fields):
-    data = {"mode": "video", "preferred_times": ["Monday 09:00–12:00"], "message": "Headaches most afternoons."} | fields
+    data = {
+        "mode": "video",
+        "preferred_times": ["Monday 09:00–12:00"],
+        "message": "Headaches most afternoons.",
+    } | fields
     return client.post(f"/consultations/new/{slug}", data=data)
 
 
@@ -45,7 +54,11 @@ def test_a_patient_requests_and_the_therapist_is_told(app, client, auth, practic
     response = send(client)
     assert response.status_code == 302
     consultation = the_request(app)
-    assert (consultation.mode, consultation.status, consultation.preferred_times) == ("video", "requested", "Monday 09:00–12:00")
+    assert (consultation.mode, consultation.status, consultation.preferred_times) == (
+        "video",
+        "requested",
+        "Monday 09:00–12:00",
+    )
     assert consultation.questionnaire_summary is None
     assert any(m.recipient == "pt@example.com" and m.subject == "New consultation request" for m in outbox())
 
@@ -83,16 +96,23 @@ def test_a_practice_not_taking_patients_refuses(app, client, auth):
     with app.app_context():
         factories.make_profile(slug="full", accepting_new_patients=False, verified=True)
     auth.login(role="patient")
-    assert "not taking new patients" in send(client, slug="full", mode="in_person", preferred_times=[]).get_data(as_text=True)
+    assert "not taking new patients" in send(client, slug="full", mode="in_person", preferred_times=[]).get_data(
+        as_text=True
+    )
 
 
 def _patient_with_answers(app, client, auth):
     user_id = auth.login(role="patient")
     answers = {"age": 52, "red_flags": {"onset_after_50": "yes"}, "needling_safety": ["blood_thinners"]}
     with app.app_context():
-        db.session.add(QuestionnaireResponse(
-            token="t" * 43, answers=answers, assessment=clinical.to_api_dict(clinical.assess(answers)), user_id=user_id
-        ))
+        db.session.add(
+            QuestionnaireResponse(
+                token="t" * 43,
+                answers=answers,
+                assessment=clinical.to_api_dict(clinical.assess(answers)),
+                user_id=user_id,
+            )
+        )
         db.session.commit()
     return user_id
 

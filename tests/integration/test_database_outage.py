@@ -1,4 +1,5 @@
 """A database that cannot be reached gives the 503 page or problem document to every visitor, logged in or not."""
+
 import socket
 
 import pytest
@@ -21,7 +22,9 @@ class ClosedPostgresPortConfig(TestingConfig):
     SQLALCHEMY_DATABASE_URI = f"postgresql+psycopg://postgres@127.0.0.1:{_closed_port()}/directory?connect_timeout=2"
 
 
-@pytest.fixture(params=[UnopenableSQLiteConfig, ClosedPostgresPortConfig], ids=["sqlite-unopenable", "postgresql-closed-port"])
+@pytest.fixture(
+    params=[UnopenableSQLiteConfig, ClosedPostgresPortConfig], ids=["sqlite-unopenable", "postgresql-closed-port"]
+)
 def down_client(request, make_app, client, auth):
     """A client of an app whose database is unreachable, carrying a patient's real session cookie."""
     auth.login("patient")

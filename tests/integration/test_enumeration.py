@@ -1,4 +1,5 @@
 """Login and sign-up cost one password hash whether or not the address has an account, so timing tells nothing."""
+
 import pytest
 import werkzeug.security
 

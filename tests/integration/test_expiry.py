@@ -1,5 +1,6 @@
 """Expiry: a certification counts through its expiry day, `flask certifications expire` marks it the day after,
 and its holder is reminded once, 30 days ahead."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -56,7 +57,10 @@ def test_the_day_after_its_expiry_it_is_marked_expired_audited_and_the_therapist
     with app.app_context():
         [event] = db.session.scalars(select(AuditEvent)).all()
         assert (event.action, event.actor_id, event.target_type, event.target_id) == (
-            "certification.expired", None, "certification", holder["certification"],
+            "certification.expired",
+            None,
+            "certification",
+            holder["certification"],
         )
         assert event.details == {"profile_id": holder["profile"], "expires_on": TODAY.isoformat()}
         [notice] = db.session.scalars(select(Notice.message).where(Notice.user_id == holder["user"])).all()
@@ -81,11 +85,16 @@ def test_search_drops_the_badge_the_day_after_expiry_even_if_the_command_never_r
     today = date.today()
     with app.app_context():
         for name, expires_on in (("Still Valid", today), ("Lapsed Yesterday", today - timedelta(days=1))):
-            factories.make_certification(factories.make_profile(display_name=name), status="verified", expires_on=expires_on)
+            factories.make_certification(
+                factories.make_profile(display_name=name), status="verified", expires_on=expires_on
+            )
     body = client.get("/api/v1/practitioners?near=40.7549|-73.984|10|km").get_json()
     assert [item["name"] for item in body["items"]] == ["Still Valid"]
     body = client.get("/api/v1/practitioners?near=40.7549|-73.984|10|km&verified_only=false").get_json()
-    assert {item["name"]: item["verified"] for item in body["items"]} == {"Still Valid": True, "Lapsed Yesterday": False}
+    assert {item["name"]: item["verified"] for item in body["items"]} == {
+        "Still Valid": True,
+        "Lapsed Yesterday": False,
+    }
 
 
 def test_the_reminder_goes_exactly_30_days_ahead_and_only_once(app, holder):

@@ -1,4 +1,5 @@
 """Geocoding: the offline gazetteer, hostile input, and the cached, rate-limited Nominatim backend."""
+
 import pytest
 from geopy.exc import GeocoderServiceError, GeocoderTimedOut, GeocoderUnavailable
 from geopy.geocoders import Nominatim
@@ -58,8 +59,17 @@ def places(app):
     with app.app_context():
         for kind, name, postal_code, region, country, latitude, longitude, population in PLACES:
             db.session.add(
-                Place(kind=kind, name=name, search_key=fold(name), postal_code=postal_code, region=region,
-                      country=country, latitude=latitude, longitude=longitude, population=population)
+                Place(
+                    kind=kind,
+                    name=name,
+                    search_key=fold(name),
+                    postal_code=postal_code,
+                    region=region,
+                    country=country,
+                    latitude=latitude,
+                    longitude=longitude,
+                    population=population,
+                )
             )
         db.session.commit()
     return app
@@ -175,7 +185,8 @@ def test_coordinates_are_taken_as_they_are(places, query, label, latitude, longi
 
 
 @pytest.mark.parametrize(
-    "query", ["91, 0", "-90.5, 10", "0, 180.01", "10, -200", "80302, 1234"],
+    "query",
+    ["91, 0", "-90.5, 10", "0, 180.01", "10, -200", "80302, 1234"],
     ids=["latitude-above-90", "latitude-below-90", "longitude-above-180", "longitude-below-180", "zip-with-comma"],
 )
 def test_coordinates_out_of_range_are_not_found_with_the_ranges(places, query):
@@ -196,8 +207,17 @@ def test_coordinates_out_of_range_are_not_found_with_the_ranges(places, query):
         ("New York, NY", "New York, NY, US", 40.73315, -73.99175),
         ("Boulder, MT", "Boulder, MT, US", 46.2366, -112.1208),
     ],
-    ids=["state-code", "state-name", "bare", "country", "single-zip", "no-comma", "bare-averaged",
-         "city-list-has-another-name", "town-sharing-a-city-name"],
+    ids=[
+        "state-code",
+        "state-name",
+        "bare",
+        "country",
+        "single-zip",
+        "no-comma",
+        "bare-averaged",
+        "city-list-has-another-name",
+        "town-sharing-a-city-name",
+    ],
 )
 def test_small_us_towns_resolve_from_their_zip_codes_at_the_mean_position(places, query, label, latitude, longitude):
     result = lookup(places, query)
@@ -246,8 +266,19 @@ OTHER_NAMES = [
 def other_names(places):
     with places.app_context():
         for kind, name, key, postal_code, region, country, latitude, longitude, population in OTHER_NAMES:
-            db.session.add(Place(kind=kind, name=name, search_key=key, postal_code=postal_code, region=region,
-                                 country=country, latitude=latitude, longitude=longitude, population=population))
+            db.session.add(
+                Place(
+                    kind=kind,
+                    name=name,
+                    search_key=key,
+                    postal_code=postal_code,
+                    region=region,
+                    country=country,
+                    latitude=latitude,
+                    longitude=longitude,
+                    population=population,
+                )
+            )
         db.session.commit()
     return places
 
@@ -295,8 +326,18 @@ def test_towns_known_only_by_zip_code_are_ambiguous_without_a_state(places):
 def test_a_place_ten_times_larger_than_the_next_wins(app):
     with app.app_context():
         for region, population in (("AA", 100_000), ("BB", 10_000), ("CC", 9_999)):
-            db.session.add(Place(kind="city", name="Twin", search_key="twin", region=region, country="US",
-                                 latitude=1.0, longitude=1.0, population=population))
+            db.session.add(
+                Place(
+                    kind="city",
+                    name="Twin",
+                    search_key="twin",
+                    region=region,
+                    country="US",
+                    latitude=1.0,
+                    longitude=1.0,
+                    population=population,
+                )
+            )
         db.session.commit()
     assert lookup(app, "Twin").location.label == "Twin, AA, US"
     assert lookup(app, "Twin, US").location.label == "Twin, AA, US"
@@ -305,8 +346,18 @@ def test_a_place_ten_times_larger_than_the_next_wins(app):
 def test_a_place_less_than_ten_times_larger_than_the_next_is_ambiguous(app):
     with app.app_context():
         for region, population in (("AA", 99_999), ("BB", 10_000)):
-            db.session.add(Place(kind="city", name="Twin", search_key="twin", region=region, country="US",
-                                 latitude=1.0, longitude=1.0, population=population))
+            db.session.add(
+                Place(
+                    kind="city",
+                    name="Twin",
+                    search_key="twin",
+                    region=region,
+                    country="US",
+                    latitude=1.0,
+                    longitude=1.0,
+                    population=population,
+                )
+            )
         db.session.commit()
     result = lookup(app, "Twin")
     assert [c.label for c in result.candidates] == [
@@ -319,8 +370,18 @@ def test_ambiguity_lists_at_most_eight_candidates_and_keeps_their_labels_distinc
     with app.app_context():
         for n in range(10):
             # Same name, country and rounded population: only the coordinates tell them apart.
-            db.session.add(Place(kind="city", name="Santa Rosa", search_key="santa rosa", region=f"{n:02d}",
-                                 country="PH", latitude=10.0 + n, longitude=120.5, population=20_000 + n))
+            db.session.add(
+                Place(
+                    kind="city",
+                    name="Santa Rosa",
+                    search_key="santa rosa",
+                    region=f"{n:02d}",
+                    country="PH",
+                    latitude=10.0 + n,
+                    longitude=120.5,
+                    population=20_000 + n,
+                )
+            )
         db.session.commit()
     result = lookup(app, "Santa Rosa")
     assert result.status is GeocodeStatus.AMBIGUOUS
@@ -353,10 +414,24 @@ def test_ambiguity_lists_at_most_eight_candidates_and_keeps_their_labels_distinc
         ("１００１０", "10010 is not a US ZIP code we know. " + FOREIGN_POSTAL_CODE_MESSAGE),
         ("40.7 -73.9", NOT_FOUND_MESSAGE),
     ],
-    ids=["unknown-city", "known-city-wrong-country", "wrong-country-after-state", "no-paris-in-california-or-canada",
-         "unknown-qualifier", "unknown-us-state", "unknown-country", "four-parts", "uk-postcode",
-         "canadian-postcode", "austrian-postcode", "brazilian-postcode", "unknown-5-digit-code", "unknown-zip-plus-4",
-         "full-width-unknown-zip", "coordinates-without-comma"],
+    ids=[
+        "unknown-city",
+        "known-city-wrong-country",
+        "wrong-country-after-state",
+        "no-paris-in-california-or-canada",
+        "unknown-qualifier",
+        "unknown-us-state",
+        "unknown-country",
+        "four-parts",
+        "uk-postcode",
+        "canadian-postcode",
+        "austrian-postcode",
+        "brazilian-postcode",
+        "unknown-5-digit-code",
+        "unknown-zip-plus-4",
+        "full-width-unknown-zip",
+        "coordinates-without-comma",
+    ],
 )
 def test_unknown_places_say_which_forms_work(places, query, message):
     result = lookup(places, query)
@@ -393,8 +468,19 @@ def test_an_empty_gazetteer_finds_nothing(app):
         ("Boulder\x7f", "control characters"),
         ("\ud800Boulder", "control characters"),
     ],
-    ids=["empty", "whitespace", "201-characters", "10000-characters", "expands-past-200-under-nfkc", "nul",
-         "newline", "tab", "ansi-escape", "delete", "lone-surrogate"],
+    ids=[
+        "empty",
+        "whitespace",
+        "201-characters",
+        "10000-characters",
+        "expands-past-200-under-nfkc",
+        "nul",
+        "newline",
+        "tab",
+        "ansi-escape",
+        "delete",
+        "lone-surrogate",
+    ],
 )
 def test_unusable_input_raises_a_user_facing_error(places, query, message):
     with pytest.raises(GeocodingError, match=message):
@@ -430,10 +516,29 @@ def test_geocoding_error_is_a_value_error():
         "{{ 7 * 7 }}",
         "../../etc/passwd",
     ],
-    ids=["mountain-emoji", "emoji-only", "zwj-emoji", "sql-drop", "sql-delete", "sql-or", "html-script", "html-img",
-         "like-percent", "like-underscore", "like-pattern", "like-single-character", "hangul", "kanji", "cyrillic",
-         "rtl-override",
-         "exactly-200-characters", "only-commas", "only-punctuation", "template", "path"],
+    ids=[
+        "mountain-emoji",
+        "emoji-only",
+        "zwj-emoji",
+        "sql-drop",
+        "sql-delete",
+        "sql-or",
+        "html-script",
+        "html-img",
+        "like-percent",
+        "like-underscore",
+        "like-pattern",
+        "like-single-character",
+        "hangul",
+        "kanji",
+        "cyrillic",
+        "rtl-override",
+        "exactly-200-characters",
+        "only-commas",
+        "only-punctuation",
+        "template",
+        "path",
+    ],
 )
 def test_hostile_input_is_simply_not_found(places, query):
     before = place_count(places)
@@ -483,7 +588,16 @@ def test_lookups_use_indexed_equality_not_pattern_scans(places):
 @pytest.mark.parametrize(
     "query",
     # "CO" is Colorado and Colombia, "IL" Illinois and Israel: both are looked at, in the one query.
-    ["Boulder", "Boulder, CO", "Madrid, CO", "Springfield, IL", "Estes Park, CO", "Nederland", "Paris, France", "80302"],
+    [
+        "Boulder",
+        "Boulder, CO",
+        "Madrid, CO",
+        "Springfield, IL",
+        "Estes Park, CO",
+        "Nederland",
+        "Paris, France",
+        "80302",
+    ],
 )
 def test_a_place_takes_one_query(places, query):
     statements = []
@@ -535,15 +649,27 @@ def online(make_app, monkeypatch):
     app = make_app(NominatimConfig)
     with app.app_context():
         for kind, name, postal_code, region, country, latitude, longitude, population in PLACES[:3]:
-            db.session.add(Place(kind=kind, name=name, search_key=fold(name), postal_code=postal_code,
-                                 region=region, country=country, latitude=latitude, longitude=longitude,
-                                 population=population))
+            db.session.add(
+                Place(
+                    kind=kind,
+                    name=name,
+                    search_key=fold(name),
+                    postal_code=postal_code,
+                    region=region,
+                    country=country,
+                    latitude=latitude,
+                    longitude=longitude,
+                    population=population,
+                )
+            )
         db.session.commit()
-    fake = FakeNominatim({
-        "Boulder, CO": GeopyLocation(BOULDER_ADDRESS, (40.0149856, -105.270545), {}),
-        "Zürich": GeopyLocation("Zürich, Bezirk Zürich, Zürich, Schweiz", (47.3744489, 8.5410422), {}),
-        "SW1A 1AA": GeopyLocation("London, SW1A 1AA, United Kingdom", (51.501009, -0.141588), {}),
-    })
+    fake = FakeNominatim(
+        {
+            "Boulder, CO": GeopyLocation(BOULDER_ADDRESS, (40.0149856, -105.270545), {}),
+            "Zürich": GeopyLocation("Zürich, Bezirk Zürich, Zürich, Schweiz", (47.3744489, 8.5410422), {}),
+            "SW1A 1AA": GeopyLocation("London, SW1A 1AA, United Kingdom", (51.501009, -0.141588), {}),
+        }
+    )
     monkeypatch.setattr(geocoding, "make_nominatim", lambda: fake)
     clock = {"now": 1000.0, "sleeps": []}
 

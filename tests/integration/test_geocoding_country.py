@@ -1,4 +1,5 @@
 """The country at a point: the nearest gazetteer city within 100 km, for the emergency number."""
+
 import pytest
 
 from directory.extensions import db
@@ -22,25 +23,37 @@ PLACES = [
 def gazetteer(app):
     with app.app_context():
         for kind, name, country, latitude, longitude in PLACES:
-            db.session.add(Place(kind=kind, name=name, search_key=fold(name), country=country,
-                                 latitude=latitude, longitude=longitude, population=10_000))
+            db.session.add(
+                Place(
+                    kind=kind,
+                    name=name,
+                    search_key=fold(name),
+                    country=country,
+                    latitude=latitude,
+                    longitude=longitude,
+                    population=10_000,
+                )
+            )
         db.session.commit()
     return app
 
 
-@pytest.mark.parametrize(("latitude", "longitude", "country"), [
-    pytest.param(46.20, 6.15, "CH", id="in-geneva"),
-    # 1.5 km from Annemasse, 5.7 km from Geneva: the nearest wins.
-    pytest.param(46.19, 6.22, "FR", id="nearest-city-across-the-border"),
-    # 0.9 degrees of latitude north of Geneva is about 100.1 km: just out of reach.
-    pytest.param(47.10222, 6.14569, None, id="just-beyond-100-km"),
-    # 0.89 degrees is about 99 km: just in reach.
-    pytest.param(47.09222, 6.14569, "CH", id="just-within-100-km"),
-    # 0.2 degrees east of Waiyevo (179.98 E), across the antimeridian: the box is split in two.
-    pytest.param(-16.79, -179.82, "FJ", id="across-the-antimeridian"),
-    pytest.param(48.98, -123.07, None, id="postal-codes-do-not-count"),
-    pytest.param(0.0, -30.0, None, id="open-ocean"),
-])
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "country"),
+    [
+        pytest.param(46.20, 6.15, "CH", id="in-geneva"),
+        # 1.5 km from Annemasse, 5.7 km from Geneva: the nearest wins.
+        pytest.param(46.19, 6.22, "FR", id="nearest-city-across-the-border"),
+        # 0.9 degrees of latitude north of Geneva is about 100.1 km: just out of reach.
+        pytest.param(47.10222, 6.14569, None, id="just-beyond-100-km"),
+        # 0.89 degrees is about 99 km: just in reach.
+        pytest.param(47.09222, 6.14569, "CH", id="just-within-100-km"),
+        # 0.2 degrees east of Waiyevo (179.98 E), across the antimeridian: the box is split in two.
+        pytest.param(-16.79, -179.82, "FJ", id="across-the-antimeridian"),
+        pytest.param(48.98, -123.07, None, id="postal-codes-do-not-count"),
+        pytest.param(0.0, -30.0, None, id="open-ocean"),
+    ],
+)
 def test_the_country_at_a_point_is_the_nearest_city_s_within_100_km(gazetteer, latitude, longitude, country):
     with gazetteer.app_context():
         assert country_at(Point(latitude, longitude)) == country

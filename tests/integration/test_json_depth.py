@@ -1,4 +1,5 @@
 """JSON request bodies nested too deeply are refused with a 400 before anything walks them."""
+
 import logging
 
 import pytest
@@ -18,8 +19,11 @@ def _objects(depth: int) -> str:
 
 
 @pytest.mark.parametrize("path", PUBLIC_POSTS)
-@pytest.mark.parametrize("body", [_arrays(326), _arrays(10_000), _objects(326), _objects(10_000)],
-                         ids=["arrays-326", "arrays-10000", "objects-326", "objects-10000"])
+@pytest.mark.parametrize(
+    "body",
+    [_arrays(326), _arrays(10_000), _objects(326), _objects(10_000)],
+    ids=["arrays-326", "arrays-10000", "objects-326", "objects-10000"],
+)
 def test_deeply_nested_json_is_a_400_problem_document_without_a_traceback(app, client, caplog, path, body):
     app.config["PROPAGATE_EXCEPTIONS"] = False  # an error must show as the 500 it would be in production
     caplog.set_level(logging.DEBUG)
@@ -57,7 +61,7 @@ def test_deeply_nested_json_posted_elsewhere_is_refused_too(client):
         (b"[[[[]]]]", 3, True),
         (b'{"a": "[[[[[[[[", "b": [1]}', 2, False),  # brackets inside strings do not nest
         (b'["\\"[[[[[["]', 1, False),  # nor after an escaped quote
-        (b'[[1], [2], [3], [[4]]]', 2, True),
+        (b"[[1], [2], [3], [[4]]]", 2, True),
         (b"]]]]]][[[", 3, False),  # stray closers do not buy extra depth
         (b"]]]]]][[[[", 3, True),
         (b'"unterminated [[[[[', 1, False),

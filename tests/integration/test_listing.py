@@ -1,4 +1,5 @@
 """The search listing follows every change to profiles, certifications and accounts."""
+
 from contextlib import contextmanager
 from datetime import date
 
@@ -40,8 +41,13 @@ def snapshot() -> list[tuple]:
 
 def test_a_published_profile_is_listed_with_its_masks(ctx):
     profile = factories.make_profile(
-        headache_types=("migraine", "cervicogenic"), modes=("video",), languages=("en", "es"),
-        accessibility=("step_free",), slots=((5, 600, 720),), fee_min=80, gender="woman",
+        headache_types=("migraine", "cervicogenic"),
+        modes=("video",),
+        languages=("en", "es"),
+        accessibility=("step_free",),
+        slots=((5, 600, 720),),
+        fee_min=80,
+        gender="woman",
     )
     entry = row(profile.id)
     assert listing.codes(entry.headache_mask, listing.HEADACHE_BITS) == ("migraine", "cervicogenic")

@@ -1,4 +1,5 @@
 """Logging out ends the session for good: remember cookie, copied cookies, and unsaved answers in the database."""
+
 from sqlalchemy import func, select
 
 from directory.extensions import db

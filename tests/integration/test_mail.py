@@ -1,4 +1,5 @@
 """The SMTP backend sends after commit, from one worker, and never breaks the request."""
+
 import smtplib
 from typing import ClassVar
 

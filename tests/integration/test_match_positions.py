@@ -1,4 +1,5 @@
 """Matching measures distances from the listing row it ranked, never from a profile read a moment later."""
+
 from datetime import date
 
 from sqlalchemy import update
@@ -21,7 +22,9 @@ def test_a_profile_losing_its_position_after_the_ranking_still_matches(app):
     # query; a Core update, which no listing refresh follows, puts the database in that state.
     with app.app_context():
         profile = factories.make_profile(display_name="Moved away", latitude=40.7600, verified=True)
-        db.session.execute(update(TherapistProfile).where(TherapistProfile.id == profile.id).values(latitude=None, longitude=None))
+        db.session.execute(
+            update(TherapistProfile).where(TherapistProfile.id == profile.id).values(latitude=None, longitude=None)
+        )
         db.session.expire_all()
         result = matching.match(ANSWERS, clinical.assess(ANSWERS), today=TODAY)
         assert [m.profile.display_name for m in result.matches] == ["Moved away"]

@@ -1,4 +1,5 @@
 """Matching: hard filters, the weighted score, stable order and reasons in words."""
+
 from datetime import date
 
 import pytest
@@ -15,9 +16,18 @@ MIGRAINE = {
     "age": 34,
     "red_flags": {flag.id: "no" for flag in clinical.RED_FLAGS},
     "headache": {
-        "days_per_month": 4, "frequent_for": "gt_1y", "lifetime_attacks": "10_plus", "duration": "4h_3d",
-        "side": "one", "quality": ["throbbing"], "severity": "severe", "worse_with_activity": True,
-        "nausea": "moderate", "vomiting": False, "light_sensitive": True, "sound_sensitive": True,
+        "days_per_month": 4,
+        "frequent_for": "gt_1y",
+        "lifetime_attacks": "10_plus",
+        "duration": "4h_3d",
+        "side": "one",
+        "quality": ["throbbing"],
+        "severity": "severe",
+        "worse_with_activity": True,
+        "nausea": "moderate",
+        "vomiting": False,
+        "light_sensitive": True,
+        "sound_sensitive": True,
     },
 }
 
@@ -41,7 +51,13 @@ def names(result) -> list[str]:
 
 
 def test_the_fitting_practitioner_ranks_first_with_reasons(ctx):
-    factories.make_profile(display_name="Treats migraine", latitude=40.7600, headache_types=("migraine",), languages=("en", "es"), verified=True)
+    factories.make_profile(
+        display_name="Treats migraine",
+        latitude=40.7600,
+        headache_types=("migraine",),
+        languages=("en", "es"),
+        verified=True,
+    )
     factories.make_profile(display_name="Neck only", latitude=40.7550, headache_types=("cervicogenic",), verified=True)
     result = run(answers(languages=["es"]))
     assert names(result) == ["Treats migraine", "Neck only"]
@@ -62,7 +78,9 @@ def test_hard_filters(ctx):
 
 
 def test_video_first_consultation_reaches_further(ctx):
-    factories.make_profile(display_name="Philadelphia video", latitude=39.95, longitude=-75.17, modes=("video",), verified=True)
+    factories.make_profile(
+        display_name="Philadelphia video", latitude=39.95, longitude=-75.17, modes=("video",), verified=True
+    )
     factories.make_profile(display_name="Philadelphia in person", latitude=39.95, longitude=-75.16, verified=True)
     assert names(run(answers(first_consultation="in_person"))) == []
     result = run(answers(first_consultation="video"))
@@ -81,14 +99,28 @@ def test_an_emergency_answer_gives_no_practitioners(ctx):
 def test_preferences_each_move_the_rank(ctx):
     base = {"verified": True, "headache_types": ("migraine",)}
     factories.make_profile(display_name="Plain", latitude=40.7550, **base)
-    factories.make_profile(display_name="Evening woman", latitude=40.7600, gender="woman", slots=((1, 17 * 60, 20 * 60),), **base)
+    factories.make_profile(
+        display_name="Evening woman", latitude=40.7600, gender="woman", slots=((1, 17 * 60, 20 * 60),), **base
+    )
     assert names(run(answers())) == ["Plain", "Evening woman"]
-    assert names(run(answers(practitioner_gender="woman", availability=["weekday_evening"]))) == ["Evening woman", "Plain"]
+    assert names(run(answers(practitioner_gender="woman", availability=["weekday_evening"]))) == [
+        "Evening woman",
+        "Plain",
+    ]
 
 
 def test_budget_and_insurance(ctx):
-    factories.make_profile(display_name="Cheap", latitude=40.7600, fee_min=60, verified=True, headache_types=("migraine",), insurance_accepted="Aetna")
-    factories.make_profile(display_name="Dear", latitude=40.7550, fee_min=200, verified=True, headache_types=("migraine",))
+    factories.make_profile(
+        display_name="Cheap",
+        latitude=40.7600,
+        fee_min=60,
+        verified=True,
+        headache_types=("migraine",),
+        insurance_accepted="Aetna",
+    )
+    factories.make_profile(
+        display_name="Dear", latitude=40.7550, fee_min=200, verified=True, headache_types=("migraine",)
+    )
     result = run(answers(max_fee=100, insurance="Aetna"))
     assert names(result) == ["Cheap", "Dear"]
     assert "fee within your budget" in result.matches[0].reasons and "accepts Aetna" in result.matches[0].reasons
@@ -108,8 +140,12 @@ def test_ties_keep_a_stable_order(ctx):
 
 def test_the_weights_come_from_config(app):
     with app.app_context():
-        factories.make_profile(display_name="Near, no migraine", latitude=40.7550, headache_types=("cervicogenic",), verified=True)
-        factories.make_profile(display_name="Further, migraine", latitude=40.8500, headache_types=("migraine",), verified=True)
+        factories.make_profile(
+            display_name="Near, no migraine", latitude=40.7550, headache_types=("cervicogenic",), verified=True
+        )
+        factories.make_profile(
+            display_name="Further, migraine", latitude=40.8500, headache_types=("migraine",), verified=True
+        )
         assert names(run(answers()))[0] == "Further, migraine"
         app.config["MATCH_WEIGHTS"] = {**app.config["MATCH_WEIGHTS"], "headache_fit": 0, "distance": 100}
         assert names(run(answers()))[0] == "Near, no migraine"
@@ -179,7 +215,9 @@ def test_rating_part_is_the_bayesian_average_on_the_1_to_5_scale(app, ctx):
 def test_cost_part_self_pay(app, ctx, insurance):
     weigh_only(app, cost=1)
     factories.make_profile(display_name="Takes self-pay", verified=True)
-    factories.make_profile(display_name="Insurers only", accepts_self_pay=False, insurance_accepted="Aetna", verified=True)
+    factories.make_profile(
+        display_name="Insurers only", accepts_self_pay=False, insurance_accepted="Aetna", verified=True
+    )
     assert scores(run(answers(insurance=insurance))) == {"Takes self-pay": 100.0, "Insurers only": 0.0}
 
 
@@ -188,16 +226,29 @@ def test_cost_part_is_the_mean_of_budget_and_insurance(app, ctx):
     factories.make_profile(display_name="At budget, self-pay", fee_min=100, verified=True)
     factories.make_profile(display_name="No fee given, self-pay", verified=True)
     factories.make_profile(display_name="At budget, insurers only", fee_min=100, accepts_self_pay=False, verified=True)
-    factories.make_profile(display_name="Over budget, insurers only", fee_min=101, accepts_self_pay=False, verified=True)
+    factories.make_profile(
+        display_name="Over budget, insurers only", fee_min=101, accepts_self_pay=False, verified=True
+    )
     result = run(answers(max_fee=100, insurance="self_pay"))
-    assert scores(result) == {"At budget, self-pay": 100.0, "No fee given, self-pay": 75.0,
-                              "At budget, insurers only": 50.0, "Over budget, insurers only": 0.0}
+    assert scores(result) == {
+        "At budget, self-pay": 100.0,
+        "No fee given, self-pay": 75.0,
+        "At budget, insurers only": 50.0,
+        "Over budget, insurers only": 0.0,
+    }
     reasons = {m.profile.display_name: m.reasons for m in result.matches}
-    assert "fee within your budget" in reasons["At budget, insurers only"] and "does not list self-pay" in reasons["At budget, insurers only"]
+    assert (
+        "fee within your budget" in reasons["At budget, insurers only"]
+        and "does not list self-pay" in reasons["At budget, insurers only"]
+    )
     assert "fee above your budget" in reasons["Over budget, insurers only"]
     assert not any(reason.startswith("fee") for reason in reasons["No fee given, self-pay"])
-    assert scores(run(answers(max_fee=100))) == {"At budget, self-pay": 100.0, "No fee given, self-pay": 50.0,
-                                                 "At budget, insurers only": 100.0, "Over budget, insurers only": 0.0}
+    assert scores(run(answers(max_fee=100))) == {
+        "At budget, self-pay": 100.0,
+        "No fee given, self-pay": 50.0,
+        "At budget, insurers only": 100.0,
+        "Over budget, insurers only": 0.0,
+    }
 
 
 def test_an_insurer_is_matched_in_any_case_within_the_listed_ones(app, ctx):
@@ -211,25 +262,51 @@ def test_an_insurer_is_matched_in_any_case_within_the_listed_ones(app, ctx):
 
 
 def test_headache_mode_gender_parts(app, ctx):
-    factories.make_profile(display_name="Migraine, in person, woman", headache_types=("migraine",), gender="woman", verified=True)
-    factories.make_profile(display_name="Neck, video, man", headache_types=("cervicogenic",), modes=("video",), gender="man", verified=True)
+    factories.make_profile(
+        display_name="Migraine, in person, woman", headache_types=("migraine",), gender="woman", verified=True
+    )
+    factories.make_profile(
+        display_name="Neck, video, man", headache_types=("cervicogenic",), modes=("video",), gender="man", verified=True
+    )
     weigh_only(app, headache_fit=1)
     assert scores(run(answers())) == {"Migraine, in person, woman": 100.0, "Neck, video, man": 0.0}
     weigh_only(app, consultation_mode=1)
-    assert scores(run(answers(first_consultation="in_person"))) == {"Migraine, in person, woman": 100.0, "Neck, video, man": 0.0}
-    assert scores(run(answers(first_consultation="video"))) == {"Neck, video, man": 100.0, "Migraine, in person, woman": 0.0}
-    assert scores(run(answers(first_consultation="either"))) == {"Migraine, in person, woman": 100.0, "Neck, video, man": 100.0}
+    assert scores(run(answers(first_consultation="in_person"))) == {
+        "Migraine, in person, woman": 100.0,
+        "Neck, video, man": 0.0,
+    }
+    assert scores(run(answers(first_consultation="video"))) == {
+        "Neck, video, man": 100.0,
+        "Migraine, in person, woman": 0.0,
+    }
+    assert scores(run(answers(first_consultation="either"))) == {
+        "Migraine, in person, woman": 100.0,
+        "Neck, video, man": 100.0,
+    }
     weigh_only(app, gender=1)
-    assert scores(run(answers(practitioner_gender="man"))) == {"Neck, video, man": 100.0, "Migraine, in person, woman": 0.0}
+    assert scores(run(answers(practitioner_gender="man"))) == {
+        "Neck, video, man": 100.0,
+        "Migraine, in person, woman": 0.0,
+    }
 
 
 def test_availability_and_accessibility_parts_are_the_share_of_wishes_met(app, ctx):
-    factories.make_profile(display_name="Both", slots=((1, 17 * 60, 20 * 60), (5, 10 * 60, 12 * 60)),
-                           accessibility=("step_free", "parking"), verified=True)
-    factories.make_profile(display_name="One", slots=((1, 17 * 60, 20 * 60),), accessibility=("step_free",), verified=True)
+    factories.make_profile(
+        display_name="Both",
+        slots=((1, 17 * 60, 20 * 60), (5, 10 * 60, 12 * 60)),
+        accessibility=("step_free", "parking"),
+        verified=True,
+    )
+    factories.make_profile(
+        display_name="One", slots=((1, 17 * 60, 20 * 60),), accessibility=("step_free",), verified=True
+    )
     factories.make_profile(display_name="None", verified=True)
     weigh_only(app, availability=1)
-    assert scores(run(answers(availability=["weekday_evening", "weekend"]))) == {"Both": 100.0, "One": 50.0, "None": 0.0}
+    assert scores(run(answers(availability=["weekday_evening", "weekend"]))) == {
+        "Both": 100.0,
+        "One": 50.0,
+        "None": 0.0,
+    }
     weigh_only(app, accessibility=1)
     assert scores(run(answers(accessibility=["step_free", "parking"]))) == {"Both": 100.0, "One": 50.0, "None": 0.0}
 
@@ -250,20 +327,44 @@ def test_the_parts_are_weighted(app, ctx):
 
 # -- the reasons, word for word ----------------------------------------------------------
 
+
 def test_every_reason_in_words_and_in_order(ctx):
     factories.make_profile(
-        display_name="Full", headache_types=("migraine",), modes=("in_person", "video"), languages=("en", "es"),
-        accessibility=("step_free", "hearing_loop"), slots=((1, 17 * 60, 20 * 60),), gender="woman", fee_min=80,
-        practising_since=2016, review_count=1, rating_total=5, verified=True,
+        display_name="Full",
+        headache_types=("migraine",),
+        modes=("in_person", "video"),
+        languages=("en", "es"),
+        accessibility=("step_free", "hearing_loop"),
+        slots=((1, 17 * 60, 20 * 60),),
+        gender="woman",
+        fee_min=80,
+        practising_since=2016,
+        review_count=1,
+        rating_total=5,
+        verified=True,
     )
     factories.make_profile(
-        display_name="Sparse", latitude=NORTH_10_KM, headache_types=("cervicogenic",), modes=("video",), gender="man",
-        fee_min=150, accepts_self_pay=False, practising_since=2026, verified=True,
+        display_name="Sparse",
+        latitude=NORTH_10_KM,
+        headache_types=("cervicogenic",),
+        modes=("video",),
+        gender="man",
+        fee_min=150,
+        accepts_self_pay=False,
+        practising_since=2026,
+        verified=True,
     )
-    result = run(answers(
-        first_consultation="either", languages=["es", "fr"], practitioner_gender="woman",
-        availability=["weekday_evening", "weekend"], accessibility=["step_free", "parking"], max_fee=100, insurance="self_pay",
-    ))
+    result = run(
+        answers(
+            first_consultation="either",
+            languages=["es", "fr"],
+            practitioner_gender="woman",
+            availability=["weekday_evening", "weekend"],
+            accessibility=["step_free", "parking"],
+            max_fee=100,
+            insurance="self_pay",
+        )
+    )
     assert names(result) == ["Full", "Sparse"]
     assert result.matches[0].reasons == (
         "treats migraine",
@@ -295,22 +396,40 @@ def test_every_reason_in_words_and_in_order(ctx):
 
 
 def test_an_in_person_wish_names_no_video_and_both_languages_spoken_are_named(ctx):
-    factories.make_profile(display_name="Both modes", modes=("in_person", "video"), languages=("en", "es"),
-                           slots=((0, 9 * 60, 11 * 60), (2, 13 * 60, 15 * 60)), practising_since=2025, verified=True)
-    result = run(answers(first_consultation="in_person", languages=["es", "en"],
-                         availability=["weekday_morning", "weekday_afternoon", "weekend"]))
+    factories.make_profile(
+        display_name="Both modes",
+        modes=("in_person", "video"),
+        languages=("en", "es"),
+        slots=((0, 9 * 60, 11 * 60), (2, 13 * 60, 15 * 60)),
+        practising_since=2025,
+        verified=True,
+    )
+    result = run(
+        answers(
+            first_consultation="in_person",
+            languages=["es", "en"],
+            availability=["weekday_morning", "weekday_afternoon", "weekend"],
+        )
+    )
     assert result.matches[0].reasons[1:] == (
-        "under 1 km away", "sees patients in person", "verified certification", "speaks Spanish and English",
-        "sees patients on weekday mornings, weekday afternoons", "practising for 1 year",
+        "under 1 km away",
+        "sees patients in person",
+        "verified certification",
+        "speaks Spanish and English",
+        "sees patients on weekday mornings, weekday afternoons",
+        "practising for 1 year",
     )
     assert "offers a video first consultation" in run(answers(first_consultation="video")).matches[0].reasons
 
 
-@pytest.mark.parametrize(("gender", "reason"), [
-    ("woman", "is a woman practitioner, as you asked"),
-    ("man", "is a man practitioner, as you asked"),
-    ("nonbinary", "is non-binary, as you asked"),
-])
+@pytest.mark.parametrize(
+    ("gender", "reason"),
+    [
+        ("woman", "is a woman practitioner, as you asked"),
+        ("man", "is a man practitioner, as you asked"),
+        ("nonbinary", "is non-binary, as you asked"),
+    ],
+)
 def test_the_gender_asked_for_is_said(ctx, gender, reason):
     factories.make_profile(display_name="P", gender=gender, verified=True)
     assert reason in run(answers(practitioner_gender=gender)).matches[0].reasons
@@ -319,17 +438,32 @@ def test_the_gender_asked_for_is_said(ctx, gender, reason):
 
 # -- the patient's country, for the emergency number ----------------------------------------
 
+
 @pytest.fixture
 def two_cities(ctx):
-    for name, country, latitude, longitude in (("Boulder", "US", 40.01499, -105.27055), ("London", "GB", 51.50853, -0.12574)):
-        db.session.add(Place(kind="city", name=name, search_key=name.lower(), country=country,
-                             latitude=latitude, longitude=longitude, population=100_000))
+    for name, country, latitude, longitude in (
+        ("Boulder", "US", 40.01499, -105.27055),
+        ("London", "GB", 51.50853, -0.12574),
+    ):
+        db.session.add(
+            Place(
+                kind="city",
+                name=name,
+                search_key=name.lower(),
+                country=country,
+                latitude=latitude,
+                longitude=longitude,
+                population=100_000,
+            )
+        )
     db.session.commit()
 
 
 def test_patient_country_from_coordinates_or_the_place_typed(two_cities):
     assert matching.patient_country({"latitude": 51.5, "longitude": -0.1}) == "GB"
-    assert matching.patient_country({"latitude": 51.5, "longitude": -0.1, "location": "Boulder"}) == "GB"  # coordinates first
+    assert (
+        matching.patient_country({"latitude": 51.5, "longitude": -0.1, "location": "Boulder"}) == "GB"
+    )  # coordinates first
     assert matching.patient_country({"latitude": 51.5, "location": "Boulder"}) == "US"  # half a point is no point
     assert matching.patient_country({"longitude": -0.1, "location": "Boulder"}) == "US"
     assert matching.patient_country({"location": "Boulder"}) == "US"

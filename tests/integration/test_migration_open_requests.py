@@ -1,4 +1,5 @@
 """Migration 0003 resolves the duplicate open requests already saved before it adds the unique index."""
+
 from alembic.script import ScriptDirectory
 from flask import current_app
 from flask_migrate import downgrade, upgrade
@@ -15,6 +16,7 @@ REVISION = "0003"
 def _migration_app(make_app, tmp_path):
     # In-memory SQLite would vanish between Alembic's connections: use a file there.
     if TestingConfig.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+
         class MigrationConfig(TestingConfig):
             SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
 
@@ -37,20 +39,30 @@ def test_upgrade_keeps_the_accepted_or_oldest_open_request_and_cancels_the_other
         profile = factories.make_profile()
         patients = [factories.make_user(Role.PATIENT) for _ in range(4)]
         statuses = [
-            (patients[0], "requested"), (patients[0], "requested"),
-            (patients[1], "requested"), (patients[1], "accepted"), (patients[1], "requested"),
-            (patients[2], "declined"), (patients[2], "requested"),
+            (patients[0], "requested"),
+            (patients[0], "requested"),
+            (patients[1], "requested"),
+            (patients[1], "accepted"),
+            (patients[1], "requested"),
+            (patients[2], "declined"),
+            (patients[2], "requested"),
             (patients[3], "requested"),
         ]
         for patient, status in statuses:
-            db.session.add(ConsultationRequest(patient_id=patient.id, profile_id=profile.id, mode="in_person", status=status))
+            db.session.add(
+                ConsultationRequest(patient_id=patient.id, profile_id=profile.id, mode="in_person", status=status)
+            )
         db.session.commit()
         upgrade()
         after = db.session.scalars(select(ConsultationRequest.status).order_by(ConsultationRequest.id)).all()
         assert after == [
-            "requested", "cancelled",
-            "cancelled", "accepted", "cancelled",
-            "declined", "requested",
+            "requested",
+            "cancelled",
+            "cancelled",
+            "accepted",
+            "cancelled",
+            "declined",
+            "requested",
             "requested",
         ]
         db.session.remove()

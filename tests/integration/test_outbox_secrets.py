@@ -1,4 +1,5 @@
 """The admin outbox never shows a link that would let its reader into someone's account."""
+
 import re
 
 from directory.services.mail import redact_secret_links
@@ -6,8 +7,16 @@ from directory.services.mail import redact_secret_links
 
 def test_the_outbox_hides_live_reset_and_confirmation_tokens(app, client, auth, outbox):
     patient = app.test_client()
-    patient.post("/auth/signup", data={"role": "patient", "email": "pat@example.com", "name": "Pat",
-                                       "password": "calm-needles-2026", "confirm": "calm-needles-2026"})
+    patient.post(
+        "/auth/signup",
+        data={
+            "role": "patient",
+            "email": "pat@example.com",
+            "name": "Pat",
+            "password": "calm-needles-2026",
+            "confirm": "calm-needles-2026",
+        },
+    )
     confirm_link = outbox.last_link("pat@example.com")
     patient.post("/auth/forgot", data={"email": "pat@example.com"})
     reset_link = outbox.last_link("pat@example.com")
@@ -27,7 +36,9 @@ def test_the_outbox_hides_live_reset_and_confirmation_tokens(app, client, auth, 
 
 def test_links_without_a_secret_stay_readable(app):
     with app.test_request_context():
-        body = "See it here:\nhttp://localhost/consultations/12\nand http://localhost/auth/reset/abc.def-ghi_j?x=1 then."
+        body = (
+            "See it here:\nhttp://localhost/consultations/12\nand http://localhost/auth/reset/abc.def-ghi_j?x=1 then."
+        )
         assert redact_secret_links(body) == (
             "See it here:\nhttp://localhost/consultations/12\nand http://localhost/auth/reset/[link hidden]?x=1 then."
         )

@@ -1,4 +1,5 @@
 """What keeps the public pages fast: few queries, HTTP validators and caching only where safe, gzip, versioned static files."""
+
 import gzip
 import re
 
@@ -18,9 +19,16 @@ GZIP = {"Accept-Encoding": "gzip"}
 def listed(app, places):
     with app.app_context():
         profile = factories.make_profile(
-            display_name="Dr Ana Ruiz", slug="ana-ruiz", latitude=40.7484, longitude=-73.9857, verified=True,
-            headache_types=("migraine", "tension_type"), modes=("in_person", "video"), languages=("es", "en", "de"),
-            accessibility=("step_free",), slots=((0, 9 * 60, 13 * 60), (2, 14 * 60, 18 * 60)),
+            display_name="Dr Ana Ruiz",
+            slug="ana-ruiz",
+            latitude=40.7484,
+            longitude=-73.9857,
+            verified=True,
+            headache_types=("migraine", "tension_type"),
+            modes=("in_person", "video"),
+            languages=("es", "en", "de"),
+            accessibility=("step_free",),
+            slots=((0, 9 * 60, 13 * 60), (2, 14 * 60, 18 * 60)),
         )
         factories.make_certification(profile, status="pending")
         for rating in (5, 4, 4):
@@ -74,7 +82,7 @@ def test_search_filters_show_each_request_s_own_choices(client, listed):
     plain = client.get("/search?q=10001").get_data(as_text=True)
     chosen = client.get("/search?q=10001&headache=migraine&language=es&sort=rating").get_data(as_text=True)
     again = client.get("/search?q=10001").get_data(as_text=True)
-    assert 'value="migraine" checked' not in plain and "<details class=\"filters\" open>" not in plain
+    assert 'value="migraine" checked' not in plain and '<details class="filters" open>' not in plain
     assert re.search(r'<input checked[^>]*value="migraine"', chosen)
     assert re.search(r'<option selected value="es">', chosen) and re.search(r'<option selected value="rating">', chosen)
     assert '<details class="filters" open>' in chosen

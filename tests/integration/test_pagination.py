@@ -1,4 +1,5 @@
 """Every paginated page reads ?page= through one bounded helper: a huge or negative page is a 404, never a 500."""
+
 import pytest
 
 from directory.extensions import db

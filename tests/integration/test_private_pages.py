@@ -1,4 +1,5 @@
 """Pages with health data or secrets are sent with Cache-Control: no-store; public pages may be cached."""
+
 import re
 
 import pytest
@@ -10,10 +11,15 @@ from tests.integration.test_access import ADMIN, ANON, PATIENT, ROUTES, THERAPIS
 from tests.integration.test_questionnaire import answer_all, post
 
 # Private GET pages no role can open with the shared records alone; each gets its own test below.
-NEED_THEIR_OWN_SETUP = {"consultations.inbox_detail", "questionnaire.show_stop", "questionnaire.show_results",
-                        "auth.reset_password"}
+NEED_THEIR_OWN_SETUP = {
+    "consultations.inbox_detail",
+    "questionnaire.show_stop",
+    "questionnaire.show_results",
+    "auth.reset_password",
+}
 PRIVATE = sorted(
-    endpoint for endpoint, (method, _, _) in ROUTES.items()
+    endpoint
+    for endpoint, (method, _, _) in ROUTES.items()
     if method == "GET" and (endpoint.split(".")[0] in NO_STORE_BLUEPRINTS or endpoint in NO_STORE_ENDPOINTS)
 )
 
@@ -28,8 +34,15 @@ def assert_not_stored(response) -> None:
 
 
 def test_the_private_list_covers_the_pages_the_issue_names():
-    for endpoint in ("account.dashboard", "account.settings", "consultations.my_requests", "consultations.inbox",
-                     "consultations.inbox_detail", "admin.outbox", "questionnaire.show_results"):
+    for endpoint in (
+        "account.dashboard",
+        "account.settings",
+        "consultations.my_requests",
+        "consultations.inbox",
+        "consultations.inbox_detail",
+        "admin.outbox",
+        "questionnaire.show_results",
+    ):
         assert endpoint in PRIVATE
 
 

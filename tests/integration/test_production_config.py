@@ -1,4 +1,5 @@
 """Production refuses mail and rate-limit settings that would silently fail it."""
+
 import pytest
 
 from config import ProductionConfig

@@ -1,4 +1,5 @@
 """Expired unsaved answers are deleted by the app itself, in bounded batches, without anyone running a command."""
+
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -22,10 +23,14 @@ def add_answers(app, expired: int) -> None:
         patient = factories.make_user(Role.PATIENT)
         past, future = utcnow() - timedelta(days=1), utcnow() + timedelta(days=1)
         db.session.add_all(
-            [QuestionnaireResponse(token=f"expired-{n}", answers={"age": 30}, expires_at=past - timedelta(hours=n))
-             for n in range(expired)]
-            + [QuestionnaireResponse(token="current", answers={"age": 32}, expires_at=future),
-               QuestionnaireResponse(token="saved", answers={"age": 33}, expires_at=None, user_id=patient.id)]
+            [
+                QuestionnaireResponse(token=f"expired-{n}", answers={"age": 30}, expires_at=past - timedelta(hours=n))
+                for n in range(expired)
+            ]
+            + [
+                QuestionnaireResponse(token="current", answers={"age": 32}, expires_at=future),
+                QuestionnaireResponse(token="saved", answers={"age": 33}, expires_at=None, user_id=patient.id),
+            ]
         )
         db.session.commit()
 

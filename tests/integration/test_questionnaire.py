@@ -1,4 +1,5 @@
 """The questionnaire through the test client: steps, triage stops, results, and the privacy of the answers."""
+
 import logging
 import re
 from datetime import timedelta
@@ -21,12 +22,26 @@ STOP = "/questionnaire/stop"
 NO_FLAGS = {flag.id: "no" for flag in clinical.RED_FLAGS if not flag.over_50_only}
 OVER_50_NO_FLAGS = {flag.id: "no" for flag in clinical.RED_FLAGS}
 MIGRAINE = {
-    "days_per_month": "6", "frequent_for": "gt_1y", "lifetime_attacks": "10_plus", "duration": "4h_3d",
-    "side": "one", "quality": ["throbbing"], "severity": "severe", "worse_with_activity": "yes",
-    "nausea": "moderate", "vomiting": "no", "light_sensitive": "yes", "sound_sensitive": "yes",
+    "days_per_month": "6",
+    "frequent_for": "gt_1y",
+    "lifetime_attacks": "10_plus",
+    "duration": "4h_3d",
+    "side": "one",
+    "quality": ["throbbing"],
+    "severity": "severe",
+    "worse_with_activity": "yes",
+    "nausea": "moderate",
+    "vomiting": "no",
+    "light_sensitive": "yes",
+    "sound_sensitive": "yes",
 }
-PREFERENCES = {"location": "Boulder, CO", "max_distance": "25", "distance_unit": "km", "first_consultation": "either",
-               "languages": ["es"]}
+PREFERENCES = {
+    "location": "Boulder, CO",
+    "max_distance": "25",
+    "distance_unit": "km",
+    "first_consultation": "either",
+    "languages": ["es"],
+}
 # Distinctive answers, to look for where they must never be (logs, URLs).
 SECRET_INSURER = "Quokkaline Mutual Ω"
 SECRET_PLACE = "Boulder, CO"
@@ -84,23 +99,54 @@ def places(app):
             ("Springfield", "IL", 39.8017, -89.6437, 114_000),
             ("Springfield", "MA", 42.1015, -72.5898, 154_000),
         ):
-            db.session.add(Place(kind="city", name=name, search_key=name.lower(), region=region, country="US",
-                                 latitude=lat, longitude=lon, population=population))
+            db.session.add(
+                Place(
+                    kind="city",
+                    name=name,
+                    search_key=name.lower(),
+                    region=region,
+                    country="US",
+                    latitude=lat,
+                    longitude=lon,
+                    population=population,
+                )
+            )
         db.session.commit()
 
 
 @pytest.fixture
 def practitioners(app, places):
     with app.app_context():
-        factories.make_profile(display_name="Lucia Migraña", slug="lucia", latitude=40.0176, longitude=-105.2797,
-                               headache_types=("migraine",), languages=("en", "es"), verified=True)
-        factories.make_profile(display_name="Tom Neck", slug="tom-neck", latitude=40.03, longitude=-105.25,
-                               headache_types=("cervicogenic",), languages=("en",), verified=True)
-        factories.make_profile(display_name="Nora Springfield", slug="nora", latitude=39.80, longitude=-89.64,
-                               headache_types=("migraine",), verified=True)
+        factories.make_profile(
+            display_name="Lucia Migraña",
+            slug="lucia",
+            latitude=40.0176,
+            longitude=-105.2797,
+            headache_types=("migraine",),
+            languages=("en", "es"),
+            verified=True,
+        )
+        factories.make_profile(
+            display_name="Tom Neck",
+            slug="tom-neck",
+            latitude=40.03,
+            longitude=-105.25,
+            headache_types=("cervicogenic",),
+            languages=("en",),
+            verified=True,
+        )
+        factories.make_profile(
+            display_name="Nora Springfield",
+            slug="nora",
+            latitude=39.80,
+            longitude=-89.64,
+            headache_types=("migraine",),
+            verified=True,
+        )
 
 
 # -- the steps ---------------------------------------------------------------------------
+
 
 def test_every_step_shows_progress_the_disclaimer_and_back(client):
     page = client.get("/questionnaire/").get_data(as_text=True)
@@ -136,7 +182,12 @@ HOSTILE = [
     (1, {"age": "9" * 400}, "from 0 to 120", 'value="' + "9" * 400),
     (2, {**NO_FLAGS, "thunderclap": "maybe"}, "Not a valid choice.", checked("no")),
     (2, {**NO_FLAGS, "fever": ""}, "Please choose yes, no or not sure.", checked("no")),
-    (2, {**NO_FLAGS, "head_injury": "yes", "head_injury_acute": ""}, "Please answer this question too.", checked("yes")),
+    (
+        2,
+        {**NO_FLAGS, "head_injury": "yes", "head_injury_acute": ""},
+        "Please answer this question too.",
+        checked("yes"),
+    ),
     (3, {**MIGRAINE, "days_per_month": "32"}, "from 0 to 31", 'value="32"'),
     (3, {**MIGRAINE, "days_per_month": "ten ✓"}, "Not a valid integer value.", 'value="ten ✓"'),
     (3, {**MIGRAINE, "duration": "forever"}, "Not a valid choice.", checked("severe")),
@@ -148,15 +199,30 @@ HOSTILE = [
     (6, {**PREFERENCES, "location": "Ω" * 10_000}, "at most 200 characters", "Ω" * 10_000),
     (6, {**PREFERENCES, "insurance": SECRET_INSURER * 10}, "at most 80 characters", SECRET_INSURER),
     (6, {**PREFERENCES, "max_distance": "0"}, "Please choose from 1 to 500 km.", 'value="0"'),
-    (6, {**PREFERENCES, "max_distance": "400", "distance_unit": "mi"}, "Please choose from 1 to 310 miles.", 'value="400"'),
+    (
+        6,
+        {**PREFERENCES, "max_distance": "400", "distance_unit": "mi"},
+        "Please choose from 1 to 310 miles.",
+        'value="400"',
+    ),
     (6, {**PREFERENCES, "max_distance": "1e9"}, "Not a valid integer value.", 'value="1e9"'),
     (6, {**PREFERENCES, "distance_unit": "furlongs"}, "Not a valid choice.", 'value="Boulder, CO"'),
     (1, {"age": "40", "location": "Ω" * 300}, "at most 200 characters", "Ω" * 300),
-    (1, {"age": "40", "location": "", "latitude": "nan", "longitude": "2"}, "could not use your location", 'value="40"'),
+    (
+        1,
+        {"age": "40", "location": "", "latitude": "nan", "longitude": "2"},
+        "could not use your location",
+        'value="40"',
+    ),
     (6, {**PREFERENCES, "max_fee": "-5"}, "from 0 to 100,000", 'value="-5"'),
     (6, {**PREFERENCES, "languages": ["es", "klingon"]}, "not a valid choice", 'value="Boulder, CO"'),
     (6, {**PREFERENCES, "practitioner_gender": "robot"}, "Not a valid choice.", 'value="Boulder, CO"'),
-    (6, {**PREFERENCES, "location": "", "latitude": "nan", "longitude": "2"}, "could not use your location", 'value="25"'),
+    (
+        6,
+        {**PREFERENCES, "location": "", "latitude": "nan", "longitude": "2"},
+        "could not use your location",
+        'value="25"',
+    ),
     (6, {**PREFERENCES, "location": "   "}, "Please type a town, city or ZIP code", 'value="25"'),
     (6, {**PREFERENCES, "location": "", "first_consultation": "video"}, "Please type a town", checked("video")),
 ]
@@ -187,12 +253,27 @@ def test_self_pay_is_stored_as_the_schema_code(app, client, places):
 
 
 def test_the_finished_answers_fit_the_shared_schema(app, client, places):
-    answer_all(client, age="62", aura={"present": "yes", "symptoms": ["visual"], "episodes": "2_plus", "doctor_checked": "yes"},
-               neck={"pain_with_headache": "yes", "improved_with_neck": "not_applicable", "triptans": "10_14",
-                     "triptan_relieves": "yes", "migraine_like_days": "8_14", "for_3_months_or_more": "yes"},
-               safety=("needle_fear", "epilepsy"),
-               preferences={**PREFERENCES, "availability": ["weekend"], "accessibility": ["step_free"],
-                            "practitioner_gender": "woman", "max_fee": "120"})
+    answer_all(
+        client,
+        age="62",
+        aura={"present": "yes", "symptoms": ["visual"], "episodes": "2_plus", "doctor_checked": "yes"},
+        neck={
+            "pain_with_headache": "yes",
+            "improved_with_neck": "not_applicable",
+            "triptans": "10_14",
+            "triptan_relieves": "yes",
+            "migraine_like_days": "8_14",
+            "for_3_months_or_more": "yes",
+        },
+        safety=("needle_fear", "epilepsy"),
+        preferences={
+            **PREFERENCES,
+            "availability": ["weekend"],
+            "accessibility": ["step_free"],
+            "practitioner_gender": "woman",
+            "max_fee": "120",
+        },
+    )
     answers = stored(app)[0]
     parse_answers(answers)  # raises if the form built anything the API would refuse
     assert answers["aura"]["symptoms"] == ["visual"] and answers["medication"]["triptans"] == "10_14"
@@ -201,6 +282,7 @@ def test_the_finished_answers_fit_the_shared_schema(app, client, places):
 
 
 # -- triage ------------------------------------------------------------------------------
+
 
 def test_thunderclap_stops_at_the_emergency_page_without_practitioners(client, practitioners):
     post(client, 1, {"age": "34"})
@@ -293,13 +375,19 @@ def test_aura_details_are_not_kept_without_an_aura(app, client):
     assert stored(app)[0]["aura"] == {}
     assert shows(client.get(STEP.format(4)).get_data(as_text=True), checked("unsure"))
     post(client, 4, {"present": "yes", **details})
-    assert stored(app)[0]["aura"] == {"present": True, "symptoms": ["visual"], "spreads_gradually": True,
-                                      "episodes": "2_plus", "doctor_checked": False}
+    assert stored(app)[0]["aura"] == {
+        "present": True,
+        "symptoms": ["visual"],
+        "spreads_gradually": True,
+        "episodes": "2_plus",
+        "doctor_checked": False,
+    }
     page = client.get(STEP.format(4)).get_data(as_text=True)
     assert 'data-depends-on="present" data-when="yes"' in page
 
 
 # -- back and forward --------------------------------------------------------------------
+
 
 def test_back_keeps_this_steps_answers_and_forward_shows_them(app, client):
     post(client, 1, {"age": "34"})
@@ -332,6 +420,7 @@ def test_back_from_warning_signs_keeps_partial_answers_but_does_not_open_the_nex
 
 # -- results -----------------------------------------------------------------------------
 
+
 def test_results_rank_practitioners_with_reasons_types_evidence_and_a_map(client, practitioners):
     answer_all(client, safety=("blood_thinners",))
     response = client.get(RESULTS)
@@ -350,9 +439,17 @@ def test_results_rank_practitioners_with_reasons_types_evidence_and_a_map(client
 
 
 def test_doctor_first_types_say_so(client, practitioners):
-    cluster = {"days_per_month": "10", "lifetime_attacks": "10_plus", "duration": "30m_3h", "side": "one",
-               "around_eye_or_temple": "yes", "severity": "extreme", "autonomic_signs": ["red_watery_eye"],
-               "restless": "yes", "attack_frequency": "every_other_day_to_8_daily"}
+    cluster = {
+        "days_per_month": "10",
+        "lifetime_attacks": "10_plus",
+        "duration": "30m_3h",
+        "side": "one",
+        "around_eye_or_temple": "yes",
+        "severity": "extreme",
+        "autonomic_signs": ["red_watery_eye"],
+        "restless": "yes",
+        "attack_frequency": "every_other_day_to_8_daily",
+    }
     answer_all(client, headache=cluster)
     page = client.get(RESULTS).get_data(as_text=True)
     assert "Cluster headache" in page
@@ -383,6 +480,7 @@ def test_an_ambiguous_place_offers_the_candidates(app, client, practitioners):
 
 
 # -- privacy -----------------------------------------------------------------------------
+
 
 def test_answers_are_stored_under_a_token_in_the_session_never_in_a_url(app, client, practitioners):
     locations = []
@@ -426,12 +524,14 @@ def test_purge_command_deletes_expired_unsaved_answers_only(app, runner):
     with app.app_context():
         patient = factories.make_user(Role.PATIENT)
         past, future = utcnow() - timedelta(days=1), utcnow() + timedelta(days=1)
-        db.session.add_all([
-            QuestionnaireResponse(token="expired-1", answers={"age": 30}, expires_at=past),
-            QuestionnaireResponse(token="expired-2", answers={"age": 31}, expires_at=past),
-            QuestionnaireResponse(token="current", answers={"age": 32}, expires_at=future),
-            QuestionnaireResponse(token="saved", answers={"age": 33}, expires_at=None, user_id=patient.id),
-        ])
+        db.session.add_all(
+            [
+                QuestionnaireResponse(token="expired-1", answers={"age": 30}, expires_at=past),
+                QuestionnaireResponse(token="expired-2", answers={"age": 31}, expires_at=past),
+                QuestionnaireResponse(token="current", answers={"age": 32}, expires_at=future),
+                QuestionnaireResponse(token="saved", answers={"age": 33}, expires_at=None, user_id=patient.id),
+            ]
+        )
         db.session.commit()
     result = runner.invoke(args=["questionnaire", "purge"])
     assert result.exit_code == 0, result.output
@@ -521,7 +621,9 @@ def test_answers_never_reach_the_logs(app, client, caplog, practitioners):
     caplog.set_level(logging.INFO, logger="sqlalchemy.engine")
     post(client, 1, {"age": "34"})
     post(client, 2, {**NO_FLAGS, "cancer_history": "yes"})
-    post(client, 3, {**MIGRAINE, "days_per_month": "ninety-nine-and-a-half"})  # an invalid answer, echoed to the page only
+    post(
+        client, 3, {**MIGRAINE, "days_per_month": "ninety-nine-and-a-half"}
+    )  # an invalid answer, echoed to the page only
     post(client, 3, MIGRAINE)
     post(client, 4, {"present": "no"})
     post(client, 5, {})
@@ -552,12 +654,34 @@ TODAY_FLAGS = [flag.id for flag in clinical.RED_FLAGS if flag.level == clinical.
 def world_places(app):
     """A New York ZIP code, London, Sydney and Madrid in the gazetteer."""
     with app.app_context():
-        db.session.add(Place(kind="postal_code", name="New York", search_key="new york", postal_code="10001",
-                             region="NY", country="US", latitude=40.7506, longitude=-73.9972))
-        for name, country, lat, lon in (("London", "GB", 51.5085, -0.1257), ("Sydney", "AU", -33.8679, 151.2073),
-                                        ("Madrid", "ES", 40.4165, -3.7026)):
-            db.session.add(Place(kind="city", name=name, search_key=name.lower(), country=country,
-                                 latitude=lat, longitude=lon, population=3_000_000))
+        db.session.add(
+            Place(
+                kind="postal_code",
+                name="New York",
+                search_key="new york",
+                postal_code="10001",
+                region="NY",
+                country="US",
+                latitude=40.7506,
+                longitude=-73.9972,
+            )
+        )
+        for name, country, lat, lon in (
+            ("London", "GB", 51.5085, -0.1257),
+            ("Sydney", "AU", -33.8679, 151.2073),
+            ("Madrid", "ES", 40.4165, -3.7026),
+        ):
+            db.session.add(
+                Place(
+                    kind="city",
+                    name=name,
+                    search_key=name.lower(),
+                    country=country,
+                    latitude=lat,
+                    longitude=lon,
+                    population=3_000_000,
+                )
+            )
         db.session.commit()
 
 
@@ -615,7 +739,9 @@ def test_the_warning_signs_carry_the_advice_of_each_level_hidden_until_an_answer
     assert re.search(r'data-level="emergency">\s*<fieldset[^>]*>\s*<legend>In the past month', page)
     assert re.search(r'data-level="today">\s*<fieldset[^>]*>\s*<legend>Have you had a fever or chills', page)
     assert not re.search(r'data-level="[a-z]+">\s*<fieldset[^>]*>\s*<legend>Have you ever had cancer', page)
-    assert re.search(r'<button type="submit" name="action" value="none_apply"[^>]*>None of these apply to me</button>', page)
+    assert re.search(
+        r'<button type="submit" name="action" value="none_apply"[^>]*>None of these apply to me</button>', page
+    )
 
 
 def test_going_back_to_the_questions_from_the_stop_page_shows_the_advice_already(client):
@@ -661,19 +787,29 @@ def test_the_intros_promise_only_what_is_true(client):
 
 # -- emergency numbers by country ----------------------------------------------------------
 
-@pytest.mark.parametrize(("place", "number"), [
-    ("10001", "911"), ("London", "999"), ("Sydney", "000"), ("Madrid", "112"), ("Springfield", "911"),
-])
-def test_the_stop_page_and_the_footer_name_the_number_of_the_patients_country(client, world_places, places, place,
-                                                                               number):
+
+@pytest.mark.parametrize(
+    ("place", "number"),
+    [
+        ("10001", "911"),
+        ("London", "999"),
+        ("Sydney", "000"),
+        ("Madrid", "112"),
+        ("Springfield", "911"),
+    ],
+)
+def test_the_stop_page_and_the_footer_name_the_number_of_the_patients_country(
+    client, world_places, places, place, number
+):
     response = post(client, 1, {"age": "34", "location": place})
     assert response.headers["Location"].endswith(STEP.format(2))
     page = client.get(STEP.format(2)).get_data(as_text=True)
     assert page.count(f'href="tel:{number}"') == 3  # the emergency advice, the today advice and the footer
     post(client, 2, {"thunderclap": "yes"})
     page = client.get(STOP).get_data(as_text=True)
-    assert re.search(rf'To get help now, call <strong class="emergency-number"><a class="tel-link" href="tel:{number}">',
-                     page)
+    assert re.search(
+        rf'To get help now, call <strong class="emergency-number"><a class="tel-link" href="tel:{number}">', page
+    )
     assert f'in an emergency call <strong class="emergency-number"><a class="tel-link" href="tel:{number}">' in page
     assert "your local emergency number:" not in page
 
@@ -682,9 +818,12 @@ def test_london_names_112_as_working_too(client, world_places):
     post(client, 1, {"age": "34", "location": "London"})
     post(client, 2, {"fever": "yes"})
     page = client.get(STOP).get_data(as_text=True)
-    assert re.search(r'If it suddenly gets worse, or you cannot get help today, call <strong class="emergency-number">'
-                     r'<a class="tel-link" href="tel:999">999</a></strong> \(<a class="tel-link" href="tel:112">112</a> '
-                     r'works too\)\.', page)
+    assert re.search(
+        r'If it suddenly gets worse, or you cannot get help today, call <strong class="emergency-number">'
+        r'<a class="tel-link" href="tel:999">999</a></strong> \(<a class="tel-link" href="tel:112">112</a> '
+        r"works too\)\.",
+        page,
+    )
 
 
 @pytest.mark.parametrize("place", [None, "Atlantis under the sea"])
@@ -713,8 +852,11 @@ def test_under_18_stop_names_the_number_too(client, world_places):
     post(client, 1, {"age": "15", "location": "Sydney"})
     page = client.get(STOP).get_data(as_text=True)
     assert clinical.UNDER_18_MESSAGE in page
-    assert re.search(r'weakness or trouble speaking, call <strong class="emergency-number"><a class="tel-link" '
-                     r'href="tel:000">', page)
+    assert re.search(
+        r'weakness or trouble speaking, call <strong class="emergency-number"><a class="tel-link" '
+        r'href="tel:000">',
+        page,
+    )
 
 
 def test_the_place_from_step_1_fills_in_step_6_which_is_still_asked(app, client, places):
@@ -746,11 +888,14 @@ def test_a_searched_place_fills_in_step_1(client):
 
 # -- the pregnancy question opens its follow-ups ---------------------------------------------
 
+
 @pytest.fixture
 def pregnancy_gateway(monkeypatch):
     """The red flags as the rules side revises them: "pregnancy" asked first, both follow-ups depend on it."""
-    revised, gateway = [], clinical.RedFlag(
-        "pregnancy", "Are you pregnant, or did you give birth in the last 6 weeks?", clinical.NONE)
+    revised, gateway = (
+        [],
+        clinical.RedFlag("pregnancy", "Are you pregnant, or did you give birth in the last 6 weeks?", clinical.NONE),
+    )
     for flag in clinical.RED_FLAGS:
         if flag.id == "pregnancy_new":
             revised.append(gateway)
@@ -766,10 +911,13 @@ def pregnancy_gateway(monkeypatch):
 def test_the_pregnancy_question_opens_both_follow_ups(client, pregnancy_gateway):
     post(client, 1, {"age": "30"})
     page = client.get(STEP.format(2)).get_data(as_text=True)
-    assert re.search(r'<legend>Are you pregnant, or did you give birth in the last 6 weeks\?</legend>', page)
+    assert re.search(r"<legend>Are you pregnant, or did you give birth in the last 6 weeks\?</legend>", page)
     for follow_up in ("pregnancy_new", "pregnancy_severe"):
-        assert re.search(rf'data-depends-on="pregnancy" data-when="yes unsure"[^>]*>\s*<fieldset[^>]*>\s*'
-                         rf'<legend>[^<]*</legend>\s*<div class="field-check"><input id="{follow_up}-0"', page)
+        assert re.search(
+            rf'data-depends-on="pregnancy" data-when="yes unsure"[^>]*>\s*<fieldset[^>]*>\s*'
+            rf'<legend>[^<]*</legend>\s*<div class="field-check"><input id="{follow_up}-0"',
+            page,
+        )
     no_flags = {flag.id: "no" for flag in clinical.RED_FLAGS if not flag.over_50_only and not flag.depends_on}
     response = post(client, 2, {**no_flags, "pregnancy": "unsure"})
     assert response.status_code == 400
@@ -787,6 +935,7 @@ def test_the_pregnancy_answers_are_kept_and_a_severe_sign_stops_at_once(app, cli
 
 # -- miles or km ---------------------------------------------------------------------------
 
+
 def reach_step_6(client, place=None):
     post(client, 1, {"age": "34", **({"location": place} if place else {})})
     for number, data in ((2, NO_FLAGS), (3, MIGRAINE), (4, {"present": "no"}), (5, {})):
@@ -794,15 +943,25 @@ def reach_step_6(client, place=None):
     return client.get(STEP.format(6)).get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("place", "unit", "distance"), [
-    ("10001", "mi", "15"), ("London", "mi", "15"), ("Madrid", "km", "25"), ("Sydney", "km", "25"),
-    (None, "mi", "15"), ("Atlantis under the sea", "mi", "15"),
-])
+@pytest.mark.parametrize(
+    ("place", "unit", "distance"),
+    [
+        ("10001", "mi", "15"),
+        ("London", "mi", "15"),
+        ("Madrid", "km", "25"),
+        ("Sydney", "km", "25"),
+        (None, "mi", "15"),
+        ("Atlantis under the sea", "mi", "15"),
+    ],
+)
 def test_the_distance_is_offered_in_the_unit_of_the_patients_country(client, world_places, place, unit, distance):
     page = reach_step_6(client, place)
     assert selected(unit).search(page)
-    assert re.search(rf'id="max_distance" inputmode="numeric" min="1" name="max_distance" type="number" '
-                     rf'value="{distance}"', page)
+    assert re.search(
+        rf'id="max_distance" inputmode="numeric" min="1" name="max_distance" type="number" '
+        rf'value="{distance}"',
+        page,
+    )
 
 
 def test_miles_are_kept_as_km_and_shown_again_in_miles(app, client, places):
@@ -836,12 +995,14 @@ def test_results_say_the_distance_in_miles_in_the_us(client, practitioners):
 
 # -- the soon banner names what the patient was not sure about -------------------------------
 
+
 def test_the_soon_banner_lists_the_questions_the_patient_was_not_sure_about(client, practitioners, monkeypatch):
     real_triage = clinical.triage
 
     def triage_with_unsure_labels(answers):
         class Revised(type(real_triage(answers))):
             unsure_labels = ("weight loss or night sweats", "past cancer")
+
         return Revised(**vars(real_triage(answers)))
 
     monkeypatch.setattr(clinical, "triage", triage_with_unsure_labels)

@@ -1,4 +1,5 @@
 """Questionnaire pages look each thing up once per request, and each patient sees their own answers."""
+
 import pytest
 from sqlalchemy import event
 
@@ -51,4 +52,8 @@ def test_each_patient_sees_their_own_choices_on_a_step(app, practitioners):  # n
     assert checked("video").search(first_page) and not checked("in_person").search(first_page)
     assert checked("in_person").search(second_page) and not checked("video").search(second_page)
     assert checked("es").search(first_page) and not checked("en").search(first_page)
-    assert checked("en").search(second_page) and checked("fr").search(second_page) and not checked("es").search(second_page)
+    assert (
+        checked("en").search(second_page)
+        and checked("fr").search(second_page)
+        and not checked("es").search(second_page)
+    )

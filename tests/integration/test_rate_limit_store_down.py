@@ -1,4 +1,5 @@
 """With the shared rate-limit store (Redis) unreachable, limited pages still work: no 500."""
+
 import pytest
 
 from config import TestingConfig
@@ -47,8 +48,9 @@ def test_a_consultation_request_is_sent_while_the_store_is_down(app_without_redi
     with app_without_redis.app_context():
         patient = factories.make_user(Role.PATIENT, email="patient@example.com")
         therapist = factories.make_user(Role.THERAPIST, email="pt@example.com")
-        factories.make_profile(user=therapist, slug="clinic", display_name="Clinic", modes=("in_person", "video"),
-                               verified=True)
+        factories.make_profile(
+            user=therapist, slug="clinic", display_name="Clinic", modes=("in_person", "video"), verified=True
+        )
         email = patient.email
     assert client.post("/auth/login", data={"email": email, "password": factories.PASSWORD}).status_code == 302
     response = client.post("/consultations/new/clinic", data={"mode": "video", "message": "Headaches most days."})

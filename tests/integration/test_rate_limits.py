@@ -1,4 +1,5 @@
 """Rate limits hold across worker processes sharing Redis, and count the client's real address."""
+
 import json
 import os
 import subprocess
@@ -34,8 +35,15 @@ print(json.dumps(statuses))
 
 def _worker(storage_uri: str, attempts: int) -> list[int]:
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    done = subprocess.run([sys.executable, "-c", WORKER, storage_uri, str(attempts)], cwd=BASE_DIR, env=env,
-                          capture_output=True, text=True, timeout=120, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER, storage_uri, str(attempts)],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -58,8 +66,12 @@ class BehindOneProxyConfig(LimitedLoginConfig):
 
 
 def _attempt(client, forwarded_for: str) -> int:
-    return client.post("/auth/login", data={"email": "someone@example.com", "password": "wrong-password"},
-                       headers={"X-Forwarded-For": forwarded_for}, environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code
+    return client.post(
+        "/auth/login",
+        data={"email": "someone@example.com", "password": "wrong-password"},
+        headers={"X-Forwarded-For": forwarded_for},
+        environ_base={"REMOTE_ADDR": "10.0.0.1"},
+    ).status_code
 
 
 def test_without_a_configured_proxy_x_forwarded_for_is_ignored(make_app):

@@ -1,4 +1,5 @@
 """The site-wide mean rating (C) and its short cache, and a profile's rating summary."""
+
 from types import SimpleNamespace
 
 import pytest
@@ -78,11 +79,13 @@ def test_summary_counts_the_visible_reviews_by_stars(app, clock):
         factories.make_review(profile, rating=1, status="removed")
         result = ratings.summary(profile)
         # Site mean C = (5 + 5 + 4 + 2 + 1) / 5 = 3.4; score (16 + 10 × 3.4) / (4 + 10) = 50 / 14.
-        assert result == ratings.RatingSummary(count=4, mean=4.0, score=pytest.approx(3.5714286),
-                                               distribution={5: 2, 4: 1, 3: 0, 2: 1, 1: 0})
+        assert result == ratings.RatingSummary(
+            count=4, mean=4.0, score=pytest.approx(3.5714286), distribution={5: 2, 4: 1, 3: 0, 2: 1, 1: 0}
+        )
         assert list(result.distribution) == [5, 4, 3, 2, 1]
         assert ratings.summary(profile, [3, 3]) == ratings.RatingSummary(
-            count=2, mean=3.0, score=pytest.approx(3.3333333), distribution={5: 0, 4: 0, 3: 2, 2: 0, 1: 0})  # (6 + 34) / 12
+            count=2, mean=3.0, score=pytest.approx(3.3333333), distribution={5: 0, 4: 0, 3: 2, 2: 0, 1: 0}
+        )  # (6 + 34) / 12
         assert ratings.summary(other, []) == ratings.RatingSummary(0, None, None, {5: 0, 4: 0, 3: 0, 2: 0, 1: 0})
 
 

@@ -1,4 +1,5 @@
 """Reviews: only after a completed consultation, once, editable for 30 days, one reply, flags."""
+
 from datetime import timedelta
 
 import pytest
@@ -22,8 +23,15 @@ def practice(app):
 
 def consult(app, patient_id: int, profile_id: int, status: str = "completed") -> None:
     with app.app_context():
-        db.session.add(ConsultationRequest(patient_id=patient_id, profile_id=profile_id, mode="in_person", status=status,
-                                           completed_at=utcnow() if status == "completed" else None))
+        db.session.add(
+            ConsultationRequest(
+                patient_id=patient_id,
+                profile_id=profile_id,
+                mode="in_person",
+                status=status,
+                completed_at=utcnow() if status == "completed" else None,
+            )
+        )
         db.session.commit()
 
 
@@ -73,7 +81,9 @@ def test_one_review_per_patient_and_practitioner(app, client, auth, practice):
     assert len(reviews(app)) == 1
 
 
-@pytest.mark.parametrize(("rating", "text"), [("0", TEXT), ("6", TEXT), ("five", TEXT), ("4", "Too short"), ("4", "x" * 2001), ("", TEXT)])
+@pytest.mark.parametrize(
+    ("rating", "text"), [("0", TEXT), ("6", TEXT), ("five", TEXT), ("4", "Too short"), ("4", "x" * 2001), ("", TEXT)]
+)
 def test_rating_and_text_are_checked(app, client, auth, practice, rating, text):
     patient_id = auth.login(role="patient")
     consult(app, patient_id, practice)

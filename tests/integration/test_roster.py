@@ -1,4 +1,5 @@
 """Roster import against the database: classifying pending certifications and verifying the confirmed ones."""
+
 from datetime import UTC, date, datetime
 
 import pytest
@@ -28,8 +29,14 @@ Pat Quinn;;Myopain;2024-03-01;2027-03-01
 def snapshot(app) -> dict[int, tuple]:
     with app.app_context():
         rows = db.session.execute(
-            select(Certification.id, Certification.status, Certification.reviewer_id, Certification.decided_at,
-                   Certification.expires_on, Certification.version)
+            select(
+                Certification.id,
+                Certification.status,
+                Certification.reviewer_id,
+                Certification.decided_at,
+                Certification.expires_on,
+                Certification.version,
+            )
         ).all()
         return {row.id: tuple(row[1:]) for row in rows}
 
@@ -84,7 +91,8 @@ def test_preview_classifies_every_pending_certification(app, certs):
         "Roster names issuing body 'Myopain Seminars', the certification says 'KinetaCore'"
     )
     assert [item.reason for item in result.not_mentioned] == [
-        "Credential id not on the roster", "The certification has no credential id",
+        "Credential id not on the roster",
+        "The certification has no credential id",
     ]
 
 
@@ -92,7 +100,10 @@ def test_confirmed_items_carry_the_row_names_and_roster_dates(app, certs):
     confirmed = by_id(run_preview(app).confirmed)
     munoz, smith, initial = confirmed[certs["munoz"]], confirmed[certs["smith"]], confirmed[certs["initial"]]
     assert (munoz.therapist_name, munoz.credential_id, munoz.roster_row, munoz.roster_name) == (
-        "José Muñoz", "MP-100", 2, "Dr. Jose Munoz, DPT",
+        "José Muñoz",
+        "MP-100",
+        2,
+        "Dr. Jose Munoz, DPT",
     )
     assert (munoz.roster_obtained_on, munoz.roster_expires_on) == (date(2024, 3, 1), date(2027, 3, 1))
     assert (smith.roster_row, smith.roster_obtained_on, smith.roster_expires_on) == (3, date(2024, 3, 1), None)
@@ -105,7 +116,9 @@ def test_preview_lists_rows_that_match_no_pending_certification(app, certs):
     # ZZ-999 is unknown, MP-600 is already verified, and Pat Quinn's row has no credential id.
     assert result.unmatched_count == 3
     assert [(row.row, row.name, row.credential_id) for row in result.unmatched_rows] == [
-        (8, "Nobody Known", "ZZ-999"), (9, "Vera Verified", "MP-600"), (11, "Pat Quinn", ""),
+        (8, "Nobody Known", "ZZ-999"),
+        (9, "Vera Verified", "MP-600"),
+        (11, "Pat Quinn", ""),
     ]
     assert result.warnings == (
         "1 row has no credential id.",
@@ -205,7 +218,10 @@ def test_apply_verifies_only_confirmed_ones_with_one_audit_event_each(app, certs
             for cid in (certs["munoz"], certs["smith"], certs["initial"])
         ]
         assert events[0].details == {
-            "source": "roster", "row": 2, "credential_id": "MP-100", "roster_name": "Dr. Jose Munoz, DPT",
+            "source": "roster",
+            "row": 2,
+            "credential_id": "MP-100",
+            "roster_name": "Dr. Jose Munoz, DPT",
             "roster_expires_on": "2027-03-01",
         }
 
@@ -231,7 +247,8 @@ def test_certification_decided_between_preview_and_apply_is_skipped(app, certs):
     assert {cid for cid in before if before[cid] != after[cid]} == {certs["munoz"], certs["initial"]}
     with app.app_context():
         assert db.session.scalars(select(AuditEvent.target_id).order_by(AuditEvent.target_id)).all() == [
-            certs["munoz"], certs["initial"],
+            certs["munoz"],
+            certs["initial"],
         ]
 
 

@@ -1,4 +1,5 @@
 """Answers saved to an account open for their owner only, even to someone who holds their token."""
+
 from datetime import timedelta
 
 from directory.extensions import db
@@ -66,14 +67,16 @@ def test_find_response_rules(app):
     with app.app_context():
         patient = factories.make_user(Role.PATIENT)
         future, past = utcnow() + timedelta(hours=1), utcnow() - timedelta(seconds=1)
-        db.session.add_all([
-            QuestionnaireResponse(token="t" * 64, answers={"age": 30}, expires_at=future),
-            QuestionnaireResponse(token="t" * 65, answers={"age": 29}, expires_at=future),  # never looked up
-            QuestionnaireResponse(token="", answers={"age": 28}, expires_at=future),  # nor is an empty token
-            QuestionnaireResponse(token="no-expiry", answers={"age": 31}, expires_at=None),
-            QuestionnaireResponse(token="expired", answers={"age": 32}, expires_at=past),
-            QuestionnaireResponse(token="saved", answers={"age": 33}, expires_at=None, user_id=patient.id),
-        ])
+        db.session.add_all(
+            [
+                QuestionnaireResponse(token="t" * 64, answers={"age": 30}, expires_at=future),
+                QuestionnaireResponse(token="t" * 65, answers={"age": 29}, expires_at=future),  # never looked up
+                QuestionnaireResponse(token="", answers={"age": 28}, expires_at=future),  # nor is an empty token
+                QuestionnaireResponse(token="no-expiry", answers={"age": 31}, expires_at=None),
+                QuestionnaireResponse(token="expired", answers={"age": 32}, expires_at=past),
+                QuestionnaireResponse(token="saved", answers={"age": 33}, expires_at=None, user_id=patient.id),
+            ]
+        )
         db.session.commit()
         assert questionnaire.find_response("t" * 64).answers == {"age": 30}
         assert questionnaire.find_response("t" * 65) is None
@@ -90,10 +93,14 @@ def test_unsaved_answers_expire_at_their_expiry_instant(app, monkeypatch):
     instant = utcnow()
     monkeypatch.setattr(questionnaire, "utcnow", lambda: instant)
     with app.app_context():
-        db.session.add_all([
-            QuestionnaireResponse(token="expires-now", answers={"age": 30}, expires_at=instant),
-            QuestionnaireResponse(token="expires-next", answers={"age": 31}, expires_at=instant + timedelta(microseconds=1)),
-        ])
+        db.session.add_all(
+            [
+                QuestionnaireResponse(token="expires-now", answers={"age": 30}, expires_at=instant),
+                QuestionnaireResponse(
+                    token="expires-next", answers={"age": 31}, expires_at=instant + timedelta(microseconds=1)
+                ),
+            ]
+        )
         db.session.commit()
         assert questionnaire.find_response("expires-now") is None
         assert questionnaire.find_response("expires-next").answers == {"age": 31}
@@ -103,12 +110,16 @@ def test_saved_response_is_the_patients_latest_by_time_then_by_id(app):
     now = utcnow()
     with app.app_context():
         first, second = factories.make_user(Role.PATIENT), factories.make_user(Role.PATIENT)
-        db.session.add_all([
-            QuestionnaireResponse(token="first-new", answers={"age": 41}, user_id=first.id, created_at=now),
-            QuestionnaireResponse(token="second-a", answers={"age": 50}, user_id=second.id, created_at=now),
-            QuestionnaireResponse(token="second-b", answers={"age": 51}, user_id=second.id, created_at=now),
-            QuestionnaireResponse(token="first-old", answers={"age": 40}, user_id=first.id, created_at=now - timedelta(hours=1)),
-        ])
+        db.session.add_all(
+            [
+                QuestionnaireResponse(token="first-new", answers={"age": 41}, user_id=first.id, created_at=now),
+                QuestionnaireResponse(token="second-a", answers={"age": 50}, user_id=second.id, created_at=now),
+                QuestionnaireResponse(token="second-b", answers={"age": 51}, user_id=second.id, created_at=now),
+                QuestionnaireResponse(
+                    token="first-old", answers={"age": 40}, user_id=first.id, created_at=now - timedelta(hours=1)
+                ),
+            ]
+        )
         db.session.commit()
         assert questionnaire.saved_response(first.id).token == "first-new"  # the later time, though the lower id
         assert questionnaire.saved_response(second.id).token == "second-b"  # the same time: the higher id

@@ -1,4 +1,5 @@
 """The nearby-search service: distance, every filter, every sort, pagination and visibility."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -102,18 +103,40 @@ def test_verified_only_uses_unexpired_verified_certifications(ctx):
 )
 def test_each_filter(ctx, filters, expected):
     factories.make_profile(
-        display_name="A", latitude=40.750, headache_types=("migraine", "tension_type"), languages=("en", "es"),
-        accepting_new_patients=True, slots=((1, 17 * 60, 20 * 60),), fee_min=80, fee_max=120, accepts_self_pay=True,
-        accessibility=("step_free",), gender="woman",
+        display_name="A",
+        latitude=40.750,
+        headache_types=("migraine", "tension_type"),
+        languages=("en", "es"),
+        accepting_new_patients=True,
+        slots=((1, 17 * 60, 20 * 60),),
+        fee_min=80,
+        fee_max=120,
+        accepts_self_pay=True,
+        accessibility=("step_free",),
+        gender="woman",
     )
     factories.make_profile(
-        display_name="B", latitude=40.760, headache_types=("migraine", "cervicogenic"), modes=("in_person", "video"),
-        accepting_new_patients=False, slots=((2, 8 * 60, 12 * 60),), fee_min=100, insurance_accepted="Aetna, Cigna",
-        accepts_self_pay=True, accessibility=("step_free", "hearing_loop"), gender="man",
+        display_name="B",
+        latitude=40.760,
+        headache_types=("migraine", "cervicogenic"),
+        modes=("in_person", "video"),
+        accepting_new_patients=False,
+        slots=((2, 8 * 60, 12 * 60),),
+        fee_min=100,
+        insurance_accepted="Aetna, Cigna",
+        accepts_self_pay=True,
+        accessibility=("step_free", "hearing_loop"),
+        gender="man",
     )
     factories.make_profile(
-        display_name="C", latitude=40.770, modes=("video",), languages=("de",), accepting_new_patients=True,
-        slots=((6, 10 * 60, 14 * 60),), fee_min=50, accepts_self_pay=False,
+        display_name="C",
+        latitude=40.770,
+        modes=("video",),
+        languages=("de",),
+        accepting_new_patients=True,
+        slots=((6, 10 * 60, 14 * 60),),
+        fee_min=50,
+        accepts_self_pay=False,
     )
     assert names(search(filters=filters)) == expected
 
@@ -172,7 +195,9 @@ def test_nearest_first_in_a_dense_place_matches_the_full_ordering(ctx):
 
 def test_the_total_counts_the_whole_radius_whichever_circle_filled_the_page(ctx):
     for i in range(3):
-        factories.make_profile(display_name=f"Queens {i}", latitude=40.7282, longitude=-73.7949 + i * 0.001)  # about 16 km
+        factories.make_profile(
+            display_name=f"Queens {i}", latitude=40.7282, longitude=-73.7949 + i * 0.001
+        )  # about 16 km
     factories.make_profile(display_name="Midtown", latitude=40.7549, longitude=-73.9840)
     # The small circle (6.25 km) holds nobody from Queens, one page from it, and nothing at all
     # from Newark: the total is still everyone within 50 km.
@@ -195,7 +220,9 @@ def test_counting_stops_at_the_cap(app):
 def test_searches_of_one_shape_each_keep_their_own_place_and_values(ctx):
     # One statement is built per shape of search and reused: nothing of one search may stick to the next.
     factories.make_profile(display_name="Midtown migraine", headache_types=["migraine"])
-    factories.make_profile(display_name="Boston cluster", latitude=42.3601, longitude=-71.0589, headache_types=["cluster"])
+    factories.make_profile(
+        display_name="Boston cluster", latitude=42.3601, longitude=-71.0589, headache_types=["cluster"]
+    )
     boston = Point(42.3601, -71.0589)
 
     def treating(code):
@@ -220,7 +247,14 @@ def test_a_bounding_box_corner_outside_the_radius_is_not_found(ctx):
 def test_an_empty_search_has_a_total_of_0_and_one_page(ctx):
     factories.make_profile(display_name="Philadelphia", latitude=39.9526, longitude=-75.1652)  # about 130 km
     page = search(radius_km=50)
-    assert (page.hits, page.total, page.total_is_capped, page.pages, page.has_prev, page.has_next) == ([], 0, False, 1, False, False)
+    assert (page.hits, page.total, page.total_is_capped, page.pages, page.has_prev, page.has_next) == (
+        [],
+        0,
+        False,
+        1,
+        False,
+        False,
+    )
     beyond = search(radius_km=50, page=2)
     assert (beyond.hits, beyond.total, beyond.pages, beyond.has_prev, beyond.has_next) == ([], 0, 1, True, False)
 
@@ -228,16 +262,20 @@ def test_an_empty_search_has_a_total_of_0_and_one_page(ctx):
 def test_pages_round_up(ctx):
     for i in range(5):
         factories.make_profile(display_name=f"P{i}", latitude=40.7549 + i * 0.001)
-    assert [(p.total, p.pages, p.has_next) for p in (search(per_page=5), search(per_page=4), search(per_page=2, page=2))] == [
-        (5, 1, False), (5, 2, True), (5, 3, True)]
+    assert [
+        (p.total, p.pages, p.has_next) for p in (search(per_page=5), search(per_page=4), search(per_page=2, page=2))
+    ] == [(5, 1, False), (5, 2, True), (5, 3, True)]
 
 
-@pytest.mark.parametrize(("radius_km", "limit"), [
-    (0, 0.0),
-    (6671.7052, 0.25),  # R·π/3: sin²(π/6)
-    (10007.5578, 0.5),  # R·π/2: sin²(π/4)
-    (20015.1156, 1.0),  # R·π, half the globe: everything
-    (30000, 1.0),  # further than that is still everything
-])
+@pytest.mark.parametrize(
+    ("radius_km", "limit"),
+    [
+        (0, 0.0),
+        (6671.7052, 0.25),  # R·π/3: sin²(π/6)
+        (10007.5578, 0.5),  # R·π/2: sin²(π/4)
+        (20015.1156, 1.0),  # R·π, half the globe: everything
+        (30000, 1.0),  # further than that is still everything
+    ],
+)
 def test_haversine_limit_worked_figures(radius_km, limit):
     assert haversine_limit(radius_km) == pytest.approx(limit, abs=1e-6)

@@ -1,4 +1,5 @@
 """The search page and the public profile page, through the test client."""
+
 import re
 
 import pytest
@@ -12,9 +13,19 @@ from tests import factories
 def listed(app, places):
     with app.app_context():
         profile = factories.make_profile(
-            display_name="Dr Ana Ruiz", slug="ana-ruiz", latitude=40.7484, longitude=-73.9857, verified=True,
-            headache_types=("migraine", "tension_type"), languages=("en", "es"), fee_min=90, fee_max=130, bio="Careful <b>assessment</b> first.",
-            slots=((0, 9 * 60, 13 * 60),), review_count=2, rating_total=9,
+            display_name="Dr Ana Ruiz",
+            slug="ana-ruiz",
+            latitude=40.7484,
+            longitude=-73.9857,
+            verified=True,
+            headache_types=("migraine", "tension_type"),
+            languages=("en", "es"),
+            fee_min=90,
+            fee_max=130,
+            bio="Careful <b>assessment</b> first.",
+            slots=((0, 9 * 60, 13 * 60),),
+            review_count=2,
+            rating_total=9,
         )
         factories.make_profile(display_name="Unverified Ben", latitude=40.7500, longitude=-73.99)
         return profile.id
@@ -75,10 +86,20 @@ def test_hostile_place_input_gets_a_clear_400_and_keeps_the_form(client, places,
 
 @pytest.mark.parametrize(
     "args",
-    [{"q": "10001", "radius": "0"}, {"q": "10001", "radius": "abc"}, {"q": "10001", "unit": "parsec"},
-     {"q": "10001", "sort": "price"}, {"q": "10001", "headache": "flu"}, {"lat": "400", "lon": "0"}, {"q": "10001", "page": "-1"},
-     {"lat": "40", "lon": "-73", "radius": "9" * 400}, {"q": "10001", "max_fee": "9" * 400}, {"lat": "nan", "lon": "1"},
-     {"lat": "inf", "lon": "1"}, {"lat": "9" * 400, "lon": "1"}],
+    [
+        {"q": "10001", "radius": "0"},
+        {"q": "10001", "radius": "abc"},
+        {"q": "10001", "unit": "parsec"},
+        {"q": "10001", "sort": "price"},
+        {"q": "10001", "headache": "flu"},
+        {"lat": "400", "lon": "0"},
+        {"q": "10001", "page": "-1"},
+        {"lat": "40", "lon": "-73", "radius": "9" * 400},
+        {"q": "10001", "max_fee": "9" * 400},
+        {"lat": "nan", "lon": "1"},
+        {"lat": "inf", "lon": "1"},
+        {"lat": "9" * 400, "lon": "1"},
+    ],
 )
 def test_invalid_parameters_are_a_400_not_a_500(client, places, args):
     assert client.get("/search", query_string=args).status_code == 400
@@ -101,7 +122,9 @@ def test_pagination_links_keep_the_query(app, client, places):
 def test_profile_page_shows_everything_published(app, client, listed):
     with app.app_context():
         patient = factories.make_user(Role.PATIENT)
-        db.session.add(Review(author_id=patient.id, profile_id=listed, rating=5, text="Very careful and kind practitioner."))
+        db.session.add(
+            Review(author_id=patient.id, profile_id=listed, rating=5, text="Very careful and kind practitioner.")
+        )
         db.session.commit()
     page = client.get("/practitioners/ana-ruiz?back=/search%3Fq%3D10001").get_data(as_text=True)
     assert "Dr Ana Ruiz" in page
@@ -129,7 +152,7 @@ def test_unpublished_and_suspended_profiles_are_404(app, client):
 
 def _footer(response) -> str:
     html = response.get_data(as_text=True)
-    return html[html.index("<footer"):]
+    return html[html.index("<footer") :]
 
 
 def test_the_footer_names_the_searched_places_emergency_number(client, places):

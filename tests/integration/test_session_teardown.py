@@ -1,4 +1,5 @@
 """A database connection that dies after the response was made does not turn the response into a 500."""
+
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 

@@ -1,4 +1,5 @@
 """A therapist's certifications: submitting with evidence, correcting, answering questions, withdrawing."""
+
 import html
 import io
 import re
@@ -52,7 +53,9 @@ def therapist(app, auth) -> int:
     """A logged-in therapist with a draft profile; returns the user id."""
     user_id = auth.login(role="therapist")
     with app.app_context():
-        factories.make_profile(user=db.session.get(User, user_id), published=True, display_name="Dr Lee Park", slug="lee-park")
+        factories.make_profile(
+            user=db.session.get(User, user_id), published=True, display_name="Dr Lee Park", slug="lee-park"
+        )
     return user_id
 
 
@@ -72,8 +75,13 @@ def own(app, therapist):
 
 def form(**changes) -> dict:
     data = {
-        "issuing_body": "kinetacore", "issuing_body_other": "", "programme": "Level 2", "credential_id": "KC-2291",
-        "training_hours": "54", "obtained_on": "2021-06-30", "expires_on": "",
+        "issuing_body": "kinetacore",
+        "issuing_body_other": "",
+        "programme": "Level 2",
+        "credential_id": "KC-2291",
+        "training_hours": "54",
+        "obtained_on": "2021-06-30",
+        "expires_on": "",
     }
     data.update(changes)
     return data
@@ -85,7 +93,9 @@ def post(client, path: str, fields: dict, evidence: tuple[bytes, str] | None = N
     if evidence is not None:
         values["evidence"] = FileStorage(io.BytesIO(evidence[0]), evidence[1])
     boundary, body = encode_multipart(values)
-    return client.post(path, data=body, content_type=f'multipart/form-data; boundary="{boundary}"', follow_redirects=follow)
+    return client.post(
+        path, data=body, content_type=f'multipart/form-data; boundary="{boundary}"', follow_redirects=follow
+    )
 
 
 def loaded(app, certification_id: int) -> Certification | None:
@@ -103,7 +113,9 @@ def audit_actions(app) -> list[tuple[str, dict]]:
 
 
 def flashes(response) -> str:
-    return " ".join(html.unescape(t) for t in re.findall(r'<p class="flash[^"]*">(.*?)</p>', response.get_data(as_text=True), re.S))
+    return " ".join(
+        html.unescape(t) for t in re.findall(r'<p class="flash[^"]*">(.*?)</p>', response.get_data(as_text=True), re.S)
+    )
 
 
 def only_certification(app, user_id: int) -> Certification:
@@ -128,10 +140,17 @@ def test_adding_a_certification_stores_the_evidence_and_awaits_verification(app,
     assert "KinetaCore, Level 2" in page and "Awaiting verification" in page
     certification = only_certification(app, therapist)
     assert certification.status == "pending"
-    assert (certification.issuing_body, certification.issuing_body_other, certification.programme) == ("kinetacore", None, "Level 2")
+    assert (certification.issuing_body, certification.issuing_body_other, certification.programme) == (
+        "kinetacore",
+        None,
+        "Level 2",
+    )
     assert (certification.credential_id, certification.training_hours) == ("KC-2291", 54)
     assert (certification.obtained_on, certification.expires_on) == (date(2021, 6, 30), None)
-    assert (certification.evidence.filename, certification.evidence.content_type) == ("My certificate.pdf", "application/pdf")
+    assert (certification.evidence.filename, certification.evidence.content_type) == (
+        "My certificate.pdf",
+        "application/pdf",
+    )
     assert len(PdfReader(io.BytesIO(certification.evidence.content)).pages) == 1
     assert audit_actions(app) == [("certification.submitted", {"issuing_body": "kinetacore"})]
 
@@ -140,7 +159,12 @@ def test_other_programme_needs_its_name(app, client, therapist):
     response = post(client, "/therapist/certifications/new", form(issuing_body="other"), (PDF, "c.pdf"))
     assert response.status_code == 400
     assert "Name the programme that certified you." in response.get_data(as_text=True)
-    post(client, "/therapist/certifications/new", form(issuing_body="other", issuing_body_other="Dry Needling Academy Perth"), (PDF, "c.pdf"))
+    post(
+        client,
+        "/therapist/certifications/new",
+        form(issuing_body="other", issuing_body_other="Dry Needling Academy Perth"),
+        (PDF, "c.pdf"),
+    )
     certification = only_certification(app, therapist)
     assert (certification.issuing_body, certification.issuing_body_other) == ("other", "Dry Needling Academy Perth")
     assert "Dry Needling Academy Perth" in client.get("/therapist/certifications").get_data(as_text=True)
@@ -171,7 +195,9 @@ HOSTILE = [
 ]
 
 
-@pytest.mark.parametrize(("field", "value", "message"), HOSTILE, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(HOSTILE)])
+@pytest.mark.parametrize(
+    ("field", "value", "message"), HOSTILE, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(HOSTILE)]
+)
 def test_hostile_input_comes_back_with_a_message(app, client, therapist, field, value, message):
     response = post(client, "/therapist/certifications/new", form(**{field: value}), (PDF, "c.pdf"))
     page = response.get_data(as_text=True)
@@ -186,7 +212,12 @@ def test_hostile_input_comes_back_with_a_message(app, client, therapist, field, 
 
 
 def test_script_and_unicode_are_kept_as_text(app, client, therapist):
-    post(client, "/therapist/certifications/new", form(programme="<script>alert(1)</script>", credential_id="Nº 42-ß"), (PDF, "c.pdf"))
+    post(
+        client,
+        "/therapist/certifications/new",
+        form(programme="<script>alert(1)</script>", credential_id="Nº 42-ß"),
+        (PDF, "c.pdf"),
+    )
     certification = only_certification(app, therapist)
     assert (certification.programme, certification.credential_id) == ("<script>alert(1)</script>", "Nº 42-ß")
     for path in ("/therapist/certifications", f"/therapist/certifications/{certification.id}", "/therapist/"):
@@ -203,14 +234,29 @@ def test_script_and_unicode_are_kept_as_text(app, client, therapist):
         (b"MZ\x90\x00" + b"\x00" * 100, "certificate.png", "Upload a PDF, PNG or JPEG file."),
         (b"%PDF-1.4\n" + b"x" * (5 * 1024 * 1024), "big.pdf", "The file is too large: the limit is 5 MB."),
         (b"%PDF-1.4\n1 0 obj", "cut.pdf", "This PDF is damaged or incomplete."),
-        (PDF.replace(b"%PDF-1.4\n", b"%PDF-1.4\n%<html><script>alert(1)</script>\n"), "c.pdf",
-         "This file is not a plain PDF."),
+        (
+            PDF.replace(b"%PDF-1.4\n", b"%PDF-1.4\n%<html><script>alert(1)</script>\n"),
+            "c.pdf",
+            "This file is not a plain PDF.",
+        ),
         (b"%PDF-1.4\n" + bytes(range(256)) * 4 + b"\n%%EOF\n", "garbage.pdf", "This PDF is damaged or incomplete."),
-        (flat_png((5000, 5000)), "huge-scan.png",
-         "This image is too large: at most 24 megapixels are accepted (this one is 5000 x 5000)."),
+        (
+            flat_png((5000, 5000)),
+            "huge-scan.png",
+            "This image is too large: at most 24 megapixels are accepted (this one is 5000 x 5000).",
+        ),
     ],
-    ids=["missing", "empty", "text-named-pdf", "exe-named-png", "oversize", "truncated-pdf", "pdf-html-polyglot",
-         "pdf-garbage", "image-over-24-megapixels"],
+    ids=[
+        "missing",
+        "empty",
+        "text-named-pdf",
+        "exe-named-png",
+        "oversize",
+        "truncated-pdf",
+        "pdf-html-polyglot",
+        "pdf-garbage",
+        "image-over-24-megapixels",
+    ],
 )
 def test_bad_evidence_is_refused(app, client, therapist, content, filename, message):
     evidence = (content, filename) if content is not None else None
@@ -257,15 +303,37 @@ def test_adding_needs_a_profile_first(app, client, auth):
     ("status", "fields", "label", "advice"),
     [
         ("pending", {}, "Awaiting verification", "Nothing to do: you will get a notice when it is decided."),
-        ("pending", {"info_requested": "Please send the page with your hours."}, "Information requested",
-         "answer it by uploading a new evidence document"),
-        ("verified", {}, "Verified", "Changing the issuer, the credential number or the dates sends it back for verification."),
-        ("verified", {"expires_on": date.today() + timedelta(days=20)}, "Verified, expires on",
-         "Renew it in time: edit it with the renewed certificate and the new expiry date."),
-        ("verified", {"expires_on": date.today() - timedelta(days=1)}, "Expired", "It no longer counts towards your verified badge."),
+        (
+            "pending",
+            {"info_requested": "Please send the page with your hours."},
+            "Information requested",
+            "answer it by uploading a new evidence document",
+        ),
+        (
+            "verified",
+            {},
+            "Verified",
+            "Changing the issuer, the credential number or the dates sends it back for verification.",
+        ),
+        (
+            "verified",
+            {"expires_on": date.today() + timedelta(days=20)},
+            "Verified, expires on",
+            "Renew it in time: edit it with the renewed certificate and the new expiry date.",
+        ),
+        (
+            "verified",
+            {"expires_on": date.today() - timedelta(days=1)},
+            "Expired",
+            "It no longer counts towards your verified badge.",
+        ),
         ("expired", {}, "Expired", "Edit it with the renewed certificate and its new expiry date"),
-        ("rejected", {"reason": "The certificate names someone else."}, "Not accepted",
-         "Reason given: The certificate names someone else. Correct the details or upload clearer evidence"),
+        (
+            "rejected",
+            {"reason": "The certificate names someone else."},
+            "Not accepted",
+            "Reason given: The certificate names someone else. Correct the details or upload clearer evidence",
+        ),
     ],
 )
 def test_status_is_shown_with_what_to_do_next(client, own, status, fields, label, advice):
@@ -283,8 +351,13 @@ def test_information_request_is_shown_and_answered_with_new_evidence(app, client
     dashboard = client.get("/therapist/").get_data(as_text=True)
     assert "Our team asked for more information about Myopain Seminars." in dashboard
 
-    response = post(client, f"/therapist/certifications/{certification_id}/answer", {"version": str(before.version)},
-                    (png_with_gps(), "hours.png"), follow=True)
+    response = post(
+        client,
+        f"/therapist/certifications/{certification_id}/answer",
+        {"version": str(before.version)},
+        (png_with_gps(), "hours.png"),
+        follow=True,
+    )
     assert "Thank you: your new evidence is sent to our team." in flashes(response)
     after = loaded(app, certification_id)
     assert (after.status, after.info_requested) == ("pending", None)
@@ -307,7 +380,9 @@ def test_answer_without_a_file_comes_back(client, own):
 def edit(client, certification_id, evidence=None, **changes):
     current = client.get(f"/therapist/certifications/{certification_id}").get_data(as_text=True)
     version = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', current).group(1)
-    fields = form(issuing_body="myopain", programme="", credential_id="", training_hours="", obtained_on="", expires_on="")
+    fields = form(
+        issuing_body="myopain", programme="", credential_id="", training_hours="", obtained_on="", expires_on=""
+    )
     for name in ("programme", "credential_id", "training_hours", "obtained_on", "expires_on", "issuing_body_other"):
         tag = re.search(rf'<input[^>]* name="{name}"[^>]*>', current).group(0)
         fields[name] = html.unescape(re.search(r'value="([^"]*)"', tag).group(1))
@@ -351,7 +426,11 @@ def test_descriptive_changes_keep_a_certification_verified(app, client, own):
     response = edit(client, certification_id, programme="Level 2 (head and neck)", training_hours="60")
     assert "Your changes are saved." in flashes(response)
     certification = loaded(app, certification_id)
-    assert (certification.status, certification.programme, certification.training_hours) == ("verified", "Level 2 (head and neck)", 60)
+    assert (certification.status, certification.programme, certification.training_hours) == (
+        "verified",
+        "Level 2 (head and neck)",
+        60,
+    )
     assert audit_actions(app) == []
 
 
@@ -361,7 +440,11 @@ def test_correcting_a_rejected_certification_resubmits_it(app, client, own):
     certification = loaded(app, certification_id)
     assert (certification.status, certification.reason) == ("pending", None)
     [(action, details)] = audit_actions(app)
-    assert (action, details["previous_status"], details["previous_reason"]) == ("certification.resubmitted", "rejected", "Unreadable scan")
+    assert (action, details["previous_status"], details["previous_reason"]) == (
+        "certification.resubmitted",
+        "rejected",
+        "Unreadable scan",
+    )
 
 
 def test_verified_edit_drops_the_badge_in_search(client, own):
@@ -408,7 +491,9 @@ def test_concurrent_change_during_the_save_is_caught(app, own, therapist):
 def test_withdrawing_deletes_it_with_its_evidence_and_leaves_a_trace(app, client, own):
     certification_id = own("verified")
     evidence_id = loaded(app, certification_id).evidence_id
-    response = client.post(f"/therapist/certifications/{certification_id}/withdraw", data={"version": "1"}, follow_redirects=True)
+    response = client.post(
+        f"/therapist/certifications/{certification_id}/withdraw", data={"version": "1"}, follow_redirects=True
+    )
     assert "The certification is withdrawn and its evidence deleted." in flashes(response)
     assert loaded(app, certification_id) is None
     with app.app_context():
@@ -419,7 +504,9 @@ def test_withdrawing_deletes_it_with_its_evidence_and_leaves_a_trace(app, client
 
 def test_withdrawing_an_outdated_page_is_refused(app, client, own):
     certification_id = own("pending")
-    response = client.post(f"/therapist/certifications/{certification_id}/withdraw", data={"version": "7"}, follow_redirects=True)
+    response = client.post(
+        f"/therapist/certifications/{certification_id}/withdraw", data={"version": "7"}, follow_redirects=True
+    )
     assert "changed in the meantime" in flashes(response)
     assert loaded(app, certification_id) is not None
 

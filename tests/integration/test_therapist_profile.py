@@ -1,4 +1,5 @@
 """The therapist's profile: the editor, geocoding, the photo, completeness, preview and publishing."""
+
 import html
 import io
 import re
@@ -30,8 +31,19 @@ def places(app):
             ("city", "Springfield", "springfield", None, "MO", "US", 37.2153, -93.2982, 170_000),
         ]
         for kind, name, key, postal, region, country, lat, lon, population in rows:
-            db.session.add(Place(kind=kind, name=name, search_key=key, postal_code=postal, region=region,
-                                 country=country, latitude=lat, longitude=lon, population=population))
+            db.session.add(
+                Place(
+                    kind=kind,
+                    name=name,
+                    search_key=key,
+                    postal_code=postal,
+                    region=region,
+                    country=country,
+                    latitude=lat,
+                    longitude=lon,
+                    population=population,
+                )
+            )
         db.session.commit()
 
 
@@ -44,19 +56,41 @@ def therapist(auth, places) -> int:
 def form_data(**changes) -> dict:
     """A complete, valid profile form; a change to None leaves that field out."""
     data = {
-        "display_name": "Dr Ana Ruiz", "profession": "dpt", "practising_since": "2012", "gender": "woman",
+        "display_name": "Dr Ana Ruiz",
+        "profession": "dpt",
+        "practising_since": "2012",
+        "gender": "woman",
         "bio": "I assess the neck first.\nThen we decide together.",
-        "licence_number": "PT-004512", "licence_jurisdiction": "New York State", "npi": "1234567893",
-        "clinic_name": "Calm Clinic", "street": "350 5th Ave", "city": "New York", "region": "NY",
-        "postal_code": "10001", "country": "US", "latitude": "", "longitude": "",
-        "phone": "+1 212 555 0123", "website": "https://calm.example/dry-needling",
-        "headache_types": ["migraine", "tension_type"], "consultation_modes": ["in_person", "video"],
-        "accepting_new_patients": "y", "languages": ["en", "es"], "accessibility": ["step_free"],
-        "session_minutes": "45", "fee_min": "90", "fee_max": "130", "currency": "USD",
-        "insurance_accepted": "Aetna, Cigna", "accepts_self_pay": "y",
-        "availability-monday-start": "09:00", "availability-monday-end": "13:00",
-        "availability-monday-start2": "14:00", "availability-monday-end2": "18:00",
-        "availability-wednesday-start": "10:00", "availability-wednesday-end": "16:30",
+        "licence_number": "PT-004512",
+        "licence_jurisdiction": "New York State",
+        "npi": "1234567893",
+        "clinic_name": "Calm Clinic",
+        "street": "350 5th Ave",
+        "city": "New York",
+        "region": "NY",
+        "postal_code": "10001",
+        "country": "US",
+        "latitude": "",
+        "longitude": "",
+        "phone": "+1 212 555 0123",
+        "website": "https://calm.example/dry-needling",
+        "headache_types": ["migraine", "tension_type"],
+        "consultation_modes": ["in_person", "video"],
+        "accepting_new_patients": "y",
+        "languages": ["en", "es"],
+        "accessibility": ["step_free"],
+        "session_minutes": "45",
+        "fee_min": "90",
+        "fee_max": "130",
+        "currency": "USD",
+        "insurance_accepted": "Aetna, Cigna",
+        "accepts_self_pay": "y",
+        "availability-monday-start": "09:00",
+        "availability-monday-end": "13:00",
+        "availability-monday-start2": "14:00",
+        "availability-monday-end2": "18:00",
+        "availability-wednesday-start": "10:00",
+        "availability-wednesday-end": "16:30",
     }
     for key, value in changes.items():
         if value is None:
@@ -75,14 +109,24 @@ def stored_profile(app, user_id: int) -> TherapistProfile | None:
     with app.app_context():
         profile = db.session.scalar(select(TherapistProfile).where(TherapistProfile.user_id == user_id))
         if profile is not None:
-            for name in ("headache_types", "consultation_modes", "languages", "accessibility", "availability", "certifications", "photo"):
+            for name in (
+                "headache_types",
+                "consultation_modes",
+                "languages",
+                "accessibility",
+                "availability",
+                "certifications",
+                "photo",
+            ):
                 getattr(profile, name)
         db.session.expunge_all()
         return profile
 
 
 def flashes(response) -> str:
-    return " ".join(html.unescape(text) for text in re.findall(r'<p class="flash[^"]*">(.*?)</p>', page_of(response), re.S))
+    return " ".join(
+        html.unescape(text) for text in re.findall(r'<p class="flash[^"]*">(.*?)</p>', page_of(response), re.S)
+    )
 
 
 def save(client, **changes):
@@ -99,7 +143,9 @@ def test_new_therapist_gets_an_empty_editor_with_their_name(client, therapist):
     assert "Create your profile" in page
     assert 'value="Ana Ruiz"' in page
     assert '<option selected value="US">United States</option>' in page
-    assert "Needed before publishing:</strong> your name; your profession; the practice&#39;s position on the map" in page
+    assert (
+        "Needed before publishing:</strong> your name; your profession; the practice&#39;s position on the map" in page
+    )
 
 
 def test_saving_creates_the_profile_with_every_field(app, client, therapist):
@@ -108,11 +154,29 @@ def test_saving_creates_the_profile_with_every_field(app, client, therapist):
     assert "Your profile is created." in flashes(response)
     profile = stored_profile(app, therapist)
     assert profile.slug == "dr-ana-ruiz"
-    assert (profile.display_name, profile.profession, profile.practising_since, profile.gender) == ("Dr Ana Ruiz", "dpt", 2012, "woman")
-    assert profile.bio == "I assess the neck first.\r\nThen we decide together." or profile.bio == "I assess the neck first.\nThen we decide together."
-    assert (profile.licence_number, profile.licence_jurisdiction, profile.npi) == ("PT-004512", "New York State", "1234567893")
-    assert (profile.clinic_name, profile.street, profile.city, profile.region, profile.postal_code, profile.country) == (
-        "Calm Clinic", "350 5th Ave", "New York", "NY", "10001", "US")
+    assert (profile.display_name, profile.profession, profile.practising_since, profile.gender) == (
+        "Dr Ana Ruiz",
+        "dpt",
+        2012,
+        "woman",
+    )
+    assert (
+        profile.bio == "I assess the neck first.\r\nThen we decide together."
+        or profile.bio == "I assess the neck first.\nThen we decide together."
+    )
+    assert (profile.licence_number, profile.licence_jurisdiction, profile.npi) == (
+        "PT-004512",
+        "New York State",
+        "1234567893",
+    )
+    assert (
+        profile.clinic_name,
+        profile.street,
+        profile.city,
+        profile.region,
+        profile.postal_code,
+        profile.country,
+    ) == ("Calm Clinic", "350 5th Ave", "New York", "NY", "10001", "US")
     assert (profile.latitude, profile.longitude) == (40.7506, -73.9972)  # the ZIP code's position
     assert (profile.phone, profile.website) == ("+1 212 555 0123", "https://calm.example/dry-needling")
     assert [h.code for h in profile.headache_types] == ["migraine", "tension_type"]
@@ -120,9 +184,16 @@ def test_saving_creates_the_profile_with_every_field(app, client, therapist):
     assert sorted(lang.code for lang in profile.languages) == ["en", "es"]
     assert [a.code for a in profile.accessibility] == ["step_free"]
     assert (profile.session_minutes, profile.fee_min, profile.fee_max, profile.currency) == (45, 90, 130, "USD")
-    assert (profile.insurance_accepted, profile.accepts_self_pay, profile.accepting_new_patients) == ("Aetna, Cigna", True, True)
+    assert (profile.insurance_accepted, profile.accepts_self_pay, profile.accepting_new_patients) == (
+        "Aetna, Cigna",
+        True,
+        True,
+    )
     assert [(s.weekday, s.start_minute, s.end_minute) for s in profile.availability] == [
-        (0, 540, 780), (0, 840, 1080), (2, 600, 990)]
+        (0, 540, 780),
+        (0, 840, 1080),
+        (2, 600, 990),
+    ]
     assert profile.published is False
 
 
@@ -138,10 +209,23 @@ def test_editor_shows_the_saved_values_again(client, therapist):
 
 def test_unchecked_boxes_and_emptied_fields_are_cleared(app, client, therapist):
     save(client)
-    save(client, accepting_new_patients=None, accepts_self_pay=None, languages=None, accessibility=None, bio="", fee_max="",
-         **{"availability-monday-start2": "", "availability-monday-end2": ""})
+    save(
+        client,
+        accepting_new_patients=None,
+        accepts_self_pay=None,
+        languages=None,
+        accessibility=None,
+        bio="",
+        fee_max="",
+        **{"availability-monday-start2": "", "availability-monday-end2": ""},
+    )
     profile = stored_profile(app, therapist)
-    assert (profile.accepting_new_patients, profile.accepts_self_pay, profile.bio, profile.fee_max) == (False, False, None, None)
+    assert (profile.accepting_new_patients, profile.accepts_self_pay, profile.bio, profile.fee_max) == (
+        False,
+        False,
+        None,
+        None,
+    )
     assert profile.languages == [] and profile.accessibility == []
     assert [(s.weekday, s.start_minute) for s in profile.availability] == [(0, 540), (2, 600)]
 
@@ -158,8 +242,17 @@ def test_slug_is_made_once_unique_and_stays_when_the_name_changes(app, client, t
 
 
 def test_unicode_is_kept_and_slugged(app, client, therapist):
-    response = save(client, display_name="Zoë Ñúñez 李小龍", city="São Paulo", country="BR", postal_code="", region="",
-                    bio="Bienvenue 🙂 — 歓迎", latitude="-23.5505", longitude="-46.6333")
+    response = save(
+        client,
+        display_name="Zoë Ñúñez 李小龍",
+        city="São Paulo",
+        country="BR",
+        postal_code="",
+        region="",
+        bio="Bienvenue 🙂 — 歓迎",
+        latitude="-23.5505",
+        longitude="-46.6333",
+    )
     assert response.status_code == 200
     profile = stored_profile(app, therapist)
     assert (profile.display_name, profile.city, profile.bio) == ("Zoë Ñúñez 李小龍", "São Paulo", "Bienvenue 🙂 — 歓迎")
@@ -227,7 +320,9 @@ HOSTILE = [
 SELECTS = ("profession", "gender", "country", "currency")  # a list cannot show a value it does not offer
 
 
-@pytest.mark.parametrize(("field", "value", "message"), HOSTILE, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(HOSTILE)])
+@pytest.mark.parametrize(
+    ("field", "value", "message"), HOSTILE, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(HOSTILE)]
+)
 def test_hostile_input_comes_back_with_a_message_keeping_what_was_typed(app, client, therapist, field, value, message):
     response = client.post("/therapist/profile", data=form_data(**{field: value}))
     page = page_of(response)
@@ -235,10 +330,20 @@ def test_hostile_input_comes_back_with_a_message_keeping_what_was_typed(app, cli
     assert message in page
     assert "Please correct this" in page and "Everything you typed is kept." in page
     # Everything else typed comes back.
-    for kept in ('value="Calm Clinic"' if field != "clinic_name" else 'value="350 5th Ave"', 'value="+1 212 555 0123"' if field != "phone" else 'value="PT-004512"',
-                 "I assess the neck first." if field != "bio" else 'value="Dr Ana Ruiz"', 'value="13:00"' if field != "availability-monday-end" else 'value="16:30"'):
+    for kept in (
+        'value="Calm Clinic"' if field != "clinic_name" else 'value="350 5th Ave"',
+        'value="+1 212 555 0123"' if field != "phone" else 'value="PT-004512"',
+        "I assess the neck first." if field != "bio" else 'value="Dr Ana Ruiz"',
+        'value="13:00"' if field != "availability-monday-end" else 'value="16:30"',
+    ):
         assert kept in page, kept
-    if field not in SELECTS and isinstance(value, str) and 0 < len(value) <= 200 and "\x00" not in value and "\x07" not in value:
+    if (
+        field not in SELECTS
+        and isinstance(value, str)
+        and 0 < len(value) <= 200
+        and "\x00" not in value
+        and "\x07" not in value
+    ):
         assert html.escape(value, quote=True) in page  # the wrong value itself is shown back, escaped
     assert stored_profile(app, therapist) is None
 
@@ -291,7 +396,11 @@ def test_service_refuses_overlapping_slots_and_unknown_codes(app, therapist):
 
 def test_address_queries_go_from_precise_to_coarse():
     assert profiles.address_queries("350 5th Ave", "New York", "NY", "10001", "US") == [
-        "350 5th Ave, New York, NY 10001, US", "10001", "New York, NY", "New York, US"]
+        "350 5th Ave, New York, NY 10001, US",
+        "10001",
+        "New York, NY",
+        "New York, US",
+    ]
     assert profiles.address_queries("", "Madrid", "", "28013", "ES") == ["Madrid, 28013, ES", "28013, ES", "Madrid, ES"]
     assert profiles.address_queries(None, None, None, None, None) == []
 
@@ -311,17 +420,31 @@ def test_ambiguous_town_uses_the_largest_and_says_so(app, client, therapist):
 
 
 def test_address_not_found_is_saved_and_coordinates_can_be_typed(app, client, therapist):
-    response = client.post("/therapist/profile", data=form_data(street="1 Nowhere Lane", city="Nowhereville", region="", postal_code=""))
+    response = client.post(
+        "/therapist/profile", data=form_data(street="1 Nowhere Lane", city="Nowhereville", region="", postal_code="")
+    )
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/therapist/profile#location")
     page = client.get("/therapist/profile")
     assert "We could not find “1 Nowhere Lane, Nowhereville” on the map. Your address is saved" in flashes(page)
     profile = stored_profile(app, therapist)
-    assert (profile.street, profile.city, profile.latitude, profile.longitude) == ("1 Nowhere Lane", "Nowhereville", None, None)
+    assert (profile.street, profile.city, profile.latitude, profile.longitude) == (
+        "1 Nowhere Lane",
+        "Nowhereville",
+        None,
+        None,
+    )
     assert 'value="1 Nowhere Lane"' in page_of(page)
 
-    response = save(client, street="1 Nowhere Lane", city="Nowhereville", region="", postal_code="",
-                    latitude="44.5", longitude="-72.25")
+    response = save(
+        client,
+        street="1 Nowhere Lane",
+        city="Nowhereville",
+        region="",
+        postal_code="",
+        latitude="44.5",
+        longitude="-72.25",
+    )
     assert "Your practice is placed at the coordinates you gave." in flashes(response)
     profile = stored_profile(app, therapist)
     assert (profile.latitude, profile.longitude) == (44.5, -72.25)
@@ -350,13 +473,18 @@ def test_exact_address_from_the_online_geocoder_is_used_first(app, client, thera
     def fake_geocode(query):
         asked.append(query)
         point = Point(40.748441, -73.985664)
-        return geocoding.GeocodeResult(geocoding.GeocodeStatus.FOUND, geocoding.Location("350 5th Ave, New York", point, "address"))
+        return geocoding.GeocodeResult(
+            geocoding.GeocodeStatus.FOUND, geocoding.Location("350 5th Ave, New York", point, "address")
+        )
 
     monkeypatch.setattr(geocoding, "geocode", fake_geocode)
     response = save(client)
     assert asked == ["350 5th Ave, New York, NY 10001, US"]
     assert "We placed the pin at 350 5th Ave, New York. Check it on the map" in flashes(response)
-    assert (stored_profile(app, therapist).latitude, stored_profile(app, therapist).longitude) == (40.748441, -73.985664)
+    assert (stored_profile(app, therapist).latitude, stored_profile(app, therapist).longitude) == (
+        40.748441,
+        -73.985664,
+    )
 
 
 def test_geocoder_unavailable_still_saves_the_address(app, client, therapist, monkeypatch):
@@ -374,7 +502,7 @@ def test_editor_map_carries_the_typed_coordinates_for_the_script(client, therapi
     save(client)
     page = page_of(client.get("/therapist/profile"))
     assert 'id="pin-map" hidden' in page
-    assert '/static/js/pin.js' in page and "<script>" not in page
+    assert "/static/js/pin.js" in page and "<script>" not in page
 
 
 # Photo -------------------------------------------------------------------------------------
@@ -489,7 +617,12 @@ def test_unpublished_photo_is_only_for_its_owner(app, client, auth, therapist):
     own = client.get(f"/therapist/profiles/{profile_id}/photo")
     assert own.status_code == 200
     assert own.headers["Cache-Control"] == "private, no-cache"
-    assert client.get(f"/therapist/profiles/{profile_id}/photo", headers={"If-None-Match": own.headers["ETag"]}).status_code == 304
+    assert (
+        client.get(
+            f"/therapist/profiles/{profile_id}/photo", headers={"If-None-Match": own.headers["ETag"]}
+        ).status_code
+        == 304
+    )
     auth.logout()
     assert client.get(f"/therapist/profiles/{profile_id}/photo").status_code == 404
     auth.login(role="therapist")
@@ -515,13 +648,23 @@ def test_listed_photo_is_public_and_cacheable(app, client, auth, therapist):
 def test_completeness_names_what_is_missing(app, therapist):
     with app.app_context():
         assert profiles.completeness(None).percent == 0
-        profile = factories.make_profile(user=db.session.get(User, therapist), published=False, languages=(), profession=None)
+        profile = factories.make_profile(
+            user=db.session.get(User, therapist), published=False, languages=(), profession=None
+        )
         result = profiles.completeness(profile)
         assert result.missing_required == ("your profession",)
         assert result.missing_recommended == (
-            "your licence number and where it was issued", "the practice address", "a phone number or website",
-            "a few words about your work", "the year you started practising", "the length of a session", "your fees",
-            "the languages you speak", "your weekly availability", "a photo", "a dry-needling certification",
+            "your licence number and where it was issued",
+            "the practice address",
+            "a phone number or website",
+            "a few words about your work",
+            "the year you started practising",
+            "the length of a session",
+            "your fees",
+            "the languages you speak",
+            "your weekly availability",
+            "a photo",
+            "a dry-needling certification",
         )
         assert (result.done, result.total, result.percent) == (4, 16, 25)
 
@@ -536,8 +679,12 @@ def test_full_profile_is_complete_but_for_photo_and_certification(client, therap
 
 def test_publish_lists_exactly_what_is_missing(client, auth, places):
     auth.login(role="therapist", confirmed=False)
-    client.post("/therapist/profile", data=form_data(profession="", headache_types=None, consultation_modes=None,
-                                                       street="", city="", region="", postal_code=""))
+    client.post(
+        "/therapist/profile",
+        data=form_data(
+            profession="", headache_types=None, consultation_modes=None, street="", city="", region="", postal_code=""
+        ),
+    )
     client.get("/therapist/")  # shows (and so clears) the messages of logging in and saving
     response = client.post("/therapist/profile/publish", follow_redirects=True)
     assert flashes(response) == (
@@ -559,7 +706,11 @@ def test_published_unverified_profile_is_found_without_a_verified_badge(app, cli
     assert "Your profile is published: patients can now find it in the directory." in flashes(response)
     auth.logout()
     everyone = page_of(client.get("/search?q=10001&show=all"))
-    assert "Dr Ana Ruiz" in everyone and "Certification not verified" in everyone and "✓ Verified certification" not in everyone
+    assert (
+        "Dr Ana Ruiz" in everyone
+        and "Certification not verified" in everyone
+        and "✓ Verified certification" not in everyone
+    )
     assert "Dr Ana Ruiz" not in page_of(client.get("/search?q=10001"))
     assert client.get("/practitioners/dr-ana-ruiz").status_code == 200
 
@@ -590,7 +741,9 @@ def test_removing_a_required_field_takes_a_published_profile_off_the_directory(a
     save(client)
     client.post("/therapist/profile/publish")
     response = save(client, headache_types=None)
-    assert "Your profile is hidden from the directory until you add at least one headache type you treat." in flashes(response)
+    assert "Your profile is hidden from the directory until you add at least one headache type you treat." in flashes(
+        response
+    )
     assert stored_profile(app, therapist).published is False
 
 
@@ -614,7 +767,9 @@ def test_dashboard_shows_state_next_steps_and_notices(app, client, therapist):
     assert "Not started" in page and "Fill in your profile: your practice, where it is and what you treat." in page
     save(client)
     with app.app_context():
-        db.session.add(Notice(user_id=therapist, message="Your certification was verified", link="/therapist/certifications"))
+        db.session.add(
+            Notice(user_id=therapist, message="Your certification was verified", link="/therapist/certifications")
+        )
         db.session.commit()
     page = page_of(client.get("/therapist/"))
     assert "Not published" in page and "Not verified" in page
@@ -653,4 +808,9 @@ def test_each_therapist_edits_only_their_own_profile(app, client, auth, therapis
     save(client)
     with app.app_context():
         assert db.session.get(TherapistProfile, other_id).display_name == "Other Therapist"
-        assert db.session.scalar(select(func.count()).select_from(AvailabilitySlot).where(AvailabilitySlot.profile_id == other_id)) == 0
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(AvailabilitySlot).where(AvailabilitySlot.profile_id == other_id)
+            )
+            == 0
+        )

@@ -1,4 +1,5 @@
 """Red-flag triage: every flag's level, unsure answers, strongest wins, age, aura and medicine rules."""
+
 import pytest
 
 from directory.services import clinical
@@ -44,11 +45,21 @@ SPEC_LEVELS = {
 }
 
 CLASSIC_MIGRAINE = {
-    "days_per_month": 4, "frequent_for": "gt_1y", "lifetime_attacks": "10_plus",
-    "duration": "4h_3d", "side": "one", "quality": ["throbbing"], "severity": "severe",
-    "worse_with_activity": True, "nausea": "moderate", "vomiting": False,
-    "light_sensitive": True, "sound_sensitive": True, "restless": False,
-    "autonomic_signs": [], "attack_frequency": "lt_every_other_day",
+    "days_per_month": 4,
+    "frequent_for": "gt_1y",
+    "lifetime_attacks": "10_plus",
+    "duration": "4h_3d",
+    "side": "one",
+    "quality": ["throbbing"],
+    "severity": "severe",
+    "worse_with_activity": True,
+    "nausea": "moderate",
+    "vomiting": False,
+    "light_sensitive": True,
+    "sound_sensitive": True,
+    "restless": False,
+    "autonomic_signs": [],
+    "attack_frequency": "lt_every_other_day",
 }
 
 
@@ -58,14 +69,14 @@ def patient(age=40, **sections):
 
 # -- the vocabulary ---------------------------------------------------------------------
 
+
 def test_every_spec_flag_is_asked_with_its_level():
     assert {f.id: f.level for f in RED_FLAGS} == SPEC_LEVELS
     assert len({f.id for f in RED_FLAGS}) == len(RED_FLAGS)
 
 
 def test_only_giant_cell_and_late_onset_flags_are_over_50_only():
-    assert {f.id for f in RED_FLAGS if f.over_50_only} == {
-        "onset_after_50", "giant_cell_arteritis", "gca_vision"}
+    assert {f.id for f in RED_FLAGS if f.over_50_only} == {"onset_after_50", "giant_cell_arteritis", "gca_vision"}
 
 
 def test_child_questions_name_their_parent_and_come_after_it():
@@ -110,6 +121,7 @@ def test_level_messages_say_what_to_do():
 
 # -- each flag on its own ---------------------------------------------------------------
 
+
 def _expected(flag_id, answer):
     level = SPEC_LEVELS[flag_id]
     # Unsure counts as yes in every tier; the pregnancy gateway raises nothing itself.
@@ -147,41 +159,97 @@ def test_emergency_flag_shows_no_types(flag):
 # -- patient stories --------------------------------------------------------------------
 
 VIGNETTES = [
-    pytest.param(patient(age=29, red_flags={"thunderclap": "yes", "fever": "no"}),
-                 "emergency", ("thunderclap",), id="thunderclap-worst-headache-in-a-minute"),
-    pytest.param(patient(age=22, red_flags={"fever": "yes", "fever_meningism": "unsure"}),
-                 "emergency", ("fever_meningism", "fever"), id="feverish-student-unsure-about-stiff-neck"),
-    pytest.param(patient(age=35, red_flags={"fever": "yes", "fever_meningism": "no"}),
-                 "today", ("fever",), id="fever-with-flu-only-today"),
-    pytest.param(patient(age=72, red_flags={"giant_cell_arteritis": "yes", "gca_vision": "no"}),
-                 "today", ("giant_cell_arteritis",), id="older-woman-jaw-pain-chewing-today"),
-    pytest.param(patient(age=72, red_flags={"giant_cell_arteritis": "yes", "gca_vision": "yes"}),
-                 "emergency", ("giant_cell_arteritis", "gca_vision"), id="jaw-pain-and-losing-sight-emergency"),
-    pytest.param(patient(age=68, red_flags={"gca_vision": "unsure"}),
-                 "emergency", ("gca_vision",), id="gca-vision-counts-without-parent-answer"),
-    pytest.param(patient(age=41, red_flags={"immunosuppressed": "no", "immunosuppressed_fever": "yes"}),
-                 "today", ("immunosuppressed_fever",), id="transplant-patient-fever-counts-despite-parent-no"),
-    pytest.param(patient(age=31, red_flags={"pregnancy": "yes", "pregnancy_new": "yes", "pregnancy_severe": "yes"}),
-                 "emergency", ("pregnancy_new", "pregnancy_severe"), id="pregnant-new-headache-swelling-emergency"),
-    pytest.param(patient(age=31, red_flags={"pregnancy_new": "unsure"}),
-                 "today", ("pregnancy_new",), id="new-mother-unsure-if-headache-is-new"),
-    pytest.param(patient(age=45, red_flags={"head_injury": "yes", "head_injury_acute": "no"}),
-                 "soon", ("head_injury",), id="headache-since-old-whiplash-soon"),
-    pytest.param(patient(age=80, red_flags={"head_injury": "yes", "head_injury_acute": "yes"}),
-                 "emergency", ("head_injury", "head_injury_acute"), id="fall-on-blood-thinners-emergency"),
-    pytest.param(patient(age=58, red_flags={"cancer_history": "yes", "weight_loss": "yes",
-                                            "onset_after_50": "yes"}),
-                 "soon", ("weight_loss", "cancer_history", "onset_after_50"), id="several-soon-flags-stay-soon"),
-    pytest.param(patient(age=50, red_flags={"progressive": "yes", "papilledema_told": "yes"}),
-                 "today", ("papilledema_told", "progressive"), id="strongest-wins-today-over-soon"),
-    pytest.param(patient(age=50, red_flags={"papilledema_told": "unsure", "painful_red_eye": "yes",
-                                            "valsalva": "yes"}),
-                 "emergency", ("valsalva", "papilledema_told", "painful_red_eye"),
-                 id="strongest-wins-emergency-over-today-and-soon"),
-    pytest.param(patient(age=38, red_flags={"new_medicine": "unsure", "positional": "unsure"}),
-                 "soon", ("positional", "new_medicine"), id="unsure-soon-flags-raised-as-soon"),
-    pytest.param(patient(age=38, red_flags={f.id: "no" for f in RED_FLAGS}),
-                 "none", (), id="all-flags-answered-no"),
+    pytest.param(
+        patient(age=29, red_flags={"thunderclap": "yes", "fever": "no"}),
+        "emergency",
+        ("thunderclap",),
+        id="thunderclap-worst-headache-in-a-minute",
+    ),
+    pytest.param(
+        patient(age=22, red_flags={"fever": "yes", "fever_meningism": "unsure"}),
+        "emergency",
+        ("fever_meningism", "fever"),
+        id="feverish-student-unsure-about-stiff-neck",
+    ),
+    pytest.param(
+        patient(age=35, red_flags={"fever": "yes", "fever_meningism": "no"}),
+        "today",
+        ("fever",),
+        id="fever-with-flu-only-today",
+    ),
+    pytest.param(
+        patient(age=72, red_flags={"giant_cell_arteritis": "yes", "gca_vision": "no"}),
+        "today",
+        ("giant_cell_arteritis",),
+        id="older-woman-jaw-pain-chewing-today",
+    ),
+    pytest.param(
+        patient(age=72, red_flags={"giant_cell_arteritis": "yes", "gca_vision": "yes"}),
+        "emergency",
+        ("giant_cell_arteritis", "gca_vision"),
+        id="jaw-pain-and-losing-sight-emergency",
+    ),
+    pytest.param(
+        patient(age=68, red_flags={"gca_vision": "unsure"}),
+        "emergency",
+        ("gca_vision",),
+        id="gca-vision-counts-without-parent-answer",
+    ),
+    pytest.param(
+        patient(age=41, red_flags={"immunosuppressed": "no", "immunosuppressed_fever": "yes"}),
+        "today",
+        ("immunosuppressed_fever",),
+        id="transplant-patient-fever-counts-despite-parent-no",
+    ),
+    pytest.param(
+        patient(age=31, red_flags={"pregnancy": "yes", "pregnancy_new": "yes", "pregnancy_severe": "yes"}),
+        "emergency",
+        ("pregnancy_new", "pregnancy_severe"),
+        id="pregnant-new-headache-swelling-emergency",
+    ),
+    pytest.param(
+        patient(age=31, red_flags={"pregnancy_new": "unsure"}),
+        "today",
+        ("pregnancy_new",),
+        id="new-mother-unsure-if-headache-is-new",
+    ),
+    pytest.param(
+        patient(age=45, red_flags={"head_injury": "yes", "head_injury_acute": "no"}),
+        "soon",
+        ("head_injury",),
+        id="headache-since-old-whiplash-soon",
+    ),
+    pytest.param(
+        patient(age=80, red_flags={"head_injury": "yes", "head_injury_acute": "yes"}),
+        "emergency",
+        ("head_injury", "head_injury_acute"),
+        id="fall-on-blood-thinners-emergency",
+    ),
+    pytest.param(
+        patient(age=58, red_flags={"cancer_history": "yes", "weight_loss": "yes", "onset_after_50": "yes"}),
+        "soon",
+        ("weight_loss", "cancer_history", "onset_after_50"),
+        id="several-soon-flags-stay-soon",
+    ),
+    pytest.param(
+        patient(age=50, red_flags={"progressive": "yes", "papilledema_told": "yes"}),
+        "today",
+        ("papilledema_told", "progressive"),
+        id="strongest-wins-today-over-soon",
+    ),
+    pytest.param(
+        patient(age=50, red_flags={"papilledema_told": "unsure", "painful_red_eye": "yes", "valsalva": "yes"}),
+        "emergency",
+        ("valsalva", "papilledema_told", "painful_red_eye"),
+        id="strongest-wins-emergency-over-today-and-soon",
+    ),
+    pytest.param(
+        patient(age=38, red_flags={"new_medicine": "unsure", "positional": "unsure"}),
+        "soon",
+        ("positional", "new_medicine"),
+        id="unsure-soon-flags-raised-as-soon",
+    ),
+    pytest.param(patient(age=38, red_flags={f.id: "no" for f in RED_FLAGS}), "none", (), id="all-flags-answered-no"),
     pytest.param(patient(age=38), "none", (), id="no-flag-answers-at-all"),
 ]
 
@@ -204,19 +272,33 @@ def test_flags_come_back_in_questionnaire_order_whatever_the_answer_order():
 
 # -- aura and medicine answers raise soon flags -----------------------------------------
 
-AURA = {"present": True, "symptoms": ["visual"], "spreads_gradually": True,
-        "succession": False, "lasts_5_60_min": True, "one_sided": True, "positive": True,
-        "headache_within_60_min": True, "episodes": "2_plus", "doctor_checked": True}
+AURA = {
+    "present": True,
+    "symptoms": ["visual"],
+    "spreads_gradually": True,
+    "succession": False,
+    "lasts_5_60_min": True,
+    "one_sided": True,
+    "positive": True,
+    "headache_within_60_min": True,
+    "episodes": "2_plus",
+    "doctor_checked": True,
+}
 
 
-@pytest.mark.parametrize("aura, flags", [
-    pytest.param(AURA, (), id="aura-checked-by-doctor-no-flag"),
-    pytest.param({**AURA, "doctor_checked": False}, ("aura_unchecked",), id="aura-never-checked-soon"),
-    pytest.param({**AURA, "doctor_checked": None}, ("aura_unchecked",), id="aura-check-unknown-soon"),
-    pytest.param({**AURA, "symptoms": ["visual", "motor"]}, ("aura_atypical",), id="checked-aura-with-weakness-soon"),
-    pytest.param({**AURA, "symptoms": ["one_eye"]}, ("aura_atypical",), id="checked-one-eye-aura-soon"),
-    pytest.param({"present": False, "symptoms": ["motor"]}, (), id="no-aura-no-flag"),
-])
+@pytest.mark.parametrize(
+    "aura, flags",
+    [
+        pytest.param(AURA, (), id="aura-checked-by-doctor-no-flag"),
+        pytest.param({**AURA, "doctor_checked": False}, ("aura_unchecked",), id="aura-never-checked-soon"),
+        pytest.param({**AURA, "doctor_checked": None}, ("aura_unchecked",), id="aura-check-unknown-soon"),
+        pytest.param(
+            {**AURA, "symptoms": ["visual", "motor"]}, ("aura_atypical",), id="checked-aura-with-weakness-soon"
+        ),
+        pytest.param({**AURA, "symptoms": ["one_eye"]}, ("aura_atypical",), id="checked-one-eye-aura-soon"),
+        pytest.param({"present": False, "symptoms": ["motor"]}, (), id="no-aura-no-flag"),
+    ],
+)
 def test_typical_or_checked_aura_answers_raise_soon_flags(aura, flags):
     result = triage(patient(aura=aura))
     assert result.flags == flags
@@ -257,6 +339,7 @@ def test_overuse_answered_yes_keeps_advice_on_today_but_not_emergency():
 
 # -- age --------------------------------------------------------------------------------
 
+
 def test_teenager_is_stopped_with_advice_to_see_a_doctor():
     result = assess(patient(age=16, headache=CLASSIC_MIGRAINE))
     assert result.triage.under_18 is True
@@ -290,6 +373,7 @@ def test_missing_age_does_not_crash_or_stop():
 
 # -- which questions a form shows -------------------------------------------------------
 
+
 def test_younger_adult_is_not_asked_over_50_questions():
     asked = {f.id for f in red_flags_to_ask(34)}
     assert not asked & {"onset_after_50", "giant_cell_arteritis", "gca_vision"}
@@ -299,10 +383,16 @@ def test_younger_adult_is_not_asked_over_50_questions():
 def test_child_questions_appear_after_a_yes_or_unsure_parent():
     first = {f.id for f in red_flags_to_ask(50)}
     assert "onset_after_50" in first and "giant_cell_arteritis" in first
-    assert not first & {"gca_vision", "pregnancy_new", "pregnancy_severe", "head_injury_acute",
-                        "immunosuppressed_fever"}
-    later = {f.id for f in red_flags_to_ask(50, {"giant_cell_arteritis": "unsure", "head_injury": "yes",
-                                                 "pregnancy": "no"})}
+    assert not first & {
+        "gca_vision",
+        "pregnancy_new",
+        "pregnancy_severe",
+        "head_injury_acute",
+        "immunosuppressed_fever",
+    }
+    later = {
+        f.id for f in red_flags_to_ask(50, {"giant_cell_arteritis": "unsure", "head_injury": "yes", "pregnancy": "no"})
+    }
     assert {"gca_vision", "head_injury_acute"} <= later
     assert not later & {"pregnancy_new", "pregnancy_severe"}
 
@@ -313,9 +403,15 @@ def test_unknown_age_is_asked_everything_without_parents():
 
 # -- the assessment as a whole ----------------------------------------------------------
 
+
 def test_soon_flag_still_lists_types_and_passes_safety_items_through():
-    result = assess(patient(red_flags={"cancer_history": "yes"}, headache=CLASSIC_MIGRAINE,
-                            needling_safety=["blood_thinners", "needle_fear"]))
+    result = assess(
+        patient(
+            red_flags={"cancer_history": "yes"},
+            headache=CLASSIC_MIGRAINE,
+            needling_safety=["blood_thinners", "needle_fear"],
+        )
+    )
     assert result.triage.level == "soon" and result.triage.stop is False
     assert [p.type for p in result.probable_types] == ["migraine_without_aura"]
     assert result.needling_safety == ("blood_thinners", "needle_fear")
@@ -328,15 +424,26 @@ def test_today_flag_hides_types():
 
 
 def test_api_dict_has_exactly_the_spec_shape():
-    body = to_api_dict(assess(patient(red_flags={"weight_loss": "yes"}, headache=CLASSIC_MIGRAINE,
-                                      needling_safety=["pregnancy"])))
+    body = to_api_dict(
+        assess(patient(red_flags={"weight_loss": "yes"}, headache=CLASSIC_MIGRAINE, needling_safety=["pregnancy"]))
+    )
     assert body == {
-        "triage": {"level": "soon", "flags": [{"id": "weight_loss", "level": "soon", "source": "answered"}],
-                   "message": LEVEL_MESSAGES["soon"]},
+        "triage": {
+            "level": "soon",
+            "flags": [{"id": "weight_loss", "level": "soon", "source": "answered"}],
+            "message": LEVEL_MESSAGES["soon"],
+        },
         "stop": None,
         "emergency_number": None,
-        "probable_types": [{"type": "migraine_without_aura", "ichd3": "1.1", "confidence": "likely",
-                            "doctor_confirmed": False, "evidence_tier": "C"}],
+        "probable_types": [
+            {
+                "type": "migraine_without_aura",
+                "ichd3": "1.1",
+                "confidence": "likely",
+                "doctor_confirmed": False,
+                "evidence_tier": "C",
+            }
+        ],
         "disclaimer": DISCLAIMER,
     }
 
@@ -350,6 +457,5 @@ def test_api_dict_for_emergency_lists_no_types():
 
 
 def test_derived_flags_are_soon_and_named():
-    assert [(f.id, f.level) for f in clinical.DERIVED_FLAGS] == [
-        ("aura_unchecked", "soon"), ("aura_atypical", "soon")]
+    assert [(f.id, f.level) for f in clinical.DERIVED_FLAGS] == [("aura_unchecked", "soon"), ("aura_atypical", "soon")]
     assert clinical.FLAG_IDS[-2:] == ("aura_unchecked", "aura_atypical")

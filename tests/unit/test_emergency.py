@@ -1,4 +1,5 @@
 """The emergency-number table: one number per country, the general list when unknown."""
+
 import pytest
 
 from directory.services.emergency import emergency_contact, emergency_number

@@ -1,4 +1,5 @@
 """Points, bounding boxes, distances and the FHIR near parameter (pure functions)."""
+
 import math
 import random
 
@@ -69,8 +70,19 @@ def test_make_point_accepts_coordinates_in_range(latitude, longitude, expected):
         (None, 0),
         ("", ""),
     ],
-    ids=["lat-too-high", "lat-too-low", "lon-too-high", "lon-too-low", "lat-nan", "lon-nan", "lat-inf",
-         "lon-minus-inf", "word", "none", "empty-strings"],
+    ids=[
+        "lat-too-high",
+        "lat-too-low",
+        "lon-too-high",
+        "lon-too-low",
+        "lat-nan",
+        "lon-nan",
+        "lat-inf",
+        "lon-minus-inf",
+        "word",
+        "none",
+        "empty-strings",
+    ],
 )
 def test_make_point_rejects_impossible_coordinates(latitude, longitude):
     with pytest.raises(ValueError):
@@ -192,8 +204,11 @@ def test_every_point_within_the_radius_lies_in_a_bounding_box(latitude, longitud
 
 
 @settings(max_examples=200, deadline=None, database=None, derandomize=True)
-@given(latitude=st.floats(min_value=-80.0, max_value=80.0), longitude=longitudes,
-       radius_km=st.floats(min_value=0.0, max_value=500.0))
+@given(
+    latitude=st.floats(min_value=-80.0, max_value=80.0),
+    longitude=longitudes,
+    radius_km=st.floats(min_value=0.0, max_value=500.0),
+)
 def test_bounding_boxes_are_no_wider_than_the_circle_needs(latitude, longitude, radius_km):
     centre = Point(latitude, longitude)
     boxes = bounding_box(centre, radius_km)
@@ -246,9 +261,22 @@ def test_miles_and_kilometres_convert_both_ways():
         (miles_to_km(10.4), "mi", "10 mi"),
         (100.0, "mi", "62 mi"),
     ],
-    ids=["zero", "just-under-1", "one", "whole-below-10", "rounds-down-to-whole", "one-decimal",
-         "just-under-10", "rounds-up-to-10", "half-rounds-up", "thousands-separator", "under-1-mile",
-         "miles-one-decimal", "miles-whole", "100-km-in-miles"],
+    ids=[
+        "zero",
+        "just-under-1",
+        "one",
+        "whole-below-10",
+        "rounds-down-to-whole",
+        "one-decimal",
+        "just-under-10",
+        "rounds-up-to-10",
+        "half-rounds-up",
+        "thousands-separator",
+        "under-1-mile",
+        "miles-one-decimal",
+        "miles-whole",
+        "100-km-in-miles",
+    ],
 )
 def test_format_distance_rounds_for_people(km, unit, expected):
     assert format_distance(km, unit) == expected
@@ -284,9 +312,21 @@ def test_format_distance_rejects_bad_units_and_values(km, unit):
         ("+51.5|-.12|20000|km", Point(51.5, -0.12), 20000.0),
         ("0|0|12427|mi", Point(0.0, 0.0), 12427 * 1.609344),
     ],
-    ids=["km", "km-upper-case", "miles", "miles-mixed-case", "ucum-miles", "no-unit-means-km",
-         "no-distance-uses-default", "empty-distance-uses-default", "empty-unit-means-km", "spaces",
-         "extremes-zero-distance", "plus-sign-and-leading-dot", "just-under-the-limit-in-miles"],
+    ids=[
+        "km",
+        "km-upper-case",
+        "miles",
+        "miles-mixed-case",
+        "ucum-miles",
+        "no-unit-means-km",
+        "no-distance-uses-default",
+        "empty-distance-uses-default",
+        "empty-unit-means-km",
+        "spaces",
+        "extremes-zero-distance",
+        "plus-sign-and-leading-dot",
+        "just-under-the-limit-in-miles",
+    ],
 )
 def test_parse_fhir_near_reads_point_and_radius(value, expected_point, expected_km):
     point, radius_km = parse_fhir_near(value, default_radius_km=25.0)
@@ -317,10 +357,27 @@ def test_parse_fhir_near_reads_point_and_radius(value, expected_point, expected_
         ("40.7|-73.9|10|miles", "unit must be km or mi"),
         ("40.7|-73.9|10|[mi_us]", "unit must be km or mi"),
     ],
-    ids=["empty", "one-part", "five-parts", "latitude-word", "longitude-word", "latitude-missing", "nan",
-         "inf", "exponent", "underscore", "latitude-out-of-range", "longitude-out-of-range", "distance-word",
-         "negative-distance", "over-20000-km", "over-20000-km-in-miles", "metres", "miles-spelled-out",
-         "us-survey-miles"],
+    ids=[
+        "empty",
+        "one-part",
+        "five-parts",
+        "latitude-word",
+        "longitude-word",
+        "latitude-missing",
+        "nan",
+        "inf",
+        "exponent",
+        "underscore",
+        "latitude-out-of-range",
+        "longitude-out-of-range",
+        "distance-word",
+        "negative-distance",
+        "over-20000-km",
+        "over-20000-km-in-miles",
+        "metres",
+        "miles-spelled-out",
+        "us-survey-miles",
+    ],
 )
 def test_parse_fhir_near_rejects_bad_values_with_a_clear_message(value, message):
     with pytest.raises(InvalidNear, match=message):

@@ -1,4 +1,5 @@
 """The load harness's own bookkeeping: forms read as a browser sends them, and how a phase is judged."""
+
 from bench.load import analyse
 from bench.load_users import Outcome, Recorder, find_form, with_values
 
@@ -23,21 +24,37 @@ NO_DATA = {"lost_total": 0, "duplicates_total": 0, "acknowledged": {"consultatio
 def test_form_is_read_as_a_browser_submits_it():
     form = find_form(PAGE, "/consultations/new/ana")
     assert form["fields"] == [
-        ("csrf_token", "tok&en"), ("mode", "video"), ("times", "Tue"), ("country", "GB"), ("currency", "USD"), ("bio", "Line one <b>")
+        ("csrf_token", "tok&en"),
+        ("mode", "video"),
+        ("times", "Tue"),
+        ("country", "GB"),
+        ("currency", "USD"),
+        ("bio", "Line one <b>"),
     ]
     assert form["choices"]["mode"] == ["in_person", "video"]
 
 
 def test_values_replace_fields_and_lists_set_several():
     form = find_form(PAGE, "/anything")
-    assert with_values(form, times=["Mon", "Tue"], bio="new")[-3:] == [("times", "Mon"), ("times", "Tue"), ("bio", "new")]
+    assert with_values(form, times=["Mon", "Tue"], bio="new")[-3:] == [
+        ("times", "Mon"),
+        ("times", "Tue"),
+        ("bio", "new"),
+    ]
 
 
 def _phase(outcomes, fault):
     recorder = Recorder()
     recorder.outcomes = outcomes
-    return {"name": "outage", "started": 0.0, "seconds": 30.0, "recorder": recorder, "probe": Recorder(),
-            "fault": fault, "fault_expected": True}
+    return {
+        "name": "outage",
+        "started": 0.0,
+        "seconds": 30.0,
+        "recorder": recorder,
+        "probe": Recorder(),
+        "fault": fault,
+        "fault_expected": True,
+    }
 
 
 def test_outage_lasts_until_the_first_page_served_after_the_database_returns():

@@ -1,4 +1,5 @@
 """The NPI check: 10 digits, the first 1 or 2, a Luhn check digit over the 80840 prefix."""
+
 import pytest
 
 from directory.services.profiles import luhn_check_digit, npi_is_valid

@@ -1,4 +1,5 @@
 """option_markup writes radio and checkbox options byte for byte as WTForms does, for every such field of the site."""
+
 import importlib
 import inspect
 
@@ -14,8 +15,11 @@ FORM_MODULES = ("practitioners", "admin", "questionnaire", "auth", "consultation
 def _form_classes(area: str):
     # Imported once the app exists: the blueprints import each other in create_app's order.
     module = importlib.import_module(f"directory.{area}.forms")
-    classes = [value for value in vars(module).values()
-               if inspect.isclass(value) and issubclass(value, Form) and value.__module__ == module.__name__]
+    classes = [
+        value
+        for value in vars(module).values()
+        if inspect.isclass(value) and issubclass(value, Form) and value.__module__ == module.__name__
+    ]
     if area == "questionnaire":
         classes.append(module.warning_signs_form(clinical.RED_FLAGS))
     return classes
@@ -46,7 +50,11 @@ def test_options_match_wtforms_selected_or_not(app, area):
         for field in fields:
             values = [choice.value for choice in field.choices]
             multiple = isinstance(field, SelectMultipleField)
-            for data in [None, *(([value] if multiple else value) for value in values), values[:2] if multiple else None]:
+            for data in [
+                None,
+                *(([value] if multiple else value) for value in values),
+                values[:2] if multiple else None,
+            ]:
                 field.data = data
                 field.errors = ["Please choose one."] if data is None else []
                 assert _ours(field) == _wtforms_markup(field), (area, field.name, data)
@@ -63,7 +71,7 @@ def test_markup_in_values_and_labels_is_escaped(app):
     with app.test_request_context():
 
         class Quoting(Form):
-            pick = RadioField('Pick "one"', choices=choices([("a\"&<", "A \"quoted\" <b>label</b>"), ("b", "")]))
+            pick = RadioField('Pick "one"', choices=choices([('a"&<', 'A "quoted" <b>label</b>'), ("b", "")]))
 
         field = Quoting(formdata=None, pick='a"&<').pick
         assert _ours(field) == _wtforms_markup(field)

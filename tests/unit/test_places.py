@@ -1,10 +1,23 @@
 """Which other names of a geonames city the gazetteer indexes."""
+
 from directory.services.places import ALTERNATE_NAMES_MIN_POPULATION, alternate_keys
 
 KOLN = {
     "name": "Köln",
     "population": 1_024_621,
-    "alternatenames": ["CGN", "Cologne", "Colonia Agrippina", "Koeln", "Köln", "Kölle", "kln", "Kel'n", "Кёльн", "ケルン", "K2"],
+    "alternatenames": [
+        "CGN",
+        "Cologne",
+        "Colonia Agrippina",
+        "Koeln",
+        "Köln",
+        "Kölle",
+        "kln",
+        "Kel'n",
+        "Кёльн",
+        "ケルン",
+        "K2",
+    ],
 }
 
 

@@ -1,4 +1,5 @@
 """Reading messy roster files, guessing their columns, dates and loose name matching (no database)."""
+
 import codecs
 from datetime import date
 
@@ -33,7 +34,9 @@ def test_plain_ascii_is_read_as_utf8():
 @pytest.mark.parametrize("delimiter", [";", "\t", "|", ","])
 def test_delimiter_is_sniffed(delimiter):
     lines = (
-        ["Name", "Credential ID", "Issued"], ["Jane Smith", "DN-1", "01.03.2024"], ["Bob Stone", "DN-2", "02.03.2024"]
+        ["Name", "Credential ID", "Issued"],
+        ["Jane Smith", "DN-1", "01.03.2024"],
+        ["Bob Stone", "DN-2", "02.03.2024"],
     )
     data = "\r\n".join(delimiter.join(line) for line in lines).encode()
     roster = read_roster(data)
@@ -70,7 +73,7 @@ def test_extra_cells_are_kept_and_missing_cells_padded_with_warnings():
 
 
 def test_whitespace_is_stripped_and_empty_rows_skipped_keeping_spreadsheet_row_numbers():
-    data = b"  Name , ID \n\n  Jane Smith  ,  DN-1 \n,\n , \n\"Bob\nStone\",DN-2\nAnn,DN-3\n"
+    data = b'  Name , ID \n\n  Jane Smith  ,  DN-1 \n,\n , \n"Bob\nStone",DN-2\nAnn,DN-3\n'
     roster = read_roster(data)
     assert roster.headers == ["Name", "ID"]
     assert [row[:2] for row in roster.rows] == [["Jane Smith", "DN-1"], ["Bob\nStone", "DN-2"], ["Ann", "DN-3"]]
@@ -180,17 +183,34 @@ def test_unclosed_quote_is_reported_with_a_line():
 @pytest.mark.parametrize(
     ("header", "field"),
     [
-        ("Full name", "name"), ("Name", "name"), ("Practitioner", "name"), ("LICENSEE", "name"),
-        ("Therapist name", "name"), ("Name of certificate holder", "name"),
-        ("Credential ID", "credential_id"), ("Certificate number", "credential_id"), ("Cert #", "credential_id"),
-        ("Cert. No.", "credential_id"), ("credential_id", "credential_id"), ("credentialId", "credential_id"),
+        ("Full name", "name"),
+        ("Name", "name"),
+        ("Practitioner", "name"),
+        ("LICENSEE", "name"),
+        ("Therapist name", "name"),
+        ("Name of certificate holder", "name"),
+        ("Credential ID", "credential_id"),
+        ("Certificate number", "credential_id"),
+        ("Cert #", "credential_id"),
+        ("Cert. No.", "credential_id"),
+        ("credential_id", "credential_id"),
+        ("credentialId", "credential_id"),
         ("Certificate Ref", "credential_id"),
-        ("Issuer", "issuing_body"), ("Provider", "issuing_body"), ("Issued by", "issuing_body"),
+        ("Issuer", "issuing_body"),
+        ("Provider", "issuing_body"),
+        ("Issued by", "issuing_body"),
         ("Training provider", "issuing_body"),
-        ("Date obtained", "obtained_on"), ("Issued", "obtained_on"), ("Completion date", "obtained_on"),
-        ("Date of completion", "obtained_on"), ("Issue Date", "obtained_on"),
-        ("Expiry", "expires_on"), ("Expiration date", "expires_on"), ("Valid until", "expires_on"),
-        ("EXPIRES ON", "expires_on"), ("Exp. date", "expires_on"), ("Certificate expiry", "expires_on"),
+        ("Date obtained", "obtained_on"),
+        ("Issued", "obtained_on"),
+        ("Completion date", "obtained_on"),
+        ("Date of completion", "obtained_on"),
+        ("Issue Date", "obtained_on"),
+        ("Expiry", "expires_on"),
+        ("Expiration date", "expires_on"),
+        ("Valid until", "expires_on"),
+        ("EXPIRES ON", "expires_on"),
+        ("Exp. date", "expires_on"),
+        ("Certificate expiry", "expires_on"),
     ],
 )
 def test_header_spellings_are_guessed(header, field):
@@ -207,7 +227,11 @@ def test_headers_that_fit_no_field_are_left_out(header):
 def test_a_whole_header_row_is_guessed_one_column_per_field():
     headers = ["#", "Licensee", "Email", "Cert #", "Issuer", "Issued", "Expiration Date", "Notes"]
     assert guess_mapping(headers) == {
-        "name": 1, "credential_id": 3, "issuing_body": 4, "obtained_on": 5, "expires_on": 6,
+        "name": 1,
+        "credential_id": 3,
+        "issuing_body": 4,
+        "obtained_on": 5,
+        "expires_on": 6,
     }
 
 
@@ -274,8 +298,18 @@ def test_roster_dates_are_parsed(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "soon", "2024-02-30", "31/31/2024", "13.13.2024", "29 Feb 2023", "March 2024", "1 Smarch 2024", "2024-03-01x",
-     "45352"],
+    [
+        "",
+        "soon",
+        "2024-02-30",
+        "31/31/2024",
+        "13.13.2024",
+        "29 Feb 2023",
+        "March 2024",
+        "1 Smarch 2024",
+        "2024-03-01x",
+        "45352",
+    ],
 )
 def test_unreadable_dates_are_none(text):
     assert parse_roster_date(text) is None

@@ -1,4 +1,5 @@
 """Checking uploads: real types from content, images without metadata, clean names, bombs refused."""
+
 import hashlib
 import io
 import json
@@ -136,10 +137,13 @@ def test_profile_photo_loses_gps_and_all_exif(make):
     assert opened(stored.content).format == "JPEG"
 
 
-@pytest.mark.parametrize(("make", "content_type", "pillow_format"), [
-    (jpeg_bytes, "image/jpeg", "JPEG"),
-    (png_bytes, "image/png", "PNG"),
-])
+@pytest.mark.parametrize(
+    ("make", "content_type", "pillow_format"),
+    [
+        (jpeg_bytes, "image/jpeg", "JPEG"),
+        (png_bytes, "image/png", "PNG"),
+    ],
+)
 def test_evidence_image_loses_gps_and_keeps_its_format(make, content_type, pillow_format):
     data = make(exif=gps_exif())
     assert gps_of(data), "the fixture must carry GPS for this test to mean anything"
@@ -173,12 +177,15 @@ def test_exif_orientation_is_applied_before_metadata_is_dropped(check):
     assert_no_metadata(stored.content)
 
 
-@pytest.mark.parametrize(("size", "expected"), [
-    ((1600, 800), (480, 240)),
-    ((600, 1200), (240, 480)),
-    ((480, 480), (480, 480)),
-    ((100, 50), (100, 50)),
-])
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        ((1600, 800), (480, 240)),
+        ((600, 1200), (240, 480)),
+        ((480, 480), (480, 480)),
+        ((100, 50), (100, 50)),
+    ],
+)
 def test_profile_photo_fits_within_480_keeping_aspect_ratio_without_upscaling(size, expected):
     stored = process_photo("me.png", png_bytes(size))
 
@@ -210,11 +217,14 @@ def test_palette_photo_is_converted_to_rgb():
 
 
 @pytest.mark.parametrize("check", [process_photo, check_evidence])
-@pytest.mark.parametrize(("filename", "data"), [
-    ("photo.jpg", b"just some text, honestly a JPEG"),
-    ("scan.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>"),
-    ("photo.png", b"GIF89a" + png_bytes()),
-])
+@pytest.mark.parametrize(
+    ("filename", "data"),
+    [
+        ("photo.jpg", b"just some text, honestly a JPEG"),
+        ("scan.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>"),
+        ("photo.png", b"GIF89a" + png_bytes()),
+    ],
+)
 def test_content_that_is_not_a_pdf_png_or_jpeg_is_refused(check, filename, data):
     with pytest.raises(UploadError):
         check(filename, data)
@@ -234,12 +244,16 @@ def test_pdf_is_refused_as_a_profile_photo():
 
 
 @pytest.mark.parametrize("check", [process_photo, check_evidence])
-@pytest.mark.parametrize("data", [
-    b"\x89PNG\r\n\x1a\n" + b"garbage" * 100,
-    png_bytes((300, 300))[:400],
-    jpeg_bytes((300, 300))[:300],
-    b"\xff\xd8\xff" + b"\x00" * 200,
-], ids=["png-header-then-garbage", "truncated-png", "truncated-jpeg", "jpeg-header-then-zeros"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n" + b"garbage" * 100,
+        png_bytes((300, 300))[:400],
+        jpeg_bytes((300, 300))[:300],
+        b"\xff\xd8\xff" + b"\x00" * 200,
+    ],
+    ids=["png-header-then-garbage", "truncated-png", "truncated-jpeg", "jpeg-header-then-zeros"],
+)
 def test_corrupt_image_with_the_right_header_is_refused(check, data):
     with pytest.raises(UploadError, match="damaged"):
         check("photo.png", data)
@@ -282,8 +296,10 @@ def pdf_with_metadata(password: str | None = None) -> bytes:
     writer.add_blank_page(300, 200)
     writer.add_metadata({"/Author": "Dr Hidden Author", "/Creator": "Scanner 3000"})
     xmp = StreamObject()
-    xmp.set_data(b'<?xpacket begin=""?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
-                 b"<exif:GPSLatitude>51,30.0N</exif:GPSLatitude></x:xmpmeta><?xpacket end=\"w\"?>")
+    xmp.set_data(
+        b'<?xpacket begin=""?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        b'<exif:GPSLatitude>51,30.0N</exif:GPSLatitude></x:xmpmeta><?xpacket end="w"?>'
+    )
     xmp.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
     writer.root_object[NameObject("/Metadata")] = writer._add_object(xmp)
     if password is not None:
@@ -317,29 +333,41 @@ def test_pdf_loses_its_author_and_xmp_metadata():
         assert secret not in stored.content
 
 
-@pytest.mark.parametrize("data", [
-    MINIMAL_PDF.replace(b"%PDF-1.4\n", b"%PDF-1.4\n%<html><script>alert(1)</script></html>\n"),
-    MINIMAL_PDF.replace(b"%PDF-1.4\n", b"%PDF-1.4\n%<!DOCTYPE html><body onload=alert(1)>\n"),
-], ids=["script-in-a-comment", "doctype-in-a-comment"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        MINIMAL_PDF.replace(b"%PDF-1.4\n", b"%PDF-1.4\n%<html><script>alert(1)</script></html>\n"),
+        MINIMAL_PDF.replace(b"%PDF-1.4\n", b"%PDF-1.4\n%<!DOCTYPE html><body onload=alert(1)>\n"),
+    ],
+    ids=["script-in-a-comment", "doctype-in-a-comment"],
+)
 def test_pdf_html_polyglot_is_refused(data):
     with pytest.raises(UploadError, match="not a plain PDF"):
         check_evidence("scan.pdf", data)
 
 
-@pytest.mark.parametrize("data", [
-    b"<html><script>alert(1)</script></html>\n" + MINIMAL_PDF,
-    b"\n\n   " + MINIMAL_PDF,
-], ids=["html-before-the-pdf", "blank-before-the-pdf"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<html><script>alert(1)</script></html>\n" + MINIMAL_PDF,
+        b"\n\n   " + MINIMAL_PDF,
+    ],
+    ids=["html-before-the-pdf", "blank-before-the-pdf"],
+)
 def test_pdf_that_does_not_start_at_byte_0_is_refused(data):
     with pytest.raises(UploadError, match=r"Upload a PDF, PNG or JPEG file\."):
         check_evidence("scan.pdf", data)
 
 
-@pytest.mark.parametrize("data", [
-    b"%PDF-1.4\n" + bytes(range(256)) * 8 + b"\n%%EOF\n",
-    b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
-    b"%PDF-1.4\ntrailer << /Root 1 0 R >>\n%%EOF\n",
-], ids=["garbage", "catalog-pointing-nowhere", "no-objects"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"%PDF-1.4\n" + bytes(range(256)) * 8 + b"\n%%EOF\n",
+        b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+        b"%PDF-1.4\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+    ],
+    ids=["garbage", "catalog-pointing-nowhere", "no-objects"],
+)
 def test_pdf_that_does_not_parse_is_refused(data):
     with pytest.raises(UploadError, match=r"This PDF is damaged|This PDF has no pages"):
         check_evidence("scan.pdf", data)
@@ -354,32 +382,39 @@ def test_pdf_with_trailing_bytes_after_eof_is_accepted():
     assert check_evidence("scan.pdf", MINIMAL_PDF + b"\r\n\x00\x00").content_type == "application/pdf"
 
 
-@pytest.mark.parametrize("data", [
-    MINIMAL_PDF.replace(b"%%EOF", b""),
-    MINIMAL_PDF[: len(MINIMAL_PDF) // 2],
-    MINIMAL_PDF[:-7] + b"x" * 5000,
-], ids=["no-eof-marker", "truncated", "eof-not-near-the-end"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        MINIMAL_PDF.replace(b"%%EOF", b""),
+        MINIMAL_PDF[: len(MINIMAL_PDF) // 2],
+        MINIMAL_PDF[:-7] + b"x" * 5000,
+    ],
+    ids=["no-eof-marker", "truncated", "eof-not-near-the-end"],
+)
 def test_incomplete_pdf_is_refused(data):
     with pytest.raises(UploadError, match="PDF"):
         check_evidence("scan.pdf", data)
 
 
-@pytest.mark.parametrize(("filename", "expected"), [
-    ("../../etc/passwd.pdf", "passwd.pdf"),
-    ("C:\\evil\\x.pdf", "x.pdf"),
-    ("résumé ✓.pdf", "résumé ✓.pdf"),
-    ("re\u0301sume\u0301.pdf", "résumé.pdf"),
-    ("a\x00b\nc\td.pdf", "abcd.pdf"),
-    ("invoice\u202efdp.exe", "invoicefdp.pdf"),
-    ('say "hi" <now>?.pdf', "say _hi_ _now__.pdf"),
-    ("report.exe", "report.pdf"),
-    ("report.PDF", "report.PDF"),
-    ("v1.2 final version", "v1.2 final version.pdf"),
-    ("", "evidence.pdf"),
-    ("../..", "evidence.pdf"),
-    (".pdf", "evidence.pdf"),
-    ("   spaced    out   .pdf", "spaced out.pdf"),
-])
+@pytest.mark.parametrize(
+    ("filename", "expected"),
+    [
+        ("../../etc/passwd.pdf", "passwd.pdf"),
+        ("C:\\evil\\x.pdf", "x.pdf"),
+        ("résumé ✓.pdf", "résumé ✓.pdf"),
+        ("re\u0301sume\u0301.pdf", "résumé.pdf"),
+        ("a\x00b\nc\td.pdf", "abcd.pdf"),
+        ("invoice\u202efdp.exe", "invoicefdp.pdf"),
+        ('say "hi" <now>?.pdf', "say _hi_ _now__.pdf"),
+        ("report.exe", "report.pdf"),
+        ("report.PDF", "report.PDF"),
+        ("v1.2 final version", "v1.2 final version.pdf"),
+        ("", "evidence.pdf"),
+        ("../..", "evidence.pdf"),
+        (".pdf", "evidence.pdf"),
+        ("   spaced    out   .pdf", "spaced out.pdf"),
+    ],
+)
 def test_evidence_filename_is_cleaned(filename, expected):
     assert check_evidence(filename, MINIMAL_PDF).filename == expected
 
@@ -391,11 +426,14 @@ def test_long_filename_is_cut_to_120_characters_keeping_the_extension():
     assert stored.filename == "x" * 116 + ".pdf"
 
 
-@pytest.mark.parametrize(("filename", "data", "expected"), [
-    ("holiday.png", jpeg_bytes(), "holiday.jpg"),
-    ("scan.jpeg", jpeg_bytes(), "scan.jpeg"),
-    ("scan.pdf", png_bytes(), "scan.png"),
-])
+@pytest.mark.parametrize(
+    ("filename", "data", "expected"),
+    [
+        ("holiday.png", jpeg_bytes(), "holiday.jpg"),
+        ("scan.jpeg", jpeg_bytes(), "scan.jpeg"),
+        ("scan.pdf", png_bytes(), "scan.png"),
+    ],
+)
 def test_evidence_extension_matches_the_real_type(filename, data, expected):
     assert check_evidence(filename, data).filename == expected
 
@@ -462,12 +500,16 @@ def test_small_png_of_6300_by_6300_is_refused_naming_its_size(check, limit):
     )
 
 
-@pytest.mark.parametrize(("check", "size", "mode", "orientation"), [
-    ("process_photo", (4000, 4000), "RGBA", None),
-    ("process_photo", (4000, 4000), "P", 6),
-    ("check_evidence", (4800, 5000), "RGBA", 6),
-    ("check_evidence", (6300, 6300), "RGBA", None),
-], ids=["largest-photo", "largest-palette-photo-turned", "largest-evidence-turned", "bomb-6300"])
+@pytest.mark.parametrize(
+    ("check", "size", "mode", "orientation"),
+    [
+        ("process_photo", (4000, 4000), "RGBA", None),
+        ("process_photo", (4000, 4000), "P", 6),
+        ("check_evidence", (4800, 5000), "RGBA", 6),
+        ("check_evidence", (6300, 6300), "RGBA", None),
+    ],
+    ids=["largest-photo", "largest-palette-photo-turned", "largest-evidence-turned", "bomb-6300"],
+)
 def test_one_upload_adds_less_than_200_mb_to_the_worker(tmp_path, check, size, mode, orientation):
     # Pillow allocates pixels in C, out of tracemalloc's sight: measure the peak RSS of a fresh process.
     # VmHWM, not ru_maxrss: the kernel carries ru_maxrss over from the forking pytest process.
@@ -489,7 +531,11 @@ def test_one_upload_adds_less_than_200_mb_to_the_worker(tmp_path, check, size, m
     )
     result = subprocess.run(
         [sys.executable, "-c", script, check, str(upload)],
-        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, check=True, timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
     )
     measured = json.loads(result.stdout)
 

@@ -9,6 +9,7 @@ docs/clinical-rules.md, one section per rule.
 Modules: ``flags`` (the questions and levels), ``messages``, ``triage``, ``headache_types``
 and ``readers`` (three-valued reading of the answers). Import from this package.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -74,16 +75,59 @@ from directory.services.clinical.triage import (
 )
 
 __all__ = [
-    "ADULT_AGE", "ANSWERED", "ATYPICAL_AURA", "CERVICOGENIC", "CHRONIC_MIGRAINE", "CLUSTER",
-    "CONFIDENCE_WEIGHTS", "DERIVED", "DERIVED_FLAGS", "DISCLAIMER", "EMERGENCY", "FAMILY_NAMES",
-    "FLAG_IDS", "FLAG_LABELS", "FLAG_LEVELS", "HEADACHE_TYPES", "LEVELS", "LEVEL_MESSAGES", "LIKELY",
-    "MEDICATION_OVERUSE", "MEDICATION_OVERUSE_ADVICE", "MIGRAINE_WITHOUT_AURA", "MIGRAINE_WITH_AURA",
-    "NONE", "OVER_50_AGE", "POSSIBLE", "PREGNANCY", "RED_FLAGS", "SOON", "STOP_LEVELS",
-    "TENSION_TYPE_CHRONIC", "TENSION_TYPE_FREQUENT", "TENSION_TYPE_INFREQUENT", "TODAY",
-    "TREATMENT_FAMILIES", "TYPICAL_AURA", "UNDER_18", "UNDER_18_MESSAGE", "UNSURE", "Answers",
-    "Assessment", "DerivedFlag", "HeadacheType", "ProbableType", "RaisedFlag", "RedFlag",
-    "TriageResult", "assess", "flag_ids_at_level", "probable_types", "red_flags_to_ask",
-    "to_api_dict", "triage",
+    "ADULT_AGE",
+    "ANSWERED",
+    "ATYPICAL_AURA",
+    "CERVICOGENIC",
+    "CHRONIC_MIGRAINE",
+    "CLUSTER",
+    "CONFIDENCE_WEIGHTS",
+    "DERIVED",
+    "DERIVED_FLAGS",
+    "DISCLAIMER",
+    "EMERGENCY",
+    "FAMILY_NAMES",
+    "FLAG_IDS",
+    "FLAG_LABELS",
+    "FLAG_LEVELS",
+    "HEADACHE_TYPES",
+    "LEVELS",
+    "LEVEL_MESSAGES",
+    "LIKELY",
+    "MEDICATION_OVERUSE",
+    "MEDICATION_OVERUSE_ADVICE",
+    "MIGRAINE_WITHOUT_AURA",
+    "MIGRAINE_WITH_AURA",
+    "NONE",
+    "OVER_50_AGE",
+    "POSSIBLE",
+    "PREGNANCY",
+    "RED_FLAGS",
+    "SOON",
+    "STOP_LEVELS",
+    "TENSION_TYPE_CHRONIC",
+    "TENSION_TYPE_FREQUENT",
+    "TENSION_TYPE_INFREQUENT",
+    "TODAY",
+    "TREATMENT_FAMILIES",
+    "TYPICAL_AURA",
+    "UNDER_18",
+    "UNDER_18_MESSAGE",
+    "UNSURE",
+    "Answers",
+    "Assessment",
+    "DerivedFlag",
+    "HeadacheType",
+    "ProbableType",
+    "RaisedFlag",
+    "RedFlag",
+    "TriageResult",
+    "assess",
+    "flag_ids_at_level",
+    "probable_types",
+    "red_flags_to_ask",
+    "to_api_dict",
+    "triage",
 ]
 
 

@@ -2,6 +2,7 @@
 
 Each flag's rule and source is written out in docs/clinical-rules.md, section "Red flags".
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -37,93 +38,165 @@ class RedFlag:
 
 
 RED_FLAGS: tuple[RedFlag, ...] = (
-    RedFlag("fever_meningism",
-            "Do you have a fever together with a stiff neck, a new rash, or confusion?",
-            EMERGENCY, label="a fever with a stiff neck, a rash or confusion"),
-    RedFlag("fever", "Have you had a fever or chills with this headache?", TODAY,
-            label="a fever with this headache"),
-    RedFlag("weight_loss",
-            "Have you lost weight without trying, or had night sweats that soak your "
-            "bedclothes?", SOON, label="weight loss or night sweats"),
+    RedFlag(
+        "fever_meningism",
+        "Do you have a fever together with a stiff neck, a new rash, or confusion?",
+        EMERGENCY,
+        label="a fever with a stiff neck, a rash or confusion",
+    ),
+    RedFlag("fever", "Have you had a fever or chills with this headache?", TODAY, label="a fever with this headache"),
+    RedFlag(
+        "weight_loss",
+        "Have you lost weight without trying, or had night sweats that soak your bedclothes?",
+        SOON,
+        label="weight loss or night sweats",
+    ),
     RedFlag("cancer_history", "Have you ever had cancer?", SOON, label="having had cancer"),
-    RedFlag("neuro_deficit",
-            "Have you had anything new such as weakness or numbness on one side of your "
-            "body, a drooping face, trouble speaking, loss of sight, double vision, "
-            "confusion, fainting or a seizure (not an aura a doctor has told you is part "
-            "of your migraine)?", EMERGENCY,
-            label="new weakness, numbness, trouble speaking or loss of sight"),
-    RedFlag("thunderclap",
-            "In the past month, have you had a headache that went from nothing to its "
-            "worst within about a minute?", EMERGENCY,
-            label="a headache that reached its worst within a minute"),
-    RedFlag("onset_after_50",
-            "Did this kind of headache first start after you turned 50?", SOON,
-            over_50_only=True, label="headaches that started after 50"),
-    RedFlag("giant_cell_arteritis",
-            "Do you get pain in your jaw when you chew, or does your scalp or temple feel "
-            "tender to touch?", TODAY, over_50_only=True,
-            label="jaw pain on chewing or a tender scalp or temple"),
-    RedFlag("gca_vision",
-            "Along with jaw pain or a tender scalp or temple, has your eyesight changed or "
-            "have you lost any vision?", EMERGENCY, over_50_only=True,
-            depends_on="giant_cell_arteritis", label="changes in your eyesight"),
-    RedFlag("new_or_changed",
-            "Did your headaches start less than 3 months ago, or have they clearly changed "
-            "in how often they come, how strong they are or how they feel?", SOON,
-            label="headaches that are new or have changed"),
-    RedFlag("positional",
-            "Is your headache clearly worse when you sit or stand up and better when you "
-            "lie down, or the other way round?", SOON,
-            label="a headache that changes with lying down or standing up"),
-    RedFlag("valsalva",
-            "Is your headache brought on by coughing, sneezing, straining, exercise or "
-            "sex?", SOON, label="a headache brought on by coughing, straining or exercise"),
-    RedFlag("papilledema_told",
-            "Has an optician or eye doctor told you that the nerve at the back of your eye "
-            "looks swollen?", TODAY, label="being told the nerve at the back of your eye looks swollen"),
-    RedFlag("papilledema_symptoms",
-            "Does your sight briefly go grey or dark, or do you hear a whooshing sound in "
-            "your ears in time with your heartbeat?", SOON,
-            label="your sight going grey or a whooshing sound with your heartbeat"),
-    RedFlag("progressive", "Is your headache getting steadily worse week by week?", SOON,
-            label="a headache getting worse week by week"),
+    RedFlag(
+        "neuro_deficit",
+        "Have you had anything new such as weakness or numbness on one side of your "
+        "body, a drooping face, trouble speaking, loss of sight, double vision, "
+        "confusion, fainting or a seizure (not an aura a doctor has told you is part "
+        "of your migraine)?",
+        EMERGENCY,
+        label="new weakness, numbness, trouble speaking or loss of sight",
+    ),
+    RedFlag(
+        "thunderclap",
+        "In the past month, have you had a headache that went from nothing to its worst within about a minute?",
+        EMERGENCY,
+        label="a headache that reached its worst within a minute",
+    ),
+    RedFlag(
+        "onset_after_50",
+        "Did this kind of headache first start after you turned 50?",
+        SOON,
+        over_50_only=True,
+        label="headaches that started after 50",
+    ),
+    RedFlag(
+        "giant_cell_arteritis",
+        "Do you get pain in your jaw when you chew, or does your scalp or temple feel tender to touch?",
+        TODAY,
+        over_50_only=True,
+        label="jaw pain on chewing or a tender scalp or temple",
+    ),
+    RedFlag(
+        "gca_vision",
+        "Along with jaw pain or a tender scalp or temple, has your eyesight changed or have you lost any vision?",
+        EMERGENCY,
+        over_50_only=True,
+        depends_on="giant_cell_arteritis",
+        label="changes in your eyesight",
+    ),
+    RedFlag(
+        "new_or_changed",
+        "Did your headaches start less than 3 months ago, or have they clearly changed "
+        "in how often they come, how strong they are or how they feel?",
+        SOON,
+        label="headaches that are new or have changed",
+    ),
+    RedFlag(
+        "positional",
+        "Is your headache clearly worse when you sit or stand up and better when you lie down, or the other way round?",
+        SOON,
+        label="a headache that changes with lying down or standing up",
+    ),
+    RedFlag(
+        "valsalva",
+        "Is your headache brought on by coughing, sneezing, straining, exercise or sex?",
+        SOON,
+        label="a headache brought on by coughing, straining or exercise",
+    ),
+    RedFlag(
+        "papilledema_told",
+        "Has an optician or eye doctor told you that the nerve at the back of your eye looks swollen?",
+        TODAY,
+        label="being told the nerve at the back of your eye looks swollen",
+    ),
+    RedFlag(
+        "papilledema_symptoms",
+        "Does your sight briefly go grey or dark, or do you hear a whooshing sound in "
+        "your ears in time with your heartbeat?",
+        SOON,
+        label="your sight going grey or a whooshing sound with your heartbeat",
+    ),
+    RedFlag(
+        "progressive",
+        "Is your headache getting steadily worse week by week?",
+        SOON,
+        label="a headache getting worse week by week",
+    ),
     # The gateway raises nothing itself: it only decides whether the two questions after it
     # are asked. A pregnant patient also tells the practitioner through needling safety.
-    RedFlag(PREGNANCY, "Are you pregnant, or did you give birth in the last 6 weeks?", NONE,
-            label="being pregnant or having given birth recently"),
-    RedFlag("pregnancy_new",
-            "During this pregnancy or since the birth, is this headache new or different "
-            "from your usual ones?", TODAY, depends_on=PREGNANCY,
-            label="a new or different headache in pregnancy or after the birth"),
-    RedFlag("pregnancy_severe",
-            "While pregnant or since giving birth, have you noticed changes in your "
-            "vision, sudden swelling of your face, hands or feet, or been told your blood "
-            "pressure is high?", EMERGENCY, depends_on=PREGNANCY,
-            label="vision changes, sudden swelling or high blood pressure in pregnancy"),
-    RedFlag("painful_red_eye",
-            "Is one of your eyes red and painful, with blurred vision or coloured rings "
-            "(halos) around lights?", EMERGENCY, label="a red, painful eye"),
-    RedFlag("head_injury",
-            "Did this headache start after a head injury, a fall or whiplash?", SOON,
-            label="a headache that started after a head injury"),
-    RedFlag("head_injury_acute",
-            "Was that injury in the last 7 days and, since then, have you been sick "
-            "(vomited), felt unusually drowsy or confused? Or do you take blood thinners?",
-            EMERGENCY, depends_on="head_injury",
-            label="a recent head injury with vomiting, drowsiness or blood thinners"),
-    RedFlag("immunosuppressed",
-            "Do you have HIV, or take medicines that weaken your immune system (for "
-            "example after a transplant, for cancer, or steroid tablets for a long time)?",
-            SOON, label="a weakened immune system"),
-    RedFlag("immunosuppressed_fever",
-            "With a weakened immune system, do you also have a fever?", TODAY,
-            depends_on="immunosuppressed", label="a fever with a weakened immune system"),
-    RedFlag("medication_overuse",
-            "Do you take painkillers or migraine medicines on 10 or more days a month?",
-            SOON, label="taking headache medicines on 10 or more days a month"),
-    RedFlag("new_medicine",
-            "Did your headache begin soon after you started a new medicine?", SOON,
-            label="a headache that began after a new medicine"),
+    RedFlag(
+        PREGNANCY,
+        "Are you pregnant, or did you give birth in the last 6 weeks?",
+        NONE,
+        label="being pregnant or having given birth recently",
+    ),
+    RedFlag(
+        "pregnancy_new",
+        "During this pregnancy or since the birth, is this headache new or different from your usual ones?",
+        TODAY,
+        depends_on=PREGNANCY,
+        label="a new or different headache in pregnancy or after the birth",
+    ),
+    RedFlag(
+        "pregnancy_severe",
+        "While pregnant or since giving birth, have you noticed changes in your "
+        "vision, sudden swelling of your face, hands or feet, or been told your blood "
+        "pressure is high?",
+        EMERGENCY,
+        depends_on=PREGNANCY,
+        label="vision changes, sudden swelling or high blood pressure in pregnancy",
+    ),
+    RedFlag(
+        "painful_red_eye",
+        "Is one of your eyes red and painful, with blurred vision or coloured rings (halos) around lights?",
+        EMERGENCY,
+        label="a red, painful eye",
+    ),
+    RedFlag(
+        "head_injury",
+        "Did this headache start after a head injury, a fall or whiplash?",
+        SOON,
+        label="a headache that started after a head injury",
+    ),
+    RedFlag(
+        "head_injury_acute",
+        "Was that injury in the last 7 days and, since then, have you been sick "
+        "(vomited), felt unusually drowsy or confused? Or do you take blood thinners?",
+        EMERGENCY,
+        depends_on="head_injury",
+        label="a recent head injury with vomiting, drowsiness or blood thinners",
+    ),
+    RedFlag(
+        "immunosuppressed",
+        "Do you have HIV, or take medicines that weaken your immune system (for "
+        "example after a transplant, for cancer, or steroid tablets for a long time)?",
+        SOON,
+        label="a weakened immune system",
+    ),
+    RedFlag(
+        "immunosuppressed_fever",
+        "With a weakened immune system, do you also have a fever?",
+        TODAY,
+        depends_on="immunosuppressed",
+        label="a fever with a weakened immune system",
+    ),
+    RedFlag(
+        "medication_overuse",
+        "Do you take painkillers or migraine medicines on 10 or more days a month?",
+        SOON,
+        label="taking headache medicines on 10 or more days a month",
+    ),
+    RedFlag(
+        "new_medicine",
+        "Did your headache begin soon after you started a new medicine?",
+        SOON,
+        label="a headache that began after a new medicine",
+    ),
 )
 
 
@@ -146,20 +219,21 @@ AURA_ATYPICAL = "aura_atypical"
 MEDICATION_OVERUSE_FLAG = "medication_overuse"
 
 DERIVED_FLAGS: tuple[DerivedFlag, ...] = (
-    DerivedFlag(AURA_UNCHECKED,
-                "Your aura (the warning signs before a headache) has not been checked by "
-                "a doctor. Please have it checked.", label="an aura no doctor has checked"),
-    DerivedFlag(AURA_ATYPICAL,
-                "Weakness, dizziness, double vision or loss of sight in one eye during an "
-                "aura should be checked by a doctor.",
-                label="weakness, dizziness or loss of sight in one eye during an aura"),
+    DerivedFlag(
+        AURA_UNCHECKED,
+        "Your aura (the warning signs before a headache) has not been checked by a doctor. Please have it checked.",
+        label="an aura no doctor has checked",
+    ),
+    DerivedFlag(
+        AURA_ATYPICAL,
+        "Weakness, dizziness, double vision or loss of sight in one eye during an aura should be checked by a doctor.",
+        label="weakness, dizziness or loss of sight in one eye during an aura",
+    ),
 )
 
 # Flags are reported in this order, whatever order the answers came in. The pregnancy
 # gateway is never raised, so it is not among them.
-FLAG_IDS: tuple[str, ...] = (
-    tuple(f.id for f in RED_FLAGS if f.level != NONE) + tuple(f.id for f in DERIVED_FLAGS)
-)
+FLAG_IDS: tuple[str, ...] = tuple(f.id for f in RED_FLAGS if f.level != NONE) + tuple(f.id for f in DERIVED_FLAGS)
 # The level each flag raises when nothing else is known: fixed for the asked flags, the
 # least for a derived one (whose level comes from the answers).
 FLAG_LEVELS: Mapping[str, str] = MappingProxyType(

@@ -3,6 +3,7 @@
 Each type's criteria, as encoded here, and the choices made where ICHD-3 leaves room are
 written out in docs/clinical-rules.md ("Probable headache types"), one section per type.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -43,13 +44,15 @@ CERVICOGENIC = "cervicogenic"
 
 # The families practitioners declare; the same codes as directory.vocabulary.
 TREATMENT_FAMILIES = ("migraine", "tension_type", "cluster", "medication_overuse", "cervicogenic")
-FAMILY_NAMES: Mapping[str, str] = MappingProxyType({
-    "migraine": "migraine",
-    "tension_type": "tension-type headache",
-    "cluster": "cluster headache",
-    "medication_overuse": "medication-overuse headache",
-    "cervicogenic": "headache coming from the neck",
-})
+FAMILY_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        "migraine": "migraine",
+        "tension_type": "tension-type headache",
+        "cluster": "cluster headache",
+        "medication_overuse": "medication-overuse headache",
+        "cervicogenic": "headache coming from the neck",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -86,28 +89,64 @@ _MEDICATION_OVERUSE_EVIDENCE = (
     "clinic first: it is treated by changing how medicines are taken, with medical advice."
 )
 
-HEADACHE_TYPES: Mapping[str, HeadacheType] = MappingProxyType({
-    t.id: t for t in (
-        HeadacheType(MIGRAINE_WITHOUT_AURA, "1.1", "migraine without aura", "migraine",
-                     "C", 0.7, _MIGRAINE_EVIDENCE),
-        HeadacheType(MIGRAINE_WITH_AURA, "1.2.1", "migraine with aura", "migraine",
-                     "C", 0.7, _MIGRAINE_EVIDENCE),
-        HeadacheType(CHRONIC_MIGRAINE, "1.3", "chronic migraine", "migraine",
-                     "C", 0.7, _MIGRAINE_EVIDENCE),
-        HeadacheType(TENSION_TYPE_INFREQUENT, "2.1", "occasional tension-type headache",
-                     "tension_type", "B", 1.0, _TENSION_EVIDENCE),
-        HeadacheType(TENSION_TYPE_FREQUENT, "2.2", "frequent tension-type headache",
-                     "tension_type", "B", 1.0, _TENSION_EVIDENCE),
-        HeadacheType(TENSION_TYPE_CHRONIC, "2.3", "chronic tension-type headache",
-                     "tension_type", "B", 1.0, _TENSION_EVIDENCE),
-        HeadacheType(CLUSTER, "3.1", "cluster headache", "cluster",
-                     "D", 0.0, _CLUSTER_EVIDENCE),
-        HeadacheType(MEDICATION_OVERUSE, "8.2", "medication-overuse headache",
-                     "medication_overuse", "D", 0.0, _MEDICATION_OVERUSE_EVIDENCE),
-        HeadacheType(CERVICOGENIC, "11.2.1", "headache coming from the neck (cervicogenic)",
-                     "cervicogenic", "B", 1.0, _CERVICOGENIC_EVIDENCE),
-    )
-})
+HEADACHE_TYPES: Mapping[str, HeadacheType] = MappingProxyType(
+    {
+        t.id: t
+        for t in (
+            HeadacheType(
+                MIGRAINE_WITHOUT_AURA, "1.1", "migraine without aura", "migraine", "C", 0.7, _MIGRAINE_EVIDENCE
+            ),
+            HeadacheType(MIGRAINE_WITH_AURA, "1.2.1", "migraine with aura", "migraine", "C", 0.7, _MIGRAINE_EVIDENCE),
+            HeadacheType(CHRONIC_MIGRAINE, "1.3", "chronic migraine", "migraine", "C", 0.7, _MIGRAINE_EVIDENCE),
+            HeadacheType(
+                TENSION_TYPE_INFREQUENT,
+                "2.1",
+                "occasional tension-type headache",
+                "tension_type",
+                "B",
+                1.0,
+                _TENSION_EVIDENCE,
+            ),
+            HeadacheType(
+                TENSION_TYPE_FREQUENT,
+                "2.2",
+                "frequent tension-type headache",
+                "tension_type",
+                "B",
+                1.0,
+                _TENSION_EVIDENCE,
+            ),
+            HeadacheType(
+                TENSION_TYPE_CHRONIC,
+                "2.3",
+                "chronic tension-type headache",
+                "tension_type",
+                "B",
+                1.0,
+                _TENSION_EVIDENCE,
+            ),
+            HeadacheType(CLUSTER, "3.1", "cluster headache", "cluster", "D", 0.0, _CLUSTER_EVIDENCE),
+            HeadacheType(
+                MEDICATION_OVERUSE,
+                "8.2",
+                "medication-overuse headache",
+                "medication_overuse",
+                "D",
+                0.0,
+                _MEDICATION_OVERUSE_EVIDENCE,
+            ),
+            HeadacheType(
+                CERVICOGENIC,
+                "11.2.1",
+                "headache coming from the neck (cervicogenic)",
+                "cervicogenic",
+                "B",
+                1.0,
+                _CERVICOGENIC_EVIDENCE,
+            ),
+        )
+    }
+)
 _TYPE_ORDER = tuple(HEADACHE_TYPES)
 
 
@@ -177,12 +216,15 @@ class _Evaluation:
 
 
 def _migraine_pain(h: Answers) -> Tri:
-    return at_least(2, (
-        one_of(h.get("side"), {"one"}),
-        contains(h.get("quality"), "throbbing"),
-        one_of(h.get("severity"), MODERATE_OR_WORSE),
-        boolean(h.get("worse_with_activity")),
-    ))
+    return at_least(
+        2,
+        (
+            one_of(h.get("side"), {"one"}),
+            contains(h.get("quality"), "throbbing"),
+            one_of(h.get("severity"), MODERATE_OR_WORSE),
+            boolean(h.get("worse_with_activity")),
+        ),
+    )
 
 
 def _migraine_symptoms(h: Answers) -> Tri:
@@ -191,19 +233,20 @@ def _migraine_symptoms(h: Answers) -> Tri:
     return any_of(sick, light_and_sound)
 
 
-_MIGRAINE_PAIN = (
-    "at least 2 of: one side, throbbing, moderate or worse, worse with everyday activity"
-)
+_MIGRAINE_PAIN = "at least 2 of: one side, throbbing, moderate or worse, worse with everyday activity"
 _MIGRAINE_SYMPTOMS = "feeling or being sick, or both light and sound bother you"
 
 
 def _migraine_without_aura(h: Answers) -> _Evaluation:
-    return _Evaluation(MIGRAINE_WITHOUT_AURA, (
-        _Criterion("5 or more attacks", one_of(h.get("lifetime_attacks"), AT_LEAST_5_ATTACKS)),
-        _Criterion("attacks last 4 hours to 3 days", one_of(h.get("duration"), {"4h_3d"})),
-        _Criterion(_MIGRAINE_PAIN, _migraine_pain(h)),
-        _Criterion(_MIGRAINE_SYMPTOMS, _migraine_symptoms(h)),
-    ))
+    return _Evaluation(
+        MIGRAINE_WITHOUT_AURA,
+        (
+            _Criterion("5 or more attacks", one_of(h.get("lifetime_attacks"), AT_LEAST_5_ATTACKS)),
+            _Criterion("attacks last 4 hours to 3 days", one_of(h.get("duration"), {"4h_3d"})),
+            _Criterion(_MIGRAINE_PAIN, _migraine_pain(h)),
+            _Criterion(_MIGRAINE_SYMPTOMS, _migraine_symptoms(h)),
+        ),
+    )
 
 
 def _typical_aura_symptoms(aura: Answers) -> Tri:
@@ -214,31 +257,45 @@ def _typical_aura_symptoms(aura: Answers) -> Tri:
 
 
 def _aura_features(aura: Answers) -> Tri:
-    return at_least(3, (boolean(aura.get(key)) for key in (
-        "spreads_gradually", "succession", "lasts_5_60_min", "one_sided", "positive",
-        "headache_within_60_min",
-    )))
+    return at_least(
+        3,
+        (
+            boolean(aura.get(key))
+            for key in (
+                "spreads_gradually",
+                "succession",
+                "lasts_5_60_min",
+                "one_sided",
+                "positive",
+                "headache_within_60_min",
+            )
+        ),
+    )
 
 
 def _migraine_with_aura(aura: Answers) -> _Evaluation | None:
     if not has_aura(aura):
         return None
     # An unchecked aura may be a TIA or another cause ICHD-3 says must be excluded first.
-    cap = None if aura.get("doctor_checked") is True else (
-        "Your aura has not been checked by a doctor yet, so this can only be 'possible'."
+    cap = (
+        None
+        if aura.get("doctor_checked") is True
+        else ("Your aura has not been checked by a doctor yet, so this can only be 'possible'.")
     )
-    return _Evaluation(MIGRAINE_WITH_AURA, (
-        _Criterion("2 or more aura episodes", one_of(aura.get("episodes"), {"2_plus"})),
-        _Criterion("aura with changes in sight, feeling or speech only",
-                   _typical_aura_symptoms(aura)),
-        _Criterion("at least 3 of the 6 usual aura features", _aura_features(aura)),
-    ), cap)
+    return _Evaluation(
+        MIGRAINE_WITH_AURA,
+        (
+            _Criterion("2 or more aura episodes", one_of(aura.get("episodes"), {"2_plus"})),
+            _Criterion("aura with changes in sight, feeling or speech only", _typical_aura_symptoms(aura)),
+            _Criterion("at least 3 of the 6 usual aura features", _aura_features(aura)),
+        ),
+        cap,
+    )
 
 
 def _15_days_for_3_months(h: Answers) -> Tri:
     days = days_per_month(h)
-    return all_of(None if days is None else days >= 15,
-                   one_of(h.get("frequent_for"), MORE_THAN_3_MONTHS))
+    return all_of(None if days is None else days >= 15, one_of(h.get("frequent_for"), MORE_THAN_3_MONTHS))
 
 
 def _migraine_like_days(medication: Answers) -> Tri:
@@ -258,26 +315,30 @@ def _chronic_migraine(h: Answers, aura: Answers, medication: Answers) -> _Evalua
         _migraine_pain(h),
         _migraine_symptoms(h),
     )
-    aura_features = (
-        all_of(_typical_aura_symptoms(aura), _aura_features(aura)) if has_aura(aura) else False
+    aura_features = all_of(_typical_aura_symptoms(aura), _aura_features(aura)) if has_aura(aura) else False
+    return _Evaluation(
+        CHRONIC_MIGRAINE,
+        (
+            _Criterion("headache on 15 or more days a month for more than 3 months", _15_days_for_3_months(h)),
+            _Criterion("the headaches have migraine features", any_of(headache_features, aura_features)),
+            _Criterion(
+                "migraine-like days (or days a triptan helps) on 8 or more days a month",
+                _migraine_like_days(medication),
+            ),
+        ),
     )
-    return _Evaluation(CHRONIC_MIGRAINE, (
-        _Criterion("headache on 15 or more days a month for more than 3 months",
-                   _15_days_for_3_months(h)),
-        _Criterion("the headaches have migraine features",
-                   any_of(headache_features, aura_features)),
-        _Criterion("migraine-like days (or days a triptan helps) on 8 or more days a month",
-                   _migraine_like_days(medication)),
-    ))
 
 
 def _tension_pain(h: Answers) -> Tri:
-    return at_least(2, (
-        one_of(h.get("side"), {"both"}),
-        contains(h.get("quality"), "pressing"),
-        one_of(h.get("severity"), {"mild", "moderate"}),
-        negate(boolean(h.get("worse_with_activity"))),
-    ))
+    return at_least(
+        2,
+        (
+            one_of(h.get("side"), {"both"}),
+            contains(h.get("quality"), "pressing"),
+            one_of(h.get("severity"), {"mild", "moderate"}),
+            negate(boolean(h.get("worse_with_activity"))),
+        ),
+    )
 
 
 def _tension_type(h: Answers) -> _Evaluation:
@@ -285,21 +346,31 @@ def _tension_type(h: Answers) -> _Evaluation:
     light = boolean(h.get("light_sensitive"))
     sound = boolean(h.get("sound_sensitive"))
     vomiting = boolean(h.get("vomiting"))
-    pain = _Criterion("at least 2 of: both sides, pressing or tight, mild or moderate, "
-                      "not worse with everyday activity", _tension_pain(h))
+    pain = _Criterion(
+        "at least 2 of: both sides, pressing or tight, mild or moderate, not worse with everyday activity",
+        _tension_pain(h),
+    )
     if days is not None and days >= 15:
-        return _Evaluation(TENSION_TYPE_CHRONIC, (
-            _Criterion("headache on 15 or more days a month for more than 3 months",
-                       _15_days_for_3_months(h)),
-            _Criterion("lasts 30 minutes or more, or is constant",
-                       one_of(h.get("duration"), CHRONIC_TENSION_DURATIONS)),
-            pain,
-            # ICHD-3 2.3 C: one of light, sound or mild nausea may come with it, no more.
-            _Criterion("no vomiting or worse than mild sickness, and at most one of: light "
-                       "bothers you, sound bothers you, mild sickness",
-                       all_of(negate(one_of(h.get("nausea"), {"moderate"})), negate(vomiting),
-                              at_most(1, (light, sound, one_of(h.get("nausea"), {"mild"}))))),
-        ))
+        return _Evaluation(
+            TENSION_TYPE_CHRONIC,
+            (
+                _Criterion("headache on 15 or more days a month for more than 3 months", _15_days_for_3_months(h)),
+                _Criterion(
+                    "lasts 30 minutes or more, or is constant", one_of(h.get("duration"), CHRONIC_TENSION_DURATIONS)
+                ),
+                pain,
+                # ICHD-3 2.3 C: one of light, sound or mild nausea may come with it, no more.
+                _Criterion(
+                    "no vomiting or worse than mild sickness, and at most one of: light "
+                    "bothers you, sound bothers you, mild sickness",
+                    all_of(
+                        negate(one_of(h.get("nausea"), {"moderate"})),
+                        negate(vomiting),
+                        at_most(1, (light, sound, one_of(h.get("nausea"), {"mild"}))),
+                    ),
+                ),
+            ),
+        )
     if days == 0:
         type_id, frequency = TENSION_TYPE_INFREQUENT, "on less than 1 day a month"
         for_long_enough: Tri = True
@@ -307,70 +378,98 @@ def _tension_type(h: Answers) -> _Evaluation:
         # ICHD-3 2.2 A: the frequent form must have come that often for more than 3 months.
         type_id, frequency = TENSION_TYPE_FREQUENT, "on 1 to 14 days a month for more than 3 months"
         for_long_enough = one_of(h.get("frequent_for"), MORE_THAN_3_MONTHS)
-    return _Evaluation(type_id, (
-        _Criterion(f"10 or more episodes, {frequency}",
-                   all_of(one_of(h.get("lifetime_attacks"), {"10_plus"}),
-                          None if days is None else True, for_long_enough)),
-        _Criterion("episodes last 30 minutes to 7 days",
-                   one_of(h.get("duration"), EPISODIC_TENSION_DURATIONS)),
-        pain,
-        _Criterion("no feeling or being sick, and at most one of: light bothers you, sound "
-                   "bothers you",
-                   all_of(one_of(h.get("nausea"), {"none"}), negate(vomiting),
-                          at_most(1, (light, sound)))),
-    ))
+    return _Evaluation(
+        type_id,
+        (
+            _Criterion(
+                f"10 or more episodes, {frequency}",
+                all_of(one_of(h.get("lifetime_attacks"), {"10_plus"}), None if days is None else True, for_long_enough),
+            ),
+            _Criterion("episodes last 30 minutes to 7 days", one_of(h.get("duration"), EPISODIC_TENSION_DURATIONS)),
+            pain,
+            _Criterion(
+                "no feeling or being sick, and at most one of: light bothers you, sound bothers you",
+                all_of(one_of(h.get("nausea"), {"none"}), negate(vomiting), at_most(1, (light, sound))),
+            ),
+        ),
+    )
 
 
 def _cluster(h: Answers) -> _Evaluation:
     signs = h.get("autonomic_signs")
-    return _Evaluation(CLUSTER, (
-        _Criterion("5 or more attacks", one_of(h.get("lifetime_attacks"), AT_LEAST_5_ATTACKS)),
-        _Criterion("severe pain on one side around the eye or temple for 15 minutes to 3 hours",
-                   all_of(one_of(h.get("severity"), {"severe", "extreme"}),
-                           one_of(h.get("side"), {"one"}),
-                           boolean(h.get("around_eye_or_temple")),
-                           one_of(h.get("duration"), CLUSTER_DURATIONS))),
-        _Criterion("a red or watery eye, blocked or runny nose, or other signs on the same "
-                   "side, or restlessness",
-                   any_of(None if signs is None else bool(signs), boolean(h.get("restless")))),
-        _Criterion("from one attack every other day up to 8 a day",
-                   one_of(h.get("attack_frequency"), {"every_other_day_to_8_daily"})),
-    ))
+    return _Evaluation(
+        CLUSTER,
+        (
+            _Criterion("5 or more attacks", one_of(h.get("lifetime_attacks"), AT_LEAST_5_ATTACKS)),
+            _Criterion(
+                "severe pain on one side around the eye or temple for 15 minutes to 3 hours",
+                all_of(
+                    one_of(h.get("severity"), {"severe", "extreme"}),
+                    one_of(h.get("side"), {"one"}),
+                    boolean(h.get("around_eye_or_temple")),
+                    one_of(h.get("duration"), CLUSTER_DURATIONS),
+                ),
+            ),
+            _Criterion(
+                "a red or watery eye, blocked or runny nose, or other signs on the same side, or restlessness",
+                any_of(None if signs is None else bool(signs), boolean(h.get("restless"))),
+            ),
+            _Criterion(
+                "from one attack every other day up to 8 a day",
+                one_of(h.get("attack_frequency"), {"every_other_day_to_8_daily"}),
+            ),
+        ),
+    )
 
 
 def _medication_overuse(h: Answers, medication: Answers) -> _Evaluation | None:
     if overuse_threshold(medication) is not True:
         return None
-    return _Evaluation(MEDICATION_OVERUSE, (
-        _Criterion("headache on 15 or more days a month for more than 3 months",
-                   _15_days_for_3_months(h)),
-        _Criterion("painkillers or migraine medicines on enough days a month to cause "
-                   "headaches", True),
-        _Criterion("medicines taken this often for 3 months or more",
-                   boolean(medication.get("for_3_months_or_more"))),
-    ), "Only a doctor can confirm medication-overuse headache, so this can only be 'possible'.")
+    return _Evaluation(
+        MEDICATION_OVERUSE,
+        (
+            _Criterion("headache on 15 or more days a month for more than 3 months", _15_days_for_3_months(h)),
+            _Criterion("painkillers or migraine medicines on enough days a month to cause headaches", True),
+            _Criterion(
+                "medicines taken this often for 3 months or more", boolean(medication.get("for_3_months_or_more"))
+            ),
+        ),
+        "Only a doctor can confirm medication-overuse headache, so this can only be 'possible'.",
+    )
 
 
 def _cervicogenic(neck: Answers) -> _Evaluation:
-    return _Evaluation(CERVICOGENIC, (
-        _Criterion("neck pain with your headaches", boolean(neck.get("pain_with_headache"))),
-        _Criterion("at least 2 of: began with a neck problem or injury, gets better when "
-                   "your neck gets better, brought on by neck movement, posture or pressure",
-                   at_least(2, (
-                       boolean(neck.get("began_with_neck_problem")),
-                       one_of(neck.get("improved_with_neck"), {"yes"}),
-                       any_of(boolean(neck.get("provoked_by_movement_or_posture")),
-                               boolean(neck.get("provoked_by_pressure"))),
-                   ))),
-        _Criterion("a clinician found a neck problem on examination or a scan",
-                   one_of(neck.get("clinician_found_disorder"), {"yes"})),
-    ))
+    return _Evaluation(
+        CERVICOGENIC,
+        (
+            _Criterion("neck pain with your headaches", boolean(neck.get("pain_with_headache"))),
+            _Criterion(
+                "at least 2 of: began with a neck problem or injury, gets better when "
+                "your neck gets better, brought on by neck movement, posture or pressure",
+                at_least(
+                    2,
+                    (
+                        boolean(neck.get("began_with_neck_problem")),
+                        one_of(neck.get("improved_with_neck"), {"yes"}),
+                        any_of(
+                            boolean(neck.get("provoked_by_movement_or_posture")),
+                            boolean(neck.get("provoked_by_pressure")),
+                        ),
+                    ),
+                ),
+            ),
+            _Criterion(
+                "a clinician found a neck problem on examination or a scan",
+                one_of(neck.get("clinician_found_disorder"), {"yes"}),
+            ),
+        ),
+    )
 
 
 # -- combining --------------------------------------------------------------------------
 
-def _listed(evaluation: _Evaluation, confirmed: bool, confidence: str,
-            reasons: tuple[str, ...]) -> ProbableType:
+
+def _listed(evaluation: _Evaluation, confirmed: bool, confidence: str, reasons: tuple[str, ...]) -> ProbableType:
     kind = HEADACHE_TYPES[evaluation.type_id]
     note = (f"A doctor has diagnosed {FAMILY_NAMES[kind.family]}.",) if confirmed else ()
     return ProbableType(
@@ -394,8 +493,7 @@ def _base_type(family: str, evaluations: Mapping[str, _Evaluation], aura: Answer
     elif family == "tension_type":
         type_id = next(t for t in evaluations if HEADACHE_TYPES[t].family == "tension_type")
     else:
-        type_id = {"cluster": CLUSTER, "medication_overuse": MEDICATION_OVERUSE,
-                   "cervicogenic": CERVICOGENIC}[family]
+        type_id = {"cluster": CLUSTER, "medication_overuse": MEDICATION_OVERUSE, "cervicogenic": CERVICOGENIC}[family]
     return evaluations.get(type_id) or _Evaluation(type_id, ())
 
 
@@ -405,10 +503,16 @@ def _is_definite(listed: ProbableType) -> bool:
 
 # Types read from the same "headache" answers, so they describe one headache and compete;
 # migraine with aura (its own attacks), medication overuse and cervicogenic sit beside.
-_SAME_HEADACHE = frozenset({
-    MIGRAINE_WITHOUT_AURA, CHRONIC_MIGRAINE, TENSION_TYPE_INFREQUENT, TENSION_TYPE_FREQUENT,
-    TENSION_TYPE_CHRONIC, CLUSTER,
-})
+_SAME_HEADACHE = frozenset(
+    {
+        MIGRAINE_WITHOUT_AURA,
+        CHRONIC_MIGRAINE,
+        TENSION_TYPE_INFREQUENT,
+        TENSION_TYPE_FREQUENT,
+        TENSION_TYPE_CHRONIC,
+        CLUSTER,
+    }
+)
 
 
 def _resolve_competing_types(listed: dict[str, ProbableType]) -> None:
@@ -458,7 +562,8 @@ def probable_types(answers: Answers) -> list[ProbableType]:
     diagnosed = _diagnosed_families(answers)
     listed = {
         type_id: _listed(e, HEADACHE_TYPES[type_id].family in diagnosed, e.confidence, e.reasons())
-        for type_id, e in evaluations.items() if e.confidence is not None
+        for type_id, e in evaluations.items()
+        if e.confidence is not None
     }
     for family in sorted(diagnosed):
         if not any(p.family == family for p in listed.values()):

@@ -1,4 +1,5 @@
 """What the questionnaire tells a patient: the disclaimer and the message of each triage level."""
+
 from types import MappingProxyType
 
 from directory.services.clinical.flags import EMERGENCY, NONE, SOON, TODAY
@@ -14,28 +15,27 @@ UNDER_18_MESSAGE = (
     "to a doctor about your headaches: they can help you find the right care."
 )
 
-LEVEL_MESSAGES = MappingProxyType({
-    EMERGENCY: (
-        "Please call your local emergency number now, or go to the nearest emergency "
-        "department. Do not drive yourself. Your answers include a sign that needs a "
-        "doctor straight away."
-    ),
-    TODAY: (
-        "Please get medical help today: an urgent care centre, your own doctor or an "
-        "out-of-hours service. Your answers include a sign a doctor should check first. "
-        "Come back here once you have been checked."
-    ),
-    SOON: (
-        "Please see a doctor within the next week or two, before you start dry needling. "
-        "Your answers include a sign a doctor should look at. You can still look for a "
-        "practitioner now."
-    ),
-    NONE: (
-        "Your answers do not show any warning signs. If your headache changes or you are "
-        "worried, contact a doctor."
-    ),
-})
-
-MEDICATION_OVERUSE_ADVICE = (
-    "Do not stop your medicines suddenly without advice from a doctor or pharmacist."
+LEVEL_MESSAGES = MappingProxyType(
+    {
+        EMERGENCY: (
+            "Please call your local emergency number now, or go to the nearest emergency "
+            "department. Do not drive yourself. Your answers include a sign that needs a "
+            "doctor straight away."
+        ),
+        TODAY: (
+            "Please get medical help today: an urgent care centre, your own doctor or an "
+            "out-of-hours service. Your answers include a sign a doctor should check first. "
+            "Come back here once you have been checked."
+        ),
+        SOON: (
+            "Please see a doctor within the next week or two, before you start dry needling. "
+            "Your answers include a sign a doctor should look at. You can still look for a "
+            "practitioner now."
+        ),
+        NONE: (
+            "Your answers do not show any warning signs. If your headache changes or you are worried, contact a doctor."
+        ),
+    }
 )
+
+MEDICATION_OVERUSE_ADVICE = "Do not stop your medicines suddenly without advice from a doctor or pharmacist."

@@ -3,6 +3,7 @@
 A missing answer means "unknown". A criterion's state is True (met), False (not met) or
 None (unknown: the answers could still go either way). See docs/clinical-rules.md.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping

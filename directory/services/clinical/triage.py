@@ -3,6 +3,7 @@
 Every rule here is written out, with its source, in docs/clinical-rules.md ("Red flags",
 "Unsure answers", "Flags the answers raise", "Under 18").
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -70,15 +71,14 @@ class TriageResult:
         return tuple(flag.label for flag in self.raised if flag.source == UNSURE)
 
 
-def red_flags_to_ask(
-    age: int | None, red_flag_answers: Answers | None = None
-) -> tuple[RedFlag, ...]:
+def red_flags_to_ask(age: int | None, red_flag_answers: Answers | None = None) -> tuple[RedFlag, ...]:
     """The red-flag questions to show a patient of this age, given the answers so far."""
     given = red_flag_answers or {}
     # Unknown age: ask everything rather than miss giant cell arteritis.
     over_50 = not isinstance(age, int) or age >= OVER_50_AGE
     return tuple(
-        flag for flag in RED_FLAGS
+        flag
+        for flag in RED_FLAGS
         if (over_50 or not flag.over_50_only)
         and (flag.depends_on is None or given.get(flag.depends_on) in ("yes", "unsure"))
     )
