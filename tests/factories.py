@@ -185,3 +185,71 @@ def make_photo(profile: TherapistProfile) -> StoredFile:
     profile.photo = photo
     db.session.commit()
     return photo
+
+
+# The answers of the clinical spec's example (docs/clinical-rules.md, "The answers and the assessment answer").
+CLINICAL_EXAMPLE_ANSWERS = {
+    "age": 34,
+    "diagnosed_types": ["migraine"],
+    "red_flags": {"thunderclap": "no", "fever": "unsure"},
+    "headache": {
+        "days_per_month": 6,
+        "frequent_for": "gt_1y",
+        "lifetime_attacks": "10_plus",
+        "duration": "4h_3d",
+        "side": "one",
+        "around_eye_or_temple": False,
+        "quality": ["throbbing"],
+        "severity": "severe",
+        "worse_with_activity": True,
+        "nausea": "moderate",
+        "vomiting": False,
+        "light_sensitive": True,
+        "sound_sensitive": True,
+        "restless": False,
+        "autonomic_signs": [],
+        "attack_frequency": "lt_every_other_day",
+    },
+    "aura": {
+        "present": True,
+        "symptoms": ["visual"],
+        "spreads_gradually": True,
+        "succession": False,
+        "lasts_5_60_min": True,
+        "one_sided": True,
+        "positive": True,
+        "headache_within_60_min": True,
+        "episodes": "2_plus",
+        "doctor_checked": True,
+    },
+    "neck": {
+        "pain_with_headache": False,
+        "began_with_neck_problem": False,
+        "provoked_by_movement_or_posture": False,
+        "provoked_by_pressure": False,
+        "improved_with_neck": "not_applicable",
+        "clinician_found_disorder": "no",
+    },
+    "medication": {
+        "simple_analgesics": "1_4",
+        "triptans": "0",
+        "combination": "0",
+        "opioids": "0",
+        "ergots": "0",
+        "for_3_months_or_more": True,
+        "triptan_relieves": "never_tried",
+        "migraine_like_days": "0_7",
+    },
+    "needling_safety": ["needle_fear"],
+    "preferences": {
+        "location": "Boulder, CO",
+        "max_distance_km": 25,
+        "first_consultation": "either",
+        "languages": ["en", "es"],
+        "practitioner_gender": "no_preference",
+        "availability": ["weekday_evening"],
+        "max_fee": 120,
+        "insurance": "self_pay",
+        "accessibility": ["step_free"],
+    },
+}
