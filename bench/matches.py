@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from bench.common import summary, timings_ms
 from directory.extensions import db
 from directory.models import TherapistProfile
-from directory.services import clinical
+from directory.services.questionnaire import clinical
 
 ANSWERS = {
     "age": 38,

@@ -35,8 +35,8 @@ from config import BASE_DIR, Config, TestingConfig
 from directory import create_app
 from directory.extensions import db
 from directory.models import Place, TherapistProfile
-from directory.services import questionnaire
-from directory.services.search import listed_clause
+from directory.services.questionnaire import responses
+from directory.services.search.nearby import listed_clause
 
 SECRET_KEY = "bench-pages-not-secret"
 LUA = Path(__file__).resolve().parent / "urls.lua"
@@ -120,7 +120,7 @@ def _questionnaire_sessions(app, rng: random.Random, points: list[tuple[float, f
         answers["preferences"].update(
             latitude=round(latitude, 4), longitude=round(longitude, 4), max_distance_km=rng.choice((25, 50))
         )
-        response = questionnaire.record_answers(None, answers)
+        response = responses.record_answers(None, answers)
         cookies.append(_session_cookie(app, {"questionnaire_token": response.token}))
     return cookies
 

@@ -21,13 +21,14 @@ from sqlalchemy.orm import selectinload
 
 from bench.common import summary, timings_ms, write_results
 from config import Config, TestingConfig
-from directory import create_app
+from directory import create_app, demo
 from directory.extensions import db
 from directory.models import TherapistProfile
-from directory.services import demo, places, ratings
-from directory.services.geo import Point, bounding_box
-from directory.services.listing import HEADACHE_BITS
-from directory.services.search import HALF_RADIAN, RADIAN, haversine_limit
+from directory.services.geo import gazetteer
+from directory.services.geo.points import Point, bounding_box
+from directory.services.search import ratings
+from directory.services.search.listing import HEADACHE_BITS
+from directory.services.search.nearby import HALF_RADIAN, RADIAN, haversine_limit
 
 MIDTOWN = Point(40.7549, -73.9840)
 RADIUS_KM = 50
@@ -177,7 +178,7 @@ def seed_directory(app, practitioners: int, seed: int = 1) -> float:
         db.drop_all()
         db.create_all()
         started = time.perf_counter()
-        places.load_places()
+        gazetteer.load_places()
         places_seconds = time.perf_counter() - started
         started = time.perf_counter()
         seeded = demo.seed_demo(practitioners, seed=seed)

@@ -90,7 +90,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
 
     from directory.models import User
-    from directory.services import listing  # noqa: F401  (registers the flush hook that keeps search in step)
+    from directory.services.search import listing  # noqa: F401  (registers the flush hook that keeps search in step)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to continue."
@@ -266,7 +266,7 @@ def register_housekeeping(app: Flask) -> None:
     At most once per QUESTIONNAIRE_PURGE_INTERVAL_SECONDS in each process, at the start of a request,
     and at most QUESTIONNAIRE_PURGE_BATCH rows; `flask questionnaire purge` still deletes them all at once.
     """
-    from directory.services import questionnaire
+    from directory.services.questionnaire import responses
 
     last_run: list[float] = []
 
@@ -279,7 +279,7 @@ def register_housekeeping(app: Flask) -> None:
         # Marked before running, so that a failing database is not asked again on every request.
         last_run[:] = [now]
         try:
-            questionnaire.purge_expired(limit=app.config["QUESTIONNAIRE_PURGE_BATCH"])
+            responses.purge_expired(limit=app.config["QUESTIONNAIRE_PURGE_BATCH"])
         except SQLAlchemyError as error:
             db.session.rollback()
             app.logger.warning(

@@ -7,11 +7,16 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
+from directory import demo
 from directory.extensions import db
 from directory.models import Place, User
-from directory.services import accounts, demo, listing, mail, places, questionnaire, verification
-from directory.services.passwords import WeakPassword
-from directory.services.vocabularies import sync_vocabularies
+from directory.services.core import accounts, mail
+from directory.services.core.passwords import WeakPassword
+from directory.services.core.vocabularies import sync_vocabularies
+from directory.services.geo import gazetteer
+from directory.services.questionnaire import responses
+from directory.services.search import listing
+from directory.services.verification import decisions
 
 places_cli = AppGroup("places", help="The offline gazetteer.")
 certifications_cli = AppGroup("certifications", help="Certification housekeeping.")
@@ -24,8 +29,8 @@ certifications_cli = AppGroup("certifications", help="Certification housekeeping
 def certifications_expire(on):
     """Mark verified certifications past their expiry as expired; remind holders 30 days before."""
     try:
-        run = verification.expire_certifications(on.date() if on else None)
-    except verification.ExpiryConflict as error:
+        run = decisions.expire_certifications(on.date() if on else None)
+    except decisions.ExpiryConflict as error:
         raise click.ClickException(str(error)) from None
     # SMTP mail leaves from a background worker: let it finish before the command exits.
     mail.wait_for_mail()
@@ -42,7 +47,7 @@ questionnaire_cli = AppGroup("questionnaire", help="Questionnaire answers.")
 @questionnaire_cli.command("purge")
 def questionnaire_purge():
     """Delete questionnaire answers past their expiry that no patient saved."""
-    deleted = questionnaire.purge_expired()
+    deleted = responses.purge_expired()
     click.echo(f"Deleted {deleted} expired questionnaire answer{'' if deleted == 1 else 's'}.")
 
 
@@ -66,7 +71,7 @@ def places_load(if_empty: bool):
         click.echo("The gazetteer is already loaded.")
         return
     started = time.perf_counter()
-    result = places.load_places()
+    result = gazetteer.load_places()
     click.echo(
         f"Loaded {result.postal_codes:,} US ZIP codes and {result.cities:,} cities "
         f"(with {result.other_names:,} other names of large cities) in {time.perf_counter() - started:.1f} s."

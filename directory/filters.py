@@ -1,6 +1,6 @@
 """Template filters: how numbers read on a page."""
 
-from directory.services.geo import format_distance
+from directory.services.geo.points import format_distance
 from directory.vocabulary import label
 
 CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "CAD": "CA$", "AUD": "A$"}

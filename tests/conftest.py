@@ -14,7 +14,7 @@ from config import TestingConfig
 from directory import create_app
 from directory.extensions import db
 from directory.models import OutboxMessage, Place, User
-from directory.services.vocabularies import sync_vocabularies
+from directory.services.core.vocabularies import sync_vocabularies
 from tests import factories
 
 

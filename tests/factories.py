@@ -18,7 +18,7 @@ from directory.models import (
     User,
     utcnow,
 )
-from directory.services.accounts import hash_password
+from directory.services.core.accounts import hash_password
 
 PASSWORD = "a-long-test-passphrase"
 

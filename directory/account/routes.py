@@ -7,8 +7,10 @@ from directory.account.forms import ChangePasswordForm, DeleteAccountForm
 from directory.auth.forms import EmptyForm
 from directory.extensions import db
 from directory.models import Notice
-from directory.services import accounts, consultations, questionnaire, reviews
-from directory.services.passwords import WeakPassword
+from directory.services.community import consultations, reviews
+from directory.services.core import accounts
+from directory.services.core.passwords import WeakPassword
+from directory.services.questionnaire import responses
 
 
 @bp.route("/")
@@ -30,7 +32,7 @@ def dashboard():
         notices=notices,
         requests=db.session.scalars(consultations.patient_requests(current_user).limit(5)).all(),
         my_reviews=db.session.scalars(reviews.reviews_by(current_user).limit(5)).all(),
-        saved_answers=questionnaire.saved_response(current_user.id),
+        saved_answers=responses.saved_response(current_user.id),
         form=EmptyForm(),
     )
 

@@ -37,7 +37,9 @@ from directory.extensions import db
 from directory.forms import required_number
 from directory.models import Certification, OutboxMessage, Review, Role, User
 from directory.pagination import paginate
-from directory.services import admin_overview, audit, mail, moderation, roster, roster_uploads, uploads, verification
+from directory.services.core import audit, mail, uploads
+from directory.services.oversight import moderation, overview
+from directory.services.verification import decisions, roster, roster_uploads
 
 PAGE_SIZE = 25
 # Long roster previews are cut here; the counts above each list stay complete.
@@ -64,7 +66,7 @@ def _admin() -> User:
 @role_required(Role.ADMIN)
 def dashboard():
     """The admin area's home: what waits for a decision, with a link to each area."""
-    return render_template("admin/dashboard.html", overview=admin_overview.overview())
+    return render_template("admin/dashboard.html", overview=overview.overview())
 
 
 @bp.route("/outbox")
@@ -88,7 +90,7 @@ def list_certifications():
     form = QueueFilterForm(request.args)
     if not form.validate():
         return render_template("admin/certifications.html", form=form, page=None), 400
-    page = paginate(verification.queue(form.body.data or None, form.waiting.data or None), per_page=PAGE_SIZE)
+    page = paginate(decisions.queue(form.body.data or None, form.waiting.data or None), per_page=PAGE_SIZE)
     filters = {"body": form.body.data or None, "waiting": form.waiting.data or None}
     return render_template("admin/certifications.html", form=form, page=page, filters=filters)
 
@@ -109,8 +111,8 @@ def approve_certification(certification_id: int):
     if not form.validate_on_submit():
         return _certification_page(certification, 400, approve_form=form)
     try:
-        verification.approve(certification_id, required_number(form.version), _admin())
-    except verification.DecisionError as error:
+        decisions.approve(certification_id, required_number(form.version), _admin())
+    except decisions.DecisionError as error:
         flash(str(error), "error")
         return redirect(url_for(".show_certification", certification_id=certification_id))
     flash("The certification is verified, and the therapist has been told.", "success")
@@ -126,10 +128,8 @@ def reject_certification(certification_id: int):
     if not form.validate_on_submit():
         return _certification_page(certification, 400, reject_form=form)
     try:
-        verification.reject(
-            certification_id, required_number(form.version), _admin(), form.reason.data, form.details.data
-        )
-    except verification.DecisionError as error:
+        decisions.reject(certification_id, required_number(form.version), _admin(), form.reason.data, form.details.data)
+    except decisions.DecisionError as error:
         flash(str(error), "error")
         return redirect(url_for(".show_certification", certification_id=certification_id))
     flash("The certification is rejected, and the therapist has been told why.", "success")
@@ -145,8 +145,8 @@ def request_information(certification_id: int):
     if not form.validate_on_submit():
         return _certification_page(certification, 400, info_form=form)
     try:
-        verification.request_information(certification_id, required_number(form.version), _admin(), form.message.data)
-    except verification.DecisionError as error:
+        decisions.request_information(certification_id, required_number(form.version), _admin(), form.message.data)
+    except decisions.DecisionError as error:
         flash(str(error), "error")
         return redirect(url_for(".show_certification", certification_id=certification_id))
     flash("Your request is sent to the therapist. The certification stays in the queue.", "success")
@@ -202,7 +202,7 @@ def _certification_page(certification: Certification, status: int = 200, **forms
     body = render_template(
         "admin/certification.html",
         certification=certification,
-        body_name=verification.body_name(certification),
+        body_name=decisions.body_name(certification),
         others=others,
         history=history,
         today=date.today(),

@@ -7,7 +7,6 @@ from spectree import Response
 
 from directory import vocabulary
 from directory.api import bp
-from directory.api.answers import Answers, AssessmentOut, MatchesOut, MatchOut, answers_to_dict
 from directory.api.problems import problem
 from directory.api.search_schemas import (
     Certification,
@@ -20,9 +19,13 @@ from directory.api.search_schemas import (
 from directory.api.spec import Problem, api_spec, openapi_document
 from directory.extensions import limiter
 from directory.models import TherapistProfile
-from directory.services import clinical, emergency, geocoding, matching, ratings, search
-from directory.services.geo import InvalidNear, parse_fhir_near
-from directory.services.search import ResultProfile
+from directory.services.geo import geocoding
+from directory.services.geo.points import InvalidNear, parse_fhir_near
+from directory.services.questionnaire import clinical, matching
+from directory.services.questionnaire.answers import Answers, AssessmentOut, MatchesOut, MatchOut, answers_to_dict
+from directory.services.questionnaire.clinical import emergency
+from directory.services.search import nearby, ratings
+from directory.services.search.nearby import ResultProfile
 
 
 @bp.before_request
@@ -58,8 +61,8 @@ def _summary_fields(
     }
 
 
-def _filters(query: PractitionerQuery) -> search.SearchFilters:
-    return search.SearchFilters(
+def _filters(query: PractitionerQuery) -> nearby.SearchFilters:
+    return nearby.SearchFilters(
         headache_types=tuple(query.headache_type),
         verified_only=query.verified_only,
         modes=tuple(query.mode),
@@ -119,7 +122,7 @@ def list_practitioners(query: PractitionerQuery):
     if error:
         return error
     place, point, radius_km = resolved
-    page = search.nearby_practitioners(
+    page = nearby.nearby_practitioners(
         point, radius_km, _filters(query), sort=query.sort, page=query.page, per_page=query.per_page
     )
     items = [
@@ -146,7 +149,7 @@ def list_practitioners(query: PractitionerQuery):
 @api_spec.validate(resp=Response(HTTP_200=PractitionerDetail, HTTP_404=Problem), tags=["practitioners"])
 def get_practitioner(practitioner_id: int):
     """One listed practitioner's public profile."""
-    profile = search.public_profile(TherapistProfile.id == practitioner_id)
+    profile = nearby.public_profile(TherapistProfile.id == practitioner_id)
     if profile is None:
         return problem(404, detail="No listed practitioner has this id.")
     today = date.today()
@@ -169,7 +172,7 @@ def get_practitioner(practitioner_id: int):
     return PractitionerDetail(
         **_summary_fields(
             profile,
-            search.is_verified(profile, today),
+            nearby.is_verified(profile, today),
             summary.score,
             [t.code for t in profile.headache_types],
             [m.code for m in profile.consultation_modes],

@@ -6,8 +6,8 @@ import json
 from pydantic import BaseModel, Field
 from spectree import SpecTree
 
-from directory.api.answers import MAX_REPORTED_ERRORS, plain_error
 from directory.api.problems import problem
+from directory.services.questionnaire.answers import MAX_REPORTED_ERRORS, plain_error
 
 
 class FieldError(BaseModel):

@@ -6,8 +6,9 @@ from directory.auth.forms import EmptyForm, ForgotPasswordForm, LoginForm, Reset
 from directory.extensions import limiter
 from directory.questionnaire.routes import TOKEN_KEY
 from directory.redirects import safe_next
-from directory.services import accounts, questionnaire
-from directory.services.passwords import WeakPassword
+from directory.services.core import accounts
+from directory.services.core.passwords import WeakPassword
+from directory.services.questionnaire import responses
 
 
 def _home_for(user) -> str:
@@ -73,7 +74,7 @@ def logout():
         # A copied session or remember cookie names the old version, so it stops working (on every device).
         accounts.end_sessions(current_user._get_current_object())
     # Unsaved answers leave the database, not only this browser's cookie.
-    questionnaire.discard_unsaved(session.get(TOKEN_KEY))
+    responses.discard_unsaved(session.get(TOKEN_KEY))
     # Forget everything this browser held. logout_user comes after the clear: its order to delete
     # the remember cookie lives in the session, and clearing after it would cancel that order.
     session.clear()

@@ -10,14 +10,15 @@ from directory.models import Role
 from directory.pagination import paginate
 from directory.questionnaire.routes import TOKEN_KEY
 from directory.rate_limits import SuccessLimit, wait_in_words
-from directory.services import consultations, questionnaire
-from directory.services.consultations import ConsultationError
+from directory.services.community import consultations
+from directory.services.community.consultations import ConsultationError
+from directory.services.questionnaire import responses
 
 
 def _patients_answers():
     """The answers this patient could share: those of this browser session, else those saved to the account."""
     token = session.get(TOKEN_KEY)
-    return questionnaire.find_response(token, current_user.id) or questionnaire.saved_response(current_user.id)
+    return responses.find_response(token, current_user.id) or responses.saved_response(current_user.id)
 
 
 # Only requests that were sent count: a form with a mistake, or one the service refused, costs nothing.

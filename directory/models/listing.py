@@ -11,7 +11,7 @@ from directory.extensions import Model
 class SearchListing(Model):
     """What search filters and sorts on, denormalised from the profile, its certifications and its owner.
 
-    Derived data only: directory.services.listing keeps it in step with every change (an ORM
+    Derived data only: directory.services.search.listing keeps it in step with every change (an ORM
     flush hook), and can rebuild it whole. Sets of codes are bit masks, so that one covering
     index answers a search without visiting other tables.
     """

@@ -6,13 +6,14 @@ from directory.practitioners import bp
 from directory.practitioners.forms import SearchForm
 from directory.redirects import safe_next
 from directory.reviews.forms import FlagForm
-from directory.services import geocoding, ratings, search
-from directory.services import reviews as review_service
-from directory.services.geo import Point, miles_to_km, precise_distance_km
+from directory.services.community import reviews as review_service
+from directory.services.geo import geocoding
+from directory.services.geo.points import Point, miles_to_km, precise_distance_km
+from directory.services.search import nearby, ratings
 
 
-def _filters(form: SearchForm) -> search.SearchFilters:
-    return search.SearchFilters(
+def _filters(form: SearchForm) -> nearby.SearchFilters:
+    return nearby.SearchFilters(
         headache_types=tuple(form.headache.data or ()),
         verified_only=form.show.data != "all",
         modes=tuple(form.mode.data or ()),
@@ -103,7 +104,7 @@ def search_page():
     if form.radius.data is None:
         form.radius.data = current_app.config["SEARCH_DEFAULT_RADIUS_KM"]
     radius_km = miles_to_km(form.radius.data) if form.unit.data == "mi" else float(form.radius.data)
-    page = search.nearby_practitioners(
+    page = nearby.nearby_practitioners(
         point,
         radius_km,
         _filters(form),
@@ -127,7 +128,7 @@ REVIEWS_SHOWN = 20
 @bp.route("/practitioners/<slug>")
 def show(slug: str):
     """A practitioner's public profile."""
-    found = search.profile_page(slug)
+    found = nearby.profile_page(slug)
     if found is None:
         abort(404)
     profile = found.profile
@@ -147,7 +148,7 @@ def show(slug: str):
         "practitioners/show.html",
         profile=profile,
         practice=found.practice,
-        verified=search.is_verified(profile),
+        verified=nearby.is_verified(profile),
         rating=rating,
         reviews=shown,
         flag_forms={review.id: FlagForm(prefix=f"flag-{review.id}") for review in shown}

@@ -5,9 +5,9 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from directory import vocabulary
-from directory.api import answers as schema
 from directory.forms import FiniteFloatField, Form, MultiCheckboxField, WholeNumberField, choices
-from directory.services import clinical
+from directory.services.questionnaire import answers as schema
+from directory.services.questionnaire import clinical
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 YES_NO_UNSURE = (("yes", "Yes"), ("no", "No"), ("unsure", "Not sure"))

@@ -11,13 +11,15 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_login import current_user
 
 from directory.access import role_required
-from directory.api.answers import NEEDLING_SAFETY
 from directory.auth.forms import EmptyForm
 from directory.forms import contains_nul
 from directory.models import Role
 from directory.questionnaire import bp, forms, steps
-from directory.services import clinical, emergency, geocoding, matching, questionnaire
-from directory.services.geo import format_distance
+from directory.services.geo import geocoding
+from directory.services.geo.points import format_distance
+from directory.services.questionnaire import clinical, matching, responses
+from directory.services.questionnaire.answers import NEEDLING_SAFETY
+from directory.services.questionnaire.clinical import emergency
 
 TOKEN_KEY = "questionnaire_token"
 UNIT_KEY = "distance_unit"
@@ -32,7 +34,7 @@ PLACE_NOT_FOUND = (
 class _Current:
     """The answers of this session (empty when there are none) and their assessment."""
 
-    def __init__(self, response=None, assessed: questionnaire.AssessedAnswers | None = None):
+    def __init__(self, response=None, assessed: responses.AssessedAnswers | None = None):
         self.response = response
         self.answers = dict(response.answers) if response is not None else {}
         self.assessed = assessed
@@ -44,11 +46,11 @@ class _Current:
 
 def _current() -> _Current:
     user_id = current_user.id if current_user.is_authenticated else None
-    response = questionnaire.find_response(session.get(TOKEN_KEY), user_id)
+    response = responses.find_response(session.get(TOKEN_KEY), user_id)
     if response is not None:
         try:
-            return _Current(response, questionnaire.assess(response.answers))
-        except questionnaire.AnswerError:
+            return _Current(response, responses.assess(response.answers))
+        except responses.AnswerError:
             pass  # answers from an older format: start afresh rather than fail
     session.pop(TOKEN_KEY, None)
     return _Current()
@@ -145,7 +147,7 @@ def show_introduction():
         current.response is None
         and current_user.is_authenticated
         and current_user.is_patient
-        and questionnaire.saved_response(current_user.id) is not None
+        and responses.saved_response(current_user.id) is not None
     )
     return render_template(
         "questionnaire/show_introduction.html",
@@ -207,8 +209,8 @@ def answer_step(number: int):
     if not going_back and not stopping and any(field.errors for field in form):
         return _render_step(step, form, current, 400)
     try:
-        response = questionnaire.record_answers(current.response, steps.merge(step, form, current.answers))
-    except questionnaire.AnswerError:
+        response = responses.record_answers(current.response, steps.merge(step, form, current.answers))
+    except responses.AnswerError:
         # The forms keep to the schema, so this means a mismatch between them: never echo the values.
         if going_back:
             return redirect(_previous_url(number))
@@ -331,7 +333,7 @@ def choose_place():
         return redirect(url_for("questionnaire.show_results"))
     chosen = next(c for c in result.candidates if c.label == form.place.data)
     answers = steps.with_place(current.answers, chosen.point.latitude, chosen.point.longitude)
-    questionnaire.record_answers(current.response, answers)
+    responses.record_answers(current.response, answers)
     return redirect(url_for("questionnaire.show_results"))
 
 
@@ -345,7 +347,7 @@ def save_answers():
     if current.response is None:
         flash("There are no answers to save. You can start the questionnaire below.", "info")
         return redirect(url_for("questionnaire.show_introduction"))
-    questionnaire.save_to_account(current.response, current_user._get_current_object())
+    responses.save_to_account(current.response, current_user._get_current_object())
     flash("Your answers are saved to your account. You can delete them at any time.", "success")
     return redirect(url_for("questionnaire.show_results"))
 
@@ -356,7 +358,7 @@ def open_saved_answers():
     """Bring back the answers this patient saved to their account."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    response = questionnaire.saved_response(current_user.id)
+    response = responses.saved_response(current_user.id)
     if response is None:
         flash("You have no saved answers.", "info")
         return redirect(url_for("questionnaire.show_introduction"))
@@ -374,6 +376,6 @@ def delete_answers():
     if current.response is None:
         flash("There were no answers to delete.", "info")
     else:
-        questionnaire.delete_response(current.response)
+        responses.delete_response(current.response)
         flash("Your answers are deleted.", "success")
     return redirect(url_for("questionnaire.show_introduction"))

@@ -1,7 +1,7 @@
 """The questionnaire's steps: which answers each holds, how its form maps onto them, and when it is done.
 
 The answers are built step by step as the answer dict of docs/clinical-rules.md, "The answers and the assessment answer" (the format
-``directory.api.answers.parse_answers`` accepts); a step's form only ever replaces its own part.
+``directory.services.questionnaire.answers.parse_answers`` accepts); a step's form only ever replaces its own part.
 A step counts as answered once its part is there and its required questions are answered, so a
 patient cannot reach the practitioners without passing the warning signs.
 """
@@ -13,10 +13,10 @@ from typing import Any
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
-from directory.api.answers import MAX_DISTANCE_KM, SELF_PAY
 from directory.questionnaire import forms
-from directory.services import clinical
-from directory.services.geo import KM_PER_MILE
+from directory.services.geo.points import KM_PER_MILE
+from directory.services.questionnaire import clinical
+from directory.services.questionnaire.answers import MAX_DISTANCE_KM, SELF_PAY
 
 Answers = Mapping[str, Any]
 

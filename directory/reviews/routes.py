@@ -7,8 +7,8 @@ from directory.models import Review, Role
 from directory.pagination import paginate
 from directory.reviews import bp
 from directory.reviews.forms import FlagForm, ReplyForm, ReviewForm
-from directory.services import consultations, reviews
-from directory.services.reviews import ReviewError
+from directory.services.community import consultations, reviews
+from directory.services.community.reviews import ReviewError
 
 
 def _profile_page(review: Review):

@@ -31,8 +31,8 @@ from directory.forms import (
     choices,
 )
 from directory.models import TherapistProfile, User
-from directory.services.certifications import CertificationData
-from directory.services.profiles import BIO_MAX_LENGTH, MINUTES_PER_DAY, ProfileData, Slot, npi_is_valid
+from directory.services.practice.profiles import BIO_MAX_LENGTH, MINUTES_PER_DAY, ProfileData, Slot, npi_is_valid
+from directory.services.verification.certifications import CertificationData
 
 FIRST_PRACTISING_YEAR = 1940
 _PHONE = re.compile(r"\+?[0-9][0-9 ()./-]*(?:\s*(?:ext\.?|x)\s*[0-9]{1,6})?", re.IGNORECASE)

@@ -8,8 +8,11 @@ from directory.auth.forms import EmptyForm
 from directory.extensions import db
 from directory.forms import required_number
 from directory.models import Certification, Role, User
-from directory.services import certifications, profiles, ratings, reviews, search
-from directory.services.uploads import UploadError
+from directory.services.community import reviews
+from directory.services.core.uploads import UploadError
+from directory.services.practice import profiles
+from directory.services.search import nearby, ratings
+from directory.services.verification import certifications
 from directory.therapist import bp
 from directory.therapist.forms import (
     CertificationForm,
@@ -117,8 +120,8 @@ def preview_profile():
     return render_template(
         "therapist/preview_profile.html",
         profile=profile,
-        practice=search.practice_labels(profile),
-        verified=search.is_verified(profile),
+        practice=nearby.practice_labels(profile),
+        verified=nearby.is_verified(profile),
         rating=ratings.summary(profile),
         reviews=db.session.scalars(reviews.visible_reviews(profile).limit(20)).all(),
         back=None,

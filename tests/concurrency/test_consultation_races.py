@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from directory.extensions import db
 from directory.models import ConsultationRequest, Role
-from directory.services.consultations import OPEN
+from directory.services.community.consultations import OPEN
 from tests import factories
 
 ROUNDS = 10

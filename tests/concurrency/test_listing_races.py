@@ -4,7 +4,7 @@ from datetime import date
 
 from directory.extensions import db
 from directory.models import Certification, Role, SearchListing
-from directory.services import listing
+from directory.services.search import listing
 from tests import factories
 
 ROUNDS = 10

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from directory.extensions import db
 from directory.models import Place, Role
-from directory.services import accounts
+from directory.services.core import accounts
 from tests import factories
 from tests.e2e.conftest import assert_fits_width, check_accessibility
 

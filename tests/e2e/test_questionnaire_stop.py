@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from directory.extensions import db
 from directory.models import Place
-from directory.services import clinical
+from directory.services.questionnaire import clinical
 from tests.e2e.conftest import assert_fits_width, check_accessibility
 
 THUNDERCLAP = "In the past month, have you had a headache that went from nothing"

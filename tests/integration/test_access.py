@@ -7,7 +7,7 @@ import pytest
 
 from directory.extensions import db
 from directory.models import ConsultationRequest
-from directory.services import roster_uploads
+from directory.services.verification import roster_uploads
 from tests import factories
 
 ANON, PATIENT, THERAPIST, ADMIN = "anonymous", "patient", "therapist", "admin"

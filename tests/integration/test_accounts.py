@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from config import TestingConfig
 from directory.extensions import db, limiter
 from directory.models import Notice, Review, User
-from directory.services.accounts import RESET_SALT
+from directory.services.core.accounts import RESET_SALT
 from tests import factories
 
 STRONG = "violet-harbour-lantern"

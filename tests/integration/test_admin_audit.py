@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from directory.extensions import db
 from directory.models import AuditEvent, Role
-from directory.services import audit
+from directory.services.core import audit
 from tests import factories
 
 

@@ -8,7 +8,8 @@ from sqlalchemy import select, update
 
 from directory.extensions import db
 from directory.models import AuditEvent, OutboxMessage, Review, Role, TherapistProfile, User
-from directory.services import moderation, ratings
+from directory.services.oversight import moderation
+from directory.services.search import ratings
 from tests import factories
 from tests.conftest import AuthActions
 

@@ -12,7 +12,7 @@ from werkzeug.test import encode_multipart
 
 from directory.extensions import db
 from directory.models import AuditEvent, Certification, Notice, OutboxMessage, Role, StoredFile, utcnow
-from directory.services import roster, roster_uploads
+from directory.services.verification import roster, roster_uploads
 from tests import factories
 
 ROSTER = (

@@ -8,8 +8,8 @@ from sqlalchemy import event, select, update
 
 from directory.extensions import db
 from directory.models import AuditEvent, Certification, Notice, OutboxMessage, Role
-from directory.services import verification
-from directory.services.search import is_verified
+from directory.services.search.nearby import is_verified
+from directory.services.verification import decisions
 from tests import factories
 from tests.conftest import AuthActions
 
@@ -44,7 +44,7 @@ def certification(app, certification_id: int) -> Certification:
         return found
 
 
-def decisions(app, certification_id: int) -> list[tuple]:
+def recorded_decisions(app, certification_id: int) -> list[tuple]:
     with app.app_context():
         return db.session.execute(
             select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.details)
@@ -198,7 +198,7 @@ def test_approving_verifies_records_an_audit_event_and_tells_the_therapist(clien
     decided = certification(app, pending["id"])
     assert (decided.status, decided.reviewer_id, decided.version) == ("verified", admin_id, version + 1)
     assert abs(decided.decided_at - datetime.now(UTC)) < timedelta(minutes=1)
-    assert decisions(app, pending["id"]) == [
+    assert recorded_decisions(app, pending["id"]) == [
         (
             "certification.verified",
             admin_id,
@@ -226,7 +226,7 @@ def test_rejecting_needs_a_reason(client, auth, app, pending):
     assert response.status_code == 400
     assert "Explain the reason for the rejection." in response.get_data(as_text=True)
     assert certification(app, pending["id"]).status == "pending"
-    assert decisions(app, pending["id"]) == [] and mail_to(app, pending["email"]) == []
+    assert recorded_decisions(app, pending["id"]) == [] and mail_to(app, pending["email"]) == []
 
 
 def test_rejecting_with_a_common_reason_tells_the_therapist_what_to_do(client, auth, app, pending):
@@ -244,7 +244,7 @@ def test_rejecting_with_a_common_reason_tells_the_therapist_what_to_do(client, a
     reason = "The name on the document does not match the profile. The certificate says J. Smyth."
     assert (decided.status, decided.reviewer_id, decided.reason) == ("rejected", admin_id, reason)
     assert decided.decided_at is not None
-    [(action, actor, details)] = decisions(app, pending["id"])
+    [(action, actor, details)] = recorded_decisions(app, pending["id"])
     assert (action, actor, details["reason"]) == ("certification.rejected", admin_id, reason)
     [mail] = mail_to(app, pending["email"])
     assert mail.subject == "Your certification could not be verified"
@@ -278,7 +278,7 @@ def test_asking_for_more_information_keeps_it_pending_and_tells_the_therapist(cl
         "Please upload both pages of the certificate.",
         admin_id,
     )
-    assert decisions(app, pending["id"])[0][:2] == ("certification.info_requested", admin_id)
+    assert recorded_decisions(app, pending["id"])[0][:2] == ("certification.info_requested", admin_id)
     [mail] = mail_to(app, pending["email"])
     assert mail.subject == "We need more information about your certification"
     assert "Please upload both pages" in mail.body and "replace its evidence document" in mail.body
@@ -335,7 +335,7 @@ def test_the_second_admin_is_told_it_was_already_decided_and_nothing_is_overwrit
     assert "Your decision was not saved." in html
     decided = certification(app, pending["id"])
     assert (decided.status, decided.reviewer_id, decided.reason) == ("verified", first_id, None)
-    assert [action for action, *_ in decisions(app, pending["id"])] == ["certification.verified"]
+    assert [action for action, *_ in recorded_decisions(app, pending["id"])] == ["certification.verified"]
     assert [mail.subject for mail in mail_to(app, pending["email"])] == ["Your certification is verified"]
 
 
@@ -367,21 +367,21 @@ def test_a_decision_racing_another_at_the_database_is_refused_by_optimistic_lock
 
         event.listen(db.session, "before_flush", another_admin_commits_first)
         try:
-            with pytest.raises(verification.AlreadyDecided, match="at the same moment"):
-                verification.approve(pending["id"], 1, admin)
+            with pytest.raises(decisions.AlreadyDecided, match="at the same moment"):
+                decisions.approve(pending["id"], 1, admin)
         finally:
             event.remove(db.session, "before_flush", another_admin_commits_first)
     assert certification(app, pending["id"]).status == "pending"
-    assert decisions(app, pending["id"]) == []
+    assert recorded_decisions(app, pending["id"]) == []
     assert mail_to(app, pending["email"]) == [] and notices_of(app, pending["user_id"]) == []
 
 
 def test_rejection_text_refuses_unknown_or_missing_reasons():
-    with pytest.raises(verification.DecisionError):
-        verification.rejection_text("because")
-    with pytest.raises(verification.DecisionError):
-        verification.rejection_text("other", "")
-    assert verification.rejection_text("expired") == "The certification has expired."
+    with pytest.raises(decisions.DecisionError):
+        decisions.rejection_text("because")
+    with pytest.raises(decisions.DecisionError):
+        decisions.rejection_text("other", "")
+    assert decisions.rejection_text("expired") == "The certification has expired."
 
 
 FUTURE, PAST = date.today() + timedelta(days=30), date.today() - timedelta(days=1)
@@ -400,7 +400,7 @@ def test_verified_mail_never_promises_a_day_already_gone(app, expires_on, expect
         user = factories.make_user(role=Role.THERAPIST, email="ann@example.com")
         profile = factories.make_profile(user=user, display_name="Ann Lee")
         certification = factories.make_certification(profile, status="verified", expires_on=expires_on)
-        verification.notify_verified(certification)
+        decisions.notify_verified(certification)
         db.session.commit()
         body = db.session.scalar(select(OutboxMessage.body))
     assert expected in body

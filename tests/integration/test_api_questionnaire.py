@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 
 from directory.extensions import db
 from directory.models import Place
-from directory.services import clinical
-from directory.services.text import fold
+from directory.services.core.text import fold
+from directory.services.questionnaire import clinical
 from tests import factories
 from tests.unit.test_answer_schema import valid_answers
 

@@ -12,7 +12,7 @@ from directory.models import (
     TherapistProfile,
     User,
 )
-from directory.services.accounts import authenticate
+from directory.services.core.accounts import authenticate
 from tests import factories
 from tests.conftest import reset_database
 

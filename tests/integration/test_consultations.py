@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from directory.extensions import db
 from directory.models import ConsultationRequest, Notice, QuestionnaireResponse, Role
-from directory.services import clinical
+from directory.services.questionnaire import clinical
 from tests import factories
 
 

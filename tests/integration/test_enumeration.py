@@ -3,7 +3,7 @@
 import pytest
 import werkzeug.security
 
-from directory.services import accounts
+from directory.services.core import accounts
 from tests import factories
 
 STRONG = "violet-harbour-lantern"

@@ -9,9 +9,9 @@ from sqlalchemy import event, func, select
 from config import TestingConfig
 from directory.extensions import db
 from directory.models import GeocodeCache, Place
-from directory.services import geocoding
-from directory.services.geo import Point
-from directory.services.geocoding import (
+from directory.services.core.text import fold
+from directory.services.geo import geocoding
+from directory.services.geo.geocoding import (
     COORDINATES_RANGE_MESSAGE,
     FOREIGN_POSTAL_CODE_MESSAGE,
     NOT_FOUND_MESSAGE,
@@ -22,7 +22,7 @@ from directory.services.geocoding import (
     Location,
     geocode,
 )
-from directory.services.text import fold
+from directory.services.geo.points import Point
 
 # (kind, name, postal code, region, country, latitude, longitude, population)
 PLACES = [

@@ -4,9 +4,9 @@ import pytest
 
 from directory.extensions import db
 from directory.models import Place
-from directory.services.geo import Point
-from directory.services.geocoding import country_at
-from directory.services.text import fold
+from directory.services.core.text import fold
+from directory.services.geo.geocoding import country_at
+from directory.services.geo.points import Point
 
 # (kind, name, country, latitude, longitude)
 PLACES = [

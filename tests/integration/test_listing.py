@@ -17,7 +17,7 @@ from directory.models import (
     TherapistProfile,
     User,
 )
-from directory.services import listing
+from directory.services.search import listing
 from tests import factories
 
 

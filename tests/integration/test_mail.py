@@ -7,7 +7,7 @@ import pytest
 
 from config import TestingConfig
 from directory.extensions import db
-from directory.services import mail
+from directory.services.core import mail
 
 
 class SmtpConfig(TestingConfig):

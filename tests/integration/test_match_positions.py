@@ -6,7 +6,7 @@ from sqlalchemy import update
 
 from directory.extensions import db
 from directory.models import TherapistProfile
-from directory.services import clinical, matching
+from directory.services.questionnaire import clinical, matching
 from tests import factories
 
 TODAY = date(2026, 11, 22)

@@ -6,7 +6,8 @@ import pytest
 
 from directory.extensions import db
 from directory.models import Place
-from directory.services import clinical, geocoding, matching
+from directory.services.geo import geocoding
+from directory.services.questionnaire import clinical, matching
 from tests import factories
 
 TODAY = date(2026, 11, 22)

@@ -2,7 +2,7 @@
 
 import re
 
-from directory.services.mail import redact_secret_links
+from directory.services.core.mail import redact_secret_links
 
 
 def test_the_outbox_hides_live_reset_and_confirmation_tokens(app, client, auth, outbox):

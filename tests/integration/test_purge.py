@@ -75,10 +75,10 @@ def test_static_files_do_not_purge(app, client):
 def test_a_failing_purge_does_not_fail_the_page(client, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
-    from directory.services import questionnaire
+    from directory.services.questionnaire import responses
 
     def broken(**kwargs):
         raise OperationalError("DELETE", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(questionnaire, "purge_expired", broken)
+    monkeypatch.setattr(responses, "purge_expired", broken)
     assert client.get("/").status_code == 200

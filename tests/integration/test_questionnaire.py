@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from directory.api.answers import parse_answers
 from directory.extensions import db
 from directory.models import Place, QuestionnaireResponse, Role, User, utcnow
-from directory.services import clinical
+from directory.services.questionnaire import clinical
+from directory.services.questionnaire.answers import parse_answers
 from tests import factories
 from tests.conftest import AuthActions
 

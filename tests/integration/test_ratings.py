@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from config import TestingConfig
-from directory.services import ratings
+from directory.services.search import ratings
 from tests import factories
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from directory.extensions import db
 from directory.models import ConsultationRequest, Review, ReviewFlag, Role, TherapistProfile, utcnow
-from directory.services.ratings import bayesian_average
+from directory.services.search.ratings import bayesian_average
 from tests import factories
 
 TEXT = "Careful assessment, and my headaches eased after a few sessions."

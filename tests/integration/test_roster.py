@@ -7,7 +7,7 @@ from sqlalchemy import event, select, update
 
 from directory.extensions import db
 from directory.models import AuditEvent, Certification, Role
-from directory.services.roster import RosterError, apply_preview, guess_mapping, preview, read_roster
+from directory.services.verification.roster import RosterError, apply_preview, guess_mapping, preview, read_roster
 from tests import factories
 
 TODAY = date(2025, 6, 1)

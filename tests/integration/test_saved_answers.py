@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from directory.extensions import db
 from directory.models import QuestionnaireResponse, Role, utcnow
-from directory.services import questionnaire
+from directory.services.questionnaire import responses
 from tests import factories
 from tests.conftest import AuthActions
 from tests.integration.test_questionnaire import RESULTS, TOKEN_KEY, answer_all, places, session_token  # noqa: F401
@@ -82,20 +82,20 @@ def test_find_response_rules(app):
             rows.append(QuestionnaireResponse(token="t" * 65, answers={"age": 29}, expires_at=future))
         db.session.add_all(rows)
         db.session.commit()
-        assert questionnaire.find_response("t" * 64).answers == {"age": 30}
-        assert questionnaire.find_response("t" * 65) is None
-        assert questionnaire.find_response("no-expiry") is None
-        assert questionnaire.find_response("expired") is None
-        assert questionnaire.find_response("saved") is None
-        assert questionnaire.find_response("saved", patient.id + 1) is None
-        assert questionnaire.find_response("saved", patient.id).answers == {"age": 33}
-        assert questionnaire.find_response("") is None and questionnaire.find_response(None) is None
-        assert questionnaire.find_response(12345) is None  # a session holding something else than a token
+        assert responses.find_response("t" * 64).answers == {"age": 30}
+        assert responses.find_response("t" * 65) is None
+        assert responses.find_response("no-expiry") is None
+        assert responses.find_response("expired") is None
+        assert responses.find_response("saved") is None
+        assert responses.find_response("saved", patient.id + 1) is None
+        assert responses.find_response("saved", patient.id).answers == {"age": 33}
+        assert responses.find_response("") is None and responses.find_response(None) is None
+        assert responses.find_response(12345) is None  # a session holding something else than a token
 
 
 def test_unsaved_answers_expire_at_their_expiry_instant(app, monkeypatch):
     instant = utcnow()
-    monkeypatch.setattr(questionnaire, "utcnow", lambda: instant)
+    monkeypatch.setattr(responses, "utcnow", lambda: instant)
     with app.app_context():
         db.session.add_all(
             [
@@ -106,8 +106,8 @@ def test_unsaved_answers_expire_at_their_expiry_instant(app, monkeypatch):
             ]
         )
         db.session.commit()
-        assert questionnaire.find_response("expires-now") is None
-        assert questionnaire.find_response("expires-next").answers == {"age": 31}
+        assert responses.find_response("expires-now") is None
+        assert responses.find_response("expires-next").answers == {"age": 31}
 
 
 def test_saved_response_is_the_patients_latest_by_time_then_by_id(app):
@@ -125,6 +125,6 @@ def test_saved_response_is_the_patients_latest_by_time_then_by_id(app):
             ]
         )
         db.session.commit()
-        assert questionnaire.saved_response(first.id).token == "first-new"  # the later time, though the lower id
-        assert questionnaire.saved_response(second.id).token == "second-b"  # the same time: the higher id
-        assert questionnaire.saved_response(second.id + 1) is None
+        assert responses.saved_response(first.id).token == "first-new"  # the later time, though the lower id
+        assert responses.saved_response(second.id).token == "second-b"  # the same time: the higher id
+        assert responses.saved_response(second.id + 1) is None

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 
 from directory.models import Role
-from directory.services.geo import Point
-from directory.services.search import SearchFilters, haversine_limit, nearby_practitioners
+from directory.services.geo.points import Point
+from directory.services.search.nearby import SearchFilters, haversine_limit, nearby_practitioners
 from tests import factories
 
 MIDTOWN = Point(40.7549, -73.9840)

@@ -12,8 +12,9 @@ from werkzeug.test import encode_multipart
 
 from directory.extensions import db
 from directory.models import AvailabilitySlot, Notice, Place, StoredFile, TherapistProfile, User
-from directory.services import geocoding, profiles
-from directory.services.geo import Point
+from directory.services.geo import geocoding
+from directory.services.geo.points import Point
+from directory.services.practice import profiles
 from tests import factories
 
 GPS_IFD = 0x8825

@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from directory import vocabulary
-from directory.api import answers as schemas
-from directory.api.answers import (
+from directory.services.questionnaire import answers as schemas
+from directory.services.questionnaire import clinical
+from directory.services.questionnaire.answers import (
     NEEDLING_SAFETY,
     AnswerError,
     Answers,
@@ -19,7 +20,6 @@ from directory.api.answers import (
     answers_to_dict,
     parse_answers,
 )
-from directory.services import clinical
 from tests import factories
 
 # CLINICAL.md section 5, with the // comments removed.

@@ -4,7 +4,7 @@ worked out by hand from docs/clinical-rules.md."""
 
 import pytest
 
-from directory.services.clinical import (
+from directory.services.questionnaire.clinical import (
     DERIVED_FLAGS,
     RED_FLAGS,
     RaisedFlag,
@@ -12,7 +12,7 @@ from directory.services.clinical import (
     red_flags_to_ask,
     triage,
 )
-from directory.services.clinical.readers import at_most, overuse_threshold
+from directory.services.questionnaire.clinical.readers import at_most, overuse_threshold
 
 L, P = "likely", "possible"
 
@@ -420,7 +420,7 @@ def test_derived_flags_carry_their_labels():
     ],
 )
 def test_stored_flags_are_read_at_a_level(stored, level, ids):
-    from directory.services.clinical import flag_ids_at_level
+    from directory.services.questionnaire.clinical import flag_ids_at_level
 
     assert flag_ids_at_level(stored, level) == ids
 
@@ -662,6 +662,6 @@ def test_chronic_migraine_needs_migraine_features_from_the_headache_or_the_aura(
     ],
 )
 def test_three_valued_readers(call, expected):
-    from directory.services.clinical import readers
+    from directory.services.questionnaire.clinical import readers
 
     assert call(readers) is expected or call(readers) == expected

@@ -2,8 +2,8 @@
 
 import pytest
 
-from directory.services import clinical
-from directory.services.clinical import (
+from directory.services.questionnaire import clinical
+from directory.services.questionnaire.clinical import (
     DISCLAIMER,
     LEVEL_MESSAGES,
     MEDICATION_OVERUSE_ADVICE,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from directory.services.clinical import (
+from directory.services.questionnaire.clinical import (
     CONFIDENCE_WEIGHTS,
     HEADACHE_TYPES,
     LEVEL_MESSAGES,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from directory.services.emergency import emergency_contact, emergency_number
+from directory.services.questionnaire.clinical.emergency import emergency_contact, emergency_number
 
 
 @pytest.mark.parametrize(

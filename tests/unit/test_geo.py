@@ -8,7 +8,7 @@ from geopy.distance import great_circle
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from directory.services.geo import (
+from directory.services.geo.points import (
     EARTH_RADIUS_KM,
     Box,
     InvalidNear,

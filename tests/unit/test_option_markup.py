@@ -7,7 +7,7 @@ import pytest
 from wtforms import RadioField, SelectMultipleField
 
 from directory.forms import Form, choices, option_markup
-from directory.services import clinical
+from directory.services.questionnaire import clinical
 
 FORM_MODULES = ("practitioners", "admin", "questionnaire", "auth", "consultations", "reviews", "therapist")
 

@@ -1,6 +1,6 @@
 """Which other names of a geonames city the gazetteer indexes."""
 
-from directory.services.places import ALTERNATE_NAMES_MIN_POPULATION, alternate_keys
+from directory.services.geo.gazetteer import ALTERNATE_NAMES_MIN_POPULATION, alternate_keys
 
 KOLN = {
     "name": "Köln",

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from directory.services.roster import (
+from directory.services.verification.roster import (
     RosterError,
     check_mapping,
     guess_mapping,

@@ -16,7 +16,7 @@ from PIL import Image, PngImagePlugin
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
-from directory.services.uploads import (
+from directory.services.core.uploads import (
     EVIDENCE_MAX_PIXELS,
     PHOTO_MAX_PIXELS,
     UploadError,
@@ -517,7 +517,7 @@ def test_one_upload_adds_less_than_200_mb_to_the_worker(tmp_path, check, size, m
     upload.write_bytes(flat_png(size, mode, orientation))
     script = (
         "import json, re, sys\n"
-        "from directory.services import uploads\n"
+        "from directory.services.core import uploads\n"
         "def peak_mb():\n"
         "    status = open('/proc/self/status').read()\n"
         "    return int(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1)) / 1024\n"

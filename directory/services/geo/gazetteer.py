@@ -10,8 +10,8 @@ from sqlalchemy import delete
 
 from directory.extensions import db
 from directory.models import Place
-from directory.services.bulk import bulk_insert
-from directory.services.text import fold
+from directory.services.core.bulk import bulk_insert
+from directory.services.core.text import fold
 
 MIN_CITY_POPULATION = 5000
 ALTERNATE_NAMES_MIN_POPULATION = 100_000

@@ -12,9 +12,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from directory.extensions import db
 from directory.models import Role, StoredFile, User, utcnow
-from directory.services import audit
-from directory.services.mail import send_mail
-from directory.services.passwords import check_password
+from directory.services.core import audit
+from directory.services.core.mail import send_mail
+from directory.services.core.passwords import check_password
 
 CONFIRM_SALT = "email-confirm"
 RESET_SALT = "password-reset"

@@ -18,10 +18,12 @@ from sqlalchemy.orm import InstrumentedAttribute
 from directory import vocabulary
 from directory.extensions import db
 from directory.models import SearchListing, TherapistProfile
-from directory.services import clinical, geocoding, listing, ratings
-from directory.services.geo import EARTH_RADIUS_KM, Point, bounding_box, distance_km, format_distance
-from directory.services.search import haversine_limit, haversine_term
-from directory.services.text import escape_like
+from directory.services.core.text import escape_like
+from directory.services.geo import geocoding
+from directory.services.geo.points import EARTH_RADIUS_KM, Point, bounding_box, distance_km, format_distance
+from directory.services.questionnaire import clinical
+from directory.services.search import listing, ratings
+from directory.services.search.nearby import haversine_limit, haversine_term
 
 SELF_PAY = "self_pay"
 FAMILY_WORDS = {

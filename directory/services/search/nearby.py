@@ -33,9 +33,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from directory import vocabulary
 from directory.extensions import db
 from directory.models import SearchListing, TherapistProfile, User
-from directory.services import listing, ratings
-from directory.services.geo import EARTH_RADIUS_KM, Point, bounding_box, distance_km
-from directory.services.text import escape_like, fold
+from directory.services.core.text import escape_like, fold
+from directory.services.geo.points import EARTH_RADIUS_KM, Point, bounding_box, distance_km
+from directory.services.search import listing, ratings
 
 # A statement, and its rows, of columns chosen at run time.
 _AnySelect = Select[*tuple[Any, ...]]

@@ -15,8 +15,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from directory.extensions import db
 from directory.models import Certification, CertificationStatus, TherapistProfile, User, utcnow
-from directory.services import audit
-from directory.services.text import fold
+from directory.services.core import audit
+from directory.services.core.text import fold
 from directory.vocabulary import CERTIFYING_BODIES, label
 
 MAX_BYTES = 20 * 1024 * 1024

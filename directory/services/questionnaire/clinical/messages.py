@@ -2,7 +2,7 @@
 
 from types import MappingProxyType
 
-from directory.services.clinical.flags import EMERGENCY, NONE, SOON, TODAY
+from directory.services.questionnaire.clinical.flags import EMERGENCY, NONE, SOON, TODAY
 
 DISCLAIMER = (
     "This questionnaire helps you find a practitioner. It cannot diagnose your headache; "

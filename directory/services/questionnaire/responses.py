@@ -1,7 +1,7 @@
 """Questionnaire answers kept on the server under an unguessable token, until they expire or are deleted.
 
 Answers are health data: they are stored only here, validated against the shared answer schema
-(``directory.api.answers``) on every save, never logged, and deleted after
+(``directory.services.questionnaire.answers``) on every save, never logged, and deleted after
 ``QUESTIONNAIRE_TTL_DAYS`` unless a patient saves them to their account. The token is the only
 key: whoever holds it (the patient's session) may read the answers, except saved ones, which
 only their owner may read.
@@ -15,10 +15,10 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import CursorResult, delete, select
 
-from directory.api.answers import AnswerError, answers_to_dict, parse_answers
 from directory.extensions import db
 from directory.models import QuestionnaireResponse, Role, User, utcnow
-from directory.services import clinical
+from directory.services.questionnaire import clinical
+from directory.services.questionnaire.answers import AnswerError, answers_to_dict, parse_answers
 
 TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 43 characters, 256 bits
 

@@ -24,11 +24,13 @@ from directory.models import (
     TherapistProfile,
     User,
 )
-from directory.services import geocoding, search, uploads
-from directory.services.certifications import EXPIRY_WARNING_DAYS, issuer_name
-from directory.services.geo import Point
-from directory.services.text import slugify
-from directory.services.vocabularies import VocabularyRow
+from directory.services.core import uploads
+from directory.services.core.text import slugify
+from directory.services.core.vocabularies import VocabularyRow
+from directory.services.geo import geocoding
+from directory.services.geo.points import Point
+from directory.services.search import nearby
+from directory.services.verification.certifications import EXPIRY_WARNING_DAYS, issuer_name
 
 NPI_PREFIX = "80840"  # the ISO 7812 prefix for US health identifiers, part of the NPI check digit
 BIO_MAX_LENGTH = 3000
@@ -283,7 +285,7 @@ def verification_state(profile: TherapistProfile | None, today: date | None = No
     """ "verified" while a verified certification is unexpired, "pending" while one awaits review, else "none"."""
     if profile is None:
         return "none"
-    if search.is_verified(profile, today):
+    if nearby.is_verified(profile, today):
         return "verified"
     if any(cert.status == CertificationStatus.PENDING for cert in profile.certifications):
         return "pending"
@@ -304,7 +306,7 @@ def overview(user: User, today: date | None = None) -> Overview:
     return Overview(
         profile=profile,
         completeness=completeness(profile),
-        verified=search.is_verified(profile, today) if profile else False,
+        verified=nearby.is_verified(profile, today) if profile else False,
         verification=verification_state(profile, today),
         publish_missing=tuple(missing_for_publishing(user)),
         certifications=certifications,
@@ -360,7 +362,7 @@ def next_steps(user: User, today: date) -> tuple[Step, ...]:
 def profile_for_preview(user: User) -> TherapistProfile | None:
     """The therapist's own profile with everything the public page shows, loaded at once."""
     return db.session.scalar(
-        select(TherapistProfile).where(TherapistProfile.user_id == user.id).options(*search.PUBLIC_PAGE_LOADS)
+        select(TherapistProfile).where(TherapistProfile.user_id == user.id).options(*nearby.PUBLIC_PAGE_LOADS)
     )
 
 
@@ -624,7 +626,7 @@ def remove_photo(user: User) -> bool:
 def photo_for(profile_id: int, viewer: User | None) -> tuple[StoredFile, bool] | None:
     """A profile's photo and whether it is public: anyone may see a listed profile's, only the owner another's."""
     row = db.session.execute(
-        select(TherapistProfile.user_id, search.listed_clause().label("listed"), StoredFile)
+        select(TherapistProfile.user_id, nearby.listed_clause().label("listed"), StoredFile)
         .join(StoredFile, StoredFile.id == TherapistProfile.photo_id)
         .where(TherapistProfile.id == profile_id)
     ).first()

@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from directory.extensions import db
 from directory.models import VISIBLE_REVIEW_STATUSES, Review, ReviewStatus, Role, TherapistProfile, User
-from directory.services import audit, mail
+from directory.services.core import audit, mail
 
 MAX_REASON = 2000
 USER_STATUSES = ("active", "suspended")

@@ -31,7 +31,7 @@ from directory.models import (
     profile_headache_type,
     profile_language,
 )
-from directory.services.bulk import bulk_insert, table_of
+from directory.services.core.bulk import bulk_insert, table_of
 
 # One bit per code, in vocabulary order: masks let one index answer every set filter.
 HEADACHE_BITS = {code: 1 << i for i, (code, _) in enumerate(vocabulary.HEADACHE_TYPES)}

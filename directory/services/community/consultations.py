@@ -20,8 +20,9 @@ from directory.models import (
     utcnow,
 )
 from directory.models.consultation import OPEN_STATUSES
-from directory.services import clinical, search
-from directory.services.mail import notify
+from directory.services.core.mail import notify
+from directory.services.questionnaire import clinical
+from directory.services.search import nearby
 
 OPEN = OPEN_STATUSES
 MAX_MESSAGE = 2000
@@ -235,4 +236,4 @@ def cancel(consultation: ConsultationRequest) -> None:
 
 def listed_profile(slug: str) -> TherapistProfile | None:
     """A publicly listed profile by slug."""
-    return db.session.scalar(select(TherapistProfile).where(TherapistProfile.slug == slug, search.listed_clause()))
+    return db.session.scalar(select(TherapistProfile).where(TherapistProfile.slug == slug, nearby.listed_clause()))

@@ -10,8 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from directory.extensions import db
 from directory.models import Certification, StoredFile, TherapistProfile, User, utcnow
-from directory.services import audit, roster, verification
-from directory.services.roster import ApplyResult, Roster, RosterError, RosterPreview
+from directory.services.core import audit
+from directory.services.verification import decisions, roster
+from directory.services.verification.roster import ApplyResult, Roster, RosterError, RosterPreview
 
 # The content type that marks a StoredFile as a roster upload (evidence is PDF, PNG or JPEG).
 ROSTER_CONTENT_TYPE = "text/csv"
@@ -101,7 +102,7 @@ def apply(
         )
     applied = roster.apply_preview(result, admin, today)
     for certification in _with_holders(applied.verified_ids):
-        verification.notify_verified(certification)
+        decisions.notify_verified(certification)
     audit.record(
         admin,
         "roster.applied",

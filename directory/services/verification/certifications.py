@@ -13,10 +13,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from directory import vocabulary
 from directory.extensions import db
 from directory.models import Certification, CertificationStatus, StoredFile, TherapistProfile, User
-from directory.services import audit, uploads
+from directory.services.core import audit, uploads
 
 if TYPE_CHECKING:
-    from directory.services.profiles import Upload
+    from directory.services.practice.profiles import Upload
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 EXPIRY_WARNING_DAYS = 60

@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from directory.extensions import db
 from directory.models import Certification, CertificationStatus, TherapistProfile, User, utcnow
-from directory.services import audit, mail
+from directory.services.core import audit, mail
 from directory.vocabulary import CERTIFYING_BODIES, label
 
 EXPIRY_NOTICE_DAYS = 30

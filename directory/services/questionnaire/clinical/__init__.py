@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from directory.services.clinical.flags import (
+from directory.services.questionnaire.clinical.flags import (
     ANSWERED,
     DERIVED,
     DERIVED_FLAGS,
@@ -34,7 +34,7 @@ from directory.services.clinical.flags import (
     DerivedFlag,
     RedFlag,
 )
-from directory.services.clinical.headache_types import (
+from directory.services.questionnaire.clinical.headache_types import (
     CERVICOGENIC,
     CHRONIC_MIGRAINE,
     CLUSTER,
@@ -54,14 +54,14 @@ from directory.services.clinical.headache_types import (
     ProbableType,
     probable_types,
 )
-from directory.services.clinical.messages import (
+from directory.services.questionnaire.clinical.messages import (
     DISCLAIMER,
     LEVEL_MESSAGES,
     MEDICATION_OVERUSE_ADVICE,
     UNDER_18_MESSAGE,
 )
-from directory.services.clinical.readers import Answers
-from directory.services.clinical.triage import (
+from directory.services.questionnaire.clinical.readers import Answers
+from directory.services.questionnaire.clinical.triage import (
     ADULT_AGE,
     ATYPICAL_AURA,
     OVER_50_AGE,

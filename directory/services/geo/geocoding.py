@@ -28,8 +28,8 @@ from sqlalchemy.exc import IntegrityError
 
 from directory.extensions import db
 from directory.models import GeocodeCache, Place
-from directory.services.geo import Point, bounding_box, distances_km_from
-from directory.services.text import fold
+from directory.services.core.text import fold
+from directory.services.geo.points import Point, bounding_box, distances_km_from
 
 MAX_QUERY_LENGTH = 200
 MAX_CANDIDATES = 8

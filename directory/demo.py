@@ -26,10 +26,10 @@ from directory.models import (
     profile_headache_type,
     profile_language,
 )
-from directory.services import listing
-from directory.services.accounts import hash_password
-from directory.services.bulk import bulk_insert
-from directory.services.vocabularies import sync_vocabularies
+from directory.services.core.accounts import hash_password
+from directory.services.core.bulk import bulk_insert
+from directory.services.core.vocabularies import sync_vocabularies
+from directory.services.search import listing
 
 DEMO_PASSWORD = "calm-needles-2026"
 # Admins are made only by 'flask create-admin'; 'make run' makes the demo admin that way.

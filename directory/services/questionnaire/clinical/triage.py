@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from directory.services.clinical.flags import (
+from directory.services.questionnaire.clinical.flags import (
     ANSWERED,
     AURA_ATYPICAL,
     AURA_UNCHECKED,
@@ -29,8 +29,12 @@ from directory.services.clinical.flags import (
     UNSURE,
     RedFlag,
 )
-from directory.services.clinical.messages import LEVEL_MESSAGES, MEDICATION_OVERUSE_ADVICE, UNDER_18_MESSAGE
-from directory.services.clinical.readers import Answers, has_aura, overuse_threshold, section
+from directory.services.questionnaire.clinical.messages import (
+    LEVEL_MESSAGES,
+    MEDICATION_OVERUSE_ADVICE,
+    UNDER_18_MESSAGE,
+)
+from directory.services.questionnaire.clinical.readers import Answers, has_aura, overuse_threshold, section
 
 ADULT_AGE = 18
 OVER_50_AGE = 50

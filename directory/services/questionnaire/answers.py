@@ -27,7 +27,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from directory import vocabulary
-from directory.services import clinical
+from directory.services.questionnaire import clinical
 
 # -- enumerations ----------------------------------------------------------------------
 

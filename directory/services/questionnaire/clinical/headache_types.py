@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from directory.services.clinical.readers import (
+from directory.services.questionnaire.clinical.readers import (
     Answers,
     Tri,
     all_of,
@@ -26,7 +26,7 @@ from directory.services.clinical.readers import (
     overuse_threshold,
     section,
 )
-from directory.services.clinical.triage import ATYPICAL_AURA, TYPICAL_AURA
+from directory.services.questionnaire.clinical.triage import ATYPICAL_AURA, TYPICAL_AURA
 
 LIKELY = "likely"
 POSSIBLE = "possible"

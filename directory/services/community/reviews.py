@@ -21,8 +21,8 @@ from directory.models import (
     User,
     utcnow,
 )
-from directory.services.mail import notify
-from directory.services.moderation import set_review_status
+from directory.services.core.mail import notify
+from directory.services.oversight.moderation import set_review_status
 
 MIN_TEXT, MAX_TEXT = 20, 2000
 EDIT_DAYS = 30

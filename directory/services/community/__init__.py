@@ -1,0 +1,1 @@
+"""Patients and practitioners meeting: consultation requests and reviews."""

@@ -1,0 +1,1 @@
+"""What every domain leans on: accounts and passwords, mail, the audit trail, checking uploads, text folding, bulk inserts, the vocabulary tables."""

@@ -1,0 +1,1 @@
+"""Places: points and distances, the offline gazetteer and geocoding what visitors type."""

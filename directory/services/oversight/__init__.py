@@ -1,0 +1,1 @@
+"""Admins keeping the site safe: moderating reviews and accounts, and the dashboard's figures."""

@@ -1,0 +1,1 @@
+"""Finding practitioners: the listing kept in step with profiles, nearby search, ratings."""

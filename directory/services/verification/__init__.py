@@ -1,0 +1,1 @@
+"""Certifications: what therapists submit, admins' decisions, expiry, and confirming against a certifying body's roster."""
