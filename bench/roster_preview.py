@@ -18,7 +18,9 @@ from config import TestingConfig
 from directory import create_app
 from directory.extensions import db
 from directory.models import Certification, TherapistProfile, User, utcnow
-from directory.services.verification.roster import guess_mapping, preview, read_roster
+from directory.services.verification.roster.mapping import guess_mapping
+from directory.services.verification.roster.preview import preview
+from directory.services.verification.roster.reading import read_roster
 from tests.conftest import reset_database
 
 CERTIFICATIONS = 10_000

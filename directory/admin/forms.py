@@ -6,7 +6,7 @@ from wtforms.widgets import HiddenInput
 from directory.forms import Form, WholeNumberField, choices
 from directory.models import ReviewStatus, Role
 from directory.services.verification.decisions import MAX_TEXT, REJECTION_REASONS
-from directory.services.verification.roster import FIELD_LABELS, FIELDS, REQUIRED_FIELDS
+from directory.services.verification.roster.mapping import FIELD_LABELS, FIELDS, REQUIRED_FIELDS
 from directory.vocabulary import CERTIFYING_BODIES
 
 ANY_BODY = (("", "Any issuing body"),)

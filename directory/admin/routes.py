@@ -39,7 +39,8 @@ from directory.models import Certification, OutboxMessage, Review, Role, User
 from directory.pagination import paginate
 from directory.services.core import audit, mail, uploads
 from directory.services.oversight import moderation, overview
-from directory.services.verification import decisions, roster, roster_uploads
+from directory.services.verification import decisions
+from directory.services.verification.roster import mapping, preview, reading, stored
 
 PAGE_SIZE = 25
 # Long roster previews are cut here; the counts above each list stay complete.
@@ -223,10 +224,10 @@ def upload_roster():
     form = RosterUploadForm()
     if form.validate_on_submit():
         # The request is capped by MAX_CONTENT_LENGTH (413 above it); the roster itself by MAX_BYTES.
-        data = form.roster.data.read(roster.MAX_BYTES + 1)
+        data = form.roster.data.read(reading.MAX_BYTES + 1)
         try:
-            file_id = roster_uploads.store(form.roster.data.filename, data)
-        except roster.RosterError as error:
+            file_id = stored.store(form.roster.data.filename, data)
+        except reading.RosterError as error:
             form.roster.errors.append(str(error))
         else:
             return redirect(url_for(".preview_roster", file_id=file_id, body=form.body.data or None))
@@ -238,24 +239,24 @@ def upload_roster():
 def preview_roster(file_id: int):
     """Map the roster's columns and see what it confirms, contradicts and does not mention."""
     try:
-        upload = roster_uploads.load(file_id)
-    except roster.RosterError as error:
+        upload = stored.load(file_id)
+    except reading.RosterError as error:
         flash(str(error), "error")
         return redirect(url_for(".upload_roster"))
-    guessed = roster.guess_mapping(upload.roster.headers)
+    guessed = mapping.guess_mapping(upload.roster.headers)
     defaults = {field: "" if column is None else str(column) for field, column in guessed.items()}
     form = RosterMappingForm(request.args, data={**defaults, "body": ""})
     form.set_columns(upload.roster.headers)
     result, problem, apply_form = None, None, None
     if form.validate():
         try:
-            result = roster.preview(upload.roster, form.mapping(), form.body.data or None, today=date.today())
-        except roster.RosterError as error:
+            result = preview.preview(upload.roster, form.mapping(), form.body.data or None, today=date.today())
+        except reading.RosterError as error:
             problem = str(error)
         else:
             values = {field: "" if column is None else str(column) for field, column in form.mapping().items()}
             apply_form = RosterApplyForm(
-                formdata=None, data={**values, "body": form.body.data, "token": roster_uploads.preview_token(result)}
+                formdata=None, data={**values, "body": form.body.data, "token": stored.preview_token(result)}
             )
     page = render_template(
         "admin/roster_preview.html",
@@ -267,7 +268,7 @@ def preview_roster(file_id: int):
         shown=PREVIEW_ROWS_SHOWN,
     )
     # A first look with columns left to choose is not an error; a submitted mapping that fails is.
-    submitted = any(field in request.args for field in roster.FIELDS)
+    submitted = any(field in request.args for field in mapping.FIELDS)
     return page, 400 if result is None and submitted else 200
 
 
@@ -286,13 +287,11 @@ def apply_roster(file_id: int):
     columns: dict[str, Any] = {field: "" if column is None else column for field, column in mapping.items()}
     back = url_for(".preview_roster", file_id=file_id, body=form.body.data, **columns)
     try:
-        applied = roster_uploads.apply(
-            file_id, mapping, form.body.data or None, form.token.data, _admin(), date.today()
-        )
-    except roster_uploads.RosterGone as error:
+        applied = stored.apply(file_id, mapping, form.body.data or None, form.token.data, _admin(), date.today())
+    except stored.RosterGone as error:
         flash(str(error), "error")
         return redirect(url_for(".upload_roster"))
-    except roster.RosterError as error:
+    except reading.RosterError as error:
         flash(str(error), "error")
         return redirect(back)
     count = len(applied.verified_ids)

@@ -7,7 +7,7 @@ import pytest
 
 from directory.extensions import db
 from directory.models import ConsultationRequest
-from directory.services.verification import roster_uploads
+from directory.services.verification.roster import stored
 from tests import factories
 
 ANON, PATIENT, THERAPIST, ADMIN = "anonymous", "patient", "therapist", "admin"
@@ -185,7 +185,7 @@ def records(app):
         factories.make_photo(profile)
         pending = factories.make_certification(profile, status="pending", evidence=factories.make_evidence("pdf"))
         review = factories.make_review(profile, status="flagged", flags=("Spam",))
-        roster_id = roster_uploads.store("roster.csv", b"Name,Credential ID\nJane Smith,DN-1\n")
+        roster_id = stored.store("roster.csv", b"Name,Credential ID\nJane Smith,DN-1\n")
         consultation = ConsultationRequest(patient_id=review.author_id, profile_id=profile.id, mode="in_person")
         db.session.add(consultation)
         db.session.commit()

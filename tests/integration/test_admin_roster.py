@@ -12,7 +12,7 @@ from werkzeug.test import encode_multipart
 
 from directory.extensions import db
 from directory.models import AuditEvent, Certification, Notice, OutboxMessage, Role, StoredFile, utcnow
-from directory.services.verification import roster, roster_uploads
+from directory.services.verification.roster import reading, stored
 from tests import factories
 
 ROSTER = (
@@ -43,7 +43,7 @@ def certs(app) -> dict[str, int]:
     return ids
 
 
-def upload(client, data: bytes, body: str = "myopain", filename: str = "roster.csv"):
+def upload(client, data: bytes, body: str = "myopain", filename: str = "reading.csv"):
     # Encoded in memory: the test client would spool a big body to a temporary file it never closes.
     boundary, body_bytes = encode_multipart({"roster": FileStorage(io.BytesIO(data), filename), "body": body})
     return client.post("/admin/rosters", data=body_bytes, content_type=f"multipart/form-data; boundary={boundary}")
@@ -66,9 +66,7 @@ def statuses(app) -> dict[int, str]:
 def stored_rosters(app) -> list[int]:
     with app.app_context():
         return list(
-            db.session.scalars(
-                select(StoredFile.id).where(StoredFile.content_type == roster_uploads.ROSTER_CONTENT_TYPE)
-            )
+            db.session.scalars(select(StoredFile.id).where(StoredFile.content_type == stored.ROSTER_CONTENT_TYPE))
         )
 
 
@@ -194,7 +192,7 @@ UNREADABLE = {
     "one_column": (b"Name\nJose\nAna\n", "Only one column was found."),
     "no_header": (b"12345,2024-03-01\n67890,2024-04-01\n", "The first row should name the columns"),
     "too_large": (
-        b"Name,Credential ID\n" + b"Jose Munoz,MP-100\n" * (roster.MAX_BYTES // 18 + 1),
+        b"Name,Credential ID\n" + b"Jose Munoz,MP-100\n" * (reading.MAX_BYTES // 18 + 1),
         "the limit is 20 MB.",
     ),
 }
@@ -204,7 +202,7 @@ UNREADABLE = {
 def test_unreadable_files_fail_with_a_400_and_a_message(client, auth, app, certs, kind):
     data, message = UNREADABLE[kind]
     if kind == "too_large":
-        assert len(data) > roster.MAX_BYTES
+        assert len(data) > reading.MAX_BYTES
     auth.login(role=Role.ADMIN)
     response = upload(client, data)
     page = response.get_data(as_text=True)
@@ -270,9 +268,7 @@ def test_rosters_older_than_a_day_are_gone_and_purged(client, auth, app, certs):
     assert "no longer kept" in response.get_data(as_text=True)
     upload(client, b"Name,Credential ID\nAna Ruiz,DN-5\n")
     with app.app_context():
-        kept = db.session.scalars(
-            select(StoredFile).where(StoredFile.content_type == roster_uploads.ROSTER_CONTENT_TYPE)
-        ).all()
+        kept = db.session.scalars(select(StoredFile).where(StoredFile.content_type == stored.ROSTER_CONTENT_TYPE)).all()
         assert [file.content for file in kept] == [b"Name,Credential ID\nAna Ruiz,DN-5\n"]
 
 

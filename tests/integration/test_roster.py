@@ -7,7 +7,10 @@ from sqlalchemy import event, select, update
 
 from directory.extensions import db
 from directory.models import AuditEvent, Certification, Role
-from directory.services.verification.roster import RosterError, apply_preview, guess_mapping, preview, read_roster
+from directory.services.verification.roster.applying import apply_preview
+from directory.services.verification.roster.mapping import guess_mapping
+from directory.services.verification.roster.preview import preview
+from directory.services.verification.roster.reading import RosterError, read_roster
 from tests import factories
 
 TODAY = date(2025, 6, 1)

@@ -5,16 +5,10 @@ from datetime import date
 
 import pytest
 
-from directory.services.verification.roster import (
-    RosterError,
-    check_mapping,
-    guess_mapping,
-    name_tokens,
-    names_match,
-    normalise_credential,
-    parse_roster_date,
-    read_roster,
-)
+from directory.services.verification.roster.dates import parse_roster_date
+from directory.services.verification.roster.mapping import check_mapping, guess_mapping
+from directory.services.verification.roster.names import name_tokens, names_match, normalise_credential
+from directory.services.verification.roster.reading import RosterError, read_roster
 
 HEADER = "Full name,Certificate number,Provider,Completion date,Valid until"
 

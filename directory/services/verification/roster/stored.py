@@ -11,8 +11,11 @@ from sqlalchemy.orm import selectinload
 from directory.extensions import db
 from directory.models import Certification, StoredFile, TherapistProfile, User, utcnow
 from directory.services.core import audit
-from directory.services.verification import decisions, roster
-from directory.services.verification.roster import ApplyResult, Roster, RosterError, RosterPreview
+from directory.services.verification import decisions
+from directory.services.verification.roster import applying, preview, reading
+from directory.services.verification.roster.applying import ApplyResult
+from directory.services.verification.roster.preview import RosterPreview
+from directory.services.verification.roster.reading import Roster, RosterError
 
 # The content type that marks a StoredFile as a roster upload (evidence is PDF, PNG or JPEG).
 ROSTER_CONTENT_TYPE = "text/csv"
@@ -43,8 +46,8 @@ def store(filename: str, data: bytes) -> int:
 
     Rosters older than a day are deleted on the way, so abandoned previews do not pile up.
     """
-    roster.read_roster(data)
-    name = (filename or "roster.csv").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "roster.csv"
+    reading.read_roster(data)
+    name = (filename or "reading.csv").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "reading.csv"
     upload = StoredFile(
         filename=name,
         content_type=ROSTER_CONTENT_TYPE,
@@ -71,7 +74,7 @@ def load(file_id: int) -> RosterUpload:
         raise RosterGone(
             "This roster upload is no longer kept (it was applied, or is older than a day). Upload it again."
         )
-    return RosterUpload(upload.id, upload.filename, upload.size, roster.read_roster(upload.content))
+    return RosterUpload(upload.id, upload.filename, upload.size, reading.read_roster(upload.content))
 
 
 def preview_token(result: RosterPreview) -> str:
@@ -90,17 +93,17 @@ def apply(
     Raises RosterGone, RosterChanged when the confirmations differ from the preview's token, or
     RosterError (a bad mapping, or another admin changing a certification at the same moment,
     in which case nothing is verified). The verifications and their audit events are one
-    transaction (roster.apply_preview commits it); the notices and the upload's deletion follow
+    transaction (applying.apply_preview commits it); the notices and the upload's deletion follow
     in a second one, so that a failure there cannot undo a verification.
     """
     upload = load(file_id)
-    result = roster.preview(upload.roster, mapping, issuing_body, today=today)
+    result = preview.preview(upload.roster, mapping, issuing_body, today=today)
     if preview_token(result) != token:
         raise RosterChanged(
             "The pending certifications changed since the preview (another admin decided some, or a therapist "
             "edited one). Nothing was verified: check the new preview and apply again."
         )
-    applied = roster.apply_preview(result, admin, today)
+    applied = applying.apply_preview(result, admin, today)
     for certification in _with_holders(applied.verified_ids):
         decisions.notify_verified(certification)
     audit.record(
