@@ -16,7 +16,7 @@ from directory.services.core.vocabularies import sync_vocabularies
 from directory.services.geo import gazetteer
 from directory.services.questionnaire import responses
 from directory.services.search import listing
-from directory.services.verification import decisions
+from directory.services.verification import expiry
 
 places_cli = AppGroup("places", help="The offline gazetteer.")
 certifications_cli = AppGroup("certifications", help="Certification housekeeping.")
@@ -29,8 +29,8 @@ certifications_cli = AppGroup("certifications", help="Certification housekeeping
 def certifications_expire(on):
     """Mark verified certifications past their expiry as expired; remind holders 30 days before."""
     try:
-        run = decisions.expire_certifications(on.date() if on else None)
-    except decisions.ExpiryConflict as error:
+        run = expiry.expire_certifications(on.date() if on else None)
+    except expiry.ExpiryConflict as error:
         raise click.ClickException(str(error)) from None
     # SMTP mail leaves from a background worker: let it finish before the command exits.
     mail.wait_for_mail()

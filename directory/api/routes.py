@@ -24,7 +24,7 @@ from directory.services.geo.points import InvalidNear, parse_fhir_near
 from directory.services.questionnaire import clinical, matching
 from directory.services.questionnaire.answers import Answers, AssessmentOut, MatchesOut, MatchOut, answers_to_dict
 from directory.services.questionnaire.clinical import emergency
-from directory.services.search import nearby, ratings
+from directory.services.search import nearby, profile_page, ratings
 from directory.services.search.nearby import ResultProfile
 
 
@@ -149,7 +149,7 @@ def list_practitioners(query: PractitionerQuery):
 @api_spec.validate(resp=Response(HTTP_200=PractitionerDetail, HTTP_404=Problem), tags=["practitioners"])
 def get_practitioner(practitioner_id: int):
     """One listed practitioner's public profile."""
-    profile = nearby.public_profile(TherapistProfile.id == practitioner_id)
+    profile = profile_page.public_profile(TherapistProfile.id == practitioner_id)
     if profile is None:
         return problem(404, detail="No listed practitioner has this id.")
     today = date.today()
@@ -172,7 +172,7 @@ def get_practitioner(practitioner_id: int):
     return PractitionerDetail(
         **_summary_fields(
             profile,
-            nearby.is_verified(profile, today),
+            profile_page.is_verified(profile, today),
             summary.score,
             [t.code for t in profile.headache_types],
             [m.code for m in profile.consultation_modes],

@@ -9,7 +9,7 @@ from directory.reviews.forms import FlagForm
 from directory.services.community import reviews as review_service
 from directory.services.geo import geocoding
 from directory.services.geo.points import Point, miles_to_km, precise_distance_km
-from directory.services.search import nearby, ratings
+from directory.services.search import nearby, profile_page, ratings
 
 
 def _filters(form: SearchForm) -> nearby.SearchFilters:
@@ -128,7 +128,7 @@ REVIEWS_SHOWN = 20
 @bp.route("/practitioners/<slug>")
 def show(slug: str):
     """A practitioner's public profile."""
-    found = nearby.profile_page(slug)
+    found = profile_page.profile_page(slug)
     if found is None:
         abort(404)
     profile = found.profile
@@ -148,7 +148,7 @@ def show(slug: str):
         "practitioners/show.html",
         profile=profile,
         practice=found.practice,
-        verified=nearby.is_verified(profile),
+        verified=profile_page.is_verified(profile),
         rating=rating,
         reviews=shown,
         flag_forms={review.id: FlagForm(prefix=f"flag-{review.id}") for review in shown}

@@ -31,7 +31,8 @@ from directory.forms import (
     choices,
 )
 from directory.models import TherapistProfile, User
-from directory.services.practice.profiles import BIO_MAX_LENGTH, MINUTES_PER_DAY, ProfileData, Slot, npi_is_valid
+from directory.services.practice.npi import npi_is_valid
+from directory.services.practice.profiles import BIO_MAX_LENGTH, MINUTES_PER_DAY, ProfileData, Slot
 from directory.services.verification.certifications import CertificationData
 
 FIRST_PRACTISING_YEAR = 1940

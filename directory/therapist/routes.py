@@ -9,9 +9,11 @@ from directory.extensions import db
 from directory.forms import required_number
 from directory.models import Certification, Role, User
 from directory.services.community import reviews
-from directory.services.core.uploads import UploadError
-from directory.services.practice import profiles
-from directory.services.search import nearby, ratings
+from directory.services.core.text import join_words
+from directory.services.core.uploads import Upload, UploadError
+from directory.services.practice import dashboard, photos, profiles, publishing
+from directory.services.practice.errors import ProfileError
+from directory.services.search import profile_page, ratings
 from directory.services.verification import certifications
 from directory.therapist import bp
 from directory.therapist.forms import (
@@ -41,9 +43,9 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-def _upload(file_storage, limit: int) -> profiles.Upload:
+def _upload(file_storage, limit: int) -> Upload:
     """The uploaded file's name and bytes; reads one byte past the limit so that the service can refuse it."""
-    return profiles.Upload(file_storage.filename or "", file_storage.stream.read(limit + 1))
+    return Upload(file_storage.filename or "", file_storage.stream.read(limit + 1))
 
 
 def _editor(form: ProfileForm, photo_form: PhotoForm, status: int = 200):
@@ -54,7 +56,7 @@ def _editor(form: ProfileForm, photo_form: PhotoForm, status: int = 200):
         form=form,
         photo_form=photo_form,
         profile=me.profile,
-        completeness=profiles.completeness(me.profile),
+        completeness=publishing.completeness(me.profile),
     ), status
 
 
@@ -79,7 +81,7 @@ def _field_error(form, name: str | None, message: str) -> None:
 @role_required(Role.THERAPIST)
 def show_dashboard():
     """The therapist's home: verification state, what to do next, completeness and notices."""
-    return render_template("therapist/show_dashboard.html", overview=profiles.overview(_me()), form=EmptyForm())
+    return render_template("therapist/show_dashboard.html", overview=dashboard.overview(_me()), form=EmptyForm())
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -91,7 +93,7 @@ def edit_profile():
     if form.validate_on_submit():
         try:
             result = profiles.save_profile(me, form.to_data())
-        except profiles.ProfileError as error:
+        except ProfileError as error:
             _field_error(form, error.field, str(error))
         else:
             flash("Your profile is created." if result.created else "Your profile is saved.", "success")
@@ -100,7 +102,7 @@ def edit_profile():
             if result.unpublished_for:
                 flash(
                     "Your profile is hidden from the directory until you add "
-                    + profiles.join_words(result.unpublished_for)
+                    + join_words(result.unpublished_for)
                     + ".",
                     "warning",
                 )
@@ -120,8 +122,8 @@ def preview_profile():
     return render_template(
         "therapist/preview_profile.html",
         profile=profile,
-        practice=nearby.practice_labels(profile),
-        verified=nearby.is_verified(profile),
+        practice=profile_page.practice_labels(profile),
+        verified=profile_page.is_verified(profile),
         rating=ratings.summary(profile),
         reviews=db.session.scalars(reviews.visible_reviews(profile).limit(20)).all(),
         back=None,
@@ -136,8 +138,8 @@ def publish_profile():
     """Show the profile in the directory, when it has what publishing needs."""
     if EmptyForm().validate_on_submit():
         try:
-            profiles.publish(_me())
-        except profiles.PublishError as error:
+            publishing.publish(_me())
+        except publishing.PublishError as error:
             flash(str(error), "error")
         else:
             flash("Your profile is published: patients can now find it in the directory.", "success")
@@ -148,7 +150,7 @@ def publish_profile():
 @role_required(Role.THERAPIST)
 def unpublish_profile():
     """Take the profile off the directory (it is kept, and can be published again)."""
-    if EmptyForm().validate_on_submit() and profiles.unpublish(_me()):
+    if EmptyForm().validate_on_submit() and publishing.unpublish(_me()):
         flash("Your profile is no longer shown in the directory.", "info")
     return redirect(url_for("therapist.show_dashboard"))
 
@@ -161,8 +163,8 @@ def upload_photo():
     photo_form = PhotoForm()
     if photo_form.validate_on_submit():
         try:
-            profiles.set_photo(me, _upload(photo_form.photo.data, profiles.PHOTO_MAX_BYTES))
-        except (UploadError, profiles.ProfileError) as error:
+            photos.set_photo(me, _upload(photo_form.photo.data, photos.PHOTO_MAX_BYTES))
+        except (UploadError, ProfileError) as error:
             photo_form.photo.errors.append(str(error))
         else:
             flash("Your photo is saved.", "success")
@@ -174,7 +176,7 @@ def upload_photo():
 @role_required(Role.THERAPIST)
 def remove_photo():
     """Remove the profile photo."""
-    if EmptyForm().validate_on_submit() and profiles.remove_photo(_me()):
+    if EmptyForm().validate_on_submit() and photos.remove_photo(_me()):
         flash("Your photo is removed.", "info")
     return redirect(url_for("therapist.edit_profile") + "#photo")
 
@@ -183,7 +185,7 @@ def remove_photo():
 def show_photo(profile_id: int):
     """A profile's photo: public for a listed profile, otherwise only for its owner."""
     viewer = _me() if current_user.is_authenticated else None
-    found = profiles.photo_for(profile_id, viewer)
+    found = photos.photo_for(profile_id, viewer)
     if found is None:
         abort(404)
     photo, public = found

@@ -8,7 +8,7 @@ from sqlalchemy import event, select, update
 
 from directory.extensions import db
 from directory.models import AuditEvent, Certification, Notice, OutboxMessage, Role
-from directory.services.search.nearby import is_verified
+from directory.services.search.profile_page import is_verified
 from directory.services.verification import decisions
 from tests import factories
 from tests.conftest import AuthActions

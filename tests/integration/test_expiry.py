@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from directory.extensions import db
 from directory.models import AuditEvent, Certification, Notice, OutboxMessage, Role
-from directory.services.search.nearby import is_verified
-from directory.services.verification import decisions
+from directory.services.search.profile_page import is_verified
+from directory.services.verification import expiry
 from tests import factories
 
 TODAY = date(2026, 6, 15)
@@ -25,9 +25,9 @@ def holder(app):
         return {"certification": certification.id, "user": user.id, "profile": profile.id}
 
 
-def run(app, today: date) -> decisions.ExpiryRun:
+def run(app, today: date) -> expiry.ExpiryRun:
     with app.app_context():
-        return decisions.expire_certifications(today)
+        return expiry.expire_certifications(today)
 
 
 def state(app, certification_id: int) -> tuple:

@@ -14,7 +14,7 @@ from werkzeug.test import encode_multipart
 
 from directory.extensions import db
 from directory.models import AuditEvent, Certification, StoredFile, TherapistProfile, User, utcnow
-from directory.services.practice.profiles import Upload
+from directory.services.core.uploads import Upload
 from directory.services.verification import certifications
 from tests import factories
 from tests.factories import MINIMAL_PDF as PDF

@@ -14,7 +14,8 @@ from directory.extensions import db
 from directory.models import AvailabilitySlot, Notice, Place, StoredFile, TherapistProfile, User
 from directory.services.geo import geocoding
 from directory.services.geo.points import Point
-from directory.services.practice import profiles
+from directory.services.practice import location, profiles, publishing
+from directory.services.practice.errors import ProfileError
 from tests import factories
 
 GPS_IFD = 0x8825
@@ -382,12 +383,12 @@ def test_service_refuses_overlapping_slots_and_unknown_codes(app, therapist):
     with app.app_context():
         user = db.session.get(User, therapist)
         overlapping = profiles.ProfileData("Ana", availability=(profiles.Slot(0, 540, 780), profiles.Slot(0, 700, 900)))
-        with pytest.raises(profiles.ProfileError, match="must not overlap") as caught:
+        with pytest.raises(ProfileError, match="must not overlap") as caught:
             profiles.save_profile(user, overlapping)
         assert caught.value.field == "availability"
-        with pytest.raises(profiles.ProfileError, match="Choose only from the list"):
+        with pytest.raises(ProfileError, match="Choose only from the list"):
             profiles.save_profile(user, profiles.ProfileData("Ana", languages=("en", "qq")))
-        with pytest.raises(profiles.ProfileError, match="not a valid NPI"):
+        with pytest.raises(ProfileError, match="not a valid NPI"):
             profiles.save_profile(user, profiles.ProfileData("Ana", npi="1234567890"))
         assert user.profile is None
 
@@ -396,14 +397,14 @@ def test_service_refuses_overlapping_slots_and_unknown_codes(app, therapist):
 
 
 def test_address_queries_go_from_precise_to_coarse():
-    assert profiles.address_queries("350 5th Ave", "New York", "NY", "10001", "US") == [
+    assert location.address_queries("350 5th Ave", "New York", "NY", "10001", "US") == [
         "350 5th Ave, New York, NY 10001, US",
         "10001",
         "New York, NY",
         "New York, US",
     ]
-    assert profiles.address_queries("", "Madrid", "", "28013", "ES") == ["Madrid, 28013, ES", "28013, ES", "Madrid, ES"]
-    assert profiles.address_queries(None, None, None, None, None) == []
+    assert location.address_queries("", "Madrid", "", "28013", "ES") == ["Madrid, 28013, ES", "28013, ES", "Madrid, ES"]
+    assert location.address_queries(None, None, None, None, None) == []
 
 
 def test_unknown_zip_falls_back_to_the_city_and_region(app, client, therapist):
@@ -648,11 +649,11 @@ def test_listed_photo_is_public_and_cacheable(app, client, auth, therapist):
 
 def test_completeness_names_what_is_missing(app, therapist):
     with app.app_context():
-        assert profiles.completeness(None).percent == 0
+        assert publishing.completeness(None).percent == 0
         profile = factories.make_profile(
             user=db.session.get(User, therapist), published=False, languages=(), profession=None
         )
-        result = profiles.completeness(profile)
+        result = publishing.completeness(profile)
         assert result.missing_required == ("your profession",)
         assert result.missing_recommended == (
             "your licence number and where it was issued",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from directory.services.practice.profiles import luhn_check_digit, npi_is_valid
+from directory.services.practice.npi import luhn_check_digit, npi_is_valid
 
 
 def luhn_valid(number: str) -> bool:

@@ -1,7 +1,8 @@
-"""Text normalisation shared by search and the gazetteer."""
+"""Text shared by the domains: folding for comparison, slugs, LIKE patterns, and lists in words."""
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _SPACES = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[^\w\s-]")
@@ -23,3 +24,11 @@ def slugify(text: str) -> str:
 def escape_like(text: str) -> str:
     """Text for use inside a LIKE pattern with escape character backslash."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def join_words(items: Iterable[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    words = list(items)
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]

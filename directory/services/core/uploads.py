@@ -5,6 +5,7 @@ import io
 import re
 import struct
 import unicodedata
+from dataclasses import dataclass
 
 from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
@@ -42,6 +43,14 @@ _BROKEN_IMAGE = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.
 _UNSAFE_NAME_CHARACTERS = re.compile(r'[<>:"|?*]')
 _SPACES = re.compile(r"\s+")
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as the browser sent it: its name and its bytes."""
+
+    filename: str
+    content: bytes
 
 
 class UploadError(ValueError):

@@ -28,9 +28,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import joinedload, selectinload
 
-from directory import vocabulary
 from directory.extensions import db
 from directory.models import SearchListing, TherapistProfile, User
 from directory.services.core.text import escape_like, fold
@@ -395,109 +393,3 @@ def _hit(point: Point, row: _AnyRow, prior_mean: float, prior_weight: float) -> 
         consultation_modes=listing.codes(row.mode_mask, listing.MODE_BITS),
         languages=listing.codes(row.language_mask, listing.LANGUAGE_BITS),
     )
-
-
-# Everything a public profile page shows, loaded in one go.
-PUBLIC_PAGE_LOADS = (
-    selectinload(TherapistProfile.headache_types),
-    selectinload(TherapistProfile.consultation_modes),
-    selectinload(TherapistProfile.languages),
-    selectinload(TherapistProfile.accessibility),
-    selectinload(TherapistProfile.availability),
-    selectinload(TherapistProfile.certifications),
-)
-
-
-def public_profile(*criteria: ColumnElement[bool]) -> TherapistProfile | None:
-    """The listed profile that meets the criteria (by slug or id), ready for its public page."""
-    return db.session.scalar(select(TherapistProfile).where(*criteria, listed_clause()).options(*PUBLIC_PAGE_LOADS))
-
-
-def is_verified(profile: TherapistProfile, today: date | None = None) -> bool:
-    """Whether a profile holds a verified, unexpired certification today."""
-    today = today or date.today()
-    return any(certification.counts_on(today) for certification in profile.certifications)
-
-
-class PracticeLabels(NamedTuple):
-    """What a profile page lists about a practice, as the words shown ('' when none is stated)."""
-
-    treats: str
-    consultation_modes: str
-    languages: str
-    accessibility: str
-
-
-def practice_labels(profile: TherapistProfile, masks: Sequence[int | None] | None = None) -> PracticeLabels:
-    """The practice's headache types, modes, languages and accessibility, from its listing's masks when given (no query)."""
-    # The masks come from an outer join: all None when the profile has no listing row.
-    known = [mask for mask in masks or () if mask is not None]
-    if len(known) != 4:
-        return PracticeLabels(
-            *(
-                ", ".join(entry.name for entry in entries)
-                for entries in (
-                    profile.headache_types,
-                    profile.consultation_modes,
-                    profile.languages,
-                    profile.accessibility,
-                )
-            )
-        )
-    headache, mode, language, access = known
-    # The same words and order as the vocabulary tables (services.vocabularies keeps them in step): languages by name.
-    return PracticeLabels(
-        ", ".join(
-            vocabulary.label(vocabulary.HEADACHE_TYPES, code) for code in listing.codes(headache, listing.HEADACHE_BITS)
-        ),
-        ", ".join(
-            vocabulary.label(vocabulary.CONSULTATION_MODES, code) for code in listing.codes(mode, listing.MODE_BITS)
-        ),
-        ", ".join(
-            sorted(
-                vocabulary.label(vocabulary.LANGUAGES, code) for code in listing.codes(language, listing.LANGUAGE_BITS)
-            )
-        ),
-        ", ".join(
-            vocabulary.label(vocabulary.ACCESSIBILITY_FEATURES, code)
-            for code in listing.codes(access, listing.ACCESS_BITS)
-        ),
-    )
-
-
-_ProfilePageRow = Select[TherapistProfile, int | None, int | None, int | None, int | None]
-
-
-@lru_cache(maxsize=1)
-def _profile_page_statement() -> _ProfilePageRow:
-    # Built once (building it took a tenth of the page's time); the slug is bound per request.
-    return (
-        select(
-            TherapistProfile,
-            SearchListing.headache_mask,
-            SearchListing.mode_mask,
-            SearchListing.language_mask,
-            SearchListing.access_mask,
-        )
-        .outerjoin(SearchListing, SearchListing.profile_id == TherapistProfile.id)
-        .where(TherapistProfile.slug == bindparam("slug"), listed_clause())
-        .options(joinedload(TherapistProfile.availability), joinedload(TherapistProfile.certifications))
-    )
-
-
-class ProfilePage(NamedTuple):
-    profile: TherapistProfile
-    practice: PracticeLabels
-
-
-def profile_page(slug: str) -> ProfilePage | None:
-    """A listed profile by slug with what its public page shows, in one query.
-
-    Opening hours and certifications are joined (a handful of rows); the sets of codes come
-    from the profile's search listing, which is kept in step with them.
-    """
-    row = db.session.execute(_profile_page_statement(), {"slug": slug}).unique().first()
-    if row is None:
-        return None
-    profile, *masks = row
-    return ProfilePage(profile, practice_labels(profile, masks))

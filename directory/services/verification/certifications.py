@@ -16,7 +16,7 @@ from directory.models import Certification, CertificationStatus, StoredFile, The
 from directory.services.core import audit, uploads
 
 if TYPE_CHECKING:
-    from directory.services.practice.profiles import Upload
+    from directory.services.core.uploads import Upload
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 EXPIRY_WARNING_DAYS = 60

@@ -1,7 +1,6 @@
-"""Admins' decisions on certifications (approve, reject, ask for more), and expiry."""
+"""Admins' decisions on certifications: the queue, approving, rejecting and asking for more."""
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from flask import url_for
@@ -14,7 +13,6 @@ from directory.models import Certification, CertificationStatus, TherapistProfil
 from directory.services.core import audit, mail
 from directory.vocabulary import CERTIFYING_BODIES, label
 
-EXPIRY_NOTICE_DAYS = 30
 MAX_TEXT = 2000
 
 # Common reasons offered when rejecting; "other" needs the admin's own words.
@@ -35,10 +33,6 @@ class DecisionError(ValueError):
 
 class AlreadyDecided(DecisionError):
     """The certification changed (another admin decided, or the therapist edited it) since the admin opened it."""
-
-
-class ExpiryConflict(RuntimeError):
-    """A certification changed while the expiry run was working; nothing was saved."""
 
 
 # ---------------------------------------------------------------- the queue
@@ -106,10 +100,10 @@ def reject(certification_id: int, seen_version: int, admin: User, reason_code: s
     mail.notify(
         certification.profile.user,
         "Your certification could not be verified",
-        f"We could not verify your {body_name(certification)} certification{_credential(certification)}. "
+        f"We could not verify your {body_name(certification)} certification{credential_words(certification)}. "
         f"Reason: {reason}\n\nWhat to do next: if you have a clearer or more complete certificate, or think this "
         "is a mistake, add the certification again in your account with the new evidence and we will review it.",
-        _certifications_link(),
+        certifications_link(),
     )
     db.session.commit()
     return certification
@@ -127,10 +121,10 @@ def request_information(certification_id: int, seen_version: int, admin: User, m
     mail.notify(
         certification.profile.user,
         "We need more information about your certification",
-        f"Before we can verify your {body_name(certification)} certification{_credential(certification)}, "
+        f"Before we can verify your {body_name(certification)} certification{credential_words(certification)}, "
         f"our reviewer asks:\n\n{message}\n\nWhat to do next: open the certification in your account and replace "
         "its evidence document with a file that answers this. We will review it again as soon as it arrives.",
-        _certifications_link(),
+        certifications_link(),
     )
     db.session.commit()
     return certification
@@ -179,9 +173,9 @@ def notify_verified(certification: Certification) -> None:
     mail.notify(
         certification.profile.user,
         "Your certification is verified",
-        f"Your {body_name(certification)} certification{_credential(certification)} is verified. "
+        f"Your {body_name(certification)} certification{credential_words(certification)} is verified. "
         f"Your profile shows the verified badge in search{until}. There is nothing more you need to do.",
-        _certifications_link(),
+        certifications_link(),
     )
 
 
@@ -225,99 +219,13 @@ def _flush_decision() -> None:
         ) from None
 
 
-def _credential(certification: Certification) -> str:
+def credential_words(certification: Certification) -> str:
     return f" ({certification.credential_id})" if certification.credential_id else ""
 
 
-def _certifications_link() -> str | None:
+def certifications_link() -> str | None:
     """The therapist's certifications page, where they answer; None where no URL can be built."""
     try:
         return url_for("therapist.list_certifications", _external=True)
     except RuntimeError:  # a command run without SERVER_NAME
         return None
-
-
-# ---------------------------------------------------------------- expiry
-
-
-@dataclass(frozen=True)
-class ExpiryRun:
-    """What one expiry run did."""
-
-    expired_ids: tuple[int, ...]
-    reminded_ids: tuple[int, ...]
-
-
-def expire_certifications(today: date | None = None) -> ExpiryRun:
-    """Mark verified certifications past their expiry as expired and remind holders 30 days ahead; raises ExpiryConflict.
-
-    A certification counts through its expiry day and expires the day after. The reminder is
-    sent once per expiry date: expiry_notice_sent_on records it, and a later expiry date (a
-    renewal) earns a new one.
-    """
-    today = today or date.today()
-    holders = selectinload(Certification.profile).selectinload(TherapistProfile.user)
-    verified = select(Certification).where(Certification.status == CertificationStatus.VERIFIED).options(holders)
-    expired = db.session.scalars(verified.where(Certification.expires_on < today).order_by(Certification.id)).all()
-    for certification in expired:
-        certification.status = CertificationStatus.EXPIRED.value
-        audit.record(
-            None,
-            "certification.expired",
-            "certification",
-            certification.id,
-            profile_id=certification.profile_id,
-            expires_on=_expiry_date(certification).isoformat(),
-        )
-    soon = db.session.scalars(
-        verified.where(Certification.expires_on.between(today, today + timedelta(days=EXPIRY_NOTICE_DAYS))).order_by(
-            Certification.id
-        )
-    ).all()
-    reminded = [certification for certification in soon if _reminder_due(certification)]
-    for certification in reminded:
-        certification.expiry_notice_sent_on = today
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise ExpiryConflict(
-            "A certification changed during the run; nothing was saved. Run the command again."
-        ) from None
-    for certification in expired:
-        mail.notify(
-            certification.profile.user,
-            "Your certification has expired",
-            f"Your {body_name(certification)} certification{_credential(certification)} expired on "
-            f"{_expiry_date(certification):%d %B %Y}, so your profile no longer shows as verified. What to do next: "
-            "renew it with the issuing body, then add the new certificate in your account for verification.",
-            _certifications_link(),
-        )
-    for certification in reminded:
-        days = (_expiry_date(certification) - today).days
-        mail.notify(
-            certification.profile.user,
-            "Your certification expires soon",
-            f"Your {body_name(certification)} certification{_credential(certification)} expires on "
-            f"{_expiry_date(certification):%d %B %Y}, in {days} day{'' if days == 1 else 's'}. After that day your "
-            "profile no longer shows as verified. What to do next: renew it with the issuing body and add the new "
-            "certificate in your account.",
-            _certifications_link(),
-        )
-    run = ExpiryRun(tuple(c.id for c in expired), tuple(c.id for c in reminded))
-    db.session.commit()
-    return run
-
-
-def _expiry_date(certification: Certification) -> date:
-    """The expiry date of a certification that the expiry queries chose for having one."""
-    if certification.expires_on is None:
-        raise ValueError(f"Certification {certification.id} has no expiry date")
-    return certification.expires_on
-
-
-def _reminder_due(certification: Certification) -> bool:
-    """Whether no reminder went out yet for the certification's current expiry date."""
-    window_opens = _expiry_date(certification) - timedelta(days=EXPIRY_NOTICE_DAYS)
-    sent = certification.expiry_notice_sent_on
-    return sent is None or sent < window_opens

@@ -1,0 +1,122 @@
+"""What the therapist dashboard shows: the state of the profile and its certifications, and what to do next."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from directory.extensions import db
+from directory.models import (
+    Certification,
+    CertificationStatus,
+    Notice,
+    TherapistProfile,
+    User,
+)
+from directory.services.core.text import join_words
+from directory.services.practice.publishing import Completeness, completeness, missing_for_publishing
+from directory.services.search import profile_page
+from directory.services.verification.certifications import EXPIRY_WARNING_DAYS, issuer_name
+
+NOTICES_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing the therapist should do next: `action` names the page it leads to."""
+
+    action: str
+    text: str
+    certification_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the therapist dashboard shows."""
+
+    profile: TherapistProfile | None
+    completeness: Completeness
+    verified: bool
+    verification: str  # "verified", "pending" or "none"
+    publish_missing: tuple[str, ...]
+    certifications: list[Certification]
+    steps: tuple[Step, ...]
+    notices: list[Notice] = field(default_factory=list)
+
+
+def verification_state(profile: TherapistProfile | None, today: date | None = None) -> str:
+    """ "verified" while a verified certification is unexpired, "pending" while one awaits review, else "none"."""
+    if profile is None:
+        return "none"
+    if profile_page.is_verified(profile, today):
+        return "verified"
+    if any(cert.status == CertificationStatus.PENDING for cert in profile.certifications):
+        return "pending"
+    return "none"
+
+
+def overview(user: User, today: date | None = None) -> Overview:
+    """Everything the therapist dashboard shows: state, completeness, next steps and notices."""
+    today = today or date.today()
+    profile = user.profile
+    certifications = sorted(profile.certifications, key=lambda c: c.id) if profile else []
+    notices = db.session.scalars(
+        select(Notice)
+        .where(Notice.user_id == user.id)
+        .order_by(Notice.created_at.desc(), Notice.id.desc())
+        .limit(NOTICES_SHOWN)
+    ).all()
+    return Overview(
+        profile=profile,
+        completeness=completeness(profile),
+        verified=profile_page.is_verified(profile, today) if profile else False,
+        verification=verification_state(profile, today),
+        publish_missing=tuple(missing_for_publishing(user)),
+        certifications=certifications,
+        steps=next_steps(user, today),
+        notices=list(notices),
+    )
+
+
+def next_steps(user: User, today: date) -> tuple[Step, ...]:
+    """What the therapist should do next, most urgent first."""
+    profile = user.profile
+    steps: list[Step] = []
+    if not user.email_confirmed:
+        steps.append(Step("confirm_email", f"Confirm your email address: open the link we sent to {user.email}."))
+    if profile is None:
+        steps.append(Step("edit_profile", "Fill in your profile: your practice, where it is and what you treat."))
+        return tuple(steps)
+    required = completeness(profile).missing_required
+    if required:
+        steps.append(Step("edit_profile", "Add " + join_words(required) + " to your profile."))
+    for cert in sorted(profile.certifications, key=lambda c: c.id):
+        name = issuer_name(cert)
+        if cert.status == CertificationStatus.PENDING and cert.info_requested:
+            steps.append(Step("answer_request", f"Our team asked for more information about {name}.", cert.id))
+        elif cert.status == CertificationStatus.REJECTED:
+            steps.append(
+                Step("edit_certification", f"{name} was not accepted: correct it or upload clearer evidence.", cert.id)
+            )
+        elif cert.status == CertificationStatus.EXPIRED or (
+            cert.status == CertificationStatus.VERIFIED and not cert.counts_on(today)
+        ):
+            steps.append(Step("edit_certification", f"{name} has expired: add the renewed certificate.", cert.id))
+        elif cert.expires_on and 0 <= (cert.expires_on - today).days <= EXPIRY_WARNING_DAYS:
+            steps.append(
+                Step(
+                    "edit_certification",
+                    f"{name} expires on {cert.expires_on:%d %b %Y}: add the renewed certificate.",
+                    cert.id,
+                )
+            )
+    if not profile.certifications:
+        steps.append(
+            Step(
+                "add_certification",
+                "Add your dry-needling certification with its evidence, so that our team can verify it.",
+            )
+        )
+    if not profile.published and not missing_for_publishing(user):
+        steps.append(Step("publish", "Publish your profile so that patients can find you."))
+    return tuple(steps)
