@@ -45,7 +45,6 @@ from directory.services.verification.roster import mapping, preview, reading, st
 PAGE_SIZE = 25
 # Long roster previews are cut here; the counts above each list stay complete.
 PREVIEW_ROWS_SHOWN = 200
-HISTORY_SHOWN = 20
 EVIDENCE_TYPES = (uploads.PDF, uploads.PNG, uploads.JPEG)
 # The certification page frames its PDF evidence: this page alone allows same-origin frames and objects.
 CERTIFICATION_PAGE_CSP = (
@@ -196,9 +195,7 @@ def _certification_page(certification: Certification, status: int = 200, **forms
     forms.setdefault("approve_form", ApproveForm(prefix="approve", formdata=None, data=current))
     forms.setdefault("reject_form", RejectForm(prefix="reject", formdata=None, data=current))
     forms.setdefault("info_form", InfoRequestForm(prefix="info", formdata=None, data=current))
-    history = db.session.scalars(
-        audit.events(audit.AuditFilters(target_type="certification", target_id=certification.id)).limit(HISTORY_SHOWN)
-    ).all()
+    history = audit.history("certification", certification.id)
     others = [c for c in certification.profile.certifications if c.id != certification.id]
     body = render_template(
         "admin/certification.html",
@@ -359,9 +356,7 @@ def _moderate(review_id: int, action, done: str):
 
 
 def _review_page(review: Review, form: ModerationForm) -> str:
-    history = db.session.scalars(
-        audit.events(audit.AuditFilters(target_type="review", target_id=review.id)).limit(HISTORY_SHOWN)
-    ).all()
+    history = audit.history("review", review.id)
     return render_template("admin/review.html", review=review, form=form, history=history)
 
 
@@ -417,9 +412,7 @@ def _change_user(user_id: int, action, done: str):
 
 
 def _user_page(user: User, form: SuspensionForm) -> str:
-    history = db.session.scalars(
-        audit.events(audit.AuditFilters(target_type="user", target_id=user.id)).limit(HISTORY_SHOWN)
-    ).all()
+    history = audit.history("user", user.id)
     return render_template("admin/user.html", user=user, form=form, history=history)
 
 

@@ -1,14 +1,12 @@
 """API v1 views: validate with the schemas, call one service, answer JSON."""
 
-from datetime import date
-
 from flask import current_app, jsonify, request, url_for
 from spectree import Response
 
-from directory import vocabulary
 from directory.api import bp
 from directory.api.problems import problem
 from directory.api.search_schemas import (
+    ONE_PLACE_MESSAGE,
     Certification,
     Place,
     PractitionerDetail,
@@ -19,12 +17,13 @@ from directory.api.search_schemas import (
 from directory.api.spec import Problem, api_spec, openapi_document
 from directory.extensions import limiter
 from directory.models import TherapistProfile
-from directory.services.geo import geocoding
+from directory.services.geo import places
+from directory.services.geo.geocoding import Location
 from directory.services.geo.points import InvalidNear, parse_fhir_near
 from directory.services.questionnaire import clinical, matching
 from directory.services.questionnaire.answers import Answers, AssessmentOut, MatchesOut, MatchOut, answers_to_dict
 from directory.services.questionnaire.clinical import emergency
-from directory.services.search import nearby, profile_page, ratings
+from directory.services.search import details, nearby
 from directory.services.search.nearby import ResultProfile
 
 
@@ -76,6 +75,10 @@ def _filters(query: PractitionerQuery) -> nearby.SearchFilters:
     )
 
 
+def _candidates(candidates: tuple[Location, ...]) -> list[dict]:
+    return [{"label": c.label, "latitude": c.point.latitude, "longitude": c.point.longitude} for c in candidates]
+
+
 def _place(query: PractitionerQuery):
     """The searched place and radius, or a problem response."""
     if query.near is not None:
@@ -86,27 +89,23 @@ def _place(query: PractitionerQuery):
         if radius_km > current_app.config["SEARCH_MAX_RADIUS_KM"]:
             message = f"The distance can be at most {current_app.config['SEARCH_MAX_RADIUS_KM']} km."
             return None, problem(400, detail=message, errors=[{"field": "near", "message": message}])
-        return (
-            Place(label=f"{point.latitude}, {point.longitude}", latitude=point.latitude, longitude=point.longitude),
-            point,
-            radius_km,
-        ), None
-    if query.location is None:  # the query's validator asks for exactly one of near and location
-        return None, problem(400, detail="Give exactly one of 'near' or 'location'.")
-    try:
-        result = geocoding.geocode(query.location)
-    except geocoding.GeocodingError as error:
-        return None, problem(400, detail=str(error), errors=[{"field": "location", "message": str(error)}])
-    if result.location:
-        location = result.location
-        place = Place(label=location.label, latitude=location.point.latitude, longitude=location.point.longitude)
-        return (place, location.point, query.radius_km), None
-    if result.candidates:
-        candidates = [
-            {"label": c.label, "latitude": c.point.latitude, "longitude": c.point.longitude} for c in result.candidates
-        ]
-        return None, problem(400, title="Ambiguous place", detail=result.message, candidates=candidates)
-    return None, problem(400, detail=result.message, errors=[{"field": "location", "message": result.message}])
+        place = places.resolve_place(
+            None, point.latitude, point.longitude, label=f"{point.latitude}, {point.longitude}"
+        )
+    else:
+        place = places.resolve_place(query.location, missing_message=ONE_PLACE_MESSAGE)
+        radius_km = query.radius_km
+    if place.location is not None:
+        location = place.location
+        found = Place(label=location.label, latitude=location.point.latitude, longitude=location.point.longitude)
+        return (found, location.point, radius_km), None
+    if place.candidates:
+        return None, problem(
+            400, title="Ambiguous place", detail=place.problem, candidates=_candidates(place.candidates)
+        )
+    if place.status is places.PlaceStatus.MISSING:  # the query's validator asks for exactly one of near and location
+        return None, problem(400, detail=place.problem)
+    return None, problem(400, detail=place.problem, errors=[{"field": "location", "message": place.problem}])
 
 
 @bp.get("/practitioners")
@@ -149,34 +148,18 @@ def list_practitioners(query: PractitionerQuery):
 @api_spec.validate(resp=Response(HTTP_200=PractitionerDetail, HTTP_404=Problem), tags=["practitioners"])
 def get_practitioner(practitioner_id: int):
     """One listed practitioner's public profile."""
-    profile = profile_page.public_profile(TherapistProfile.id == practitioner_id)
-    if profile is None:
+    found = details.practitioner_details(practitioner_id)
+    if found is None:
         return problem(404, detail="No listed practitioner has this id.")
-    today = date.today()
-    summary = ratings.summary(profile)
-    certifications = [
-        Certification.model_validate(
-            {
-                "issuing_body": vocabulary.label(vocabulary.CERTIFYING_BODIES, c.issuing_body)
-                if c.issuing_body != "other" or not c.issuing_body_other
-                else c.issuing_body_other,
-                "programme": c.programme,
-                # Expiry is enforced: a verified certification past its date reads as expired.
-                "status": "expired" if c.status == "verified" and not c.counts_on(today) else c.status,
-                "obtained_on": c.obtained_on.isoformat() if c.obtained_on else None,
-                "expires_on": c.expires_on.isoformat() if c.expires_on else None,
-            }
-        )
-        for c in sorted(profile.certifications, key=lambda c: c.id)
-    ]
+    profile = found.profile
     return PractitionerDetail(
         **_summary_fields(
             profile,
-            profile_page.is_verified(profile, today),
-            summary.score,
-            [t.code for t in profile.headache_types],
-            [m.code for m in profile.consultation_modes],
-            [language.code for language in profile.languages],
+            found.verified,
+            found.rating.score,
+            found.headache_types,
+            found.consultation_modes,
+            found.languages,
         ),
         bio=profile.bio,
         clinic_name=profile.clinic_name,
@@ -189,14 +172,22 @@ def get_practitioner(practitioner_id: int):
         session_minutes=profile.session_minutes,
         insurance_accepted=profile.insurance_accepted,
         accepts_self_pay=profile.accepts_self_pay,
-        accessibility=[a.code for a in profile.accessibility],
+        accessibility=list(found.accessibility),
         gender=profile.gender,
-        availability=[
-            f"{vocabulary.WEEKDAYS[s.weekday]} {s.start_minute // 60:02d}:{s.start_minute % 60:02d}-{s.end_minute // 60:02d}:{s.end_minute % 60:02d}"
-            for s in profile.availability
+        availability=list(found.availability),
+        certifications=[
+            Certification.model_validate(
+                {
+                    "issuing_body": c.issuing_body,
+                    "programme": c.programme,
+                    "status": c.status,
+                    "obtained_on": c.obtained_on.isoformat() if c.obtained_on else None,
+                    "expires_on": c.expires_on.isoformat() if c.expires_on else None,
+                }
+            )
+            for c in found.certifications
         ],
-        certifications=certifications,
-        rating_distribution={str(stars): count for stars, count in summary.distribution.items()},
+        rating_distribution={str(stars): count for stars, count in found.rating.distribution.items()},
     )
 
 
@@ -232,9 +223,7 @@ def create_matches(json: Answers):
         return MatchesOut(**body, practitioners=[])
     result = matching.match(answers, assessment, limit=current_app.config["MATCH_RESULTS"])
     if result.problem or result.candidates:
-        candidates = [
-            {"label": c.label, "latitude": c.point.latitude, "longitude": c.point.longitude} for c in result.candidates
-        ]
+        candidates = _candidates(result.candidates)
         return problem(
             400,
             title="Ambiguous place" if candidates else "Place not usable",

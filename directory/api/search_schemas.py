@@ -24,6 +24,9 @@ else:
     GenderCode = Literal[tuple(code for code, _ in vocabulary.GENDERS)]
 
 
+ONE_PLACE_MESSAGE = "Give exactly one of 'near' or 'location'."
+
+
 class PractitionerQuery(BaseModel):
     """Where to search (`near` or `location`), what to filter on, and which page."""
 
@@ -64,7 +67,7 @@ class PractitionerQuery(BaseModel):
     @model_validator(mode="after")
     def one_place(self):
         if (self.near is None) == (self.location is None):
-            raise ValueError("Give exactly one of 'near' or 'location'.")
+            raise ValueError(ONE_PLACE_MESSAGE)
         return self
 
 

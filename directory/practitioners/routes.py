@@ -7,7 +7,7 @@ from directory.practitioners.forms import SearchForm
 from directory.redirects import safe_next
 from directory.reviews.forms import FlagForm
 from directory.services.community import reviews as review_service
-from directory.services.geo import geocoding
+from directory.services.geo import places
 from directory.services.geo.points import Point, miles_to_km, precise_distance_km
 from directory.services.search import nearby, profile_page, ratings
 
@@ -73,39 +73,20 @@ def search_page():
         return _render_search(SearchForm(formdata=None), page=None)
     if not form.validate():
         return _render_search(form, 400, page=None)
-    place_label, point, problem = form.q.data, None, None
-    candidates: tuple[geocoding.Location, ...] = ()
-    if form.lat.data is not None and form.lon.data is not None:
-        point = Point(form.lat.data, form.lon.data)
-        place_label = form.q.data or "your location"
-        g.emergency_country = geocoding.country_at(point)
-    elif not (form.q.data or "").strip():
-        form.q.errors.append("Enter a town, city or ZIP code, or use your location.")
-        return _render_search(form, 400, page=None)
-    else:
-        try:
-            result = geocoding.geocode(form.q.data)
-        except geocoding.GeocodingError as error:
-            form.q.errors.append(str(error))
-            return _render_search(form, 400, page=None)
-        if result.location:
-            point, place_label = result.location.point, result.location.label
-            # The footer's disclaimer names the emergency number of the searched place's country.
-            g.emergency_country = result.location.country
-        elif result.candidates:
-            candidates = result.candidates
-        else:
-            problem = result.message
-    if point is None:
-        if problem:
-            form.q.errors.append(problem)
-        status = 200 if candidates else 400
-        return _render_search(form, status, page=None, candidates=candidates, query_args=_query_args)
+    # Blank text is no place: the page asks for one rather than for "a place".
+    place = places.resolve_place((form.q.data or "").strip(), form.lat.data, form.lon.data, label=form.q.data)
+    if place.location is None:
+        if not place.candidates:
+            form.q.errors.append(place.problem)
+        status = 200 if place.candidates else 400
+        return _render_search(form, status, page=None, candidates=place.candidates, query_args=_query_args)
+    # The footer's disclaimer names the emergency number of the searched place's country.
+    g.emergency_country = place.country
     if form.radius.data is None:
         form.radius.data = current_app.config["SEARCH_DEFAULT_RADIUS_KM"]
     radius_km = miles_to_km(form.radius.data) if form.unit.data == "mi" else float(form.radius.data)
     page = nearby.nearby_practitioners(
-        point,
+        place.location.point,
         radius_km,
         _filters(form),
         sort=form.sort.data,
@@ -115,7 +96,7 @@ def search_page():
     return _render_search(
         form,
         page=page,
-        place_label=place_label,
+        place_label=place.location.label,
         unit=form.unit.data,
         query_args=_query_args,
         back=request.full_path,

@@ -15,7 +15,7 @@ from directory.auth.forms import EmptyForm
 from directory.forms import contains_nul
 from directory.models import Role
 from directory.questionnaire import bp, forms, steps
-from directory.services.geo import geocoding
+from directory.services.geo import places
 from directory.services.geo.points import format_distance
 from directory.services.questionnaire import clinical, matching, responses
 from directory.services.questionnaire.answers import NEEDLING_SAFETY
@@ -99,30 +99,31 @@ def _emergency_contact(country: str | None) -> emergency.EmergencyContact:
 def _place_country(answers) -> tuple[str | None, bool]:
     """The country of the place in the answers (None when unknown), and whether a place was given but not found."""
     preferences = answers.get("preferences") or {}
-    if preferences.get("location"):
-        query = preferences["location"]
-    elif preferences.get("latitude") is not None and preferences.get("longitude") is not None:
-        query = f"{preferences['latitude']}, {preferences['longitude']}"
+    location, latitude, longitude = (
+        preferences.get("location"),
+        preferences.get("latitude"),
+        preferences.get("longitude"),
+    )
+    # A typed place wins over coordinates here (the answers hold one or the other).
+    if location:
+        key, latitude, longitude = location, None, None
+    elif latitude is not None and longitude is not None:
+        key = f"{latitude}, {longitude}"
     else:
         return None, False
     # A page asks twice (the emergency number, the distance unit): look the place up once per request.
     looked_up = g.setdefault("place_countries", {})
-    if query not in looked_up:
-        looked_up[query] = _look_up_country(query)
-    return looked_up[query]
+    if key not in looked_up:
+        looked_up[key] = _look_up_country(places.resolve_place(location, latitude, longitude))
+    return looked_up[key]
 
 
-def _look_up_country(query: str) -> tuple[str | None, bool]:
-    """The country a typed place or "lat, lon" lies in, and whether the place was not found."""
-    try:
-        result = geocoding.geocode(query)
-    except geocoding.GeocodingError:
-        return None, True
-    if result.location is not None:
-        return result.location.country, False
-    countries = {candidate.country for candidate in result.candidates}
+def _look_up_country(place: places.ResolvedPlace) -> tuple[str | None, bool]:
+    """The country of a resolved place, and whether the place was not found."""
+    if place.found:
+        return place.country, False
     # Several places of that name in one country still give that country's number.
-    return (countries.pop() if len(countries) == 1 else None), not result.candidates
+    return place.candidates_country, not place.candidates
 
 
 def _emergency_contact_for(answers) -> emergency.EmergencyContact:

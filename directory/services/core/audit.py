@@ -17,6 +17,8 @@ CSV_COLUMNS = ("id", "time_utc", "actor_id", "actor_email", "action", "target_ty
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _CSV_BATCH = 1000
+# An admin page about one record shows this many of its latest events.
+HISTORY_LIMIT = 20
 
 
 def record(actor: User | None, action: str, target_type: str, target_id: int | None, **details: Any) -> AuditEvent:
@@ -64,6 +66,12 @@ def events(filters: AuditFilters) -> Select[AuditEvent]:
     if filters.until:
         query = query.where(AuditEvent.created_at < _start_of(filters.until + timedelta(days=1)))
     return query
+
+
+def history(target_type: str, target_id: int, limit: int = HISTORY_LIMIT) -> list[AuditEvent]:
+    """The latest `limit` events about one record (a certification, review or user), newest first."""
+    filters = AuditFilters(target_type=target_type, target_id=target_id)
+    return list(db.session.scalars(events(filters).limit(limit)))
 
 
 def known_actions() -> list[str]:

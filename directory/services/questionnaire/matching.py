@@ -19,7 +19,7 @@ from directory import vocabulary
 from directory.extensions import db
 from directory.models import SearchListing, TherapistProfile
 from directory.services.core.text import escape_like
-from directory.services.geo import geocoding
+from directory.services.geo import geocoding, places
 from directory.services.geo.points import EARTH_RADIUS_KM, Point, bounding_box, distance_km, format_distance
 from directory.services.questionnaire import clinical
 from directory.services.search import listing, ratings
@@ -34,6 +34,7 @@ FAMILY_WORDS = {
     "medication_overuse": "medication-overuse headache",
 }
 GENDER_WORDS = {"woman": "a woman", "man": "a man", "nonbinary": "non-binary"}
+NO_PLACE_MESSAGE = "Tell us where you are: a town, city or ZIP code, or use your location."
 
 
 @dataclass(frozen=True)
@@ -91,30 +92,25 @@ def match(
 
 def patient_country(preferences: dict[str, Any]) -> str | None:
     """The country of the patient's searched place or coordinates; None when it cannot be told."""
-    if preferences.get("latitude") is not None and preferences.get("longitude") is not None:
-        return geocoding.country_at(Point(preferences["latitude"], preferences["longitude"]))
-    if not preferences.get("location"):
-        return None
-    try:
-        result = geocoding.geocode(preferences["location"])
-    except geocoding.GeocodingError:
-        # The stop page and the emergency number must never fail on a place: say none.
-        return None
-    return result.location.country if result.location else None
+    # The stop page and the emergency number must never fail on a place: an unusable one has no country.
+    return _resolve(preferences).country
 
 
 def _place(preferences: dict[str, Any]) -> tuple[Point, str] | MatchResult:
-    if preferences.get("latitude") is not None and preferences.get("longitude") is not None:
-        return Point(preferences["latitude"], preferences["longitude"]), "your location"
-    if not preferences.get("location"):
-        return MatchResult(None, "Tell us where you are: a town, city or ZIP code, or use your location.", (), [])
-    try:
-        result = geocoding.geocode(preferences["location"])
-    except geocoding.GeocodingError as error:
-        return MatchResult(None, str(error), (), [])
-    if result.location:
-        return result.location.point, result.location.label
-    return MatchResult(None, result.message, result.candidates, [])
+    place = _resolve(preferences)
+    if place.location is None:
+        return MatchResult(None, place.problem, place.candidates, [])
+    return place.location.point, place.location.label
+
+
+def _resolve(preferences: dict[str, Any]) -> places.ResolvedPlace:
+    """The answers' place: their coordinates when both are given, else the typed location."""
+    return places.resolve_place(
+        preferences.get("location"),
+        preferences.get("latitude"),
+        preferences.get("longitude"),
+        missing_message=NO_PLACE_MESSAGE,
+    )
 
 
 def _wishes(point: Point, preferences: dict[str, Any], assessment: clinical.Assessment) -> _Wishes:
