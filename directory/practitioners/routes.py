@@ -73,7 +73,7 @@ def search_page():
         return _render_search(SearchForm(formdata=None), page=None)
     if not form.validate():
         return _render_search(form, 400, page=None)
-    # Blank text is no place: the page asks for one rather than for "a place".
+    # Blank text counts as none given, so the page asks for a place in its own words.
     place = places.resolve_place((form.q.data or "").strip(), form.lat.data, form.lon.data, label=form.q.data)
     if place.location is None:
         if not place.candidates:
