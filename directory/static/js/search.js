@@ -27,7 +27,13 @@
   }
 
   buttons.forEach(function (button) {
-    button.addEventListener("click", function () { show(button.dataset.view); });
+    button.addEventListener("click", function () {
+      show(button.dataset.view);
+      // A map that ends below the screen: bring the switch to the top, the map under it (a jump, not a glide).
+      if (button.dataset.view === "map" && map.getBoundingClientRect().bottom > window.innerHeight) {
+        window.scrollTo(0, window.scrollY + toggle.getBoundingClientRect().top - 8);
+      }
+    });
   });
   toggle.hidden = false;
   show("list");
