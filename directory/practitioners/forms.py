@@ -58,6 +58,22 @@ class SearchForm(Form):
         "gender",
     )
 
-    def has_filters(self) -> bool:
-        """Whether any of the 'more filters' fields is set (to open that section)."""
-        return any(getattr(self, name).data for name in self.FILTER_FIELDS)
+    # Drawn in the search page's "Filters" panel with the filters: opened when one of them has an error.
+    PANEL_FIELDS = ("radius", "unit", "show", *FILTER_FIELDS)
+
+    def filter_count(self) -> int:
+        """How many filter choices are active, for "Filters (n)": each ticked option, each other field set."""
+        count = 0
+        for name in self.FILTER_FIELDS:
+            data = getattr(self, name).data
+            if isinstance(data, list | tuple):
+                count += len(data)
+            elif isinstance(data, str):
+                count += bool(data.strip())
+            elif data is not None and data is not False:
+                count += 1
+        return count
+
+    def panel_has_errors(self) -> bool:
+        """Whether a field of the "Filters" panel has an error (the panel then opens to show it)."""
+        return any(getattr(self, name).errors for name in self.PANEL_FIELDS)

@@ -38,7 +38,7 @@ def _query_args(**changes) -> dict:
 
 
 # The fields drawn by practitioners/_search_filters.html: hundreds of options, the same for most searches.
-FILTER_CONTROLS = ("show", "sort", *SearchForm.FILTER_FIELDS)
+FILTER_CONTROLS = SearchForm.PANEL_FIELDS
 FILTER_CACHE_SIZE = 256
 
 

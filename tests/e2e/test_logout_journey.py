@@ -21,8 +21,10 @@ def test_logout_after_keep_me_logged_in_ends_every_cookie(browser, base_url, pho
     cookies = page.context.cookies()
     assert any(cookie["name"] == "remember_token" for cookie in cookies)
 
-    # The navigation folds into a menu on some layouts; the logout button is in the page either way.
-    page.locator("form[action$='/auth/logout'] button").first.click()
+    # On a phone the navigation folds into the Menu button; the logout button is inside.
+    navigation = page.get_by_role("navigation", name="Main")
+    navigation.get_by_text("Menu", exact=True).click()
+    navigation.get_by_role("button", name="Log out").click()
     expect(page.get_by_text("You are logged out.")).to_be_visible()
     check_accessibility(page, "logged-out-phone")
     assert not any(cookie["name"] == "remember_token" for cookie in page.context.cookies())

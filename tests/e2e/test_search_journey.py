@@ -261,28 +261,38 @@ def test_search_by_city_shows_a_marker_per_card(page, directory_data, errors):
     assert errors == []
 
 
+def open_filters(page: Page) -> None:
+    """Open the search form's "Filters (n)" panel."""
+    page.locator("details.filters > summary").click()
+    expect(page.locator("details.filters")).to_have_attribute("open", "")
+
+
 def test_filters_and_rating_sort_narrow_the_list(page, directory_data, errors):
     search_for(page, "Boulder, CO")
-    page.get_by_text("More filters").click()
+    open_filters(page)
     page.get_by_role("checkbox", name="Migraine").check()
     page.get_by_label("Speaks").select_option(label="Spanish")
-    page.get_by_role("button", name="Apply filters").click()
+    page.get_by_role("button", name="Search", exact=True).click()
     expect(page.locator("#results-heading")).to_have_text("2 practitioners within 25 km of Boulder, CO, US")
     assert card_names(page) == [ALMA, DEV]
     assert wait_for_markers(page) == 2
     expect(page.locator("#results-map .leaflet-marker-icon")).to_have_count(2)
-    expect(page.locator("details.filters")).to_have_attribute("open", "")
+    # The results come first: the panel is closed again and counts the two choices.
+    expect(page.locator("details.filters > summary")).to_have_text("Filters (2)")
+    expect(page.locator("details.filters")).not_to_have_attribute("open", "")
 
+    # With script a new sort applies at once, without pressing Search.
     page.get_by_label("Sort by").select_option(label="Best rated")
-    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_url(re.compile(r"sort=rating"))
     assert card_names(page) == [DEV, ALMA]
     expect(page.locator(".practitioner-card").first).to_contain_text("/ 5 from 10 reviews")
     query = query_of(page)
     assert (query["headache"], query["language"], query["sort"]) == (["migraine"], ["es"], ["rating"])
 
+    open_filters(page)
     page.get_by_role("checkbox", name="Migraine").uncheck()
     page.get_by_label("Speaks").select_option(label="Any language")
-    page.get_by_role("button", name="Apply filters").click()
+    page.get_by_role("button", name="Search", exact=True).click()
     assert card_names(page) == BOULDER_BY_RATING
     assert errors == []
 
@@ -290,11 +300,12 @@ def test_filters_and_rating_sort_narrow_the_list(page, directory_data, errors):
 def expect_query_intact(page: Page, results_url: str) -> None:
     assert page.url == results_url
     expect(page.get_by_label("Town, city or ZIP code")).to_have_value("Boulder, CO")
+    expect(page.locator("details.filters > summary")).to_have_text("Filters (2)")
+    open_filters(page)
     expect(page.get_by_role("checkbox", name="Migraine")).to_be_checked()
     expect(page.get_by_role("checkbox", name="Tension-type headache")).not_to_be_checked()
     expect(page.get_by_label("Speaks")).to_have_value("es")
     expect(page.get_by_label("Sort by")).to_have_value("rating")
-    expect(page.locator("details.filters")).to_have_attribute("open", "")
     assert card_names(page) == [DEV, ALMA]
 
 
@@ -322,7 +333,7 @@ def test_profile_and_back_to_the_same_results(page, directory_data, errors):
 def test_choose_among_ambiguous_places(page, directory_data, errors):
     page.goto("/search")
     page.get_by_label("Town, city or ZIP code").fill("Springfield")
-    page.get_by_text("More filters").click()
+    open_filters(page)
     page.get_by_role("checkbox", name="Migraine").check()
     page.get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_role("heading", name="Which place did you mean?")).to_be_visible()
@@ -338,6 +349,7 @@ def test_choose_among_ambiguous_places(page, directory_data, errors):
     page.get_by_role("link", name=re.compile(r"^Springfield, MO")).click()
     expect(page.locator("#results-heading")).to_contain_text("1 practitioner within 25 km of Springfield, MO, US")
     assert card_names(page) == ["Search-Ozark Owen"]
+    open_filters(page)
     expect(page.get_by_role("checkbox", name="Migraine")).to_be_checked()
     assert query_of(page)["headache"] == ["migraine"]
     assert errors == []
@@ -346,13 +358,15 @@ def test_choose_among_ambiguous_places(page, directory_data, errors):
 def test_unknown_place_says_so_and_keeps_the_filters(page, directory_data):
     page.goto("/search")
     page.get_by_label("Town, city or ZIP code").fill("Zzyzxqville")
+    open_filters(page)
     page.get_by_label("Distance").fill("40")
-    page.get_by_text("More filters").click()
     page.get_by_role("checkbox", name="Cluster headache").check()
     page.get_by_label("Speaks").select_option(label="German")
-    page.get_by_role("button", name="Apply filters").click()
+    page.get_by_role("button", name="Search", exact=True).click()
     expect(page.locator("#q-error")).to_contain_text("No place by that name was found.")
     expect(page.get_by_label("Town, city or ZIP code")).to_have_value("Zzyzxqville")
+    expect(page.locator("details.filters > summary")).to_have_text("Filters (2)")
+    open_filters(page)
     expect(page.get_by_label("Distance")).to_have_value("40")
     expect(page.get_by_role("checkbox", name="Cluster headache")).to_be_checked()
     expect(page.get_by_label("Speaks")).to_have_value("de")
@@ -378,6 +392,7 @@ def test_pagination_keeps_the_query(page, directory_data, errors):
         ["experience"],
         ["2"],
     )
+    open_filters(page)
     expect(page.get_by_role("checkbox", name="Cluster headache")).to_be_checked()
     expect(page.get_by_label("Sort by")).to_have_value("experience")
 

@@ -165,6 +165,7 @@ def test_therapist_signs_up_builds_a_profile_and_is_found(page, phone_page, site
     page.goto("/search")
     check_accessibility(page, "therapist-search-form")
     page.get_by_label("Town, city or ZIP code").fill("10001")
+    page.locator("details.filters > summary").click()  # the certification choice is one of the filters
     page.get_by_label("Certification").select_option("all")
     page.get_by_role("button", name="Search").click()
     card = page.locator(".practitioner-card", has_text="Lee Park, DPT")

@@ -105,6 +105,30 @@ def test_invalid_parameters_are_a_400_not_a_500(client, places, args):
     assert client.get("/search", query_string=args).status_code == 400
 
 
+def test_filters_panel_counts_the_choices_and_the_form_has_one_submit_button(client, listed):
+    page = client.get("/search?q=10001&headache=migraine&headache=tension_type&accepting=y").get_data(as_text=True)
+    assert '<details class="filters">\n      <summary>Filters (3)</summary>' in page
+    assert page.count('type="submit"') == 1 and '<button type="submit" class="button">Search</button>' in page
+    # The sort sits above the results, outside the form element but sent with it.
+    assert re.search(r'<select form="search-form" id="sort" name="sort">', page)
+    # "Clear filters": the same place, nothing else.
+    assert page.count('<a class="clear-filters" href="/search?q=10001">Clear filters</a>') == 1
+    assert '<p class="clear-filters"><a href="/search?q=10001">Clear filters</a></p>' in page
+
+
+def test_filters_panel_opens_on_an_error_and_without_choices_has_no_count_or_clear_link(client, listed):
+    plain = client.get("/search?q=10001").get_data(as_text=True)
+    assert "<summary>Filters</summary>" in plain and "Clear filters" not in plain
+    wrong = client.get("/search?q=10001&radius=0")
+    assert wrong.status_code == 400
+    assert '<details class="filters" open>' in wrong.get_data(as_text=True)
+
+
+def test_clear_filters_keeps_a_location_from_the_browser(client, listed):
+    page = client.get("/search?lat=40.7484&lon=-73.9857&language=es").get_data(as_text=True)
+    assert 'href="/search?lat=40.7484&amp;lon=-73.9857">Clear filters</a>' in page
+
+
 def test_location_from_the_browser(client, listed):
     page = client.get("/search?lat=40.7484&lon=-73.9857").get_data(as_text=True)
     assert "within 25 km of your location" in page and "Dr Ana Ruiz" in page

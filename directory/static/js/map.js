@@ -21,6 +21,7 @@
 
   var results = document.getElementById("results-map");
   if (results) {
+    results.hidden = false;  // the page keeps an empty map out of sight without this script
     var cards = document.querySelectorAll(".practitioner-card[data-lat]");
     var map = baseMap(results);
     var bounds = [];
@@ -33,13 +34,20 @@
       bounds.push(point);
     });
     results.dataset.markers = String(bounds.length);
-    if (bounds.length) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 13 }); }
+    var fit = function () {
+      if (bounds.length) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 13 }); }
+    };
+    fit();
+    // static/js/search.js sends this when its List / Map switch shows the map, which may have changed size.
+    results.addEventListener("results-map:shown", function () { map.invalidateSize(); fit(); });
   }
 
   var single = document.getElementById("profile-map");
   if (single) {
     var point = [parseFloat(single.dataset.lat), parseFloat(single.dataset.lon)];
     if (!isNaN(point[0]) && !isNaN(point[1])) {
+      var card = document.getElementById("profile-map-card");
+      if (card) { card.hidden = false; }  // kept out of sight without this script: an empty map helps nobody
       var profileMap = baseMap(single);
       profileMap.setView(point, 14);
       L.marker(point, { title: single.dataset.name, alt: single.dataset.name }).addTo(profileMap);
