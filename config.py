@@ -69,6 +69,11 @@ class Config:
     RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per hour")
     CONSULTATION_RATE_LIMIT = os.environ.get("CONSULTATION_RATE_LIMIT", "5 per hour")
     REVIEW_RATE_LIMIT = os.environ.get("REVIEW_RATE_LIMIT", "10 per hour")
+    REVIEW_FLAG_RATE_LIMIT = os.environ.get("REVIEW_FLAG_RATE_LIMIT", "20 per hour")
+    CONFIRM_RESEND_RATE_LIMIT = os.environ.get("CONFIRM_RESEND_RATE_LIMIT", "5 per hour")
+    # The JSON API: practitioner search, and the questionnaire's assessments and matches (each view counts apart).
+    API_SEARCH_RATE_LIMIT = os.environ.get("API_SEARCH_RATE_LIMIT", "120 per minute")
+    API_QUESTIONNAIRE_RATE_LIMIT = os.environ.get("API_QUESTIONNAIRE_RATE_LIMIT", "60 per minute")
 
     # How many reverse proxies in front of the app append to X-Forwarded-For (and set
     # X-Forwarded-Proto); 0 trusts neither header, so a client cannot pick its own address.
@@ -102,11 +107,15 @@ class Config:
     GEOCODER = os.environ.get("GEOCODER", "gazetteer")
     NOMINATIM_USER_AGENT = os.environ.get("NOMINATIM_USER_AGENT", "needle-and-nerve-directory")
 
+    # Search bounds. The search form and the API's schema (whose OpenAPI document is built once, at
+    # import) read these from this class, so they are not read from the environment.
     SEARCH_PAGE_SIZE = 20
     SEARCH_MAX_RADIUS_KM = 500
+    SEARCH_DEFAULT_RADIUS_KM = 25
+    SEARCH_MAX_PAGE = 10_000
     # Counting stops here: "more than 1,000" is as useful to a patient as an exact figure.
     SEARCH_COUNT_CAP = 1000
-    SEARCH_DEFAULT_RADIUS_KM = 25
+    # The API's per_page is SEARCH_PAGE_SIZE unless asked, and at most this.
     API_MAX_PAGE_SIZE = 100
     # The Bayesian average's prior weight (m) and how long the site-wide mean (C) is cached.
     REVIEW_PRIOR_WEIGHT = 10

@@ -1,17 +1,35 @@
 """Reference vocabularies: the fixed lists profiles, search and forms draw on.
 
-Pure data, imported by the models' seeding service and by the first migration.
+Pure data (and the one reading of typed insurance), imported by the models' seeding service and
+by the first migration.
 """
 
-# Headache families a practitioner can say they treat; the questionnaire's probable
-# types map onto these (chronic migraine and migraine with aura are migraine, ...).
-HEADACHE_TYPES = (
-    ("migraine", "Migraine"),
-    ("tension_type", "Tension-type headache"),
-    ("cervicogenic", "Cervicogenic headache (from the neck)"),
-    ("cluster", "Cluster headache"),
-    ("medication_overuse", "Medication-overuse headache"),
+from typing import NamedTuple
+
+from directory.services.core.text import fold
+
+
+class HeadacheFamily(NamedTuple):
+    """A headache family: its code, its name in a list or form, and how a sentence says it."""
+
+    code: str
+    name: str
+    in_words: str
+
+
+# Headache families a practitioner can say they treat, a patient can say a doctor diagnosed, and
+# search filters on; the questionnaire's clinical types each belong to one of them (chronic
+# migraine and migraine with aura are migraine, ...). The one list of them: every other is made here.
+HEADACHE_FAMILIES = (
+    HeadacheFamily("migraine", "Migraine", "migraine"),
+    HeadacheFamily("tension_type", "Tension-type headache", "tension-type headache"),
+    HeadacheFamily("cervicogenic", "Headache from the neck (cervicogenic)", "headache from the neck"),
+    HeadacheFamily("cluster", "Cluster headache", "cluster headache"),
+    HeadacheFamily("medication_overuse", "Medication-overuse headache", "medication-overuse headache"),
 )
+# (code, name) pairs, as the vocabulary tables hold them (the HeadacheType model, table headache_type).
+HEADACHE_TYPES = tuple((family.code, family.name) for family in HEADACHE_FAMILIES)
+FAMILY_WORDS = {family.code: family.in_words for family in HEADACHE_FAMILIES}
 
 CONSULTATION_MODES = (
     ("in_person", "In person"),
@@ -128,6 +146,18 @@ CURRENCIES = (
     ("CAD", "Canadian dollar"),
     ("AUD", "Australian dollar"),
 )
+
+
+# Insurance as a patient types it, on /search, in the API and in the questionnaire: an insurer's name,
+# or one of these ways of saying they will pay for themselves (compared folded: "Self-Pay" is "self pay").
+SELF_PAY = "self_pay"  # the questionnaire's stored answer, and the API's, for a patient paying themselves
+SELF_PAY_SPELLINGS = frozenset({"self pay", "selfpay", "self paying", "self", "none"})
+INSURANCE_QUERY_MAX_LENGTH = 80
+
+
+def is_self_pay(text: str) -> bool:
+    """Whether typed insurance means the patient pays for themselves: 'Self-Pay', 'self_pay', 'self paying', 'none'."""
+    return " ".join(fold(text).replace("_", " ").split()) in SELF_PAY_SPELLINGS
 
 
 def label(vocabulary, code: str) -> str:

@@ -2,13 +2,14 @@ from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from directory.forms import Form
+from directory.services.core.passwords import PASSWORD_MAX_LENGTH
 
 
 class ChangePasswordForm(Form):
-    current = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)])
     password = PasswordField(
         "New password",
-        validators=[DataRequired(), Length(max=200)],
+        validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)],
         description="At least 10 characters, not a common password.",
     )
     confirm = PasswordField(
@@ -17,4 +18,4 @@ class ChangePasswordForm(Form):
 
 
 class DeleteAccountForm(Form):
-    password = PasswordField("Your password, to confirm", validators=[DataRequired(), Length(max=200)])
+    password = PasswordField("Your password, to confirm", validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)])

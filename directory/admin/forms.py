@@ -4,9 +4,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from directory.forms import Form, WholeNumberField, choices
-from directory.models import ReviewStatus, Role
+from directory.models import AuditEvent, ReviewStatus, Role
+from directory.models.types import column_length
+from directory.services.core.text import megabytes
+from directory.services.oversight.moderation import MAX_REASON
 from directory.services.verification.decisions import MAX_TEXT, REJECTION_REASONS
 from directory.services.verification.roster.mapping import FIELD_LABELS, FIELDS, REQUIRED_FIELDS
+from directory.services.verification.roster.reading import MAX_BYTES as ROSTER_MAX_BYTES
 from directory.vocabulary import CERTIFYING_BODIES
 
 ANY_BODY = (("", "Any issuing body"),)
@@ -72,7 +76,8 @@ class RosterUploadForm(Form):
     roster = FileField(
         "Roster file (CSV)",
         validators=[FileRequired(message="Choose the roster file.")],
-        description="A CSV export, up to 20 MB: commas, semicolons or tabs; UTF-8 or Windows encoding.",
+        description=f"A CSV export, up to {megabytes(ROSTER_MAX_BYTES)}: commas, semicolons or tabs; "
+        "UTF-8 or Windows encoding.",
         render_kw={"accept": ".csv,.txt,text/csv,text/plain"},
     )
     body = SelectField(
@@ -132,7 +137,7 @@ class ModerationForm(Form):
     seen_status = HiddenField(validators=[DataRequired()])
     reason = TextAreaField(
         "Reason",
-        validators=[DataRequired(message="Give a reason."), Length(max=2000)],
+        validators=[DataRequired(message="Give a reason."), Length(max=MAX_REASON)],
         description="Kept in the audit log and sent to the review's author and the therapist.",
     )
 
@@ -181,7 +186,7 @@ class SuspensionForm(Form):
 
     reason = TextAreaField(
         "Reason",
-        validators=[DataRequired(message="Give a reason."), Length(max=2000)],
+        validators=[DataRequired(message="Give a reason."), Length(max=MAX_REASON)],
         description="Kept in the audit log and sent to the account's owner.",
     )
 
@@ -192,7 +197,9 @@ class AuditFilterForm(Form):
     class Meta:
         csrf = False
 
-    actor = StringField('Actor (email, or "system")', validators=[Optional(), Length(max=254)])
+    actor = StringField(
+        'Actor (email, or "system")', validators=[Optional(), Length(max=column_length(AuditEvent.actor_email))]
+    )
     action = SelectField("Action", default="")
     target_type = SelectField("Target type", default="")
     target_id = WholeNumberField("Target id", validators=[Optional(), NumberRange(min=1)])

@@ -109,7 +109,7 @@ def _place(query: PractitionerQuery):
 
 
 @bp.get("/practitioners")
-@limiter.limit("120 per minute")
+@limiter.limit(lambda: current_app.config["API_SEARCH_RATE_LIMIT"])
 @api_spec.validate(
     query=PractitionerQuery,
     resp=Response(HTTP_200=PractitionerPage, HTTP_400=Problem, HTTP_429=Problem),
@@ -192,7 +192,7 @@ def get_practitioner(practitioner_id: int):
 
 
 @bp.post("/assessments")
-@limiter.limit("60 per minute")
+@limiter.limit(lambda: current_app.config["API_QUESTIONNAIRE_RATE_LIMIT"])
 @api_spec.validate(
     json=Answers, resp=Response(HTTP_200=AssessmentOut, HTTP_400=Problem, HTTP_429=Problem), tags=["questionnaire"]
 )
@@ -209,7 +209,7 @@ def _emergency_number(answers: dict) -> str | None:
 
 
 @bp.post("/matches")
-@limiter.limit("60 per minute")
+@limiter.limit(lambda: current_app.config["API_QUESTIONNAIRE_RATE_LIMIT"])
 @api_spec.validate(
     json=Answers, resp=Response(HTTP_200=MatchesOut, HTTP_400=Problem, HTTP_429=Problem), tags=["questionnaire"]
 )

@@ -1,10 +1,17 @@
-"""Schemas of the practitioner search API."""
+"""Schemas of the practitioner search API.
+
+The bounds are the search form's: config keys from the Config class (the OpenAPI document is built
+from these schemas once, at import), and the constants the services own.
+"""
 
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from config import Config
 from directory import vocabulary
+from directory.models.practitioner import FEE_MAX
+from directory.services.geo.geocoding import MAX_QUERY_LENGTH
 
 if TYPE_CHECKING:
     # A Literal built from the vocabulary at run time is beyond a static checker (PEP 586):
@@ -38,31 +45,52 @@ class PractitionerQuery(BaseModel):
         description="FHIR R4 `near`: LATITUDE|LONGITUDE|DISTANCE|UNIT, unit km or mi, e.g. 40.75|-73.98|10|km.",
     )
     location: str | None = Field(
-        None, min_length=1, max_length=200, description="A US ZIP code, 'City, ST', 'City, Country' or 'lat, lon'."
+        None,
+        min_length=1,
+        max_length=MAX_QUERY_LENGTH,
+        description="A US ZIP code, 'City, ST', 'City, Country' or 'lat, lon'.",
     )
-    radius_km: float = Field(25, gt=0, le=500, description="Search radius with `location`, in kilometres.")
-    headache_type: list[HeadacheCode] = Field([], max_length=5, description="Treats every one of these headache types.")
+    radius_km: float = Field(
+        Config.SEARCH_DEFAULT_RADIUS_KM,
+        gt=0,
+        le=Config.SEARCH_MAX_RADIUS_KM,
+        description="Search radius with `location`, in kilometres.",
+    )
+    headache_type: list[HeadacheCode] = Field(
+        [], max_length=len(vocabulary.HEADACHE_TYPES), description="Treats every one of these headache types."
+    )
     verified_only: bool = Field(True, description="Only practitioners holding a verified, unexpired certification.")
-    mode: list[ModeCode] = Field([], max_length=3, description="Offers any of these first-consultation modes.")
+    mode: list[ModeCode] = Field(
+        [], max_length=len(vocabulary.CONSULTATION_MODES), description="Offers any of these first-consultation modes."
+    )
     language: list[LanguageCode] = Field([], max_length=10, description="Speaks any of these languages (ISO 639-1).")
     accepting_new_patients: bool = Field(False, description="Only practitioners taking new patients.")
-    availability: list[PeriodCode] = Field([], max_length=4, description="Sees patients in any of these periods.")
+    availability: list[PeriodCode] = Field(
+        [], max_length=len(vocabulary.AVAILABILITY_PERIODS), description="Sees patients in any of these periods."
+    )
     max_fee: int | None = Field(
         None,
         ge=0,
-        le=100_000,
+        le=FEE_MAX,
         description="The lowest fee per session is at most this (in the practitioner's currency).",
     )
-    insurance: str | None = Field(None, min_length=1, max_length=80, description="An insurer's name, or 'self-pay'.")
+    insurance: str | None = Field(
+        None,
+        min_length=1,
+        max_length=vocabulary.INSURANCE_QUERY_MAX_LENGTH,
+        description="An insurer's name, or 'self-pay' (or another way of saying it, such as 'self paying').",
+    )
     accessibility: list[AccessCode] = Field(
-        [], max_length=5, description="Has every one of these accessibility features."
+        [],
+        max_length=len(vocabulary.ACCESSIBILITY_FEATURES),
+        description="Has every one of these accessibility features.",
     )
     gender: GenderCode | None = Field(None, description="The practitioner's gender, for patients who ask.")
     sort: Literal["distance", "rating", "experience"] = Field(
         "distance", description="Nearest, best rated (Bayesian average) or most experienced first."
     )
-    page: int = Field(1, ge=1, le=10_000)
-    per_page: int = Field(20, ge=1, le=100)
+    page: int = Field(1, ge=1, le=Config.SEARCH_MAX_PAGE)
+    per_page: int = Field(Config.SEARCH_PAGE_SIZE, ge=1, le=Config.API_MAX_PAGE_SIZE)
 
     @model_validator(mode="after")
     def one_place(self):
@@ -102,7 +130,9 @@ class PractitionerSummary(BaseModel):
 class PractitionerPage(BaseModel):
     items: list[PractitionerSummary]
     total: int = Field(description="How many match; when total_is_capped, at least this many.")
-    total_is_capped: bool = Field(description="Counting stopped at the cap (1,000): more match than total says.")
+    total_is_capped: bool = Field(
+        description=f"Counting stopped at the cap ({Config.SEARCH_COUNT_CAP:,}): more match than total says."
+    )
     page: int
     per_page: int
     pages: int

@@ -2,7 +2,9 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioF
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from directory.forms import Form, choices
-from directory.models import Role
+from directory.models import Role, User
+from directory.models.types import column_length
+from directory.services.core.passwords import PASSWORD_MAX_LENGTH
 
 
 class SignupForm(Form):
@@ -17,11 +19,11 @@ class SignupForm(Form):
         default=Role.PATIENT.value,
         validators=[DataRequired(message="Choose one.")],
     )
-    name = StringField("Your name (optional)", validators=[Optional(), Length(max=120)])
-    email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
+    name = StringField("Your name (optional)", validators=[Optional(), Length(max=column_length(User.name))])
+    email = EmailField("Email address", validators=[DataRequired(), Length(max=column_length(User.email))])
     password = PasswordField(
         "Password",
-        validators=[DataRequired(), Length(max=200)],
+        validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)],
         description="At least 10 characters, not a common password.",
     )
     confirm = PasswordField(
@@ -30,20 +32,20 @@ class SignupForm(Form):
 
 
 class LoginForm(Form):
-    email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    email = EmailField("Email address", validators=[DataRequired(), Length(max=column_length(User.email))])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)])
     remember = BooleanField("Keep me logged in on this device")
     next = HiddenField()
 
 
 class ForgotPasswordForm(Form):
-    email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
+    email = EmailField("Email address", validators=[DataRequired(), Length(max=column_length(User.email))])
 
 
 class ResetPasswordForm(Form):
     password = PasswordField(
         "New password",
-        validators=[DataRequired(), Length(max=200)],
+        validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)],
         description="At least 10 characters, not a common password.",
     )
     confirm = PasswordField(

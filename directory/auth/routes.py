@@ -97,7 +97,7 @@ def confirm_email(token: str):
 
 @bp.route("/confirm/resend", methods=["POST"])
 @login_required
-@limiter.limit("5 per hour")
+@limiter.limit(lambda: current_app.config["CONFIRM_RESEND_RATE_LIMIT"])
 def resend_confirmation():
     """Mail a new confirmation link to the logged-in user."""
     if EmptyForm().validate_on_submit() and not current_user.email_confirmed:

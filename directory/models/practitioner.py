@@ -62,6 +62,10 @@ profile_language = _association("profile_language", "language", 2)
 profile_accessibility = _association("profile_accessibility", "accessibility_feature", 30)
 
 
+# The highest fee per session a profile may list; search and the questionnaire ask up to it too.
+FEE_MAX = 100_000
+
+
 class TherapistProfile(Model):
     """What a therapist publishes about their practice."""
 

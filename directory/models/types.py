@@ -1,8 +1,10 @@
 """Column types shared by the models."""
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, String
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.types import TypeDecorator
 
 
@@ -30,3 +32,11 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:  # SQLite keeps no offset
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def column_length(attribute: QueryableAttribute[Any]) -> int:
+    """The length of a String column (User.email -> 254), so forms and services allow what it stores."""
+    column_type = attribute.expression.type
+    if not isinstance(column_type, String) or column_type.length is None:
+        raise TypeError(f"{attribute} is not a String column with a length")
+    return column_type.length

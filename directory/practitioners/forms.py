@@ -2,8 +2,11 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from config import Config
 from directory import vocabulary
 from directory.forms import FiniteFloatField, Form, MultiCheckboxField, WholeNumberField, choices
+from directory.models.practitioner import FEE_MAX
+from directory.services.geo.geocoding import MAX_QUERY_LENGTH
 
 SORT_CHOICES = (("distance", "Nearest first"), ("rating", "Best rated"), ("experience", "Most experienced"))
 
@@ -16,13 +19,18 @@ class SearchForm(Form):
 
     q = StringField(
         "Town, city or ZIP code",
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional(), Length(max=MAX_QUERY_LENGTH)],
         render_kw={"placeholder": "e.g. 10001 or Boulder, CO"},
     )
     lat = FiniteFloatField(validators=[Optional(), NumberRange(-90, 90)], widget=HiddenInput())
     lon = FiniteFloatField(validators=[Optional(), NumberRange(-180, 180)], widget=HiddenInput())
     radius = WholeNumberField(
-        "Distance", default=25, validators=[Optional(), NumberRange(1, 500, "Choose a distance from 1 to 500.")]
+        "Distance",
+        default=Config.SEARCH_DEFAULT_RADIUS_KM,
+        validators=[
+            Optional(),
+            NumberRange(1, Config.SEARCH_MAX_RADIUS_KM, f"Choose a distance from 1 to {Config.SEARCH_MAX_RADIUS_KM}."),
+        ],
     )
     unit = SelectField("Unit", choices=choices((("km", "km"), ("mi", "miles"))), default="km")
     show = SelectField(
@@ -37,14 +45,18 @@ class SearchForm(Form):
         "Available", choices=choices((code, name) for code, name, *_ in vocabulary.AVAILABILITY_PERIODS)
     )
     accepting = BooleanField("Accepting new patients")
-    max_fee = WholeNumberField("Highest fee per session", validators=[Optional(), NumberRange(0, 100_000)])
+    max_fee = WholeNumberField("Highest fee per session", validators=[Optional(), NumberRange(0, FEE_MAX)])
     insurance = StringField(
-        "Insurance", validators=[Optional(), Length(max=80)], description='Your insurer, or "self-pay".'
+        "Insurance",
+        validators=[Optional(), Length(max=vocabulary.INSURANCE_QUERY_MAX_LENGTH)],
+        description='Your insurer, or "self-pay".',
     )
     access = MultiCheckboxField("Accessibility", choices=choices(vocabulary.ACCESSIBILITY_FEATURES))
     gender = SelectField("Practitioner", choices=choices((("", "No preference"), *vocabulary.GENDERS)), default="")
     sort = SelectField("Sort by", choices=choices(SORT_CHOICES), default="distance")
-    page = WholeNumberField(default=1, validators=[Optional(), NumberRange(1, 10_000)], widget=HiddenInput())
+    page = WholeNumberField(
+        default=1, validators=[Optional(), NumberRange(1, Config.SEARCH_MAX_PAGE)], widget=HiddenInput()
+    )
 
     FILTER_FIELDS = (
         "headache",

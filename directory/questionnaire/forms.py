@@ -43,16 +43,7 @@ class AboutYouForm(Form):
     )
     diagnosed_types = MultiCheckboxField(
         "Has a doctor told you what kind of headache you have?",
-        choices=choices(
-            (
-                ("migraine", "Migraine"),
-                ("tension_type", "Tension-type headache"),
-                ("cluster", "Cluster headache"),
-                ("cervicogenic", "Headache coming from the neck (cervicogenic)"),
-                ("medication_overuse", "Medication-overuse headache"),
-                ("other", "Another kind of headache"),
-            )
-        ),
+        choices=choices((*vocabulary.HEADACHE_TYPES, ("other", "Another kind of headache"))),
         description="Tick any that a doctor has told you. Leave them all empty if none or if you are not sure.",
     )
     # Asked first so that a stop at the warning signs can name the emergency number of the patient's country.
@@ -304,7 +295,10 @@ class PreferencesForm(Form):
     )
     max_fee = WholeNumberField(
         "Most you would pay for a session",
-        validators=[Optional(), NumberRange(0, schema.MAX_FEE, "Please enter an amount from 0 to 100,000.")],
+        validators=[
+            Optional(),
+            NumberRange(0, schema.MAX_FEE, f"Please enter an amount from 0 to {schema.MAX_FEE:,}."),
+        ],
         description="In your local currency. Leave empty if it does not matter.",
     )
     insurance = StringField(

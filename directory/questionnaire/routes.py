@@ -297,7 +297,7 @@ def show_results():
         triage=assessment.triage,
         summaries=[steps.FLAG_SUMMARIES[flag] for flag in assessment.triage.flags],
         overuse_advice=clinical.MEDICATION_OVERUSE_ADVICE if "medication_overuse" in assessment.triage.flags else None,
-        types=[(probable, clinical.HEADACHE_TYPES[probable.type]) for probable in assessment.probable_types],
+        types=[(probable, clinical.CLINICAL_TYPES[probable.type]) for probable in assessment.probable_types],
         confidence_words=CONFIDENCE_WORDS,
         safety=[label for code, label in NEEDLING_SAFETY if code in assessment.needling_safety],
         result=dataclasses.replace(result, matches=[_in_unit(match, unit) for match in result.matches]),

@@ -16,7 +16,8 @@ from werkzeug.datastructures import MultiDict
 from directory.questionnaire import forms
 from directory.services.geo.points import KM_PER_MILE
 from directory.services.questionnaire import clinical
-from directory.services.questionnaire.answers import MAX_DISTANCE_KM, SELF_PAY
+from directory.services.questionnaire.answers import MAX_DISTANCE_KM
+from directory.vocabulary import SELF_PAY, is_self_pay
 
 Answers = Mapping[str, Any]
 
@@ -456,8 +457,7 @@ def _unique(values: list[str]) -> list[str]:
 
 
 def _insurance(text: str) -> str:
-    folded = text.strip().lower().replace("-", " ").replace("_", " ")
-    return SELF_PAY if folded in ("self pay", "selfpay", "self paying", "self") else text.strip()
+    return SELF_PAY if is_self_pay(text) else text.strip()
 
 
 def _to_answer(binding: Binding, value: Any, unit: str) -> Any:

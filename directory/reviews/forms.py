@@ -2,6 +2,7 @@ from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from directory.forms import Form, choices
+from directory.services.community.reviews import MAX_TEXT, MIN_FLAG_REASON, MIN_TEXT
 
 RATINGS = ((5, "5 – excellent"), (4, "4 – good"), (3, "3 – fair"), (2, "2 – poor"), (1, "1 – very poor"))
 
@@ -12,14 +13,19 @@ class ReviewForm(Form):
     )
     text = TextAreaField(
         "Your review",
-        validators=[DataRequired(), Length(min=20, max=2000, message="Write between 20 and 2,000 characters.")],
+        validators=[
+            DataRequired(),
+            Length(min=MIN_TEXT, max=MAX_TEXT, message=f"Write between {MIN_TEXT} and {MAX_TEXT:,} characters."),
+        ],
         description="What was the consultation like? Please leave out health details you would not want public.",
     )
 
 
 class ReplyForm(Form):
-    text = TextAreaField("Your public reply", validators=[DataRequired(), Length(max=2000)])
+    text = TextAreaField("Your public reply", validators=[DataRequired(), Length(max=MAX_TEXT)])
 
 
 class FlagForm(Form):
-    reason = TextAreaField("What is wrong with this review?", validators=[DataRequired(), Length(min=5, max=2000)])
+    reason = TextAreaField(
+        "What is wrong with this review?", validators=[DataRequired(), Length(min=MIN_FLAG_REASON, max=MAX_TEXT)]
+    )

@@ -87,13 +87,13 @@ def reply(review_id: int):
         else:
             flash("Your reply is published.", "success")
     else:
-        flash("Write a reply of at most 2,000 characters.", "error")
+        flash(f"Write a reply of at most {reviews.MAX_TEXT:,} characters.", "error")
     return redirect(url_for("reviews.of_my_practice"))
 
 
 @bp.route("/<int:review_id>/flag", methods=["POST"])
 @login_required
-@limiter.limit("20 per hour")
+@limiter.limit(lambda: current_app.config["REVIEW_FLAG_RATE_LIMIT"])
 def flag(review_id: int):
     """Report a review to the moderators."""
     review = db.session.get(Review, review_id) or abort(404)

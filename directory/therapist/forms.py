@@ -30,10 +30,14 @@ from directory.forms import (
     WholeNumberField,
     choices,
 )
-from directory.models import TherapistProfile, User
+from directory.models import Certification, TherapistProfile, User
+from directory.models.practitioner import FEE_MAX
+from directory.models.types import column_length
+from directory.services.core.text import megabytes
 from directory.services.practice.npi import npi_is_valid
+from directory.services.practice.photos import PHOTO_MAX_BYTES
 from directory.services.practice.profiles import BIO_MAX_LENGTH, MINUTES_PER_DAY, ProfileData, Slot
-from directory.services.verification.certifications import CertificationData
+from directory.services.verification.certifications import EVIDENCE_MAX_BYTES, CertificationData
 
 FIRST_PRACTISING_YEAR = 1940
 _PHONE = re.compile(r"\+?[0-9][0-9 ()./-]*(?:\s*(?:ext\.?|x)\s*[0-9]{1,6})?", re.IGNORECASE)
@@ -70,6 +74,10 @@ def parsed(form, field):
 
 
 DEGREES = "Enter a finite number in decimal degrees."
+WEBSITE_MAX_LENGTH = column_length(TherapistProfile.website)
+DISPLAY_NAME_MAX_LENGTH = column_length(TherapistProfile.display_name)
+PHONE_MAX_LENGTH = column_length(TherapistProfile.phone)
+_FEE_RANGE = f"Enter an amount from 0 to {FEE_MAX:,}."
 
 
 def http_url(form, field):
@@ -90,8 +98,9 @@ def http_url(form, field):
         raise ValidationError(
             "Enter a web address starting with https:// (or http://), such as https://clinic.example."
         )
-    if len(value) > 300:
-        raise ValidationError("This web address is too long: use at most 300 characters.")
+    # Checked again here: the https:// put in front may take it past what the column stores.
+    if len(value) > WEBSITE_MAX_LENGTH:
+        raise ValidationError(f"This web address is too long: use at most {WEBSITE_MAX_LENGTH} characters.")
     field.data = value
 
 
@@ -229,7 +238,7 @@ class ProfileForm(Form):
         "Name shown to patients",
         validators=[
             InputRequired("Enter the name patients will see."),
-            Length(max=120, message="Use at most 120 characters."),
+            Length(max=DISPLAY_NAME_MAX_LENGTH, message=f"Use at most {DISPLAY_NAME_MAX_LENGTH} characters."),
             PlainText(),
         ],
         filters=[strip],
@@ -266,9 +275,11 @@ class ProfileForm(Form):
         render_kw={"rows": 6, "maxlength": BIO_MAX_LENGTH},
     )
     # Licence
-    licence_number = text_field("Licence number", 60)
+    licence_number = text_field("Licence number", column_length(TherapistProfile.licence_number))
     licence_jurisdiction = text_field(
-        "Issued by (state or country)", 80, description="e.g. New York State, or the HCPC in the UK."
+        "Issued by (state or country)",
+        column_length(TherapistProfile.licence_jurisdiction),
+        description="e.g. New York State, or the HCPC in the UK.",
     )
     npi = StringField(
         "NPI (US only, optional)",
@@ -278,11 +289,19 @@ class ProfileForm(Form):
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
     # Practice and address
-    clinic_name = text_field("Practice or clinic name", 160)
-    street = text_field("Street address", 200, render_kw={"autocomplete": "street-address"})
-    city = text_field("Town or city", 120, render_kw={"autocomplete": "address-level2"})
-    region = text_field("State, county or region", 120, render_kw={"autocomplete": "address-level1"})
-    postal_code = text_field("ZIP or postal code", 20, render_kw={"autocomplete": "postal-code"})
+    clinic_name = text_field("Practice or clinic name", column_length(TherapistProfile.clinic_name))
+    street = text_field(
+        "Street address", column_length(TherapistProfile.street), render_kw={"autocomplete": "street-address"}
+    )
+    city = text_field(
+        "Town or city", column_length(TherapistProfile.city), render_kw={"autocomplete": "address-level2"}
+    )
+    region = text_field(
+        "State, county or region", column_length(TherapistProfile.region), render_kw={"autocomplete": "address-level1"}
+    )
+    postal_code = text_field(
+        "ZIP or postal code", column_length(TherapistProfile.postal_code), render_kw={"autocomplete": "postal-code"}
+    )
     country = SelectField("Country", choices=[], default="US")
     latitude = FiniteFloatField(
         "Latitude",
@@ -300,13 +319,22 @@ class ProfileForm(Form):
     )
     phone = StringField(
         "Phone",
-        validators=[Optional(), Length(max=40, message="Use at most 40 characters."), phone_number],
+        validators=[
+            Optional(),
+            Length(max=PHONE_MAX_LENGTH, message=f"Use at most {PHONE_MAX_LENGTH} characters."),
+            phone_number,
+        ],
         filters=[strip],
         render_kw={"autocomplete": "tel", "inputmode": "tel"},
     )
     website = StringField(
         "Website",
-        validators=[Optional(), Length(max=300, message="Use at most 300 characters."), PlainText(), http_url],
+        validators=[
+            Optional(),
+            Length(max=WEBSITE_MAX_LENGTH, message=f"Use at most {WEBSITE_MAX_LENGTH} characters."),
+            PlainText(),
+            http_url,
+        ],
         filters=[strip],
         render_kw={"autocomplete": "url", "inputmode": "url"},
     )
@@ -329,20 +357,22 @@ class ProfileForm(Form):
     )
     fee_min = WholeNumberField(
         "Lowest fee per session",
-        validators=[Optional(), parsed, NumberRange(0, 100_000, "Enter an amount from 0 to 100,000.")],
+        validators=[Optional(), parsed, NumberRange(0, FEE_MAX, _FEE_RANGE)],
         invalid_value_message="Enter a whole amount, such as 90.",
         render_kw={"inputmode": "numeric"},
     )
     fee_max = WholeNumberField(
         "Highest fee per session",
-        validators=[Optional(), parsed, NumberRange(0, 100_000, "Enter an amount from 0 to 100,000.")],
+        validators=[Optional(), parsed, NumberRange(0, FEE_MAX, _FEE_RANGE)],
         invalid_value_message="Enter a whole amount, such as 140.",
         description="Leave empty when there is a single fee.",
         render_kw={"inputmode": "numeric"},
     )
     currency = SelectField("Currency", choices=choices(vocabulary.CURRENCIES), default="USD")
     insurance_accepted = text_field(
-        "Insurance accepted", 500, description="Insurers whose plans you take, separated by commas."
+        "Insurance accepted",
+        column_length(TherapistProfile.insurance_accepted),
+        description="Insurers whose plans you take, separated by commas.",
     )
     accepts_self_pay = BooleanField("Patients can pay for themselves (self-pay)")
     # Availability
@@ -468,7 +498,8 @@ class PhotoForm(Form):
     photo = FileField(
         "Choose a photo",
         validators=[FileRequired("Choose a JPEG or PNG photo first.")],
-        description="JPEG or PNG, up to 2 MB. We remove the hidden data photos carry (such as where it was taken).",
+        description=f"JPEG or PNG, up to {megabytes(PHOTO_MAX_BYTES)}. "
+        "We remove the hidden data photos carry (such as where it was taken).",
         render_kw={"accept": "image/jpeg,image/png"},
     )
 
@@ -483,7 +514,7 @@ class EvidenceForm(VersionForm):
     evidence = FileField(
         "New evidence document",
         validators=[FileRequired("Choose the file to upload.")],
-        description="PDF, PNG or JPEG, up to 5 MB.",
+        description=f"PDF, PNG or JPEG, up to {megabytes(EVIDENCE_MAX_BYTES)}.",
         render_kw={"accept": "application/pdf,image/png,image/jpeg"},
     )
 
@@ -498,10 +529,18 @@ class CertificationForm(Form):
         default="",
     )
     issuing_body_other = text_field(
-        "Name of the other programme", 160, description="Only when you chose Other programme."
+        "Name of the other programme",
+        column_length(Certification.issuing_body_other),
+        description="Only when you chose Other programme.",
     )
-    programme = text_field("Course or level", 160, description="e.g. Level 2, or Certified Dry Needling Practitioner.")
-    credential_id = text_field("Credential number", 80, description="As printed on the certificate.")
+    programme = text_field(
+        "Course or level",
+        column_length(Certification.programme),
+        description="e.g. Level 2, or Certified Dry Needling Practitioner.",
+    )
+    credential_id = text_field(
+        "Credential number", column_length(Certification.credential_id), description="As printed on the certificate."
+    )
     training_hours = WholeNumberField(
         "Training hours",
         validators=[Optional(), parsed, NumberRange(0, 5000, "Enter from 0 to 5,000 hours.")],
@@ -521,7 +560,7 @@ class CertificationForm(Form):
     )
     evidence = FileField(
         "Evidence document",
-        description="A scan or photo of the certificate: PDF, PNG or JPEG, up to 5 MB. "
+        description=f"A scan or photo of the certificate: PDF, PNG or JPEG, up to {megabytes(EVIDENCE_MAX_BYTES)}. "
         "When editing, choose a file only to replace the one we have.",
         render_kw={"accept": "application/pdf,image/png,image/jpeg"},
     )
@@ -560,6 +599,6 @@ class NewCertificationForm(CertificationForm):
     evidence = FileField(
         "Evidence document",
         validators=[FileRequired("Choose the file with your certificate.")],
-        description="A scan or photo of the certificate: PDF, PNG or JPEG, up to 5 MB.",
+        description=f"A scan or photo of the certificate: PDF, PNG or JPEG, up to {megabytes(EVIDENCE_MAX_BYTES)}.",
         render_kw={"accept": "application/pdf,image/png,image/jpeg"},
     )

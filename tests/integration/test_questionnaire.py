@@ -428,7 +428,7 @@ def test_results_rank_practitioners_with_reasons_types_evidence_and_a_map(client
     assert response.status_code == 200
     assert clinical.DISCLAIMER in page
     assert "Migraine without aura" in page and ">likely<" in page
-    assert clinical.HEADACHE_TYPES["migraine_without_aura"].evidence_summary in page
+    assert clinical.CLINICAL_TYPES["migraine_without_aura"].evidence_summary in page
     assert page.index("Lucia Migraña") < page.index("Tom Neck")
     assert "Nora Springfield" not in page  # far away
     assert "Treats migraine" in page and "Speaks Spanish" in page

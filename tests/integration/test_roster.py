@@ -102,7 +102,7 @@ def test_preview_classifies_every_pending_certification(app, certs):
 def test_confirmed_items_carry_the_row_names_and_roster_dates(app, certs):
     confirmed = by_id(run_preview(app).confirmed)
     munoz, smith, initial = confirmed[certs["munoz"]], confirmed[certs["smith"]], confirmed[certs["initial"]]
-    assert (munoz.therapist_name, munoz.credential_id, munoz.roster_row, munoz.roster_name) == (
+    assert (munoz.profile_name, munoz.credential_id, munoz.roster_row, munoz.roster_name) == (
         "José Muñoz",
         "MP-100",
         2,

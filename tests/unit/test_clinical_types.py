@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from directory.services.questionnaire.clinical import (
+    CLINICAL_TYPES,
     CONFIDENCE_WEIGHTS,
-    HEADACHE_TYPES,
     LEVEL_MESSAGES,
     RED_FLAGS,
     TREATMENT_FAMILIES,
@@ -527,7 +527,7 @@ def test_failed_criterion_is_named():
 
 
 def test_headache_type_table_matches_spec():
-    table = {t.id: (t.ichd3, t.family, t.evidence_tier, t.evidence_weight) for t in HEADACHE_TYPES.values()}
+    table = {t.id: (t.ichd3, t.family, t.evidence_tier, t.evidence_weight) for t in CLINICAL_TYPES.values()}
     assert table == {
         "migraine_without_aura": ("1.1", "migraine", "C", 0.7),
         "migraine_with_aura": ("1.2.1", "migraine", "C", 0.7),
@@ -543,7 +543,7 @@ def test_headache_type_table_matches_spec():
 
 
 def test_tier_d_types_send_the_patient_to_a_doctor_first():
-    for kind in HEADACHE_TYPES.values():
+    for kind in CLINICAL_TYPES.values():
         mentions_doctor = "doctor or headache clinic first" in kind.evidence_summary
         assert mentions_doctor is (kind.evidence_tier == "D"), kind.id
         assert kind.name and kind.name == kind.name.lower()
@@ -553,7 +553,7 @@ def test_treatment_families_match_the_practitioner_vocabulary():
     from directory.vocabulary import HEADACHE_TYPES as PRACTITIONER_FAMILIES
 
     assert set(TREATMENT_FAMILIES) == {code for code, _ in PRACTITIONER_FAMILIES}
-    assert {t.family for t in HEADACHE_TYPES.values()} == set(TREATMENT_FAMILIES)
+    assert {t.family for t in CLINICAL_TYPES.values()} == set(TREATMENT_FAMILIES)
 
 
 # -- properties over random answers -----------------------------------------------------
@@ -681,7 +681,7 @@ def test_assess_never_raises_and_lists_only_likely_or_possible(answers):
     assert len(types) == len(set(types))
     for listed in result.probable_types:
         assert listed.confidence in ("likely", "possible")
-        assert listed.type in HEADACHE_TYPES
+        assert listed.type in CLINICAL_TYPES
         assert listed.reasons
 
 

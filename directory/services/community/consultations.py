@@ -20,6 +20,7 @@ from directory.models import (
     utcnow,
 )
 from directory.models.consultation import OPEN_STATUSES
+from directory.models.types import column_length
 from directory.services.core.mail import notify
 from directory.services.questionnaire import clinical
 from directory.services.search import nearby
@@ -55,7 +56,7 @@ def questionnaire_summary(response: QuestionnaireResponse) -> dict[str, Any]:
         "probable_types": [
             {
                 "type": p["type"],
-                "name": clinical.HEADACHE_TYPES[p["type"]].name,
+                "name": clinical.CLINICAL_TYPES[p["type"]].name,
                 "confidence": p["confidence"],
                 "doctor_confirmed": p["doctor_confirmed"],
             }
@@ -187,7 +188,7 @@ def accept(consultation: ConsultationRequest, proposed_time: str) -> None:
     if not proposed_time:
         raise ConsultationError("Propose a time for the first consultation.")
     _change(consultation, (ConsultationStatus.REQUESTED,), ConsultationStatus.ACCEPTED)
-    consultation.proposed_time = proposed_time[:200]
+    consultation.proposed_time = proposed_time[: column_length(ConsultationRequest.proposed_time)]
     name = consultation.profile.display_name
     _tell_patient(
         consultation, "Your consultation request was accepted", f"{name} proposes: {consultation.proposed_time}."

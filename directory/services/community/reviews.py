@@ -25,6 +25,7 @@ from directory.services.core.mail import notify
 from directory.services.oversight.moderation import set_review_status
 
 MIN_TEXT, MAX_TEXT = 20, 2000
+MIN_FLAG_REASON = 5
 EDIT_DAYS = 30
 VISIBLE = VISIBLE_REVIEW_STATUSES
 
@@ -133,7 +134,7 @@ def reply(review: Review, therapist: User, text: str) -> None:
 def flag(review: Review, user: User, reason: str) -> None:
     """Report a review to the moderators with a reason; raises ReviewError."""
     reason = (reason or "").strip()
-    if not 5 <= len(reason) <= MAX_TEXT:
+    if not MIN_FLAG_REASON <= len(reason) <= MAX_TEXT:
         raise ReviewError("Tell the moderators in a few words what is wrong with this review.")
     if review.status == ReviewStatus.REMOVED:
         raise ReviewError("This review is already hidden.")

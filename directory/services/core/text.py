@@ -1,4 +1,4 @@
-"""Text shared by the domains: folding for comparison, slugs, LIKE patterns, and lists in words."""
+"""Text shared by the domains: folding for comparison, slugs, LIKE patterns, lists and sizes in words."""
 
 import re
 import unicodedata
@@ -32,3 +32,8 @@ def join_words(items: Iterable[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def megabytes(size: int) -> str:
+    """A size limit in words, as forms and messages give it: 2097152 -> '2 MB'."""
+    return f"{size / 2**20:g} MB"

@@ -12,6 +12,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
 
 from directory.models.certification import StoredFile
+from directory.services.core.text import megabytes
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -121,7 +122,7 @@ def _check_size(data: bytes, max_bytes: int) -> None:
     if not data:
         raise UploadError("The file is empty.")
     if len(data) > max_bytes:
-        raise UploadError(f"The file is too large: the limit is {max_bytes / (1024 * 1024):g} MB.")
+        raise UploadError(f"The file is too large: the limit is {megabytes(max_bytes)}.")
 
 
 def _check_pdf(data: bytes) -> None:

@@ -26,8 +26,12 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from config import Config
 from directory import vocabulary
+from directory.models.practitioner import FEE_MAX
+from directory.services.geo.geocoding import MAX_QUERY_LENGTH
 from directory.services.questionnaire import clinical
+from directory.vocabulary import SELF_PAY
 
 # -- enumerations ----------------------------------------------------------------------
 
@@ -37,7 +41,7 @@ if TYPE_CHECKING:
     # mypy checks these codes as str; pydantic, at run time, holds them to the tables.
     RedFlagId = str
     FlagId = str
-    HeadacheTypeId = str
+    ClinicalTypeId = str
     PractitionerGender = str
     LanguageCode = str
     AccessibilityCode = str
@@ -46,7 +50,7 @@ if TYPE_CHECKING:
 else:
     RedFlagId = Literal[tuple(flag.id for flag in clinical.RED_FLAGS)]
     FlagId = Literal[clinical.FLAG_IDS]  # asked and derived flags, as triage reports them
-    HeadacheTypeId = Literal[tuple(clinical.HEADACHE_TYPES)]
+    ClinicalTypeId = Literal[tuple(clinical.CLINICAL_TYPES)]
 DiagnosedType = Literal["migraine", "tension_type", "cluster", "cervicogenic", "medication_overuse", "other"]
 FrequentFor = Literal["lt_3m", "3_12m", "gt_1y"]
 LifetimeAttacks = Literal["1", "2_4", "5_9", "10_plus"]
@@ -85,12 +89,13 @@ NEEDLING_SAFETY: tuple[tuple[str, str], ...] = (
 if not TYPE_CHECKING:
     NeedlingSafetyCode = Literal[tuple(code for code, _ in NEEDLING_SAFETY)]
 
-SELF_PAY = "self_pay"  # the insurance answer of a patient paying for themselves
 MAX_AGE = 120
-MAX_DISTANCE_KM = 500
-MAX_FEE = 100_000
-LOCATION_MAX_LENGTH = 200
-INSURANCE_MAX_LENGTH = 80
+# Bounds owned elsewhere: matching searches no farther than search does, asks no more than a profile
+# may charge, and sends the place to the geocoder and the insurance to the same reading as /search.
+MAX_DISTANCE_KM = Config.SEARCH_MAX_RADIUS_KM
+MAX_FEE = FEE_MAX
+LOCATION_MAX_LENGTH = MAX_QUERY_LENGTH
+INSURANCE_MAX_LENGTH = vocabulary.INSURANCE_QUERY_MAX_LENGTH
 
 # -- building blocks -------------------------------------------------------------------
 
@@ -243,7 +248,7 @@ class Preferences(_AnswerModel):
         None, description="Longitude in degrees, given together with latitude."
     )
     max_distance_km: Annotated[float, Field(gt=0, le=MAX_DISTANCE_KM)] | None = Field(
-        None, description="The farthest the patient will travel, in km (up to 500)."
+        None, description=f"The farthest the patient will travel, in km (up to {MAX_DISTANCE_KM})."
     )
     first_consultation: FirstConsultation | None = Field(
         None, description="First consultation in person, by video, or either."
@@ -261,7 +266,7 @@ class Preferences(_AnswerModel):
         None, description="The most the patient will pay for a session, in the local currency."
     )
     insurance: InsuranceText | None = Field(
-        None, description="The patient's insurer, free text; self_pay when paying themselves."
+        None, description=f"The patient's insurer, free text; {SELF_PAY} when paying themselves."
     )
     accessibility: UniqueList[AccessibilityCode] | None = Field(
         None, description="Accessibility features the patient needs."
@@ -339,7 +344,7 @@ class StopOut(_ResponseModel):
 class ProbableTypeOut(_ResponseModel):
     """One headache type the answers point to."""
 
-    type: HeadacheTypeId = Field(description="The headache type id.")
+    type: ClinicalTypeId = Field(description="The headache type id.")
     ichd3: str = Field(description="The ICHD-3 code of the type, e.g. 1.2.1.")
     confidence: Literal["likely", "possible"] = Field(
         description="likely: every reportable criterion met; possible: all but one."

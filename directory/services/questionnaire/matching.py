@@ -25,14 +25,6 @@ from directory.services.questionnaire import clinical
 from directory.services.search import listing, ratings
 from directory.services.search.nearby import haversine_limit, haversine_term
 
-SELF_PAY = "self_pay"
-FAMILY_WORDS = {
-    "migraine": "migraine",
-    "tension_type": "tension-type headache",
-    "cervicogenic": "headache from the neck",
-    "cluster": "cluster headache",
-    "medication_overuse": "medication-overuse headache",
-}
 GENDER_WORDS = {"woman": "a woman", "man": "a man", "nonbinary": "non-binary"}
 NO_PLACE_MESSAGE = "Tell us where you are: a town, city or ZIP code, or use your location."
 
@@ -117,7 +109,7 @@ def _wishes(point: Point, preferences: dict[str, Any], assessment: clinical.Asse
     config = current_app.config
     family_weights: dict[str, float] = {}
     for probable in assessment.probable_types:
-        meta = clinical.HEADACHE_TYPES[probable.type]
+        meta = clinical.CLINICAL_TYPES[probable.type]
         confidence = clinical.CONFIDENCE_WEIGHTS[
             "doctor_confirmed" if probable.doctor_confirmed else probable.confidence
         ]
@@ -198,7 +190,7 @@ def _parts(wishes: _Wishes, distance: ColumnElement[float], today: date) -> dict
 
 
 def _accepts(insurance: str) -> ColumnElement[bool]:
-    if insurance == SELF_PAY or insurance.lower().replace("-", " ") in ("self pay", "selfpay"):
+    if vocabulary.is_self_pay(insurance):
         return SearchListing.accepts_self_pay.is_(True)
     return SearchListing.insurers.like(f"%{escape_like(insurance.lower())}%", escape="\\")
 
@@ -278,9 +270,9 @@ def reasons(
     """Why a practitioner ranks where they do, in plain words, strongest first."""
     said: list[str] = []
     treated = [f for f in wishes.family_weights if entry.headache_mask & listing.HEADACHE_BITS[f]]
-    said += [f"treats {FAMILY_WORDS[family]}" for family in treated]
+    said += [f"treats {vocabulary.FAMILY_WORDS[family]}" for family in treated]
     said += [
-        f"does not list {FAMILY_WORDS[family]} among what they treat"
+        f"does not list {vocabulary.FAMILY_WORDS[family]} among what they treat"
         for family in wishes.family_weights
         if family not in treated
     ]
@@ -314,7 +306,7 @@ def reasons(
     if wishes.max_fee is not None and entry.fee_min is not None:
         said.append("fee within your budget" if entry.fee_min <= wishes.max_fee else "fee above your budget")
     if wishes.insurance:
-        if wishes.insurance == SELF_PAY:
+        if vocabulary.is_self_pay(wishes.insurance):
             said.append("welcomes self-paying patients" if entry.accepts_self_pay else "does not list self-pay")
         elif entry.insurers and wishes.insurance.lower() in entry.insurers:
             said.append(f"accepts {wishes.insurance}")

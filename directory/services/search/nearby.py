@@ -34,6 +34,7 @@ from directory.models import SearchListing, TherapistProfile, User
 from directory.services.core.text import escape_like, fold
 from directory.services.geo.points import EARTH_RADIUS_KM, Point, bounding_box, distance_km
 from directory.services.search import listing, ratings
+from directory.vocabulary import is_self_pay
 
 # A statement, and its rows, of columns chosen at run time.
 _AnySelect = Select[*tuple[Any, ...]]
@@ -199,7 +200,6 @@ _MASK_FILTERS = {
     "languages": (SearchListing.language_mask, listing.LANGUAGE_BITS, any),
     "availability": (SearchListing.availability_mask, listing.PERIOD_BITS, any),
 }
-_SELF_PAY = ("self pay", "selfpay", "self_pay", "none")
 
 
 def _conditions(filters: SearchFilters) -> tuple[tuple[str, ...], dict[str, object]]:
@@ -223,10 +223,9 @@ def _conditions(filters: SearchFilters) -> tuple[tuple[str, ...], dict[str, obje
     if filters.gender:
         wants("gender", gender=filters.gender)
     if filters.insurance:
-        wanted = fold(filters.insurance)
-        if wanted in _SELF_PAY:
+        if is_self_pay(filters.insurance):
             wants("self_pay")
-        elif wanted:
+        elif fold(filters.insurance):
             wants("insurer", insurer=f"%{escape_like(filters.insurance.strip().lower())}%")
         else:
             wants("nothing")

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from directory import vocabulary
 from directory.services.questionnaire.clinical.readers import (
     Answers,
     Tri,
@@ -42,22 +43,13 @@ CLUSTER = "cluster"
 MEDICATION_OVERUSE = "medication_overuse"
 CERVICOGENIC = "cervicogenic"
 
-# The families practitioners declare; the same codes as directory.vocabulary.
-TREATMENT_FAMILIES = ("migraine", "tension_type", "cluster", "medication_overuse", "cervicogenic")
-FAMILY_NAMES: Mapping[str, str] = MappingProxyType(
-    {
-        "migraine": "migraine",
-        "tension_type": "tension-type headache",
-        "cluster": "cluster headache",
-        "medication_overuse": "medication-overuse headache",
-        "cervicogenic": "headache coming from the neck",
-    }
-)
+# The families practitioners declare, each clinical type belongs to one (directory.vocabulary owns them).
+TREATMENT_FAMILIES = tuple(family.code for family in vocabulary.HEADACHE_FAMILIES)
 
 
 @dataclass(frozen=True)
-class HeadacheType:
-    """A headache type: its ICHD-3 code, plain name, treatment family and evidence."""
+class ClinicalType:
+    """A clinical (ICHD-3) headache type: its code, plain name, treatment family and evidence."""
 
     id: str
     ichd3: str
@@ -89,16 +81,16 @@ _MEDICATION_OVERUSE_EVIDENCE = (
     "clinic first: it is treated by changing how medicines are taken, with medical advice."
 )
 
-HEADACHE_TYPES: Mapping[str, HeadacheType] = MappingProxyType(
+CLINICAL_TYPES: Mapping[str, ClinicalType] = MappingProxyType(
     {
         t.id: t
         for t in (
-            HeadacheType(
+            ClinicalType(
                 MIGRAINE_WITHOUT_AURA, "1.1", "migraine without aura", "migraine", "C", 0.7, _MIGRAINE_EVIDENCE
             ),
-            HeadacheType(MIGRAINE_WITH_AURA, "1.2.1", "migraine with aura", "migraine", "C", 0.7, _MIGRAINE_EVIDENCE),
-            HeadacheType(CHRONIC_MIGRAINE, "1.3", "chronic migraine", "migraine", "C", 0.7, _MIGRAINE_EVIDENCE),
-            HeadacheType(
+            ClinicalType(MIGRAINE_WITH_AURA, "1.2.1", "migraine with aura", "migraine", "C", 0.7, _MIGRAINE_EVIDENCE),
+            ClinicalType(CHRONIC_MIGRAINE, "1.3", "chronic migraine", "migraine", "C", 0.7, _MIGRAINE_EVIDENCE),
+            ClinicalType(
                 TENSION_TYPE_INFREQUENT,
                 "2.1",
                 "occasional tension-type headache",
@@ -107,7 +99,7 @@ HEADACHE_TYPES: Mapping[str, HeadacheType] = MappingProxyType(
                 1.0,
                 _TENSION_EVIDENCE,
             ),
-            HeadacheType(
+            ClinicalType(
                 TENSION_TYPE_FREQUENT,
                 "2.2",
                 "frequent tension-type headache",
@@ -116,7 +108,7 @@ HEADACHE_TYPES: Mapping[str, HeadacheType] = MappingProxyType(
                 1.0,
                 _TENSION_EVIDENCE,
             ),
-            HeadacheType(
+            ClinicalType(
                 TENSION_TYPE_CHRONIC,
                 "2.3",
                 "chronic tension-type headache",
@@ -125,8 +117,8 @@ HEADACHE_TYPES: Mapping[str, HeadacheType] = MappingProxyType(
                 1.0,
                 _TENSION_EVIDENCE,
             ),
-            HeadacheType(CLUSTER, "3.1", "cluster headache", "cluster", "D", 0.0, _CLUSTER_EVIDENCE),
-            HeadacheType(
+            ClinicalType(CLUSTER, "3.1", "cluster headache", "cluster", "D", 0.0, _CLUSTER_EVIDENCE),
+            ClinicalType(
                 MEDICATION_OVERUSE,
                 "8.2",
                 "medication-overuse headache",
@@ -135,7 +127,7 @@ HEADACHE_TYPES: Mapping[str, HeadacheType] = MappingProxyType(
                 0.0,
                 _MEDICATION_OVERUSE_EVIDENCE,
             ),
-            HeadacheType(
+            ClinicalType(
                 CERVICOGENIC,
                 "11.2.1",
                 "headache coming from the neck (cervicogenic)",
@@ -147,12 +139,12 @@ HEADACHE_TYPES: Mapping[str, HeadacheType] = MappingProxyType(
         )
     }
 )
-_TYPE_ORDER = tuple(HEADACHE_TYPES)
+_TYPE_ORDER = tuple(CLINICAL_TYPES)
 
 
 @dataclass(frozen=True)
 class ProbableType:
-    """A headache type the answers point to, how firmly, and why in plain words."""
+    """A clinical type the answers point to, how firmly, and why in plain words."""
 
     type: str
     ichd3: str
@@ -164,12 +156,12 @@ class ProbableType:
     @property
     def family(self) -> str:
         """The treatment family practitioners declare for this type."""
-        return HEADACHE_TYPES[self.type].family
+        return CLINICAL_TYPES[self.type].family
 
     @property
     def evidence_weight(self) -> float:
         """The dry-needling evidence weight of this type (section 3)."""
-        return HEADACHE_TYPES[self.type].evidence_weight
+        return CLINICAL_TYPES[self.type].evidence_weight
 
     @property
     def confidence_weight(self) -> float:
@@ -470,8 +462,8 @@ def _cervicogenic(neck: Answers) -> _Evaluation:
 
 
 def _listed(evaluation: _Evaluation, confirmed: bool, confidence: str, reasons: tuple[str, ...]) -> ProbableType:
-    kind = HEADACHE_TYPES[evaluation.type_id]
-    note = (f"A doctor has diagnosed {FAMILY_NAMES[kind.family]}.",) if confirmed else ()
+    kind = CLINICAL_TYPES[evaluation.type_id]
+    note = (f"A doctor has diagnosed {vocabulary.FAMILY_WORDS[kind.family]}.",) if confirmed else ()
     return ProbableType(
         type=kind.id,
         ichd3=kind.ichd3,
@@ -491,7 +483,7 @@ def _base_type(family: str, evaluations: Mapping[str, _Evaluation], aura: Answer
     if family == "migraine":
         type_id = MIGRAINE_WITH_AURA if has_aura(aura) else MIGRAINE_WITHOUT_AURA
     elif family == "tension_type":
-        type_id = next(t for t in evaluations if HEADACHE_TYPES[t].family == "tension_type")
+        type_id = next(t for t in evaluations if CLINICAL_TYPES[t].family == "tension_type")
     else:
         type_id = {"cluster": CLUSTER, "medication_overuse": MEDICATION_OVERUSE, "cervicogenic": CERVICOGENIC}[family]
     return evaluations.get(type_id) or _Evaluation(type_id, ())
@@ -561,7 +553,7 @@ def probable_types(answers: Answers) -> list[ProbableType]:
     evaluations = {e.type_id: e for e in evaluated if e is not None}
     diagnosed = _diagnosed_families(answers)
     listed = {
-        type_id: _listed(e, HEADACHE_TYPES[type_id].family in diagnosed, e.confidence, e.reasons())
+        type_id: _listed(e, CLINICAL_TYPES[type_id].family in diagnosed, e.confidence, e.reasons())
         for type_id, e in evaluations.items()
         if e.confidence is not None
     }

@@ -31,7 +31,7 @@ class RosterItem:
     """One pending certification and what the roster says about it."""
 
     certification_id: int
-    therapist_name: str
+    profile_name: str  # the display name on the certification's profile
     credential_id: str | None
     issuing_body: str
     version: int
@@ -215,7 +215,7 @@ def _item(certification: PendingRow, facts: _RowFacts, reason: str = "") -> Rost
     """A preview item for a certification the roster mentions."""
     return RosterItem(
         certification_id=certification.id,
-        therapist_name=certification.display_name,
+        profile_name=certification.display_name,
         credential_id=certification.credential_id,
         issuing_body=certification.issuing_body,
         version=certification.version,
@@ -236,7 +236,7 @@ def _not_mentioned(certification: PendingRow) -> RosterItem:
         reason = "The certification has no credential id"
     return RosterItem(
         certification_id=certification.id,
-        therapist_name=certification.display_name,
+        profile_name=certification.display_name,
         credential_id=certification.credential_id,
         issuing_body=certification.issuing_body,
         version=certification.version,

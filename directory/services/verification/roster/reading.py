@@ -7,6 +7,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from directory.services.core.text import megabytes
 from directory.services.verification.roster.dates import parse_roster_date
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -50,7 +51,7 @@ def read_roster(data: bytes, max_bytes: int = MAX_BYTES) -> Roster:
     if not data:
         raise RosterError("The file is empty.")
     if len(data) > max_bytes:
-        raise RosterError(f"The file is {len(data) / 2**20:.1f} MB; the limit is {max_bytes / 2**20:g} MB.")
+        raise RosterError(f"The file is {len(data) / 2**20:.1f} MB; the limit is {megabytes(max_bytes)}.")
     text, encoding = _decode(data)
     return _parse(text, encoding, _sniff_delimiter(text))
 
