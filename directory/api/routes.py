@@ -157,12 +157,10 @@ def get_practitioner(practitioner_id: int):
     certifications = [
         Certification.model_validate(
             {
-                "issuing_body": vocabulary.label(vocabulary.CERTIFYING_BODIES, c.issuing_body)
-                if c.issuing_body != "other" or not c.issuing_body_other
-                else c.issuing_body_other,
+                "issuing_body": c.issuer_name,
                 "programme": c.programme,
                 # Expiry is enforced: a verified certification past its date reads as expired.
-                "status": "expired" if c.status == "verified" and not c.counts_on(today) else c.status,
+                "status": c.status_on(today),
                 "obtained_on": c.obtained_on.isoformat() if c.obtained_on else None,
                 "expires_on": c.expires_on.isoformat() if c.expires_on else None,
             }
@@ -172,7 +170,7 @@ def get_practitioner(practitioner_id: int):
     return PractitionerDetail(
         **_summary_fields(
             profile,
-            profile_page.is_verified(profile, today),
+            profile.verified_on(today),
             summary.score,
             [t.code for t in profile.headache_types],
             [m.code for m in profile.consultation_modes],

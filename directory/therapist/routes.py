@@ -1,3 +1,4 @@
+from datetime import date
 from io import BytesIO
 
 from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
@@ -33,7 +34,6 @@ PUBLIC_PHOTO_MAX_AGE = 3600
 def therapist_helpers() -> dict:
     return {
         "describe_status": certifications.describe_status,
-        "issuer_name": certifications.issuer_name,
         "error_summary_of": error_summary,
     }
 
@@ -123,7 +123,7 @@ def preview_profile():
         "therapist/preview_profile.html",
         profile=profile,
         practice=profile_page.practice_labels(profile),
-        verified=profile_page.is_verified(profile),
+        verified=profile.verified_on(date.today()),
         rating=ratings.summary(profile),
         reviews=db.session.scalars(reviews.visible_reviews(profile).limit(20)).all(),
         back=None,
