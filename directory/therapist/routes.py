@@ -5,9 +5,8 @@ from flask import Response, abort, flash, redirect, render_template, request, se
 from flask_login import current_user
 
 from directory.access import role_required
-from directory.auth.forms import EmptyForm
 from directory.extensions import db
-from directory.forms import required_number
+from directory.forms import EmptyForm, required_number
 from directory.models import Certification, Role, User
 from directory.services.community import reviews
 from directory.services.core.text import join_words
