@@ -121,7 +121,7 @@ def _questionnaire_sessions(app, rng: random.Random, points: list[tuple[float, f
             latitude=round(latitude, 4), longitude=round(longitude, 4), max_distance_km=rng.choice((25, 50))
         )
         response = responses.record_answers(None, answers)
-        cookies.append(_session_cookie(app, {"questionnaire_token": response.token}))
+        cookies.append(_session_cookie(app, {responses.TOKEN_KEY: response.token}))
     return cookies
 
 

@@ -46,6 +46,10 @@ class Form(FlaskForm):
         return False
 
 
+class EmptyForm(Form):
+    """A form with only the CSRF token, for POST-only buttons."""
+
+
 def _refuse_nul(form) -> None:
     for field in form:
         if isinstance(field, FormField):  # its errors are its subfields'

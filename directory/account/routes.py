@@ -4,8 +4,8 @@ from sqlalchemy import select
 
 from directory.account import bp
 from directory.account.forms import ChangePasswordForm, DeleteAccountForm
-from directory.auth.forms import EmptyForm
 from directory.extensions import db
+from directory.forms import EmptyForm
 from directory.models import Notice
 from directory.services.community import consultations, reviews
 from directory.services.core import accounts

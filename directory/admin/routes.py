@@ -200,7 +200,6 @@ def _certification_page(certification: Certification, status: int = 200, **forms
     body = render_template(
         "admin/certification.html",
         certification=certification,
-        body_name=decisions.body_name(certification),
         others=others,
         history=history,
         today=date.today(),

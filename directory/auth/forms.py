@@ -51,7 +51,3 @@ class ResetPasswordForm(Form):
     confirm = PasswordField(
         "New password again", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")]
     )
-
-
-class EmptyForm(Form):
-    """A form with only the CSRF token, for POST-only buttons."""

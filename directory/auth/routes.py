@@ -2,9 +2,9 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_required, login_user, logout_user
 
 from directory.auth import bp
-from directory.auth.forms import EmptyForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
+from directory.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 from directory.extensions import limiter
-from directory.questionnaire.routes import TOKEN_KEY
+from directory.forms import EmptyForm
 from directory.redirects import safe_next
 from directory.services.core import accounts
 from directory.services.core.passwords import WeakPassword
@@ -74,7 +74,7 @@ def logout():
         # A copied session or remember cookie names the old version, so it stops working (on every device).
         accounts.end_sessions(current_user._get_current_object())
     # Unsaved answers leave the database, not only this browser's cookie.
-    responses.discard_unsaved(session.get(TOKEN_KEY))
+    responses.discard_unsaved(session.get(responses.TOKEN_KEY))
     # Forget everything this browser held. logout_user comes after the clear: its order to delete
     # the remember cookie lives in the session, and clearing after it would cancel that order.
     session.clear()

@@ -2,13 +2,11 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_login import current_user
 
 from directory.access import role_required
-from directory.auth.forms import EmptyForm
 from directory.consultations import bp
 from directory.consultations.forms import AcceptForm, DeclineForm, InboxFilterForm, RequestForm
-from directory.forms import choices
+from directory.forms import EmptyForm, choices
 from directory.models import Role
 from directory.pagination import paginate
-from directory.questionnaire.routes import TOKEN_KEY
 from directory.rate_limits import SuccessLimit, wait_in_words
 from directory.services.community import consultations
 from directory.services.community.consultations import ConsultationError
@@ -17,7 +15,7 @@ from directory.services.questionnaire import responses
 
 def _patients_answers():
     """The answers this patient could share: those of this browser session, else those saved to the account."""
-    token = session.get(TOKEN_KEY)
+    token = session.get(responses.TOKEN_KEY)
     return responses.find_response(token, current_user.id) or responses.saved_response(current_user.id)
 
 

@@ -1,6 +1,6 @@
 """Practitioner profiles and the vocabularies they draw on."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Optional
 
 from sqlalchemy import CheckConstraint, Column, Float, ForeignKey, Index, Integer, String, Table, Text
@@ -129,6 +129,10 @@ class TherapistProfile(Model):
     )
     certifications: Mapped[list["Certification"]] = relationship(back_populates="profile", cascade="all, delete-orphan")
     photo: Mapped[Optional["StoredFile"]] = relationship(foreign_keys=[photo_id])
+
+    def verified_on(self, day: date) -> bool:
+        """Whether the profile holds a certification that counts on the given day (its verified badge)."""
+        return any(certification.counts_on(day) for certification in self.certifications)
 
     def __repr__(self) -> str:
         return f"<TherapistProfile {self.id} {self.slug}>"

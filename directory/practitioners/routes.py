@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask import abort, current_app, g, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
@@ -129,7 +131,7 @@ def show(slug: str):
         "practitioners/show.html",
         profile=profile,
         practice=found.practice,
-        verified=profile_page.is_verified(profile),
+        verified=profile.verified_on(date.today()),
         rating=rating,
         reviews=shown,
         flag_forms={review.id: FlagForm(prefix=f"flag-{review.id}") for review in shown}

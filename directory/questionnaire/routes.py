@@ -11,8 +11,7 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_login import current_user
 
 from directory.access import role_required
-from directory.auth.forms import EmptyForm
-from directory.forms import contains_nul
+from directory.forms import EmptyForm, contains_nul
 from directory.models import Role
 from directory.questionnaire import bp, forms, steps
 from directory.services.geo import places
@@ -20,8 +19,8 @@ from directory.services.geo.points import format_distance
 from directory.services.questionnaire import clinical, matching, responses
 from directory.services.questionnaire.answers import NEEDLING_SAFETY
 from directory.services.questionnaire.clinical import emergency
+from directory.services.questionnaire.responses import TOKEN_KEY
 
-TOKEN_KEY = "questionnaire_token"
 UNIT_KEY = "distance_unit"
 CONFIDENCE_WORDS = {clinical.LIKELY: "likely", clinical.POSSIBLE: "possible"}
 STOP_HEADINGS = {clinical.EMERGENCY: "Please get help now", clinical.TODAY: "Please see a doctor today"}

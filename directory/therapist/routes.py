@@ -1,12 +1,12 @@
+from datetime import date
 from io import BytesIO
 
 from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from directory.access import role_required
-from directory.auth.forms import EmptyForm
 from directory.extensions import db
-from directory.forms import required_number
+from directory.forms import EmptyForm, required_number
 from directory.models import Certification, Role, User
 from directory.services.community import reviews
 from directory.services.core.text import join_words
@@ -33,7 +33,6 @@ PUBLIC_PHOTO_MAX_AGE = 3600
 def therapist_helpers() -> dict:
     return {
         "describe_status": certifications.describe_status,
-        "issuer_name": certifications.issuer_name,
         "error_summary_of": error_summary,
     }
 
@@ -123,7 +122,7 @@ def preview_profile():
         "therapist/preview_profile.html",
         profile=profile,
         practice=profile_page.practice_labels(profile),
-        verified=profile_page.is_verified(profile),
+        verified=profile.verified_on(date.today()),
         rating=ratings.summary(profile),
         reviews=db.session.scalars(reviews.visible_reviews(profile).limit(20)).all(),
         back=None,

@@ -4,6 +4,7 @@ from datetime import date
 
 from directory.extensions import db
 from directory.models import Certification, Role, SearchListing
+from directory.models.certification import NEVER_EXPIRES
 from directory.services.search import listing
 from tests import factories
 
@@ -56,7 +57,7 @@ def test_two_certifications_verified_at_once_both_reach_the_listing(served_app, 
         row = listing_row(served_app, profile_id)
         assert row is not None and row == rebuilt_row(served_app, profile_id)
         with served_app.app.app_context():
-            assert db.session.get(SearchListing, profile_id).verified_until == listing.NEVER_EXPIRES
+            assert db.session.get(SearchListing, profile_id).verified_until == NEVER_EXPIRES
 
 
 def test_unpublishing_while_a_certification_is_verified_leaves_no_listing(served_app, race):

@@ -8,7 +8,6 @@ from sqlalchemy import event, select, update
 
 from directory.extensions import db
 from directory.models import AuditEvent, Certification, Notice, OutboxMessage, Role
-from directory.services.search.profile_page import is_verified
 from directory.services.verification import decisions
 from tests import factories
 from tests.conftest import AuthActions
@@ -211,7 +210,7 @@ def test_approving_verifies_records_an_audit_event_and_tells_the_therapist(clien
     assert mail.body.endswith("http://localhost/therapist/certifications")
     assert notices_of(app, pending["user_id"]) == [f"Your certification is verified: {mail.body.split(chr(10))[0]}"]
     with app.app_context():
-        assert is_verified(db.session.get(Certification, pending["id"]).profile)
+        assert db.session.get(Certification, pending["id"]).profile.verified_on(date.today())
 
 
 def test_rejecting_needs_a_reason(client, auth, app, pending):

@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from directory.extensions import db
 from directory.models import AuditEvent, Certification, Notice, OutboxMessage, Role
-from directory.services.search.profile_page import is_verified
 from directory.services.verification import expiry
 from tests import factories
 
@@ -46,8 +45,8 @@ def test_a_certification_expiring_today_still_counts(app, holder):
     assert state(app, holder["certification"])[0] == "verified"
     with app.app_context():
         certification = db.session.get(Certification, holder["certification"])
-        assert certification.counts_on(TODAY) and is_verified(certification.profile, TODAY)
-        assert not is_verified(certification.profile, TODAY + timedelta(days=1))
+        assert certification.counts_on(TODAY) and certification.profile.verified_on(TODAY)
+        assert not certification.profile.verified_on(TODAY + timedelta(days=1))
 
 
 def test_the_day_after_its_expiry_it_is_marked_expired_audited_and_the_therapist_told(app, holder):

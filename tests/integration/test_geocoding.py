@@ -5,6 +5,7 @@ from geopy.exc import GeocoderServiceError, GeocoderTimedOut, GeocoderUnavailabl
 from geopy.geocoders import Nominatim
 from geopy.location import Location as GeopyLocation
 from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from config import TestingConfig
 from directory.extensions import db
@@ -705,6 +706,45 @@ def test_a_second_identical_query_is_answered_from_the_cache(online):
     assert first == second == folded_variant
     assert len(online.fake.calls) == 1
     assert len(cached(online)) == 1
+
+
+def pending_place() -> Place:
+    """A change the caller has made and not yet committed."""
+    place = Place(kind="city", name="Pending", search_key="pending", country="US", latitude=1.0, longitude=2.0)
+    db.session.add(place)
+    return place
+
+
+def test_caching_an_answer_neither_commits_nor_flushes_the_caller_s_changes(online):
+    with online.app_context():
+        place = pending_place()
+        assert geocode("Boulder, CO").found and len(online.fake.calls) == 1
+        assert place in db.session.new  # still the caller's to commit or drop
+        db.session.rollback()
+    assert place_count(online) == 3
+    assert cached(online) == [("boulder co", True, BOULDER_ADDRESS, 40.0149856, -105.270545)]
+
+
+class RacingNominatim(FakeNominatim):
+    """While Nominatim answers, another worker caches the same query first."""
+
+    def geocode(self, query, **options):
+        with Session(db.engine) as session, session.begin():
+            session.add(GeocodeCache(query=fold(query), found=False))
+        return super().geocode(query, **options)
+
+
+def test_a_query_another_worker_cached_meanwhile_leaves_the_caller_s_changes_alone(online, monkeypatch):
+    # Only PostgreSQL tells the old behaviour apart: SQLite's in-memory test database gives every
+    # session the same connection, so there the old code's autoflushed changes went out with the other commit.
+    racing = RacingNominatim(online.fake.answers)
+    monkeypatch.setattr(geocoding, "make_nominatim", lambda: racing)
+    with online.app_context():
+        pending_place()
+        assert geocode("Boulder, CO").location.label == BOULDER_ADDRESS
+        db.session.commit()
+    assert place_count(online) == 4
+    assert cached(online) == [("boulder co", False, None, None, None)]  # the first row stored wins
 
 
 def test_not_found_answers_are_cached_too(online):

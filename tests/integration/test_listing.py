@@ -17,6 +17,7 @@ from directory.models import (
     TherapistProfile,
     User,
 )
+from directory.models.certification import NEVER_EXPIRES
 from directory.services.search import listing
 from tests import factories
 
@@ -85,7 +86,7 @@ def test_certifications_set_the_verified_until_date(ctx):
     db.session.commit()
     assert row(profile.id).verified_until == date(2030, 1, 1)
     factories.make_certification(profile, status="verified", expires_on=None)
-    assert row(profile.id).verified_until == listing.NEVER_EXPIRES
+    assert row(profile.id).verified_until == NEVER_EXPIRES
     for certification in list(profile.certifications):
         db.session.delete(certification)
     db.session.commit()

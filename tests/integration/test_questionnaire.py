@@ -11,10 +11,10 @@ from directory.extensions import db
 from directory.models import Place, QuestionnaireResponse, Role, User, utcnow
 from directory.services.questionnaire import clinical
 from directory.services.questionnaire.answers import parse_answers
+from directory.services.questionnaire.responses import TOKEN_KEY
 from tests import factories
 from tests.conftest import AuthActions
 
-TOKEN_KEY = "questionnaire_token"
 STEP = "/questionnaire/step/{}"
 RESULTS = "/questionnaire/results"
 STOP = "/questionnaire/stop"

@@ -7,7 +7,7 @@ from directory.models import QuestionnaireResponse, Role, utcnow
 from directory.services.questionnaire import responses
 from tests import factories
 from tests.conftest import AuthActions
-from tests.integration.test_questionnaire import RESULTS, TOKEN_KEY, answer_all, places, session_token  # noqa: F401
+from tests.integration.test_questionnaire import RESULTS, answer_all, places, session_token  # noqa: F401
 
 INTRODUCTION = "/questionnaire/"
 
@@ -22,7 +22,7 @@ def saved_by(app, client, email: str) -> str:
 
 def hold(client, token: str) -> None:
     with client.session_transaction() as session:
-        session[TOKEN_KEY] = token
+        session[responses.TOKEN_KEY] = token
 
 
 def test_saved_answers_open_for_their_owner_only_even_with_their_token(app, places):  # noqa: F811

@@ -25,6 +25,7 @@ from geopy.geocoders import Nominatim
 from geopy.location import Location as GeopyLocation
 from sqlalchemy import Float, Select, String, and_, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from directory.extensions import db
 from directory.models import GeocodeCache, Place
@@ -513,7 +514,9 @@ def _geocode_online(text: str) -> GeocodeResult:
     key = fold(text)
     if not key:
         return _not_found()
-    cached = db.session.scalar(select(GeocodeCache).where(GeocodeCache.query == key))
+    # No autoflush: looking the query up must not write the caller's pending changes.
+    with db.session.no_autoflush:
+        cached = db.session.scalar(select(GeocodeCache).where(GeocodeCache.query == key))
     if cached is not None:
         return _from_cache(cached)
     try:
@@ -537,12 +540,16 @@ def _cache_entry(key: str, answer: GeopyLocation | None) -> GeocodeCache:
 
 
 def _remember(entry: GeocodeCache) -> None:
-    """Store a Nominatim answer and commit; a concurrent request that stored it first wins."""
-    db.session.add(entry)
+    """Store a Nominatim answer in a transaction of its own; a concurrent request that stored it first wins.
+
+    Its own session, so that the caller's transaction is neither committed nor rolled back here,
+    and the answer is kept even when the caller never commits (a search page only reads).
+    """
     try:
-        db.session.commit()
+        with Session(db.engine) as session, session.begin():
+            session.add(entry)
     except IntegrityError:
-        db.session.rollback()
+        pass  # the same query cached by another worker: its row answers next time
 
 
 def _from_cache(entry: GeocodeCache) -> GeocodeResult:

@@ -13,10 +13,9 @@ from directory.models import (
     TherapistProfile,
     User,
 )
+from directory.models.certification import EXPIRY_WARNING_DAYS
 from directory.services.core.text import join_words
 from directory.services.practice.publishing import Completeness, completeness, missing_for_publishing
-from directory.services.search import profile_page
-from directory.services.verification.certifications import EXPIRY_WARNING_DAYS, issuer_name
 
 NOTICES_SHOWN = 10
 
@@ -48,7 +47,7 @@ def verification_state(profile: TherapistProfile | None, today: date | None = No
     """ "verified" while a verified certification is unexpired, "pending" while one awaits review, else "none"."""
     if profile is None:
         return "none"
-    if profile_page.is_verified(profile, today):
+    if profile.verified_on(today or date.today()):
         return "verified"
     if any(cert.status == CertificationStatus.PENDING for cert in profile.certifications):
         return "pending"
@@ -69,7 +68,7 @@ def overview(user: User, today: date | None = None) -> Overview:
     return Overview(
         profile=profile,
         completeness=completeness(profile),
-        verified=profile_page.is_verified(profile, today) if profile else False,
+        verified=profile.verified_on(today) if profile else False,
         verification=verification_state(profile, today),
         publish_missing=tuple(missing_for_publishing(user)),
         certifications=certifications,
@@ -91,18 +90,17 @@ def next_steps(user: User, today: date) -> tuple[Step, ...]:
     if required:
         steps.append(Step("edit_profile", "Add " + join_words(required) + " to your profile."))
     for cert in sorted(profile.certifications, key=lambda c: c.id):
-        name = issuer_name(cert)
+        name = cert.issuer_name
         if cert.status == CertificationStatus.PENDING and cert.info_requested:
             steps.append(Step("answer_request", f"Our team asked for more information about {name}.", cert.id))
         elif cert.status == CertificationStatus.REJECTED:
             steps.append(
                 Step("edit_certification", f"{name} was not accepted: correct it or upload clearer evidence.", cert.id)
             )
-        elif cert.status == CertificationStatus.EXPIRED or (
-            cert.status == CertificationStatus.VERIFIED and not cert.counts_on(today)
-        ):
+        elif cert.lapsed_on(today):
             steps.append(Step("edit_certification", f"{name} has expired: add the renewed certificate.", cert.id))
-        elif cert.expires_on and 0 <= (cert.expires_on - today).days <= EXPIRY_WARNING_DAYS:
+        # Unlike the status badge (verified ones only), this also warns about a pending certification.
+        elif cert.expires_on and cert.expires_within(today, EXPIRY_WARNING_DAYS):
             steps.append(
                 Step(
                     "edit_certification",

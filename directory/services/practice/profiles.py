@@ -139,7 +139,6 @@ def save_profile(user: User, data: ProfileData) -> SaveResult:
         "accessibility": _rows(AccessibilityFeature, data.accessibility, "accessibility"),
     }
     profile = user.profile
-    # Geocode before changing anything: the online geocoder's cache commits the session.
     point, note = locate_practice(profile, data)
     created = profile is None
     if profile is None:

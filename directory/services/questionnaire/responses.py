@@ -21,6 +21,8 @@ from directory.services.questionnaire import clinical
 from directory.services.questionnaire.answers import AnswerError, answers_to_dict, parse_answers
 
 TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 43 characters, 256 bits
+# The session key holding this visitor's token: the questionnaire, logging out and consultations read it.
+TOKEN_KEY = "questionnaire_token"
 
 
 class NotAllowed(PermissionError):

@@ -4,9 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from directory import vocabulary
-from directory.models import AvailabilitySlot, Certification, CertificationStatus, TherapistProfile
+from directory.models import AvailabilitySlot, Certification, TherapistProfile
 from directory.services.search import profile_page, ratings
-from directory.services.verification.certifications import issuer_name
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ def practitioner_details(practitioner_id: int, today: date | None = None) -> Pra
     today = today or date.today()
     return PractitionerDetails(
         profile=profile,
-        verified=profile_page.is_verified(profile, today),
+        verified=profile.verified_on(today),
         rating=ratings.summary(profile),
         headache_types=tuple(entry.code for entry in profile.headache_types),
         consultation_modes=tuple(entry.code for entry in profile.consultation_modes),
@@ -65,12 +64,10 @@ def opening(slot: AvailabilitySlot) -> str:
 
 def public_certification(certification: Certification, today: date) -> PublicCertification:
     """A certification as the public reads it on this day."""
-    # Expiry is enforced: a verified certification past its date reads as expired.
-    expired = certification.status == CertificationStatus.VERIFIED and not certification.counts_on(today)
     return PublicCertification(
-        issuing_body=issuer_name(certification),
+        issuing_body=certification.issuer_name,
         programme=certification.programme,
-        status=CertificationStatus.EXPIRED if expired else certification.status,
+        status=certification.status_on(today),
         obtained_on=certification.obtained_on,
         expires_on=certification.expires_on,
     )

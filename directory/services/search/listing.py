@@ -31,6 +31,7 @@ from directory.models import (
     profile_headache_type,
     profile_language,
 )
+from directory.models.certification import verified_until as certification_verified_until
 from directory.services.core.bulk import bulk_insert, table_of
 
 # One bit per code, in vocabulary order: masks let one index answer every set filter.
@@ -39,7 +40,6 @@ MODE_BITS = {code: 1 << i for i, (code, _) in enumerate(vocabulary.CONSULTATION_
 LANGUAGE_BITS = {code: 1 << i for i, (code, _) in enumerate(vocabulary.LANGUAGES)}
 ACCESS_BITS = {code: 1 << i for i, (code, _) in enumerate(vocabulary.ACCESSIBILITY_FEATURES)}
 PERIOD_BITS = {code: 1 << i for i, (code, *_) in enumerate(vocabulary.AVAILABILITY_PERIODS)}
-NEVER_EXPIRES = date.max
 BATCH = 2000
 
 assert len(LANGUAGE_BITS) <= 63, "language codes must fit a signed 64-bit mask"
@@ -121,13 +121,17 @@ def _rows_for(session: Session, profile_ids: list[int]) -> list[dict[str, Any]]:
         ).where(AvailabilitySlot.profile_id.in_(ids))
     ):
         rows[slot.profile_id]["availability_mask"] |= period_mask(slot.weekday, slot.start_minute, slot.end_minute)
+    # The latest day any certification counts (Certification.counts_on): search compares it with
+    # today in SQL (verified_until >= today), which is counts_on's own comparison.
     verified_until: dict[int, date] = defaultdict(lambda: date.min)
-    for profile_id, expires_on in session.execute(
-        select(Certification.profile_id, Certification.expires_on).where(
+    for profile_id, status, expires_on in session.execute(
+        select(Certification.profile_id, Certification.status, Certification.expires_on).where(
             Certification.profile_id.in_(ids), Certification.status == CertificationStatus.VERIFIED
         )
     ):
-        verified_until[profile_id] = max(verified_until[profile_id], expires_on or NEVER_EXPIRES)
+        until = certification_verified_until(status, expires_on)
+        if until is not None:
+            verified_until[profile_id] = max(verified_until[profile_id], until)
     for profile_id, until in verified_until.items():
         rows[profile_id]["verified_until"] = until
     return list(rows.values())

@@ -1,7 +1,6 @@
 """A practitioner's public page: the listed profile with what it shows, loaded at once."""
 
 from collections.abc import Sequence
-from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -33,12 +32,6 @@ PUBLIC_PAGE_LOADS = (
 def public_profile(*criteria: ColumnElement[bool]) -> TherapistProfile | None:
     """The listed profile that meets the criteria (by slug or id), ready for its public page."""
     return db.session.scalar(select(TherapistProfile).where(*criteria, listed_clause()).options(*PUBLIC_PAGE_LOADS))
-
-
-def is_verified(profile: TherapistProfile, today: date | None = None) -> bool:
-    """Whether a profile holds a verified, unexpired certification today."""
-    today = today or date.today()
-    return any(certification.counts_on(today) for certification in profile.certifications)
 
 
 class PracticeLabels(NamedTuple):

@@ -13,13 +13,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from directory import vocabulary
 from directory.extensions import db
 from directory.models import Certification, CertificationStatus, StoredFile, TherapistProfile, User
+from directory.models.certification import EXPIRY_WARNING_DAYS
 from directory.services.core import audit, uploads
 
 if TYPE_CHECKING:
     from directory.services.core.uploads import Upload
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
-EXPIRY_WARNING_DAYS = 60
 # Changing any of these on a verified certification means our team must look at it again.
 RECHECKED_FIELDS = ("issuing_body", "issuing_body_other", "credential_id", "obtained_on", "expires_on")
 EDITABLE_FIELDS = (*RECHECKED_FIELDS, "programme", "training_hours")
@@ -74,13 +74,6 @@ class StatusView:
     tone: str  # for the badge: "verified", "unverified" or "" (neutral)
 
 
-def issuer_name(certification: Certification) -> str:
-    """The certifying body as people read it; the therapist's own words for "other"."""
-    if certification.issuing_body == "other" and certification.issuing_body_other:
-        return certification.issuing_body_other
-    return vocabulary.label(vocabulary.CERTIFYING_BODIES, certification.issuing_body)
-
-
 def describe_status(certification: Certification, today: date | None = None) -> StatusView:
     """The state of a certification and the next step, from the therapist's side."""
     today = today or date.today()
@@ -99,9 +92,7 @@ def describe_status(certification: Certification, today: date | None = None) -> 
             "Our team will check it against the evidence. Nothing to do: you will get a notice when it is decided.",
             "",
         )
-    if status == CertificationStatus.EXPIRED or (
-        status == CertificationStatus.VERIFIED and not certification.counts_on(today)
-    ):
+    if certification.lapsed_on(today):
         return StatusView(
             "expired",
             "Expired",
@@ -110,7 +101,7 @@ def describe_status(certification: Certification, today: date | None = None) -> 
         )
     if status == CertificationStatus.VERIFIED:
         expires = certification.expires_on
-        if expires and (expires - today).days <= EXPIRY_WARNING_DAYS:
+        if expires and certification.expires_within(today, EXPIRY_WARNING_DAYS):
             return StatusView(
                 "expiring",
                 f"Verified, expires on {expires:%d %b %Y}",

@@ -11,7 +11,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from directory.extensions import db
 from directory.models import Certification, CertificationStatus, TherapistProfile, User, utcnow
 from directory.services.core import audit, mail
-from directory.vocabulary import CERTIFYING_BODIES, label
 
 MAX_TEXT = 2000
 
@@ -55,13 +54,6 @@ def queue(issuing_body: str | None = None, waiting: str | None = None) -> Select
     return query
 
 
-def body_name(certification: Certification) -> str:
-    """The issuing body as a person reads it."""
-    if certification.issuing_body == "other" and certification.issuing_body_other:
-        return certification.issuing_body_other
-    return label(CERTIFYING_BODIES, certification.issuing_body)
-
-
 # ---------------------------------------------------------------- decisions
 
 
@@ -69,7 +61,7 @@ def approve(certification_id: int, seen_version: int, admin: User, today: date |
     """Verify a pending certification; raises AlreadyDecided, or DecisionError when it has expired."""
     today = today or date.today()
     certification = _decidable(certification_id, seen_version)
-    if certification.expires_on is not None and certification.expires_on < today:
+    if certification.past_expiry_on(today):
         raise DecisionError(
             f"This certification expired on {certification.expires_on:%d %B %Y}, so it cannot be verified. "
             "Reject it, or ask the therapist for a current certificate."
@@ -100,7 +92,7 @@ def reject(certification_id: int, seen_version: int, admin: User, reason_code: s
     mail.notify(
         certification.profile.user,
         "Your certification could not be verified",
-        f"We could not verify your {body_name(certification)} certification{credential_words(certification)}. "
+        f"We could not verify your {certification.issuer_name} certification{credential_words(certification)}. "
         f"Reason: {reason}\n\nWhat to do next: if you have a clearer or more complete certificate, or think this "
         "is a mistake, add the certification again in your account with the new evidence and we will review it.",
         certifications_link(),
@@ -121,7 +113,7 @@ def request_information(certification_id: int, seen_version: int, admin: User, m
     mail.notify(
         certification.profile.user,
         "We need more information about your certification",
-        f"Before we can verify your {body_name(certification)} certification{credential_words(certification)}, "
+        f"Before we can verify your {certification.issuer_name} certification{credential_words(certification)}, "
         f"our reviewer asks:\n\n{message}\n\nWhat to do next: open the certification in your account and replace "
         "its evidence document with a file that answers this. We will review it again as soon as it arrives.",
         certifications_link(),
@@ -169,11 +161,15 @@ def notify_verified(certification: Certification) -> None:
     """Tell the therapist their certification is verified (adds; the caller commits)."""
     expires_on = certification.expires_on
     # A badge is never promised "until" a day that has already gone.
-    until = f" until {expires_on:%d %B %Y}" if expires_on is not None and expires_on >= date.today() else ""
+    until = (
+        f" until {expires_on:%d %B %Y}"
+        if expires_on is not None and not certification.past_expiry_on(date.today())
+        else ""
+    )
     mail.notify(
         certification.profile.user,
         "Your certification is verified",
-        f"Your {body_name(certification)} certification{credential_words(certification)} is verified. "
+        f"Your {certification.issuer_name} certification{credential_words(certification)} is verified. "
         f"Your profile shows the verified badge in search{until}. There is nothing more you need to do.",
         certifications_link(),
     )

@@ -9,10 +9,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from directory.extensions import db
 from directory.models import Certification, CertificationStatus, TherapistProfile
+from directory.models.certification import EXPIRY_NOTICE_DAYS
 from directory.services.core import audit, mail
-from directory.services.verification.decisions import body_name, certifications_link, credential_words
-
-EXPIRY_NOTICE_DAYS = 30
+from directory.services.verification.decisions import certifications_link, credential_words
 
 
 class ExpiryConflict(RuntimeError):
@@ -37,7 +36,8 @@ def expire_certifications(today: date | None = None) -> ExpiryRun:
     today = today or date.today()
     holders = selectinload(Certification.profile).selectinload(TherapistProfile.user)
     verified = select(Certification).where(Certification.status == CertificationStatus.VERIFIED).options(holders)
-    expired = db.session.scalars(verified.where(Certification.expires_on < today).order_by(Certification.id)).all()
+    # The model's rules as SQL (hybrids): verified ones past their expiry date, then those inside the reminder window.
+    expired = db.session.scalars(verified.where(Certification.past_expiry_on(today)).order_by(Certification.id)).all()
     for certification in expired:
         certification.status = CertificationStatus.EXPIRED.value
         audit.record(
@@ -49,9 +49,7 @@ def expire_certifications(today: date | None = None) -> ExpiryRun:
             expires_on=_expiry_date(certification).isoformat(),
         )
     soon = db.session.scalars(
-        verified.where(Certification.expires_on.between(today, today + timedelta(days=EXPIRY_NOTICE_DAYS))).order_by(
-            Certification.id
-        )
+        verified.where(Certification.expires_within(today, EXPIRY_NOTICE_DAYS)).order_by(Certification.id)
     ).all()
     reminded = [certification for certification in soon if _reminder_due(certification)]
     for certification in reminded:
@@ -67,7 +65,7 @@ def expire_certifications(today: date | None = None) -> ExpiryRun:
         mail.notify(
             certification.profile.user,
             "Your certification has expired",
-            f"Your {body_name(certification)} certification{credential_words(certification)} expired on "
+            f"Your {certification.issuer_name} certification{credential_words(certification)} expired on "
             f"{_expiry_date(certification):%d %B %Y}, so your profile no longer shows as verified. What to do next: "
             "renew it with the issuing body, then add the new certificate in your account for verification.",
             certifications_link(),
@@ -77,7 +75,7 @@ def expire_certifications(today: date | None = None) -> ExpiryRun:
         mail.notify(
             certification.profile.user,
             "Your certification expires soon",
-            f"Your {body_name(certification)} certification{credential_words(certification)} expires on "
+            f"Your {certification.issuer_name} certification{credential_words(certification)} expires on "
             f"{_expiry_date(certification):%d %B %Y}, in {days} day{'' if days == 1 else 's'}. After that day your "
             "profile no longer shows as verified. What to do next: renew it with the issuing body and add the new "
             "certificate in your account.",

@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from directory.extensions import db
 from directory.models import Certification, CertificationStatus, TherapistProfile, User, utcnow
+from directory.models.certification import expired_by
 from directory.services.core import audit
 from directory.services.verification.roster.names import names_match
 from directory.services.verification.roster.preview import RosterItem, RosterPreview
@@ -85,9 +86,9 @@ def _skip_reason(found: tuple[Certification, str] | None, item: RosterItem, toda
         return "The certification changed after the preview"
     if not names_match(item.roster_name or "", display_name):
         return f"The profile name changed to '{display_name}' after the preview"
-    if item.roster_expires_on is not None and item.roster_expires_on < today:
+    if item.roster_expires_on is not None and expired_by(item.roster_expires_on, today):
         return f"Roster says it expired on {item.roster_expires_on.isoformat()}"
-    if certification.expires_on is not None and certification.expires_on < today:
+    if certification.expires_on is not None and certification.past_expiry_on(today):
         return f"The certification says it expired on {certification.expires_on.isoformat()}"
     return ""
 

@@ -1,7 +1,7 @@
 """Comparing a roster row with a certification: people's names, credential ids and certifying bodies."""
 
 from directory.services.core.text import fold
-from directory.vocabulary import CERTIFYING_BODIES, label
+from directory.vocabulary import CERTIFYING_BODIES
 
 _TITLES = frozenset(
     [
@@ -110,8 +110,3 @@ def body_matches(roster_text: str, code: str, other_name: str | None) -> bool:
         names = _BODY_NAMES.get(code, frozenset())
     text = fold(roster_text)
     return any(text == name or text.startswith(name + " ") for name in names)
-
-
-def body_label(code: str, other_name: str | None) -> str:
-    """The name a person reads for a certification's issuing body."""
-    return other_name if code == "other" and other_name else label(CERTIFYING_BODIES, code)

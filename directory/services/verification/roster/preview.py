@@ -9,11 +9,11 @@ from sqlalchemy import Row, select
 
 from directory.extensions import db
 from directory.models import Certification, CertificationStatus, TherapistProfile, utcnow
+from directory.models.certification import expired_by, issuer_display_name
 from directory.services.verification.roster.dates import parse_roster_date
 from directory.services.verification.roster.mapping import FIELD_LABELS, check_mapping, required_column
 from directory.services.verification.roster.names import (
     BODY_CODES,
-    body_label,
     body_matches,
     names_match,
     normalise_credential,
@@ -190,9 +190,9 @@ def _objections(certification: PendingRow, facts: _RowFacts, today: date) -> lis
 
 def _expiry(certification: PendingRow, facts: _RowFacts, today: date) -> str:
     """Why the certification counts as expired, by its own expiry date or the roster's ('' when it does not)."""
-    if certification.expires_on is not None and certification.expires_on < today:
+    if certification.expires_on is not None and expired_by(certification.expires_on, today):
         return f"The certification says it expired on {certification.expires_on.isoformat()}"
-    if facts.expires_on is not None and facts.expires_on < today:
+    if facts.expires_on is not None and expired_by(facts.expires_on, today):
         return f"Roster says it expired on {facts.expires_on.isoformat()}"
     return ""
 
@@ -206,7 +206,7 @@ def _mismatches(certification: PendingRow, facts: _RowFacts) -> tuple[str, str]:
         name = f"Name on roster is '{facts.name}', profile says '{certification.display_name}'"
     code, other = certification.issuing_body, certification.issuing_body_other
     if facts.issuing_body and not body_matches(facts.issuing_body, code, other):
-        named = body_label(code, other)
+        named = issuer_display_name(code, other)
         body = f"Roster names issuing body '{facts.issuing_body}', the certification says '{named}'"
     return name, body
 
