@@ -108,7 +108,7 @@ def seed_demo(practitioners: int, seed: int, if_empty: bool):
     click.echo(
         f"Seeded {result.practitioners:,} practitioners, {result.patients:,} patients, "
         f"{result.certifications:,} certifications, {result.consultations:,} consultation requests and "
-        f"{result.reviews:,} reviews in {time.perf_counter() - started:.1f} s."
+        f"{result.reviews:,} reviews and {result.diaries:,} headache diaries in {time.perf_counter() - started:.1f} s."
     )
 
 

@@ -717,3 +717,28 @@ def test_health_data_never_reaches_the_log(client, app, patient, caplog):
 def test_diary_pages_are_never_stored_by_browsers(client, patient):
     assert client.get("/diary/").headers["Cache-Control"] == "no-store"
     assert client.get("/diary/export.csv").headers["Cache-Control"] == "no-store"
+
+
+# Demo data
+
+
+def test_seed_demo_gives_the_demo_patient_a_shared_diary_with_sessions(app, runner, client):
+    from tests.integration.test_commands import add_demo_cities
+
+    add_demo_cities(app)
+    result = runner.invoke(args=["seed-demo", "--practitioners", "60", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        patient = db.session.scalar(select(User).where(User.email == "patient@demo.example"))
+        entries = db.session.scalar(select(func.count()).where(DiaryEntry.patient_id == patient.id))
+        sessions = db.session.scalars(select(TreatmentSession).where(TreatmentSession.patient_id == patient.id)).all()
+        assert entries > 120 and len(sessions) == 6
+        assert all(s.consultation_id is not None and s.recorded_by_id == 1 for s in sessions)
+        assert db.session.scalar(select(DiaryShare.profile_id).where(DiaryShare.patient_id == patient.id)) == 1
+        others = db.session.scalar(select(func.count(func.distinct(DiaryEntry.patient_id))))
+        assert others > 1
+    client.post("/auth/login", data={"email": "patient@demo.example", "password": "calm-needles-2026"})
+    summary = client.get("/api/v1/me/diary/summary").get_json()
+    assert summary["windows"]["baseline"]["complete"] and summary["windows"]["follow_up"]["complete"]
+    assert summary["change"]["monthly_headache_days"] < 0
+    assert "No headache today" in client.get("/diary/").get_data(as_text=True)
