@@ -14,6 +14,9 @@ from directory.services.diary import charts, csv_io, entries, reminders, session
 from directory.services.diary.entries import DiaryError, day_words
 
 PATIENT, THERAPIST = Role.PATIENT, Role.THERAPIST
+# The one-tap "no headache" posts to the day's own address with this field, so that no URL (which access
+# logs keep) says what the patient recorded.
+ONE_TAP = "one_tap"
 
 
 @bp.app_template_filter("diary_day")
@@ -86,6 +89,10 @@ def _chart_context(
 @role_required(PATIENT)
 def show_diary():
     """Today in one tap, the past week on one screen, the alerts and the before / after summary."""
+    return _diary_page()
+
+
+def _diary_page() -> str:
     diary = entries.read_diary(current_user.id)
     return render_template(
         "diary/show_diary.html",
@@ -99,8 +106,10 @@ def show_diary():
 @bp.route("/days/<day>", methods=["GET", "POST"])
 @role_required(PATIENT)
 def edit_day(day: str):
-    """Record or change one day: a headache day's answers, or no headache."""
+    """Record or change one day: a headache day's answers, or no headache (in one tap from the diary page)."""
     the_day = _parse_day(day)
+    if request.method == "POST" and request.form.get(ONE_TAP) == "no_headache":
+        return _record_no_headache(the_day)
     entry = entries.entry_for(current_user.id, the_day)
     form = DayForm()
     if request.method == "GET" and entry is not None:
@@ -124,26 +133,15 @@ def edit_day(day: str):
     return render_template("diary/edit_day.html", form=form, day=the_day, entry=entry, delete_form=EmptyForm()), status
 
 
-@bp.route("/days/<day>/no-headache", methods=["POST"])
-@role_required(PATIENT)
-def record_no_headache(day: str):
-    """The one-tap entry: no headache that day."""
-    the_day = _parse_day(day)
+def _record_no_headache(the_day: date):
+    """The one-tap entry: no headache that day (409 with the diary when the day already has an entry)."""
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
         entries.record_no_headache(_me(), the_day)
     except DiaryError as error:
         flash(str(error), "error")
-        diary = entries.read_diary(current_user.id)
-        page = render_template(
-            "diary/show_diary.html",
-            week=entries.week(current_user.id, diary.today),
-            diary=diary,
-            window_labels=charts.WINDOW_LABELS,
-            form=EmptyForm(),
-        )
-        return page, 409
+        return _diary_page(), 409
     flash(f"{day_words(the_day)}: no headache, saved.", "success")
     return redirect(url_for("diary.show_diary"))
 

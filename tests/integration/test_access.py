@@ -184,11 +184,6 @@ ROUTES = {
     # a new therapist gets 404 for {patient_id} and {request_id}. Someone else's session is 404 too.
     "diary.show_diary": ("GET", "/diary/", PATIENT_ONLY),
     "diary.edit_day": ("GET", "/diary/days/2025-01-01", PATIENT_ONLY),
-    "diary.record_no_headache": (
-        "POST",
-        "/diary/days/2025-01-01/no-headache",
-        {ANON: 302, PATIENT: 302, THERAPIST: 403, ADMIN: 403},
-    ),
     "diary.delete_day": ("POST", "/diary/days/2025-01-01/delete", {**PATIENT_ONLY, PATIENT: 404}),
     "diary.show_charts": ("GET", "/diary/charts", PATIENT_ONLY),
     "diary.list_sessions": ("GET", "/diary/sessions", PATIENT_ONLY),

@@ -23,6 +23,7 @@ from directory.models import (
     User,
 )
 from directory.services.diary import reminders
+from directory.services.diary.entries import day_words
 from tests import factories
 
 TODAY = date.today()
@@ -31,6 +32,11 @@ TODAY = date.today()
 def day(n: int) -> str:
     """The day n days ago, as the URLs write it."""
     return (TODAY - timedelta(days=n)).isoformat()
+
+
+def tap(client, day_text: str):
+    """The one-tap "no headache" button of a day."""
+    return client.post(f"/diary/days/{day_text}", data={"one_tap": "no_headache"})
 
 
 def entries_of(app, patient_id: int) -> list[DiaryEntry]:
@@ -68,7 +74,7 @@ HEADACHE_DAY = {
 def test_no_headache_today_in_one_tap(client, app, patient):
     page = client.get("/diary/")
     assert "No headache today" in page.get_data(as_text=True)
-    response = client.post(f"/diary/days/{day(0)}/no-headache")
+    response = tap(client, day(0))
     assert response.status_code == 302
     [entry] = entries_of(app, patient)
     assert entry.day == TODAY and entry.headache is False and entry.pain is None and not entry.late
@@ -77,7 +83,7 @@ def test_no_headache_today_in_one_tap(client, app, patient):
 
 def test_a_second_tap_on_a_recorded_day_changes_nothing(client, app, patient):
     client.post(f"/diary/days/{day(0)}", data=HEADACHE_DAY)
-    response = client.post(f"/diary/days/{day(0)}/no-headache")
+    response = tap(client, day(0))
     assert response.status_code == 409
     assert "already in your diary" in response.get_data(as_text=True)
     [entry] = entries_of(app, patient)
@@ -142,7 +148,7 @@ def test_days_in_the_future_before_2000_or_not_dates_are_refused(client, app, pa
     for response in (
         client.get(f"/diary/days/{path_day}"),
         client.post(f"/diary/days/{path_day}", data=HEADACHE_DAY),
-        client.post(f"/diary/days/{path_day}/no-headache"),
+        tap(client, path_day),
     ):
         assert response.status_code == 400
         assert message in response.get_data(as_text=True)
@@ -150,8 +156,8 @@ def test_days_in_the_future_before_2000_or_not_dates_are_refused(client, app, pa
 
 
 def test_an_entry_made_more_than_7_days_late_is_kept_and_marked(client, app, patient):
-    client.post(f"/diary/days/{day(7)}/no-headache")
-    client.post(f"/diary/days/{day(8)}/no-headache")
+    tap(client, day(7))
+    tap(client, day(8))
     on_time, late = entries_of(app, patient)[::-1]
     assert not on_time.late and late.late
     page = client.get("/diary/").get_data(as_text=True)
@@ -160,7 +166,7 @@ def test_an_entry_made_more_than_7_days_late_is_kept_and_marked(client, app, pat
 
 
 def test_a_multi_day_attack_gives_an_entry_per_day(client, app, patient):
-    client.post(f"/diary/days/{day(1)}/no-headache")
+    tap(client, day(1))
     response = client.post(f"/diary/days/{day(3)}", data={**HEADACHE_DAY, "until": day(0)})
     assert response.status_code == 302
     entries = {e.day: e for e in entries_of(app, patient)}
@@ -183,12 +189,12 @@ def test_an_attack_cannot_end_in_the_future(client, app, patient):
 def test_the_past_week_is_on_one_screen(client, patient):
     page = client.get("/diary/").get_data(as_text=True)
     for n in range(1, 8):
-        assert f"/diary/days/{day(n)}/no-headache" in page
-    assert f"/diary/days/{day(8)}/no-headache" not in page
+        assert f'aria-label="No headache on {day_words(TODAY - timedelta(days=n))}"' in page
+    assert page.count('name="one_tap"') == 8  # today and the 7 days before
 
 
 def test_deleting_a_day(client, app, patient):
-    client.post(f"/diary/days/{day(2)}/no-headache")
+    tap(client, day(2))
     assert client.post(f"/diary/days/{day(2)}/delete").status_code == 302
     assert entries_of(app, patient) == []
     assert client.post(f"/diary/days/{day(2)}/delete").status_code == 404
@@ -463,7 +469,7 @@ def upload(client, content: bytes, name: str = "diary.csv"):
 
 def test_export_then_import_into_another_account(client, app, auth, patient):
     client.post(f"/diary/days/{day(2)}", data={**HEADACHE_DAY, "notes": "=1+1 is not a formula"})
-    client.post(f"/diary/days/{day(1)}/no-headache")
+    tap(client, day(1))
     client.post("/diary/sessions", data={"day": day(2)})
     exported = client.get("/diary/export.csv")
     assert exported.mimetype == "text/csv"
@@ -538,7 +544,7 @@ def test_a_windows_encoded_csv_is_read(client, app, patient):
 
 
 def test_days_already_in_the_diary_are_errors(client, app, patient):
-    client.post(f"/diary/days/{day(3)}/no-headache")
+    tap(client, day(3))
     response = upload(client, f"date,headache\n{day(4)},no\n{day(3)},yes\n".encode())
     assert response.status_code == 400
     assert "Line 3: your diary already has" in response.get_data(as_text=True)
