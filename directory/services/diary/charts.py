@@ -78,6 +78,8 @@ def calendar_month(
             mark = "" if record is None else ("–" if not record.headache else str(record.pain or 0))
             words = BAND_WORDS[band] if record is None or not record.headache else f"pain {record.pain or 0}"
             cells.append(CalendarCell(day, column * CELL_W, CAL_TOP + row * CELL_H, band, mark, day in sessions, words))
+    # Rows still to come this month take no room.
+    rows = (max(cell.y for cell in cells) - CAL_TOP) // CELL_H + 1 if cells else 1
     first = date(year, month, 1)
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
@@ -86,7 +88,7 @@ def calendar_month(
         month,
         f"{calendar.month_name[month]} {year}",
         cells,
-        CAL_TOP + len(weeks) * CELL_H,
+        CAL_TOP + rows * CELL_H,
         previous if previous.year >= 2000 else None,
         following if following <= today else None,
     )
