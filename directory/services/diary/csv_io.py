@@ -9,14 +9,16 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from directory.extensions import db
-from directory.models import DiaryEntry, DiaryMedicine, Role, TreatmentSession, User
+from directory.models import DiaryEntry, DiaryMedicine, Role, TreatmentSession, User, utcnow
 from directory.models.diary import DURATIONS, EARLIEST_DAY, MEDICINE_CLASSES
 from directory.services.core.audit import csv_safe
+from directory.services.core.bulk import table_of
 from directory.services.diary import terms
 from directory.services.diary.entries import MAX_NOTES, DayAnswers, DiaryError, check_answers
 
@@ -278,31 +280,58 @@ def import_csv(patient: User, data: bytes, today: date | None = None) -> ImportR
     session_days = set(
         db.session.scalars(select(TreatmentSession.day).where(TreatmentSession.patient_id == patient.id))
     )
-    sessions = 0
-    entries = 0
+    now = utcnow()
+    entry_rows: list[dict[str, Any]] = []
+    medicines_by_day: dict[date, list[str]] = {}
+    session_rows: list[dict[str, Any]] = []
     for row in rows:
         if row.session and row.day not in session_days:
-            db.session.add(TreatmentSession(patient_id=patient.id, day=row.day, recorded_by_id=patient.id))
+            session_rows.append(
+                {"patient_id": patient.id, "day": row.day, "recorded_by_id": patient.id, "created_at": now}
+            )
             session_days.add(row.day)
-            sessions += 1
         answers = row.answers
         if answers is None:
             continue
-        entries += 1
-        entry = DiaryEntry(
-            patient_id=patient.id,
-            day=row.day,
-            headache=answers.headache,
-            pain=answers.pain,
-            duration=answers.duration,
-            function_level=answers.function_level,
-            notes=answers.notes,
-            source="import",
-            late=True,
-            medicines=[DiaryMedicine(medicine_class=c, relief=None) for c, _ in answers.medicines],
-            **{code: answers.features.get(code) for code in terms.FEATURE_CODES},
+        entry_rows.append(
+            {
+                "patient_id": patient.id,
+                "day": row.day,
+                "headache": answers.headache,
+                "pain": answers.pain,
+                "duration": answers.duration,
+                **{code: answers.features.get(code) for code in terms.FEATURE_CODES},
+                "function_level": answers.function_level,
+                "notes": answers.notes,
+                "source": "import",
+                "late": True,
+                "recorded_at": now,
+                "updated_at": now,
+            }
         )
-        db.session.add(entry)
+        if answers.medicines:
+            medicines_by_day[row.day] = [c for c, _ in answers.medicines]
+    # Core inserts, not objects: a two-year file is 730 rows, and building an object per row is most of the time.
+    if entry_rows:
+        connection = db.session.connection()
+        connection.execute(insert(table_of(DiaryEntry)), entry_rows)
+        if medicines_by_day:
+            ids = connection.execute(
+                select(DiaryEntry.id, DiaryEntry.day).where(
+                    DiaryEntry.patient_id == patient.id, DiaryEntry.day.in_(list(medicines_by_day))
+                )
+            ).all()
+            connection.execute(
+                insert(table_of(DiaryMedicine)),
+                [
+                    {"entry_id": entry_id, "medicine_class": c, "relief": None}
+                    for entry_id, day in ids
+                    for c in medicines_by_day[day]
+                ],
+            )
+    if session_rows:
+        db.session.execute(insert(TreatmentSession), session_rows)
+    entries, sessions = len(entry_rows), len(session_rows)
     try:
         db.session.commit()
     except IntegrityError:

@@ -219,20 +219,21 @@ def day_records(patient_id: int) -> list[DayRecord]:
         .where(DiaryEntry.patient_id == patient_id)
         .order_by(DiaryEntry.day)
     )
+    empty: frozenset[str] = frozenset()
     return [
         DayRecord(
-            day=row.day,
-            headache=row.headache,
-            pain=row.pain,
-            duration=row.duration,
-            one_side=row.one_side,
-            throbbing=row.throbbing,
-            worse_with_activity=row.worse_with_activity,
-            nausea_or_vomiting=row.nausea_or_vomiting,
-            light_and_sound=row.light_and_sound,
-            aura_5_60_min=row.aura_5_60_min,
-            medicines=frozenset(medicines.get(row.id, ())),
-            late=row.late,
+            row.day,
+            row.headache,
+            row.pain,
+            row.duration,
+            row.one_side,
+            row.throbbing,
+            row.worse_with_activity,
+            row.nausea_or_vomiting,
+            row.light_and_sound,
+            row.aura_5_60_min,
+            frozenset(medicines[row.id]) if row.id in medicines else empty,
+            row.late,
         )
         for row in rows
     ]

@@ -5,9 +5,10 @@ and today, so every rule is tested case by case.
 """
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import fmean
+from typing import NamedTuple
 
 WINDOW_DAYS = 28
 # A window counts only when at least this many of its 28 days are recorded (75 %).
@@ -31,9 +32,11 @@ CHRONIC_HEADACHE_DAYS = 15
 LATE_AFTER_DAYS = 7
 
 
-@dataclass(frozen=True)
-class DayRecord:
-    """What one diary day says, as the measures read it; None means not recorded (read as no)."""
+class DayRecord(NamedTuple):
+    """What one diary day says, as the measures read it; None means not recorded (read as no).
+
+    A named tuple: two years of days are read for every diary page, and tuples are the cheapest to make.
+    """
 
     day: date
     headache: bool
@@ -45,7 +48,7 @@ class DayRecord:
     nausea_or_vomiting: bool | None = None
     light_and_sound: bool | None = None
     aura_5_60_min: bool | None = None
-    medicines: frozenset[str] = field(default_factory=frozenset)
+    medicines: frozenset[str] = frozenset()
     late: bool = False
 
 
