@@ -73,6 +73,9 @@ bench: install system-deps
 	bin/with-postgres $(PY) -m bench --practitioners 100000
 	@echo "== Roster preview, 10,000 rows"
 	$(PY) -m bench.roster_preview
+	@echo "== Headache diary, two years of daily entries, SQLite then PostgreSQL"
+	$(PY) -m bench.diary
+	bin/with-postgres $(PY) -m bench.diary
 	@echo "== Search, 1,000,000 practitioners, SQLite"
 	$(PY) -m bench --practitioners 1000000 --only search --naive-runs 0 --runs 200
 

@@ -125,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
     from directory.api import bp as api_bp
     from directory.auth import bp as auth_bp
     from directory.consultations import bp as consultations_bp
+    from directory.diary import bp as diary_bp
     from directory.main import bp as main_bp
     from directory.practitioners import bp as practitioners_bp
     from directory.questionnaire import bp as questionnaire_bp
@@ -140,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(consultations_bp, url_prefix="/consultations")
     app.register_blueprint(reviews_bp, url_prefix="/reviews")
     app.register_blueprint(questionnaire_bp, url_prefix="/questionnaire")
+    app.register_blueprint(diary_bp, url_prefix="/diary")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # no cookies are involved: the API is public and stateless
 
@@ -243,7 +245,7 @@ def register_security_headers(app: Flask) -> None:
 
 # Pages that show health data (answers, shared summaries) or secrets (mailed links, personal records):
 # the one list of what no browser or proxy may keep a copy of, and the back button must fetch again.
-NO_STORE_BLUEPRINTS = frozenset({"account", "consultations", "questionnaire", "admin"})
+NO_STORE_BLUEPRINTS = frozenset({"account", "consultations", "questionnaire", "admin", "diary"})
 NO_STORE_ENDPOINTS = frozenset({"auth.reset_password"})
 
 

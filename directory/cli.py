@@ -13,6 +13,7 @@ from directory.models import Place, User
 from directory.services.core import accounts, mail
 from directory.services.core.passwords import WeakPassword
 from directory.services.core.vocabularies import sync_vocabularies
+from directory.services.diary import reminders
 from directory.services.geo import gazetteer
 from directory.services.questionnaire import responses
 from directory.services.search import listing
@@ -49,6 +50,17 @@ def questionnaire_purge():
     """Delete questionnaire answers past their expiry that no patient saved."""
     deleted = responses.purge_expired()
     click.echo(f"Deleted {deleted} expired questionnaire answer{'' if deleted == 1 else 's'}.")
+
+
+diary_cli = AppGroup("diary", help="The headache diary.")
+
+
+@diary_cli.command("remind")
+def diary_remind():
+    """Mail today's diary reminder to each patient whose chosen local time has come (at most one a day); run it every few minutes."""
+    sent = reminders.send_due_reminders()
+    mail.wait_for_mail()
+    click.echo(f"Sent {sent} diary reminder{'' if sent == 1 else 's'}.")
 
 
 search_cli = AppGroup("search", help="The search listing.")
@@ -96,7 +108,7 @@ def seed_demo(practitioners: int, seed: int, if_empty: bool):
     click.echo(
         f"Seeded {result.practitioners:,} practitioners, {result.patients:,} patients, "
         f"{result.certifications:,} certifications, {result.consultations:,} consultation requests and "
-        f"{result.reviews:,} reviews in {time.perf_counter() - started:.1f} s."
+        f"{result.reviews:,} reviews and {result.diaries:,} headache diaries in {time.perf_counter() - started:.1f} s."
     )
 
 
@@ -131,6 +143,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(certifications_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(questionnaire_cli)
+    app.cli.add_command(diary_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
     app.cli.add_command(sync_vocabularies_command)

@@ -12,14 +12,20 @@ from typing import Any, Generic, TypedDict, TypeVar
 from sqlalchemy import Row, func, select, text
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
+from directory import demo_diary
+from directory.demo_diary import DemoDiaries
 from directory.extensions import db
 from directory.models import (
     AvailabilitySlot,
     Certification,
     ConsultationRequest,
+    DiaryEntry,
+    DiaryMedicine,
+    DiaryShare,
     Place,
     Review,
     TherapistProfile,
+    TreatmentSession,
     User,
     profile_accessibility,
     profile_consultation_mode,
@@ -126,6 +132,7 @@ class SeedResult:
     certifications: int
     consultations: int
     reviews: int
+    diaries: int = 0
 
 
 class SeedError(RuntimeError):
@@ -292,6 +299,7 @@ def seed_demo(practitioners: int, seed: int, today: date | None = None) -> SeedR
             )
 
     consultations, reviews = _consultations_and_reviews(rng, profiles, patient_ids, now)
+    diaries = _diaries(seed, today, now, profiles, consultations)
     for profile in profiles:
         profile["review_count"], profile["rating_total"] = profile.pop("_reviews", (0, 0))
 
@@ -305,10 +313,37 @@ def seed_demo(practitioners: int, seed: int, today: date | None = None) -> SeedR
     bulk_insert(Certification, certs)
     bulk_insert(ConsultationRequest, consultations)
     bulk_insert(Review, reviews)
+    bulk_insert(DiaryEntry, diaries.entries)
+    bulk_insert(DiaryMedicine, diaries.medicines)
+    bulk_insert(TreatmentSession, diaries.sessions)
+    bulk_insert(DiaryShare, diaries.shares)
     _reset_sequences()
     listing.rebuild_all(db.session())
     db.session.commit()
-    return SeedResult(len(profiles), patient_count, len(certs), len(consultations), len(reviews))
+    diary_count = len({row["patient_id"] for row in diaries.sessions})
+    return SeedResult(len(profiles), patient_count, len(certs), len(consultations), len(reviews), diary_count)
+
+
+def _diaries(
+    seed: int, today: date, now: datetime, profiles: list[dict[str, Any]], consultations: list[dict[str, Any]]
+) -> DemoDiaries:
+    """Headache diaries; the demo patient's on a completed consultation with the demo therapist (added when missing)."""
+    demo = next(
+        (
+            c
+            for c in consultations
+            if c["patient_id"] == DEMO_PATIENT_ID and c["profile_id"] == 1 and c["status"] == "completed"
+        ),
+        None,
+    )
+    if demo is None:
+        created = now - timedelta(days=demo_diary.FIRST_SESSION_AGO + 7)
+        demo = _consultation_row(
+            len(consultations) + 1, DEMO_PATIENT_ID, 1, "completed", created, completed=created + timedelta(days=7)
+        )
+        consultations.append(demo)
+    therapist_of = {profile["id"]: profile["user_id"] for profile in profiles}
+    return demo_diary.demo_diaries(seed, today, DEMO_PATIENT_ID, demo, consultations, therapist_of)
 
 
 def _user_row(
@@ -441,7 +476,18 @@ def _reset_sequences() -> None:
     # Explicit ids leave PostgreSQL's sequences behind; move them past the data.
     if db.session.get_bind().dialect.name != "postgresql":
         return
-    for table in ("user", "therapist_profile", "availability_slot", "certification", "consultation_request", "review"):
+    for table in (
+        "user",
+        "therapist_profile",
+        "availability_slot",
+        "certification",
+        "consultation_request",
+        "review",
+        "diary_entry",
+        "diary_medicine",
+        "treatment_session",
+        "diary_share",
+    ):
         db.session.execute(
             text(
                 f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), COALESCE((SELECT MAX(id) FROM \"{table}\"), 1))"

@@ -253,3 +253,26 @@ CLINICAL_EXAMPLE_ANSWERS = {
         "accessibility": ["step_free"],
     },
 }
+
+
+def make_diary_entry(patient: User, day: date, headache: bool = False, pain: int | None = None, **fields):
+    """One diary day, saved directly (medicines: a tuple of class codes)."""
+    from directory.models import DiaryEntry, DiaryMedicine
+
+    medicines = [DiaryMedicine(medicine_class=code) for code in fields.pop("medicines", ())]
+    entry = DiaryEntry(patient_id=patient.id, day=day, headache=headache, pain=pain, medicines=medicines, **fields)
+    db.session.add(entry)
+    db.session.commit()
+    return entry
+
+
+def make_completed_consultation(patient: User, profile: TherapistProfile):
+    """A consultation that took place, as the therapist marks it."""
+    from directory.models import ConsultationRequest
+
+    consultation = ConsultationRequest(
+        patient_id=patient.id, profile_id=profile.id, mode="in_person", status="completed", completed_at=utcnow()
+    )
+    db.session.add(consultation)
+    db.session.commit()
+    return consultation

@@ -1,4 +1,6 @@
-from flask import flash, redirect, render_template, url_for
+import json
+
+from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -56,6 +58,16 @@ def settings():
             return redirect(url_for("account.settings"))
     status = 200 if not form.errors else 400
     return render_template("account/settings.html", form=form, delete_form=DeleteAccountForm()), status
+
+
+@bp.route("/export.json")
+@login_required
+def export_data():
+    """Download the account's personal data as JSON (for a patient, the whole headache diary)."""
+    body = json.dumps(accounts.personal_data(current_user._get_current_object()), ensure_ascii=False, indent=2)
+    return Response(
+        body, mimetype="application/json", headers={"Content-Disposition": 'attachment; filename="my-data.json"'}
+    )
 
 
 @bp.route("/delete", methods=["POST"])

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from directory.api import routes  # noqa: E402,F401
+from directory.api import diary, routes  # noqa: E402,F401

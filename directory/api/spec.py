@@ -2,6 +2,7 @@
 
 import copy
 import json
+from collections.abc import Callable
 
 from pydantic import BaseModel, Field
 from spectree import SpecTree
@@ -72,9 +73,15 @@ api_spec = SpecTree(
 )
 
 
+# Changes to the generated document for what SpecTree cannot describe (a CSV body); each takes the document.
+DOCUMENT_PATCHES: list[Callable[[dict], None]] = []
+
+
 def openapi_document(server_url: str) -> dict:
     """The OpenAPI document of the API, with error responses typed as problem+json."""
     document = copy.deepcopy(api_spec.spec)
+    for patch in DOCUMENT_PATCHES:
+        patch(document)
     document["servers"] = [{"url": server_url}]
     for operations in document["paths"].values():
         for operation in operations.values():

@@ -10,6 +10,7 @@ from directory.models.consultation import (
     ReviewFlag,
     ReviewStatus,
 )
+from directory.models.diary import DiaryEntry, DiaryMedicine, DiaryReminder, DiaryShare, TreatmentSession
 from directory.models.listing import SearchListing
 from directory.models.place import GeocodeCache, Place
 from directory.models.practitioner import (
@@ -38,6 +39,10 @@ __all__ = [
     "ConsultationMode",
     "ConsultationRequest",
     "ConsultationStatus",
+    "DiaryEntry",
+    "DiaryMedicine",
+    "DiaryReminder",
+    "DiaryShare",
     "GeocodeCache",
     "HeadacheType",
     "Language",
@@ -52,6 +57,7 @@ __all__ = [
     "SearchListing",
     "StoredFile",
     "TherapistProfile",
+    "TreatmentSession",
     "User",
     "profile_accessibility",
     "profile_consultation_mode",

@@ -3,10 +3,12 @@
 Each route of the app must appear in ROUTES, so a new route cannot ship without a decision.
 """
 
+from datetime import date
+
 import pytest
 
 from directory.extensions import db
-from directory.models import ConsultationRequest
+from directory.models import ConsultationRequest, TreatmentSession
 from directory.services.verification.roster import stored
 from tests import factories
 
@@ -19,6 +21,9 @@ ADMIN_ONLY = {ANON: 302, PATIENT: 403, THERAPIST: 403, ADMIN: 200}
 # Pages for signing in: logged-in users are sent on to their account.
 SIGNED_OUT = {ANON: 200, PATIENT: 302, THERAPIST: 302, ADMIN: 302}
 THERAPIST_ONLY = {ANON: 302, PATIENT: 403, THERAPIST: 200, ADMIN: 403}
+PATIENT_ONLY = {ANON: 302, PATIENT: 200, THERAPIST: 403, ADMIN: 403}
+# The diary's JSON: problem documents, never a redirect to the login page.
+PATIENT_API = {ANON: 401, PATIENT: 200, THERAPIST: 403, ADMIN: 403}
 
 # endpoint -> (method, path, expected status per role)
 ROUTES = {
@@ -37,6 +42,7 @@ ROUTES = {
     "account.dashboard": ("GET", "/account/", {**SIGNED_IN, THERAPIST: 302, ADMIN: 302}),
     "account.settings": ("GET", "/account/settings", SIGNED_IN),
     "account.delete": ("POST", "/account/delete", {ANON: 302, PATIENT: 400, THERAPIST: 400, ADMIN: 400}),
+    "account.export_data": ("GET", "/account/export.json", SIGNED_IN),
     "admin.outbox": ("GET", "/admin/outbox", ADMIN_ONLY),
     # The admin area. A POST without its form fields is a 400 for an admin: the role check comes first.
     "admin.dashboard": ("GET", "/admin/", ADMIN_ONLY),
@@ -174,6 +180,36 @@ ROUTES = {
         "/therapist/certifications/{certification_id}/withdraw",
         {**THERAPIST_ONLY, THERAPIST: 404},
     ),
+    # The headache diary: a patient's own; the practitioner's side reads only diaries shared with them, so
+    # a new therapist gets 404 for {patient_id} and {request_id}. Someone else's session is 404 too.
+    "diary.show_diary": ("GET", "/diary/", PATIENT_ONLY),
+    "diary.edit_day": ("GET", "/diary/days/2025-01-01", PATIENT_ONLY),
+    "diary.delete_day": ("POST", "/diary/days/2025-01-01/delete", {**PATIENT_ONLY, PATIENT: 404}),
+    "diary.show_charts": ("GET", "/diary/charts", PATIENT_ONLY),
+    "diary.list_sessions": ("GET", "/diary/sessions", PATIENT_ONLY),
+    "diary.delete_session": (
+        "POST",
+        "/diary/sessions/{session_id}/delete",
+        {ANON: 302, PATIENT: 404, THERAPIST: 404, ADMIN: 403},
+    ),
+    "diary.show_sharing": ("GET", "/diary/sharing", PATIENT_ONLY),
+    "diary.share": ("POST", "/diary/sharing/{profile_id}", {**PATIENT_ONLY, PATIENT: 404}),
+    "diary.revoke": ("POST", "/diary/sharing/{profile_id}/revoke", {**PATIENT_ONLY, PATIENT: 404}),
+    "diary.export_csv": ("GET", "/diary/export.csv", PATIENT_ONLY),
+    "diary.import_csv": ("GET", "/diary/import", PATIENT_ONLY),
+    "diary.print_summary": ("GET", "/diary/print", PATIENT_ONLY),
+    "diary.edit_reminders": ("GET", "/diary/reminders", PATIENT_ONLY),
+    "diary.list_shared": ("GET", "/diary/shared", THERAPIST_ONLY),
+    "diary.show_shared": ("GET", "/diary/shared/{patient_id}", {**THERAPIST_ONLY, THERAPIST: 404}),
+    "diary.consultation_sessions": (
+        "GET",
+        "/diary/consultations/{request_id}/sessions",
+        {**THERAPIST_ONLY, THERAPIST: 404},
+    ),
+    "api.diary_summary": ("GET", "/api/v1/me/diary/summary", PATIENT_API),
+    "api.export_diary_entries": ("GET", "/api/v1/me/diary/entries.csv", PATIENT_API),
+    # Without a CSV body a patient is told the content type it needs.
+    "api.import_diary_entries": ("PUT", "/api/v1/me/diary/entries", {**PATIENT_API, PATIENT: 415}),
 }
 
 
@@ -188,8 +224,11 @@ def records(app):
         roster_id = stored.store("roster.csv", b"Name,Credential ID\nJane Smith,DN-1\n")
         consultation = ConsultationRequest(patient_id=review.author_id, profile_id=profile.id, mode="in_person")
         db.session.add(consultation)
+        session = TreatmentSession(patient_id=review.author_id, day=date(2025, 1, 1))
+        db.session.add(session)
         db.session.commit()
         return {
+            "session_id": session.id,
             "request_id": consultation.id,
             "slug": profile.slug,
             "profile_id": profile.id,

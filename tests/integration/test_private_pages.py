@@ -16,6 +16,8 @@ NEED_THEIR_OWN_SETUP = {
     "questionnaire.show_stop",
     "questionnaire.show_results",
     "auth.reset_password",
+    "diary.show_shared",
+    "diary.consultation_sessions",
 }
 PRIVATE = sorted(
     endpoint
@@ -85,3 +87,19 @@ def test_password_reset_page_is_not_stored(app, client, auth, outbox):
 @pytest.mark.parametrize("path", ["/", "/auth/login", "/search?lat=40.75&lon=-73.98"])
 def test_public_pages_may_be_cached(client, path):
     assert "no-store" not in client.get(path).headers.get("Cache-Control", "")
+
+
+def test_a_shared_diary_and_its_sessions_are_not_stored(app, client, auth):
+    from directory.models import DiaryShare, Role, User
+    from tests import factories
+
+    therapist_id = auth.login(role="therapist")
+    with app.app_context():
+        profile = factories.make_profile(user=db.session.get(User, therapist_id))
+        patient = factories.make_user(Role.PATIENT)
+        consultation = factories.make_completed_consultation(patient, profile)
+        db.session.add(DiaryShare(patient_id=patient.id, profile_id=profile.id))
+        db.session.commit()
+        patient_id, consultation_id = patient.id, consultation.id
+    assert_not_stored(client.get(f"/diary/shared/{patient_id}"))
+    assert_not_stored(client.get(f"/diary/consultations/{consultation_id}/sessions"))

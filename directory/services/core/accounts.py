@@ -2,6 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
@@ -242,12 +243,29 @@ def _set_password(user: User, password: str) -> None:
     user.session_version += 1
 
 
+def personal_data(user: User) -> dict[str, Any]:
+    """Everything personal the account holds that is not public, for the user to download (the headache diary included)."""
+    from directory.services.diary.personal_data import diary_data
+
+    return {
+        "account": {
+            "email": user.email,
+            "name": user.name,
+            "role": user.role,
+            "created_at": user.created_at.isoformat(),
+            "email_confirmed_at": user.email_confirmed_at.isoformat() if user.email_confirmed_at else None,
+        },
+        "headache_diary": diary_data(user.id) if user.role == Role.PATIENT else None,
+    }
+
+
 def delete_account(user: User, password: str) -> None:
     """Delete a patient's or therapist's account and everything personal in it (raises AccountError)."""
     if user.role == Role.ADMIN:
         raise AccountError("Admin accounts are removed by another admin.")
     if not check_password_hash(user.password_hash, password):
         raise AccountError("Your password is not right.")
+    # The headache diary (entries, sessions, shares, reminder) goes with the user row: ON DELETE CASCADE.
     # Photos and evidence outlive their rows' foreign keys (SET NULL): remove them with the account.
     files = []
     if user.profile is not None:

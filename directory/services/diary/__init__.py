@@ -1,0 +1,1 @@
+"""The headache diary: entries, sessions, the outcome measures, charts, sharing, CSV and reminders."""
