@@ -6,9 +6,9 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from directory.access import role_required
-from directory.auth.forms import EmptyForm
 from directory.diary import bp
 from directory.diary.forms import DayForm, ImportForm, ReminderForm, SessionForm
+from directory.forms import EmptyForm
 from directory.models import Role, User
 from directory.services.diary import charts, csv_io, entries, reminders, sessions, sharing, terms
 from directory.services.diary.entries import DiaryError, day_words
