@@ -20,8 +20,15 @@ def log_in(page, email):
     page.get_by_role("button", name="Log in").click()
 
 
+def open_menu_link(page, role, name):
+    """Follow a link or press a button of the main navigation, which folds into the Menu button on a phone."""
+    navigation = page.get_by_role("navigation", name="Main")
+    navigation.get_by_text("Menu", exact=True).click()
+    navigation.get_by_role(role, name=name, exact=True).click()
+
+
 def log_out(page):
-    page.get_by_role("button", name="Log out").click()
+    open_menu_link(page, "button", "Log out")
 
 
 @pytest.fixture
@@ -47,7 +54,7 @@ def people(site_app, request):
 def test_record_today_in_one_tap_and_a_headache_day(phone_page, people):
     page = phone_page
     log_in(page, people["patient"])
-    page.get_by_role("link", name="My diary", exact=True).click()
+    open_menu_link(page, "link", "My diary")
     expect(page.get_by_role("heading", name="My headache diary")).to_be_visible()
     check_accessibility(page, "diary-phone")
     assert_fits_width(page)
@@ -123,7 +130,7 @@ def test_share_see_it_as_the_practitioner_and_revoke(phone_page, people):
     log_out(page)
 
     log_in(page, people["therapist"])
-    page.get_by_role("link", name="Shared diaries").click()
+    open_menu_link(page, "link", "Shared diaries")
     check_accessibility(page, "shared-diaries-phone")
     page.get_by_role("link", name=people["patient_name"]).click()
     expect(page.get_by_role("heading", name=f"Diary of {people['patient_name']}")).to_be_visible()
