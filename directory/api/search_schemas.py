@@ -95,7 +95,12 @@ class PractitionerSummary(BaseModel):
     fee_min: int | None
     fee_max: int | None
     currency: str
-    rating: float | None = Field(description="Bayesian average of the published reviews; null without reviews.")
+    rating: float | None = Field(
+        description="Bayesian average of the published reviews, which sort=rating ranks by; null without reviews."
+    )
+    average_rating: float | None = Field(
+        description="Plain average of the published reviews, as the site shows it; null without reviews."
+    )
     review_count: int
 
 

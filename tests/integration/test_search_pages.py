@@ -110,7 +110,7 @@ def test_filters_panel_counts_the_choices_and_the_form_has_one_submit_button(cli
     assert '<details class="filters">\n      <summary>Filters (3)</summary>' in page
     assert page.count('type="submit"') == 1 and '<button type="submit" class="button">Search</button>' in page
     # The sort sits above the results, outside the form element but sent with it.
-    assert re.search(r'<select form="search-form" id="sort" name="sort">', page)
+    assert re.search(r'<select aria-describedby="sort-help" form="search-form" id="sort" name="sort">', page)
     # "Clear filters": the same place, nothing else.
     assert page.count('<a class="clear-filters" href="/search?q=10001">Clear filters</a>') == 1
     assert '<p class="clear-filters"><a href="/search?q=10001">Clear filters</a></p>' in page

@@ -95,7 +95,8 @@ class SearchHit:
     profile: ResultProfile
     distance_km: float
     verified: bool
-    rating: float | None
+    rating: float | None  # the Bayesian score that "best rated" ranks by
+    average: float | None  # the plain mean of the published ratings, which the card shows
     headache_types: tuple[str, ...]
     consultation_modes: tuple[str, ...]
     languages: tuple[str, ...]
@@ -389,6 +390,7 @@ def _hit(point: Point, row: _AnyRow, prior_mean: float, prior_weight: float) -> 
         distance_km=distance_km(point, Point(profile.latitude, profile.longitude)),
         verified=bool(row.verified),
         rating=ratings.bayesian_average(row.rating_total, profile.review_count, prior_mean, prior_weight),
+        average=row.rating_total / profile.review_count if profile.review_count else None,
         headache_types=listing.codes(row.headache_mask, listing.HEADACHE_BITS),
         consultation_modes=listing.codes(row.mode_mask, listing.MODE_BITS),
         languages=listing.codes(row.language_mask, listing.LANGUAGE_BITS),
