@@ -51,7 +51,10 @@ class PractitionerQuery(BaseModel):
         None,
         ge=0,
         le=100_000,
-        description="The lowest fee per session is at most this (in the practitioner's currency).",
+        description=(
+            "No session costs more than this (the highest fee of the range, or the one fee, in the"
+            " practitioner's currency); practitioners who give no fee are left out."
+        ),
     )
     insurance: str | None = Field(None, min_length=1, max_length=80, description="An insurer's name, or 'self-pay'.")
     accessibility: list[AccessCode] = Field(

@@ -56,7 +56,7 @@ class SearchFilters:
     languages: tuple[str, ...] = ()  # speaks any of these
     accepting_new_patients: bool = False
     availability: tuple[str, ...] = ()  # open in any of these periods
-    max_fee: int | None = None
+    max_fee: int | None = None  # the most a session may cost: the top of the practitioner's fee range
     insurance: str | None = None
     accessibility: tuple[str, ...] = ()  # has all of these
     gender: str | None = None
@@ -246,7 +246,8 @@ def _condition(name: str) -> ColumnElement[bool]:
         case "accepting_new_patients":
             return SearchListing.accepting_new_patients.is_(True)
         case "max_fee":
-            return SearchListing.fee_min <= bindparam("max_fee", type_=Integer)
+            # The top of the range, so that no session costs more than the limit; no fee given: not listed.
+            return SearchListing.fee_max <= bindparam("max_fee", type_=Integer)
         case "gender":
             return SearchListing.gender == bindparam("gender", type_=String)
         case "self_pay":
