@@ -467,6 +467,7 @@ class ProfileForm(Form):
 class PhotoForm(Form):
     photo = FileField(
         "Choose a photo",
+        id="photo-file",  # the editor's section is #photo
         validators=[FileRequired("Choose a JPEG or PNG photo first.")],
         description="JPEG or PNG, up to 2 MB. We remove the hidden data photos carry (such as where it was taken).",
         render_kw={"accept": "image/jpeg,image/png"},
