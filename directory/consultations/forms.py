@@ -1,4 +1,4 @@
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from directory.forms import Form, MultiCheckboxField, choices
@@ -19,10 +19,19 @@ class RequestForm(Form):
 
 
 class AcceptForm(Form):
-    proposed_time = StringField(
-        "Proposed time",
-        validators=[DataRequired(), Length(max=200)],
-        description="For example: Tuesday 14 January, 17:30.",
+    proposed_time = DateTimeLocalField(
+        "Proposed date and time",
+        format="%Y-%m-%dT%H:%M",
+        validators=[DataRequired("Choose the date and time you propose.")],
+        description="In your practice's local time; the patient sees it the same way.",
+    )
+
+
+class AnotherTimeForm(Form):
+    """The patient asks for another time than the one proposed."""
+
+    note = TextAreaField(
+        "What would suit you better? (optional)", validators=[Optional(), Length(max=2000)], render_kw={"rows": 3}
     )
 
 
