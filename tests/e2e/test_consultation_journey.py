@@ -10,7 +10,7 @@ from sqlalchemy import update
 from directory.extensions import db
 from directory.models import ConsultationRequest, Place, Role
 from tests import factories
-from tests.e2e.conftest import check_accessibility
+from tests.e2e.conftest import assert_fits_width, check_accessibility
 
 PASSWORD = factories.PASSWORD
 # A made-up town far from every other test's practitioners, so counts here are ours alone.
@@ -61,7 +61,7 @@ def log_out(page):
     page.get_by_role("button", name="Log out").click()
 
 
-def test_request_accept_complete_review(page, people, site_app):
+def test_request_accept_complete_review(page, phone_page, people, site_app):
     # The patient finds the practitioner and asks for a first consultation.
     log_in(page, people["patient"])
     page.goto("/search?q=Quietbrook%2C+MT")
@@ -105,6 +105,12 @@ def test_request_accept_complete_review(page, people, site_app):
     expect(page.locator(".card", has_text="Loop Lee Physio").get_by_text(f"Confirmed: {local_time}")).to_be_visible()
     check_accessibility(page, "my-requests-confirmed")
     log_out(page)
+    # The same on a phone in dark mode.
+    log_in(phone_page, people["patient"])
+    phone_page.goto("/consultations/")
+    expect(phone_page.get_by_text(f"Confirmed: {local_time}")).to_be_visible()
+    assert_fits_width(phone_page)
+    check_accessibility(phone_page, "my-requests-confirmed-phone-dark")
 
     # The day comes and goes; the therapist sees the confirmation and marks the consultation as done.
     with site_app.app_context():
