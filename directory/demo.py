@@ -35,6 +35,7 @@ from directory.models import (
 from directory.services.core.accounts import hash_password
 from directory.services.core.bulk import bulk_insert
 from directory.services.core.vocabularies import sync_vocabularies
+from directory.services.geo.zones import local_label, zone_at
 from directory.services.search import listing
 
 DEMO_PASSWORD = "calm-needles-2026"
@@ -443,15 +444,21 @@ def _consultations_and_reviews(
         profile["_reviews"] = (len(authors), total)
         if rng.random() < 0.05:
             status = rng.choice(("requested", "accepted", "declined", "cancelled"))
-            consultations.append(
-                _consultation_row(
-                    next(consultation_id),
-                    rng.choice(patient_ids),
-                    profile["id"],
-                    status,
-                    now - timedelta(days=rng.randrange(1, 20)),
-                )
+            row = _consultation_row(
+                next(consultation_id),
+                rng.choice(patient_ids),
+                profile["id"],
+                status,
+                now - timedelta(days=rng.randrange(1, 20)),
             )
+            if status == "accepted":
+                # A time proposed in the coming weeks, on the hour in the practice's zone.
+                zone = zone_at(profile["latitude"], profile["longitude"])
+                local = (now + timedelta(days=rng.randrange(2, 21))).astimezone(zone)
+                proposed_at = local.replace(hour=rng.choice((9, 11, 14, 16)), minute=0, second=0, microsecond=0)
+                row["proposed_at"] = proposed_at.astimezone(UTC)
+                row["proposed_time"] = local_label(proposed_at, zone)
+            consultations.append(row)
     return consultations, reviews
 
 
@@ -469,6 +476,8 @@ def _consultation_row(
         "created_at": created,
         "updated_at": completed or created,
         "completed_at": completed,
+        "proposed_at": None,
+        "proposed_time": None,
     }
 
 

@@ -28,6 +28,21 @@ class QueueFilterForm(Form):
         choices=choices((("", "Anyone"), ("admin", "An admin's decision"), ("therapist", "The therapist's answer"))),
         default="",
     )
+    q = StringField(
+        "Name, email or credential id",
+        validators=[Optional(), Length(max=200, message="Search for at most 200 characters.")],
+    )
+    evidence = SelectField(
+        "Evidence",
+        choices=choices((("", "With or without"), ("with", "Has evidence"), ("without", "No evidence"))),
+        default="",
+    )
+    expired = SelectField(
+        "Expiry", choices=choices((("", "Expired or not"), ("yes", "Expired"), ("no", "Not expired"))), default=""
+    )
+    order = SelectField(
+        "Order", choices=choices((("newest", "Newest first"), ("oldest", "Oldest first"))), default="newest"
+    )
 
 
 class _Versioned(Form):

@@ -86,12 +86,23 @@ def outbox():
 @bp.route("/certifications")
 @role_required(Role.ADMIN)
 def list_certifications():
-    """The verification queue: pending certifications, oldest first, filterable by issuing body."""
+    """The verification queue: pending certifications, newest first, searched and filtered."""
     form = QueueFilterForm(request.args)
     if not form.validate():
         return render_template("admin/certifications.html", form=form, page=None), 400
-    page = paginate(decisions.queue(form.body.data or None, form.waiting.data or None), per_page=PAGE_SIZE)
-    filters = {"body": form.body.data or None, "waiting": form.waiting.data or None}
+    filters = {name: form[name].data or None for name in ("q", "body", "waiting", "evidence", "expired")}
+    filters["order"] = None if form.order.data == "newest" else form.order.data
+    page = paginate(
+        decisions.queue(
+            filters["body"],
+            filters["waiting"],
+            text=filters["q"],
+            evidence=filters["evidence"],
+            expired=filters["expired"],
+            order=form.order.data or "newest",
+        ),
+        per_page=PAGE_SIZE,
+    )
     return render_template("admin/certifications.html", form=form, page=page, filters=filters)
 
 

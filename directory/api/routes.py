@@ -36,7 +36,13 @@ def require_json_object():
 
 
 def _summary_fields(
-    profile: TherapistProfile | ResultProfile, verified: bool, rating: float | None, headache_types, modes, languages
+    profile: TherapistProfile | ResultProfile,
+    verified: bool,
+    rating: float | None,
+    average: float | None,
+    headache_types,
+    modes,
+    languages,
 ) -> dict:
     return {
         "id": profile.id,
@@ -56,6 +62,7 @@ def _summary_fields(
         "fee_max": profile.fee_max,
         "currency": profile.currency,
         "rating": None if rating is None else round(rating, 2),
+        "average_rating": None if average is None else round(average, 2),
         "review_count": profile.review_count,
     }
 
@@ -127,7 +134,13 @@ def list_practitioners(query: PractitionerQuery):
     items = [
         PractitionerSummary(
             **_summary_fields(
-                hit.profile, hit.verified, hit.rating, hit.headache_types, hit.consultation_modes, hit.languages
+                hit.profile,
+                hit.verified,
+                hit.rating,
+                hit.average,
+                hit.headache_types,
+                hit.consultation_modes,
+                hit.languages,
             ),
             distance_km=round(hit.distance_km, 3),
         )
@@ -157,6 +170,7 @@ def get_practitioner(practitioner_id: int):
             profile,
             found.verified,
             found.rating.score,
+            found.rating.mean,
             found.headache_types,
             found.consultation_modes,
             found.languages,

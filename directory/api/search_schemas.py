@@ -72,7 +72,10 @@ class PractitionerQuery(BaseModel):
         None,
         ge=0,
         le=FEE_MAX,
-        description="The lowest fee per session is at most this (in the practitioner's currency).",
+        description=(
+            "No session costs more than this (the highest fee of the range, or the one fee, in the"
+            " practitioner's currency); practitioners who give no fee are left out."
+        ),
     )
     insurance: str | None = Field(
         None,
@@ -123,7 +126,12 @@ class PractitionerSummary(BaseModel):
     fee_min: int | None
     fee_max: int | None
     currency: str
-    rating: float | None = Field(description="Bayesian average of the published reviews; null without reviews.")
+    rating: float | None = Field(
+        description="Bayesian average of the published reviews, which sort=rating ranks by; null without reviews."
+    )
+    average_rating: float | None = Field(
+        description="Plain average of the published reviews, as the site shows it; null without reviews."
+    )
     review_count: int
 
 

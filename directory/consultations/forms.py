@@ -1,9 +1,8 @@
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from directory.forms import Form, MultiCheckboxField, choices
-from directory.models import ConsultationRequest, ConsultationStatus
-from directory.models.types import column_length
+from directory.models import ConsultationStatus
 from directory.services.community.consultations import MAX_MESSAGE
 
 
@@ -21,10 +20,21 @@ class RequestForm(Form):
 
 
 class AcceptForm(Form):
-    proposed_time = StringField(
-        "Proposed time",
-        validators=[DataRequired(), Length(max=column_length(ConsultationRequest.proposed_time))],
-        description="For example: Tuesday 14 January, 17:30.",
+    proposed_time = DateTimeLocalField(
+        "Proposed date and time",
+        format="%Y-%m-%dT%H:%M",
+        validators=[DataRequired("Choose the date and time you propose.")],
+        description="In your practice's local time; the patient sees it the same way.",
+    )
+
+
+class AnotherTimeForm(Form):
+    """The patient asks for another time than the one proposed."""
+
+    note = TextAreaField(
+        "What would suit you better? (optional)",
+        validators=[Optional(), Length(max=MAX_MESSAGE)],
+        render_kw={"rows": 3},
     )
 
 

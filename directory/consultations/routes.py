@@ -3,7 +3,7 @@ from flask_login import current_user
 
 from directory.access import role_required
 from directory.consultations import bp
-from directory.consultations.forms import AcceptForm, DeclineForm, InboxFilterForm, RequestForm
+from directory.consultations.forms import AcceptForm, AnotherTimeForm, DeclineForm, InboxFilterForm, RequestForm
 from directory.forms import EmptyForm, choices
 from directory.models import Role
 from directory.pagination import paginate
@@ -60,12 +60,56 @@ def request_new(slug: str):
     return render_template("consultations/request_new.html", form=form, profile=profile, answers=answers), status
 
 
+@bp.context_processor
+def consultation_helpers() -> dict:
+    return {
+        "practice_time": consultations.practice_time,
+        "practice_contact": consultations.practice_contact,
+        "can_complete": consultations.can_complete,
+    }
+
+
 @bp.route("/")
 @role_required(Role.PATIENT)
 def my_requests():
     """The patient's consultation requests and their status."""
     page = paginate(consultations.patient_requests(current_user), per_page=20)
-    return render_template("consultations/my_requests.html", page=page, form=EmptyForm())
+    return render_template(
+        "consultations/my_requests.html", page=page, form=EmptyForm(), another_form=AnotherTimeForm(formdata=None)
+    )
+
+
+@bp.route("/<int:request_id>/confirm", methods=["POST"])
+@role_required(Role.PATIENT)
+def confirm(request_id: int):
+    """The patient confirms the time the practitioner proposed."""
+    consultation = consultations.request_for_patient(request_id, current_user) or abort(404)
+    if EmptyForm().validate_on_submit():
+        try:
+            consultations.confirm(consultation)
+        except ConsultationError as error:
+            flash(str(error), "error")
+        else:
+            flash(f"Confirmed: {consultation.proposed_time}. The practitioner has been told.", "success")
+    return redirect(url_for("consultations.my_requests"))
+
+
+@bp.route("/<int:request_id>/another-time", methods=["POST"])
+@role_required(Role.PATIENT)
+def ask_for_another_time(request_id: int):
+    """The patient asks for another time than the one proposed."""
+    consultation = consultations.request_for_patient(request_id, current_user) or abort(404)
+    form = AnotherTimeForm()
+    if form.validate_on_submit():
+        try:
+            consultations.ask_for_another_time(consultation, form.note.data or "")
+        except ConsultationError as error:
+            flash(str(error), "error")
+        else:
+            flash("The practitioner is asked for another time. You will hear back here and by email.", "info")
+            return redirect(url_for("consultations.my_requests"))
+    page = paginate(consultations.patient_requests(current_user), per_page=20)
+    return render_template("consultations/my_requests.html", page=page, form=EmptyForm(), another_form=form), 400
 
 
 @bp.route("/<int:request_id>/cancel", methods=["POST"])

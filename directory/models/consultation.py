@@ -55,7 +55,11 @@ class ConsultationRequest(Model):
     # Only filled when the patient ticked the consent box.
     questionnaire_summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), default=ConsultationStatus.REQUESTED)
+    # The therapist's proposed time: the moment (UTC), and its words in the practice's zone.
     proposed_time: Mapped[str | None] = mapped_column(String(200))
+    proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the patient confirmed the proposed time; None while it waits for them.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decline_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

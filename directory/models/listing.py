@@ -29,6 +29,7 @@ class SearchListing(Model):
             "access_mask",
             "accepting_new_patients",
             "fee_min",
+            "fee_max",
             "accepts_self_pay",
             "gender",
             "practising_since",
@@ -52,6 +53,9 @@ class SearchListing(Model):
     access_mask: Mapped[int] = mapped_column(SmallInteger, default=0)
     accepting_new_patients: Mapped[bool] = mapped_column(default=True)
     fee_min: Mapped[int | None] = mapped_column(Integer)
+    # The most a session costs, which the fee filter compares: the profile's fee_max, or its
+    # fee_min when it gives one fee only; None when it gives no fee.
+    fee_max: Mapped[int | None] = mapped_column(Integer)
     accepts_self_pay: Mapped[bool] = mapped_column(default=True)
     # The profile's insurers, lower-cased, for a LIKE that needs no join.
     insurers: Mapped[str | None] = mapped_column(String(500))

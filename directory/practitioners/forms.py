@@ -53,7 +53,12 @@ class SearchForm(Form):
     )
     access = MultiCheckboxField("Accessibility", choices=choices(vocabulary.ACCESSIBILITY_FEATURES))
     gender = SelectField("Practitioner", choices=choices((("", "No preference"), *vocabulary.GENDERS)), default="")
-    sort = SelectField("Sort by", choices=choices(SORT_CHOICES), default="distance")
+    sort = SelectField(
+        "Sort by",
+        choices=choices(SORT_CHOICES),
+        default="distance",
+        description="Best rated weighs each average by its number of reviews, so one 5-star review does not come first.",
+    )
     page = WholeNumberField(
         default=1, validators=[Optional(), NumberRange(1, Config.SEARCH_MAX_PAGE)], widget=HiddenInput()
     )

@@ -497,6 +497,7 @@ class ProfileForm(Form):
 class PhotoForm(Form):
     photo = FileField(
         "Choose a photo",
+        id="photo-file",  # the editor's section is #photo
         validators=[FileRequired("Choose a JPEG or PNG photo first.")],
         description=f"JPEG or PNG, up to {megabytes(PHOTO_MAX_BYTES)}. "
         "We remove the hidden data photos carry (such as where it was taken).",

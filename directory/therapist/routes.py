@@ -89,6 +89,8 @@ def edit_profile():
     """Edit every part of the profile; the address is placed on the map when saved."""
     me = _me()
     form = ProfileForm() if request.method == "POST" else ProfileForm(data=ProfileForm.initial_data(me.profile, me))
+    photo_form = PhotoForm(formdata=None)
+    chosen = request.files.get("photo") if request.method == "POST" else None
     if form.validate_on_submit():
         try:
             result = profiles.save_profile(me, form.to_data())
@@ -96,6 +98,15 @@ def edit_profile():
             _field_error(form, error.field, str(error))
         else:
             flash("Your profile is created." if result.created else "Your profile is saved.", "success")
+            photo_refused = False
+            if chosen is not None and chosen.filename:
+                try:
+                    photos.set_photo(me, _upload(chosen, photos.PHOTO_MAX_BYTES))
+                except (UploadError, ProfileError) as error:
+                    photo_refused = True
+                    flash(f"Your photo was not uploaded: {error} Choose another photo and save again.", "error")
+                else:
+                    flash("Your photo is saved.", "success")
             if result.location.message:
                 flash(result.location.message, "warning" if result.location.needs_attention else "info")
             if result.unpublished_for:
@@ -105,9 +116,14 @@ def edit_profile():
                     + ".",
                     "warning",
                 )
-            anchor = "#location" if result.location.needs_attention else ""
+            anchor = "#photo" if photo_refused else "#location" if result.location.needs_attention else ""
             return redirect(url_for("therapist.edit_profile") + anchor)
-    return _editor(form, PhotoForm(formdata=None), 400 if form.errors else 200)
+    if chosen is not None and chosen.filename and form.errors:
+        # A file input cannot be filled in again: say so beside it, with the reason.
+        photo_form.photo.errors = [
+            "Your photo was not uploaded, because nothing was saved: correct the profile, then choose the photo again."
+        ]
+    return _editor(form, photo_form, 400 if form.errors else 200)
 
 
 @bp.route("/profile/preview")

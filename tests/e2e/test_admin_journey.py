@@ -87,6 +87,13 @@ def test_admin_approves_a_pending_certification_and_the_badge_appears_in_search(
     expect(page.get_by_role("heading", name="Verification queue")).to_be_visible()
     check_accessibility(page, "admin-queue")
 
+    # Found by the credential id, in any case, among however many wait.
+    page.get_by_label("Name, email or credential id").fill("kc-4242")
+    page.get_by_label("Evidence").select_option(label="Has evidence")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_text("1 pending certification matching “kc-4242”, newest first.")).to_be_visible()
+    check_accessibility(page, "admin-queue-search")
+
     page.get_by_role("link", name=THERAPIST).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"KinetaCore certification of {THERAPIST}")
     expect(page.get_by_text("KC-4242")).to_be_visible()

@@ -1,14 +1,16 @@
 """The whole loop: find, request, be seen, review; the new rating shows on the profile and in search."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import update
 
 from directory.extensions import db
-from directory.models import Place, Role
+from directory.models import ConsultationRequest, Place, Role
 from tests import factories
-from tests.e2e.conftest import check_accessibility
+from tests.e2e.conftest import assert_fits_width, check_accessibility
 
 PASSWORD = factories.PASSWORD
 # A made-up town far from every other test's practitioners, so counts here are ours alone.
@@ -59,7 +61,7 @@ def log_out(page):
     page.get_by_role("button", name="Log out").click()
 
 
-def test_request_accept_complete_review(page, people):
+def test_request_accept_complete_review(page, phone_page, people, site_app):
     # The patient finds the practitioner and asks for a first consultation.
     log_in(page, people["patient"])
     page.goto("/search?q=Quietbrook%2C+MT")
@@ -75,16 +77,53 @@ def test_request_accept_complete_review(page, people):
     check_accessibility(page, "my-requests")
     log_out(page)
 
-    # The therapist accepts with a time, then marks the consultation as done.
+    # The therapist accepts, proposing a time in the practice's own zone (Quietbrook, MT: Denver time).
+    year = datetime.now(UTC).year + 1
+    local_time = f"{datetime(year, 6, 2):%A} 2 June {year}, 10:00 (Denver time)"
     log_in(page, people["therapist"])
     page.get_by_role("link", name="Requests").click()
     check_accessibility(page, "inbox")
     page.get_by_role("link", name="Robin").click()
     expect(page.get_by_text("The patient did not share questionnaire answers.")).to_be_visible()
     check_accessibility(page, "inbox-request")
-    page.get_by_label("Proposed time").fill("Tuesday 3 December, 10:00")
+    page.get_by_label("Proposed date and time").fill(f"{year}-06-02T10:00")
     page.get_by_role("button", name="Accept and propose this time").click()
     expect(page.get_by_text("Accepted: the patient has been told.")).to_be_visible()
+    expect(page.get_by_text(f"{local_time} · waiting for the patient to confirm")).to_be_visible()
+    # Not before it took place.
+    expect(page.get_by_role("button", name="Mark as completed")).to_have_count(0)
+    expect(page.get_by_text("You can mark it as completed once the consultation time has passed.")).to_be_visible()
+    log_out(page)
+
+    # The patient confirms the proposed time, and sees it in the practice's zone with the address.
+    log_in(page, people["patient"])
+    page.goto("/consultations/")
+    expect(page.get_by_text(f"Proposed time: {local_time}")).to_be_visible()
+    check_accessibility(page, "my-requests-proposed")
+    page.get_by_role("button", name="Confirm this time").click()
+    expect(page.get_by_text(f"Confirmed: {local_time}. The practitioner has been told.")).to_be_visible()
+    expect(page.locator(".card", has_text="Loop Lee Physio").get_by_text(f"Confirmed: {local_time}")).to_be_visible()
+    check_accessibility(page, "my-requests-confirmed")
+    log_out(page)
+    # The same on a phone in dark mode.
+    log_in(phone_page, people["patient"])
+    phone_page.goto("/consultations/")
+    expect(phone_page.get_by_text(f"Confirmed: {local_time}")).to_be_visible()
+    assert_fits_width(phone_page)
+    check_accessibility(phone_page, "my-requests-confirmed-phone-dark")
+
+    # The day comes and goes; the therapist sees the confirmation and marks the consultation as done.
+    with site_app.app_context():
+        db.session.execute(
+            update(ConsultationRequest)
+            .where(ConsultationRequest.patient.has(email=people["patient"]))
+            .values(proposed_at=datetime.now(UTC) - timedelta(hours=1))
+        )
+        db.session.commit()
+    log_in(page, people["therapist"])
+    page.get_by_role("link", name="Requests").click()
+    page.get_by_role("link", name="Robin").click()
+    expect(page.get_by_text(f"{local_time} · confirmed by the patient")).to_be_visible()
     page.get_by_role("button", name="Mark as completed").click()
     expect(page.get_by_text("Marked as completed.")).to_be_visible()
     log_out(page)

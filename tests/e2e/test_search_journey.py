@@ -28,6 +28,15 @@ PLACES = [
     ("city", "Springfield", "MA", None, 42.1015, -72.5898, 154_000),
     ("city", "Springfield", "MO", None, 37.2153, -93.2982, 170_000),
     ("city", "Fernhollow", "WY", None, 43.0000, -108.0000, 2_000),
+    ("city", "Larkspur Flats", "WY", None, 44.5000, -107.0000, 1_500),
+]
+# Larkspur Flats, WY: practices whose fees straddle $150 (name, lowest fee, highest fee).
+FEE_PRACTICES = [
+    ("Search-Fee 130-180", 130, 180),
+    ("Search-Fee 90-150", 90, 150),
+    ("Search-Fee 150", 150, None),
+    ("Search-Fee 60-151", 60, 151),
+    ("Search-Fee unknown", None, None),
 ]
 
 # Around Boulder, nearest first from the city centre; every one has 10 reviews, so the
@@ -174,6 +183,16 @@ def directory_data(live_server):
                 headache_types=("cluster",),
                 practising_since=1990 + index,
             )
+        for index, (name, low, high) in enumerate(FEE_PRACTICES):
+            factories.make_profile(
+                display_name=name,
+                slug=f"search-fee-{index}",
+                verified=True,
+                latitude=44.5 + index * 0.002,
+                longitude=-107.0,
+                fee_min=low,
+                fee_max=high,
+            )
         factories.make_profile(
             display_name="Search-Page Other",
             slug="search-page-other",
@@ -294,6 +313,19 @@ def test_filters_and_rating_sort_narrow_the_list(page, directory_data, errors):
     page.get_by_label("Speaks").select_option(label="Any language")
     page.get_by_role("button", name="Search", exact=True).click()
     assert card_names(page) == BOULDER_BY_RATING
+    assert errors == []
+
+
+def test_the_fee_filter_never_lists_a_fee_above_the_limit(page, directory_data, errors):
+    search_for(page, "Larkspur Flats, WY")
+    assert len(card_names(page)) == len(FEE_PRACTICES)
+    open_filters(page)
+    page.get_by_label("Highest fee per session").fill("150")
+    page.get_by_role("button", name="Search", exact=True).click()
+    assert sorted(card_names(page)) == ["Search-Fee 150", "Search-Fee 90-150"]
+    fees = page.locator(".practitioner-card .facts div:has(dt:text-is('Fee')) dd").all_inner_texts()
+    assert sorted(fees) == ["$150 per session", "$90–150 per session"]
+    check_accessibility(page, "search-fee-filter")
     assert errors == []
 
 

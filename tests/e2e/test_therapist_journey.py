@@ -2,6 +2,7 @@
 
 import re
 
+from PIL import Image
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -125,6 +126,26 @@ def test_therapist_signs_up_builds_a_profile_and_is_found(page, phone_page, site
     page.get_by_role("button", name="Save profile").click()
     expect(page.get_by_text("Your practice is placed at the coordinates you gave.")).to_be_visible()
     expect(page.get_by_label("Latitude")).to_have_value(str(float(moved)))
+
+    # A photo chosen in the editor is saved with "Save profile"; a bad one is refused out loud.
+    not_a_photo = tmp_path / "scan.png"
+    not_a_photo.write_bytes(CERTIFICATE)
+    page.get_by_label("Choose a photo").set_input_files(str(not_a_photo))
+    page.get_by_label("Session length (minutes)").fill("50")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text("Your profile is saved.")).to_be_visible()
+    expect(
+        page.get_by_text("Your photo was not uploaded: A profile photo must be a JPEG or PNG image.")
+    ).to_be_visible()
+    expect(page.get_by_label("Session length (minutes)")).to_have_value("50")
+    expect(page.get_by_alt_text("Your current photo")).to_have_count(0)
+    photo = tmp_path / "me.png"
+    Image.new("RGB", (60, 60), "teal").save(photo, "PNG")
+    page.get_by_label("Choose a photo").set_input_files(str(photo))
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text("Your photo is saved.")).to_be_visible()
+    expect(page.get_by_alt_text("Your current photo")).to_be_visible()
+    check_accessibility(page, "therapist-editor-photo")
 
     # Submit a certificate.
     certificate = tmp_path / "dry-needling-certificate.pdf"

@@ -117,6 +117,16 @@ ROUTES = {
         "/consultations/{request_id}/cancel",
         {ANON: 302, PATIENT: 404, THERAPIST: 403, ADMIN: 403},
     ),
+    "consultations.confirm": (
+        "POST",
+        "/consultations/{request_id}/confirm",
+        {ANON: 302, PATIENT: 404, THERAPIST: 403, ADMIN: 403},
+    ),
+    "consultations.ask_for_another_time": (
+        "POST",
+        "/consultations/{request_id}/another-time",
+        {ANON: 302, PATIENT: 404, THERAPIST: 403, ADMIN: 403},
+    ),
     "consultations.inbox": ("GET", "/consultations/inbox", {ANON: 302, PATIENT: 403, THERAPIST: 200, ADMIN: 403}),
     "consultations.inbox_detail": (
         "GET",

@@ -67,7 +67,12 @@ def notices_of(app, user_id: int) -> list[str]:
 # ---------------------------------------------------------------- the queue
 
 
-def test_queue_lists_pending_certifications_oldest_first(client, auth, app):
+def queue_names(html: str) -> list[str]:
+    """The therapists' names in the queue's table, in order."""
+    return re.findall(r'data-label="Therapist"><a href="[^"]+">([^<]+)</a>', html)
+
+
+def test_queue_lists_pending_certifications_newest_first_or_oldest_first(client, auth, app):
     with app.app_context():
         now = datetime.now(UTC)
         for name, body, days_ago, status in (
@@ -83,9 +88,12 @@ def test_queue_lists_pending_certifications_oldest_first(client, auth, app):
             )
     auth.login(role=Role.ADMIN)
     html = client.get("/admin/certifications").get_data(as_text=True)
-    names = re.findall(r">(\w+ \w+)</a>\s*<span class=\"meta block\">", html)
-    assert names == ["Oldest Myopain", "Middle Myopain", "Newest Kinetacore"]
+    assert queue_names(html) == ["Newest Kinetacore", "Middle Myopain", "Oldest Myopain"]
+    assert "3 pending certifications, newest first" in html
+    html = client.get("/admin/certifications?order=oldest").get_data(as_text=True)
+    assert queue_names(html) == ["Oldest Myopain", "Middle Myopain", "Newest Kinetacore"]
     assert "3 pending certifications, oldest first" in html
+    assert client.get("/admin/certifications?order=random").status_code == 400
 
     html = client.get("/admin/certifications?body=kinetacore").get_data(as_text=True)
     assert "Newest Kinetacore" in html and "Oldest Myopain" not in html
@@ -104,6 +112,105 @@ def test_queue_is_paginated_and_keeps_the_filter(client, auth, app):
     assert (
         client.get("/admin/certifications?body=eim&page=2").get_data(as_text=True).count('data-label="Therapist"') == 2
     )
+
+
+@pytest.fixture
+def searchable_queue(app):
+    """Pending certifications to search and filter: names, emails and credential ids with % and _ in them."""
+    with app.app_context():
+        today = date.today()
+        rows = (
+            ("Zoë Ünal", "zoe@example.com", "MP-7781", True, None),
+            ("Jane Smith", "jane_smith@example.com", "KC_100%", False, today - timedelta(days=1)),
+            ("Janet Smythe", "janet@clinic.example", "EIM-42", True, today + timedelta(days=30)),
+            ("Omar Haddad", "omar@example.com", None, False, today),
+        )
+        for name, email, credential, evidence, expires_on in rows:
+            profile = factories.make_profile(
+                user=factories.make_user(role=Role.THERAPIST, email=email), display_name=name
+            )
+            factories.make_certification(
+                profile,
+                status="pending",
+                credential_id=credential,
+                expires_on=expires_on,
+                evidence=factories.make_evidence("pdf") if evidence else None,
+            )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=jane", ["Janet Smythe", "Jane Smith"]),
+        ("q=JANE+SMITH", ["Jane Smith"]),
+        ("q=clinic.example", ["Janet Smythe"]),
+        ("q=mp-7781", ["Zoë Ünal"]),
+        ("q=%25", ["Jane Smith"]),  # a literal %, in KC_100%
+        ("q=_", ["Jane Smith"]),  # a literal _, not any one character
+        ("q=Zo%C3%AB", ["Zoë Ünal"]),
+        ("q=%F0%9F%98%80", []),
+        ("q=+omar+", ["Omar Haddad"]),
+        ("evidence=with", ["Janet Smythe", "Zoë Ünal"]),
+        ("evidence=without", ["Omar Haddad", "Jane Smith"]),
+        ("expired=yes", ["Jane Smith"]),  # expired yesterday; Omar's expires today and still counts
+        ("expired=no", ["Omar Haddad", "Janet Smythe", "Zoë Ünal"]),
+        ("q=jan&evidence=with", ["Janet Smythe"]),
+        ("q=smith&expired=yes&evidence=without&order=oldest", ["Jane Smith"]),
+    ],
+)
+def test_queue_search_and_filters(client, auth, searchable_queue, query, expected):
+    auth.login(role=Role.ADMIN)
+    response = client.get(f"/admin/certifications?{query}")
+    assert response.status_code == 200
+    assert queue_names(response.get_data(as_text=True)) == expected
+
+
+def test_an_empty_search_says_so(client, auth, searchable_queue):
+    auth.login(role=Role.ADMIN)
+    html = client.get("/admin/certifications?q=nobody").get_data(as_text=True)
+    assert "0 pending certifications matching “nobody”, newest first." in html
+    assert "The queue is empty for this search and these filters." in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("q=" + "a" * 201, "Search for at most 200 characters."),
+        ("evidence=maybe", "Not a valid choice."),
+        ("expired=soon", "Not a valid choice."),
+    ],
+)
+def test_hostile_queue_input_is_a_clear_400(client, auth, searchable_queue, query, message):
+    auth.login(role=Role.ADMIN)
+    response = client.get(f"/admin/certifications?{query}")
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+def test_huge_or_odd_page_numbers_are_never_a_500(client, auth, searchable_queue):
+    auth.login(role=Role.ADMIN)
+    assert client.get("/admin/certifications?page=99999999999999999999").status_code == 404
+    assert client.get("/admin/certifications?page=2").status_code == 404
+    assert client.get("/admin/certifications?page=abc").status_code == 200  # read as the first page
+    assert client.get("/admin/certifications?q=%00").status_code == 400
+
+
+def test_queue_pages_are_numbered_and_keep_the_search(client, auth, app):
+    with app.app_context():
+        profile = factories.make_profile(display_name="Many Submissions")
+        for _ in range(25 * 7 + 1):
+            factories.make_certification(profile, status="pending", issuing_body="eim")
+    auth.login(role=Role.ADMIN)
+    html = client.get("/admin/certifications?q=many&page=4").get_data(as_text=True)
+    numbers = re.search(r'<ul class="page-numbers">(.*?)</ul>', html, re.S).group(1)
+    # The first and last pages, and those around the fourth; the current one is not a link.
+    assert re.findall(r">(\d+|…)<", numbers) == ["1", "2", "3", "4", "5", "6", "7", "8"]
+    assert '<span aria-current="page">4</span>' in numbers
+    assert 'href="/admin/certifications?page=8&amp;q=many"' in numbers
+    assert "Page 4 of 8" in html
+    html = client.get("/admin/certifications?q=many").get_data(as_text=True)
+    numbers = re.search(r'<ul class="page-numbers">(.*?)</ul>', html, re.S).group(1)
+    assert re.findall(r">(\d+|…)<", numbers) == ["1", "2", "3", "4", "…", "8"]
 
 
 def test_queue_can_show_what_waits_for_the_therapist(client, auth, app):

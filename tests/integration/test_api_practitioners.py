@@ -47,6 +47,9 @@ def test_near_in_miles_and_filters(client, listed):
     body = client.get("/api/v1/practitioners?near=40.7484|-73.9857|20|km&headache_type=migraine&language=es").get_json()
     assert [item["name"] for item in body["items"]] == ["Near"]
     assert body["items"][0]["headache_types"] == ["migraine"] and body["items"][0]["review_count"] == 3
+    # The plain average (14 / 3) beside the Bayesian score the rating sort uses ((14 + 10 * 14/3) / 13 with
+    # the site mean 14 / 3, the only reviews on the site: the same here).
+    assert body["items"][0]["average_rating"] == 4.67 and body["items"][0]["rating"] == 4.67
 
 
 def test_search_by_location_text(client, listed):

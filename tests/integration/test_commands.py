@@ -1,5 +1,7 @@
 """The flask commands: places, demo data, admins."""
 
+from datetime import UTC, datetime
+
 from sqlalchemy import func, select
 
 from directory.extensions import db
@@ -94,6 +96,12 @@ def test_seed_demo_makes_a_full_data_set(app, runner):
         for profile in db.session.scalars(select(TherapistProfile)):
             ratings = db.session.scalars(select(Review.rating).where(Review.profile_id == profile.id)).all()
             assert (profile.review_count, profile.rating_total) == (len(ratings), sum(ratings))
+        # An accepted request carries a time still to come, in words of the practice's zone.
+        accepted = db.session.scalars(select(ConsultationRequest).where(ConsultationRequest.status == "accepted")).all()
+        assert accepted
+        for consultation in accepted:
+            assert consultation.proposed_at > datetime.now(UTC)
+            assert consultation.proposed_time.endswith(" time)") and ":00 (" in consultation.proposed_time
         assert authenticate("therapist@demo.example", "calm-needles-2026").role == Role.THERAPIST
         assert authenticate("patient@demo.example", "calm-needles-2026").role == Role.PATIENT
         assert db.session.scalar(select(func.count()).where(User.role == Role.ADMIN)) == 0

@@ -1,7 +1,10 @@
 """Consultation requests: patients ask, therapists answer, everyone is told."""
 
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from directory.extensions import db
 from directory.models import ConsultationRequest, Notice, QuestionnaireResponse, Role
@@ -23,6 +26,16 @@ def practice(app):
             verified=True,
         )
         return profile.id, profile.slug, therapist.email
+
+
+NEW_YORK = ZoneInfo("America/New_York")  # the practice's zone: factories place profiles in Manhattan
+
+
+def move_proposed_time(app, hours: float) -> None:
+    """Move the proposed time to `hours` from now (negative: in the past), as if the clock had moved on."""
+    with app.app_context():
+        db.session.execute(update(ConsultationRequest).values(proposed_at=datetime.now(UTC) + timedelta(hours=hours)))
+        db.session.commit()
 
 
 def the_request(app) -> ConsultationRequest:
@@ -146,7 +159,9 @@ def test_the_therapist_accepts_completes_and_the_patient_sees_each_change(app, c
     auth.logout()
     auth.login(email="pt@example.com")
     assert client.post(f"/consultations/inbox/{consultation_id}/accept", data={"proposed_time": ""}).status_code == 400
-    client.post(f"/consultations/inbox/{consultation_id}/accept", data={"proposed_time": "Monday 10:00"})
+    soon = (datetime.now(NEW_YORK) + timedelta(minutes=2)).replace(second=0, microsecond=0, tzinfo=None)
+    client.post(f"/consultations/inbox/{consultation_id}/accept", data={"proposed_time": f"{soon:%Y-%m-%dT%H:%M}"})
+    move_proposed_time(app, hours=-1)  # an hour ago: it took place
     client.post(f"/consultations/inbox/{consultation_id}/complete")
     consultation = the_request(app)
     assert consultation.status == "completed" and consultation.completed_at is not None
@@ -154,7 +169,7 @@ def test_the_therapist_accepts_completes_and_the_patient_sees_each_change(app, c
     assert subjects == ["Your consultation request was accepted", "How was your consultation?"]
     with app.app_context():
         notices = db.session.scalars(select(Notice.message).where(Notice.user_id == patient_id)).all()
-        assert any("Monday 10:00" in notice for notice in notices)
+        assert any(f"{soon:%H:%M} (New York time)" in notice for notice in notices)
 
 
 def test_decline_needs_a_reason_and_completed_cannot_be_declined(app, client, auth, practice):
@@ -183,3 +198,135 @@ def test_patients_cancel_only_their_own_requests(app, client, auth, practice):
     response = client.post(f"/consultations/{consultation_id}/cancel", follow_redirects=True)
     assert "Your request is cancelled." in response.get_data(as_text=True)
     assert the_request(app).status == "cancelled"
+
+
+# ---------------------------------------------------------------- proposed times
+
+
+@pytest.fixture
+def proposed(app, client, auth, practice):
+    """A request the therapist accepted, proposing 1 June next year at 09:30 New York time; returns its id.
+
+    Leaves the patient (maya@example.com) logged in.
+    """
+    auth.login(role="patient", email="maya@example.com", name="Maya")
+    send(client)
+    consultation_id = the_request(app).id
+    auth.logout()
+    auth.login(email="pt@example.com")
+    year = datetime.now(UTC).year + 1
+    response = client.post(
+        f"/consultations/inbox/{consultation_id}/accept", data={"proposed_time": f"{year}-06-01T09:30"}
+    )
+    assert response.status_code == 302
+    auth.logout()
+    auth.login(email="maya@example.com")
+    return consultation_id
+
+
+def test_a_proposed_time_is_stored_as_a_moment_and_shown_in_the_practice_s_zone(app, client, proposed):
+    consultation = the_request(app)
+    year = datetime.now(UTC).year + 1
+    # 09:30 in New York in June (EDT, UTC-4) is 13:30 UTC.
+    assert consultation.proposed_at == datetime(year, 6, 1, 13, 30, tzinfo=UTC)
+    label = f"{datetime(year, 6, 1):%A} 1 June {year}, 09:30 (New York time)"
+    assert consultation.proposed_time == label
+    page = client.get("/consultations/").get_data(as_text=True)
+    assert f"Proposed time: <strong>{label}</strong>" in page
+    assert '<span class="badge status-accepted">Time proposed</span>' in page
+    assert "Confirm this time" in page and "Ask for another time" in page
+    assert "UTC" not in page
+
+
+def test_the_patient_confirms_and_both_are_told_with_the_address_phone_and_local_time(app, client, proposed, outbox):
+    with app.app_context():
+        profile = db.session.scalar(select(ConsultationRequest)).profile
+        profile.clinic_name, profile.street = "Calm Clinic Midtown", "350 5th Ave"
+        profile.city, profile.region, profile.postal_code = "New York", "NY", "10118"
+        profile.phone = "+1 212 555 0123"
+        db.session.commit()
+    label = the_request(app).proposed_time
+    response = client.post(f"/consultations/{proposed}/confirm", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert f"Confirmed: {label}. The practitioner has been told." in page
+    assert f"Confirmed: <strong>{label}</strong>" in page
+    assert "Calm Clinic Midtown, 350 5th Ave, New York, NY, 10118; phone +1 212 555 0123" in page
+    assert the_request(app).confirmed_at is not None
+    mail = {m.recipient: m for m in outbox() if m.subject != "Your consultation request was accepted"}
+    assert mail["maya@example.com"].subject == "Your first consultation is confirmed"
+    assert label in mail["maya@example.com"].body and "+1 212 555 0123" in mail["maya@example.com"].body
+    assert "350 5th Ave" in mail["maya@example.com"].body
+    assert (
+        mail["pt@example.com"].subject == "A patient confirmed the proposed time"
+        and label in mail["pt@example.com"].body
+    )
+    with app.app_context():
+        notices = db.session.scalars(select(Notice.message).where(Notice.message.contains("is confirmed"))).all()
+        assert len(notices) == 1 and "+1 212 555 0123" in notices[0] and label in notices[0]
+    # Confirmed once: a second confirmation changes nothing and says why.
+    again = client.post(f"/consultations/{proposed}/confirm", follow_redirects=True).get_data(as_text=True)
+    assert "There is no proposed time waiting for your answer on this request." in again
+
+
+def test_asking_for_another_time_sends_the_request_back_to_the_therapist(app, client, auth, proposed, outbox):
+    response = client.post(f"/consultations/{proposed}/another-time", data={"note": "Afternoons suit me better."})
+    assert response.status_code == 302
+    consultation = the_request(app)
+    assert (consultation.status, consultation.proposed_at, consultation.proposed_time) == ("requested", None, None)
+    told = [m for m in outbox() if m.recipient == "pt@example.com" and m.subject == "A patient asked for another time"]
+    assert len(told) == 1 and "Afternoons suit me better." in told[0].body
+    assert client.post(f"/consultations/{proposed}/confirm", follow_redirects=True).status_code == 200
+    assert the_request(app).confirmed_at is None  # nothing proposed now: nothing to confirm
+    # The therapist proposes again, from the same page.
+    auth.logout()
+    auth.login(email="pt@example.com")
+    page = client.get(f"/consultations/inbox/{proposed}").get_data(as_text=True)
+    assert "Accept and propose this time" in page
+
+
+def test_a_long_note_asking_for_another_time_is_a_400_that_keeps_it(app, client, proposed):
+    response = client.post(f"/consultations/{proposed}/another-time", data={"note": "x" * 2001})
+    assert response.status_code == 400
+    assert "x" * 2001 in response.get_data(as_text=True)
+    assert the_request(app).status == "accepted"
+
+
+def test_other_users_cannot_confirm_or_ask_for_another_time(app, client, auth, proposed):
+    auth.logout()
+    auth.login(role="patient")  # another patient
+    assert client.post(f"/consultations/{proposed}/confirm").status_code == 404
+    assert client.post(f"/consultations/{proposed}/another-time", data={"note": "no"}).status_code == 404
+    auth.logout()
+    auth.login(email="pt@example.com")  # the therapist cannot confirm for the patient
+    assert client.post(f"/consultations/{proposed}/confirm").status_code == 403
+    consultation = the_request(app)
+    assert (consultation.status, consultation.confirmed_at) == ("accepted", None)
+
+
+def test_completed_before_the_time_is_refused_and_not_offered(app, client, auth, proposed):
+    auth.logout()
+    auth.login(email="pt@example.com")
+    page = client.get(f"/consultations/inbox/{proposed}").get_data(as_text=True)
+    assert "Mark as completed" not in page
+    assert "You can mark it as completed once the consultation time has passed." in page
+    response = client.post(f"/consultations/inbox/{proposed}/complete")
+    assert response.status_code == 400
+    assert "You can mark it as completed once the consultation time (" in response.get_data(as_text=True)
+    assert the_request(app).status == "accepted"
+    move_proposed_time(app, hours=-0.5)
+    assert "Mark as completed" in client.get(f"/consultations/inbox/{proposed}").get_data(as_text=True)
+    assert client.post(f"/consultations/inbox/{proposed}/complete").status_code == 302
+    assert the_request(app).status == "completed"
+
+
+def test_a_time_already_gone_cannot_be_proposed(app, client, auth, practice):
+    auth.login(role="patient")
+    send(client)
+    consultation_id = the_request(app).id
+    auth.logout()
+    auth.login(email="pt@example.com")
+    response = client.post(f"/consultations/inbox/{consultation_id}/accept", data={"proposed_time": "2020-01-01T09:00"})
+    assert response.status_code == 400 and "Propose a time that is still to come." in response.get_data(as_text=True)
+    response = client.post(f"/consultations/inbox/{consultation_id}/accept", data={"proposed_time": "Monday 10:00"})
+    assert response.status_code == 400
+    assert the_request(app).status == "requested"

@@ -91,4 +91,4 @@ def test_the_api_serialises_the_details(client, practitioner):
     }
     assert pending["status"] == "pending" and pending["obtained_on"] is None
     assert body["rating_distribution"] == {"5": 1, "4": 0, "3": 1, "2": 0, "1": 0}
-    assert body["review_count"] == 2
+    assert body["review_count"] == 2 and body["average_rating"] == 4.0

@@ -1,5 +1,6 @@
 """The site-wide mean rating (C) and its short cache, and a profile's rating summary."""
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -106,3 +107,43 @@ def test_each_database_has_its_own_cached_mean(make_app, clock, tmp_path):
         assert ratings.site_mean_rating() == 1.0  # not the other database's cached 5.0
     with memory.app_context():
         assert ratings.site_mean_rating() == 5.0
+
+
+@pytest.fixture
+def five_fives_and_a_three(app, places, clock):
+    """A verified profile with five 5-star reviews and one 3-star review, near New York's 10001.
+
+    A profile in London with ten 1-star reviews pulls the site's mean down, so that the Bayesian
+    score (about 3.2) and the plain average (4.7) differ.
+    """
+    with app.app_context():
+        profile = factories.make_profile(display_name="Dr Six Reviews", slug="six-reviews", verified=True)
+        for rating in (5, 5, 5, 5, 5, 3):
+            factories.make_review(profile, rating=rating)
+        factories.make_profile(latitude=51.5, longitude=-0.12, verified=True, review_count=10, rating_total=10)
+        return profile.slug
+
+
+def test_a_card_shows_the_plain_average_and_the_count_not_the_bayesian_score(client, five_fives_and_a_three):
+    page = client.get("/search?q=10001").get_data(as_text=True)
+    # 28 / 6 = 4.67, worked out by hand; the Bayesian score is (28 + 10 * 38/16) / 16 = 3.2.
+    assert "<dt>Rating</dt><dd>4.7 / 5 from 6 reviews</dd>" in page
+    assert "Best rated weighs each average by its number of reviews" in page
+
+
+def test_the_profile_shows_the_plain_average_its_count_and_the_distribution(client, five_fives_and_a_three):
+    page = client.get(f"/practitioners/{five_fives_and_a_three}").get_data(as_text=True)
+    assert '<p class="rating-score"><strong>4.7 out of 5</strong> from 6 reviews</p>' in page
+    assert '"Best rated" in search weighs it by how many reviews there are' in page
+    assert re.search(r'5 stars</th>\s*<td><meter min="0" max="6" value="5">', page)
+    assert re.search(r'3 stars</th>\s*<td><meter min="0" max="6" value="1">', page)
+
+
+def test_best_rated_still_ranks_by_the_bayesian_score(app, client, five_fives_and_a_three):
+    with app.app_context():
+        one = factories.make_profile(display_name="Dr One Review", verified=True, latitude=40.7500, longitude=-73.99)
+        factories.make_review(one, rating=5)
+    page = client.get("/search?q=10001&sort=rating").get_data(as_text=True)
+    # One 5-star review has the higher plain average (5.0 against 4.7) but the lower score (2.8 against 3.3).
+    assert page.index("Dr Six Reviews") < page.index("Dr One Review")
+    assert "<dd>5.0 / 5 from 1 review</dd>" in page

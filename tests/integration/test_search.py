@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from directory.extensions import db
 from directory.models import Role
 from directory.services.geo.points import Point
 from directory.services.search.nearby import SearchFilters, haversine_limit, nearby_practitioners
@@ -90,8 +91,13 @@ def test_verified_only_uses_unexpired_verified_certifications(ctx):
         (SearchFilters(verified_only=False, availability=("weekend",)), ["C"]),
         (SearchFilters(verified_only=False, availability=("weekday_evening",)), ["A"]),
         (SearchFilters(verified_only=False, availability=("weekday_morning", "weekend")), ["B", "C"]),
-        (SearchFilters(verified_only=False, max_fee=90), ["A", "C"]),
+        # The top of the range: A ($80-120) only from 120; B gives one fee ($100), its top.
+        (SearchFilters(verified_only=False, max_fee=90), ["C"]),
+        (SearchFilters(verified_only=False, max_fee=119), ["B", "C"]),
+        (SearchFilters(verified_only=False, max_fee=120), ["A", "B", "C"]),
+        (SearchFilters(verified_only=False, max_fee=99), ["C"]),
         (SearchFilters(verified_only=False, max_fee=60), ["C"]),
+        (SearchFilters(verified_only=False, max_fee=49), []),
         (SearchFilters(verified_only=False, insurance="aetna"), ["B"]),
         (SearchFilters(verified_only=False, insurance="Self-pay"), ["A", "B"]),
         (SearchFilters(verified_only=False, insurance="50%_off"), []),
@@ -139,6 +145,26 @@ def test_each_filter(ctx, filters, expected):
         accepts_self_pay=False,
     )
     assert names(search(filters=filters)) == expected
+
+
+def test_the_fee_filter_never_lists_a_fee_above_the_limit_and_leaves_out_unknown_fees(ctx):
+    factories.make_profile(display_name="130-180", latitude=40.750, fee_min=130, fee_max=180)
+    factories.make_profile(display_name="90-150", latitude=40.751, fee_min=90, fee_max=150)
+    factories.make_profile(display_name="150", latitude=40.752, fee_min=150)
+    factories.make_profile(display_name="No fee given", latitude=40.753)
+    assert sorted(names(search(filters=SearchFilters(verified_only=False, max_fee=150)))) == ["150", "90-150"]
+    assert len(names(search(filters=SearchFilters(verified_only=False)))) == 4
+
+
+def test_a_changed_fee_range_moves_the_listing_s_top_fee(ctx):
+    profile = factories.make_profile(display_name="Changes", latitude=40.750, fee_min=90, fee_max=200)
+    assert names(search(filters=SearchFilters(verified_only=False, max_fee=150))) == []
+    profile.fee_max = 140
+    db.session.commit()
+    assert names(search(filters=SearchFilters(verified_only=False, max_fee=150))) == ["Changes"]
+    profile.fee_max = None  # one fee, $90
+    db.session.commit()
+    assert names(search(filters=SearchFilters(verified_only=False, max_fee=90))) == ["Changes"]
 
 
 def test_sort_by_rating_uses_the_bayesian_average(ctx):

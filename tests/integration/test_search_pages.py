@@ -110,7 +110,7 @@ def test_filters_panel_counts_the_choices_and_the_form_has_one_submit_button(cli
     assert '<details class="filters">\n      <summary>Filters (3)</summary>' in page
     assert page.count('type="submit"') == 1 and '<button type="submit" class="button">Search</button>' in page
     # The sort sits above the results, outside the form element but sent with it.
-    assert re.search(r'<select form="search-form" id="sort" name="sort">', page)
+    assert re.search(r'<select aria-describedby="sort-help" form="search-form" id="sort" name="sort">', page)
     # "Clear filters": the same place, nothing else.
     assert page.count('<a class="clear-filters" href="/search?q=10001">Clear filters</a>') == 1
     assert '<p class="clear-filters"><a href="/search?q=10001">Clear filters</a></p>' in page
@@ -194,3 +194,23 @@ def test_the_footer_names_the_number_for_a_searched_location(client, places):
 def test_without_a_place_the_footer_gives_the_general_list(client, places):
     footer = _footer(client.get("/search"))
     assert 'href="tel:999"' in footer and 'href="tel:000"' in footer
+
+
+@pytest.fixture
+def fee_ranges(app, places):
+    """Verified practices near 10001 with fees from $50 to $200: ranges, single fees and none."""
+    with app.app_context():
+        ranges = [(50, None), (90, 150), (130, 180), (150, None), (100, 149), (140, 200), (None, None), (60, 80)]
+        for n, (low, high) in enumerate(ranges):
+            factories.make_profile(
+                display_name=f"Fees {n}", latitude=40.748 + n / 1000, verified=True, fee_min=low, fee_max=high
+            )
+
+
+def test_the_fee_filter_never_lists_a_fee_above_the_limit(client, fee_ranges):
+    page = client.get("/search?q=10001&max_fee=150").get_data(as_text=True)
+    fees = re.findall(r"<dt>Fee</dt><dd>\$(\d+)(?:–(\d+))? per session</dd>", page)
+    assert sorted(int(high or low) for low, high in fees) == [50, 80, 149, 150, 150]
+    assert "Fees 2" not in page and "Fees 5" not in page and "Fees 6" not in page
+    body = client.get("/api/v1/practitioners?location=10001&max_fee=150").get_json()
+    assert sorted(item["fee_max"] or item["fee_min"] for item in body["items"]) == [50, 80, 149, 150, 150]

@@ -816,3 +816,64 @@ def test_each_therapist_edits_only_their_own_profile(app, client, auth, therapis
             )
             == 0
         )
+
+
+def save_with_photo(client, content: bytes, filename: str = "me.png", **changes):
+    """Save the profile form with a photo chosen in it, as the editor's one form sends them."""
+    return post_file(client, "/therapist/profile", "photo", content, filename, **form_data(**changes))
+
+
+def test_save_profile_saves_the_chosen_photo_with_it(app, client, therapist):
+    save(client)
+    response = save_with_photo(client, png_with_gps((40, 40)), bio="Now with a photo.")
+    # To the pin (placed at the ZIP code's centre), as any save of this address; not to the photo.
+    assert response.status_code == 302 and response.headers["Location"].endswith("/therapist/profile#location")
+    profile = stored_profile(app, therapist)
+    assert profile.photo_id is not None and profile.bio == "Now with a photo."
+    # Then the pin's own message, as after any save of this address.
+    assert flashes(client.get("/therapist/profile")).startswith("Your profile is saved. Your photo is saved. ")
+    assert client.get(f"/therapist/profiles/{profile.id}/photo").headers["Content-Type"] == "image/jpeg"
+
+
+def test_editor_sends_the_photo_with_the_profile_form(client, therapist):
+    save(client)
+    page = page_of(client.get("/therapist/profile"))
+    assert 'id="profile-form" enctype="multipart/form-data"' in page
+    assert (
+        '<input accept="image/jpeg,image/png" aria-describedby="photo-file-help" form="profile-form" id="photo-file"'
+        ' name="photo" type="file">' in page
+    )
+    assert (
+        '<button type="submit" form="profile-form" class="button button-secondary">Upload photo and save the profile</button>'
+        in page
+    )
+
+
+def test_a_bad_photo_with_the_profile_saves_the_profile_and_says_the_photo_was_not(app, client, therapist):
+    save(client)
+    response = save_with_photo(client, b"%PDF-1.4\n%%EOF\n", bio="Typed before choosing a PDF.", fee_min="95")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/therapist/profile#photo")
+    profile = stored_profile(app, therapist)
+    assert profile.photo_id is None
+    assert (profile.bio, profile.fee_min) == ("Typed before choosing a PDF.", 95)
+    page = client.get("/therapist/profile")
+    assert flashes(page).startswith(
+        "Your profile is saved. Your photo was not uploaded: A profile photo must be a JPEG or PNG image."
+        " Choose another photo and save again. "
+    )
+    assert "Typed before choosing a PDF." in page_of(page)
+
+
+def test_a_photo_with_a_profile_that_has_errors_keeps_what_was_typed_and_says_the_photo_was_not_saved(
+    app, client, therapist
+):
+    save(client)
+    response = save_with_photo(client, png_with_gps((40, 40)), display_name="", bio="Kept though the name is missing.")
+    assert response.status_code == 400
+    page = page_of(response)
+    assert "Kept though the name is missing." in page
+    assert (
+        '<p class="error" id="photo-file-error">Your photo was not uploaded, because nothing was saved: correct the profile,'
+        " then choose the photo again.</p>" in page
+    )
+    assert stored_profile(app, therapist).photo_id is None

@@ -1,7 +1,8 @@
-"""Consultation requests: a patient asks, the therapist accepts, declines or completes."""
+"""Consultation requests: a patient asks, the therapist proposes a time, the patient confirms it or asks for another."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import url_for
 from sqlalchemy import Select, select
@@ -22,6 +23,7 @@ from directory.models import (
 from directory.models.consultation import OPEN_STATUSES
 from directory.models.types import column_length
 from directory.services.core.mail import notify
+from directory.services.geo.zones import local_label, zone_at
 from directory.services.questionnaire import clinical
 from directory.services.search import nearby
 
@@ -182,18 +184,103 @@ def _tell_patient(consultation: ConsultationRequest, subject: str, body: str) ->
     notify(consultation.patient, subject, body, url_for("consultations.my_requests", _external=True))
 
 
-def accept(consultation: ConsultationRequest, proposed_time: str) -> None:
-    """Accept a request, proposing a time; raises ConsultationError."""
-    proposed_time = proposed_time.strip()
-    if not proposed_time:
-        raise ConsultationError("Propose a time for the first consultation.")
+def practice_zone(consultation: ConsultationRequest) -> ZoneInfo:
+    """The time zone of the practice a request was made to, from its coordinates."""
+    profile = consultation.profile
+    return zone_at(profile.latitude, profile.longitude)
+
+
+def practice_time(consultation: ConsultationRequest, moment: datetime) -> str:
+    """A moment in the words and the time zone of the request's practice."""
+    return local_label(moment, practice_zone(consultation))
+
+
+def accept(consultation: ConsultationRequest, proposed_local: datetime | None, now: datetime | None = None) -> None:
+    """Accept a request, proposing a time given in the practice's own zone; raises ConsultationError."""
+    if proposed_local is None:
+        raise ConsultationError("Propose a date and time for the first consultation.")
+    proposed_at = proposed_local.replace(tzinfo=practice_zone(consultation)).astimezone(UTC)
+    if proposed_at <= (now or utcnow()):
+        raise ConsultationError("Propose a time that is still to come.")
     _change(consultation, (ConsultationStatus.REQUESTED,), ConsultationStatus.ACCEPTED)
-    consultation.proposed_time = proposed_time[: column_length(ConsultationRequest.proposed_time)]
-    name = consultation.profile.display_name
+    consultation.proposed_at = proposed_at
+    consultation.proposed_time = practice_time(consultation, proposed_at)[
+        : column_length(ConsultationRequest.proposed_time)
+    ]
+    consultation.confirmed_at = None
     _tell_patient(
-        consultation, "Your consultation request was accepted", f"{name} proposes: {consultation.proposed_time}."
+        consultation,
+        "Your consultation request was accepted",
+        f"{consultation.profile.display_name} proposes {consultation.proposed_time}. "
+        "Confirm this time, or ask for another, on your requests page.",
     )
     db.session.commit()
+
+
+def _waiting_for_patient(consultation: ConsultationRequest) -> bool:
+    return consultation.status == ConsultationStatus.ACCEPTED and consultation.confirmed_at is None
+
+
+def practice_contact(consultation: ConsultationRequest) -> str:
+    """Where and how to reach the practice, in one line: address and phone as the profile gives them."""
+    profile = consultation.profile
+    address = ", ".join(
+        part
+        for part in (profile.clinic_name, profile.street, profile.city, profile.region, profile.postal_code)
+        if part
+    )
+    return "; ".join(part for part in (address, f"phone {profile.phone}" if profile.phone else "") if part)
+
+
+def confirm(consultation: ConsultationRequest, now: datetime | None = None) -> None:
+    """The patient confirms the proposed time; both are told, the patient with the address and phone."""
+    if not _waiting_for_patient(consultation) or consultation.proposed_at is None:
+        raise ConsultationError("There is no proposed time waiting for your answer on this request.")
+    consultation.confirmed_at = now or utcnow()
+    name = consultation.profile.display_name
+    contact = practice_contact(consultation)
+    _tell_patient(
+        consultation,
+        "Your first consultation is confirmed",
+        f"With {name} on {consultation.proposed_time}." + (f" {contact}." if contact else ""),
+    )
+    notify(
+        consultation.profile.user,
+        "A patient confirmed the proposed time",
+        f"{consultation.patient.name or 'The patient'} confirmed {consultation.proposed_time}.",
+        url_for("consultations.inbox_detail", request_id=consultation.id, _external=True),
+    )
+    db.session.commit()
+
+
+def ask_for_another_time(consultation: ConsultationRequest, note: str = "") -> None:
+    """The patient asks for another time than the one proposed: the request waits for the therapist again."""
+    if not _waiting_for_patient(consultation):
+        raise ConsultationError("There is no proposed time waiting for your answer on this request.")
+    note = note.strip()
+    if len(note) > MAX_MESSAGE:
+        raise ConsultationError(f"Keep the message under {MAX_MESSAGE} characters.")
+    declined_time = consultation.proposed_time
+    consultation.status = ConsultationStatus.REQUESTED
+    consultation.proposed_at = None
+    consultation.proposed_time = None
+    notify(
+        consultation.profile.user,
+        "A patient asked for another time",
+        f"{consultation.patient.name or 'The patient'} cannot come on {declined_time}."
+        + (f" They wrote: {note}" if note else "")
+        + " Propose another time.",
+        url_for("consultations.inbox_detail", request_id=consultation.id, _external=True),
+    )
+    db.session.commit()
+
+
+def can_complete(consultation: ConsultationRequest, now: datetime | None = None) -> bool:
+    """Whether the therapist may mark the consultation as done: accepted, and its proposed time has passed."""
+    if consultation.status != ConsultationStatus.ACCEPTED:
+        return False
+    # A request accepted before times were moments has only words: it may be completed at any time.
+    return consultation.proposed_at is None or consultation.proposed_at <= (now or utcnow())
 
 
 def decline(consultation: ConsultationRequest, reason: str) -> None:
@@ -212,9 +299,14 @@ def decline(consultation: ConsultationRequest, reason: str) -> None:
 
 
 def complete(consultation: ConsultationRequest, when: datetime | None = None) -> None:
-    """Mark an accepted consultation as having taken place: the patient may then review."""
+    """Mark an accepted consultation as having taken place, once its time has passed: the patient may then review."""
+    when = when or utcnow()
+    if consultation.status == ConsultationStatus.ACCEPTED and not can_complete(consultation, when):
+        raise ConsultationError(
+            f"You can mark it as completed once the consultation time ({consultation.proposed_time}) has passed."
+        )
     _change(consultation, (ConsultationStatus.ACCEPTED,), ConsultationStatus.COMPLETED)
-    consultation.completed_at = when or utcnow()
+    consultation.completed_at = when
     _tell_patient(
         consultation,
         "How was your consultation?",

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, delete, event, inspect, or_, select
+from sqlalchemy import Table, delete, event, func, inspect, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, UOWTransaction
 
@@ -82,6 +82,7 @@ def _rows_for(session: Session, profile_ids: list[int]) -> list[dict[str, Any]]:
             TherapistProfile.longitude,
             TherapistProfile.accepting_new_patients,
             TherapistProfile.fee_min,
+            func.coalesce(TherapistProfile.fee_max, TherapistProfile.fee_min).label("fee_max"),
             TherapistProfile.accepts_self_pay,
             TherapistProfile.insurance_accepted,
             TherapistProfile.gender,

@@ -57,7 +57,7 @@ class SearchFilters:
     languages: tuple[str, ...] = ()  # speaks any of these
     accepting_new_patients: bool = False
     availability: tuple[str, ...] = ()  # open in any of these periods
-    max_fee: int | None = None
+    max_fee: int | None = None  # the most a session may cost: the top of the practitioner's fee range
     insurance: str | None = None
     accessibility: tuple[str, ...] = ()  # has all of these
     gender: str | None = None
@@ -96,7 +96,8 @@ class SearchHit:
     profile: ResultProfile
     distance_km: float
     verified: bool
-    rating: float | None
+    rating: float | None  # the Bayesian score that "best rated" ranks by
+    average: float | None  # the plain mean of the published ratings, which the card shows
     headache_types: tuple[str, ...]
     consultation_modes: tuple[str, ...]
     languages: tuple[str, ...]
@@ -244,7 +245,8 @@ def _condition(name: str) -> ColumnElement[bool]:
         case "accepting_new_patients":
             return SearchListing.accepting_new_patients.is_(True)
         case "max_fee":
-            return SearchListing.fee_min <= bindparam("max_fee", type_=Integer)
+            # The top of the range, so that no session costs more than the limit; no fee given: not listed.
+            return SearchListing.fee_max <= bindparam("max_fee", type_=Integer)
         case "gender":
             return SearchListing.gender == bindparam("gender", type_=String)
         case "self_pay":
@@ -388,6 +390,7 @@ def _hit(point: Point, row: _AnyRow, prior_mean: float, prior_weight: float) -> 
         distance_km=distance_km(point, Point(profile.latitude, profile.longitude)),
         verified=bool(row.verified),
         rating=ratings.bayesian_average(row.rating_total, profile.review_count, prior_mean, prior_weight),
+        average=row.rating_total / profile.review_count if profile.review_count else None,
         headache_types=listing.codes(row.headache_mask, listing.HEADACHE_BITS),
         consultation_modes=listing.codes(row.mode_mask, listing.MODE_BITS),
         languages=listing.codes(row.language_mask, listing.LANGUAGE_BITS),

@@ -4,13 +4,14 @@ from datetime import date
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from directory.extensions import db
 from directory.models import Certification, CertificationStatus, TherapistProfile, User, utcnow
 from directory.services.core import audit, mail
+from directory.services.core.text import escape_like
 
 MAX_TEXT = 2000
 
@@ -37,13 +38,35 @@ class AlreadyDecided(DecisionError):
 # ---------------------------------------------------------------- the queue
 
 
-def queue(issuing_body: str | None = None, waiting: str | None = None) -> Select[Certification]:
-    """Pending certifications, oldest first, with their profiles (optionally of one body; waiting='admin'|'therapist')."""
+QUEUE_ORDERS = ("newest", "oldest")
+
+
+def queue(
+    issuing_body: str | None = None,
+    waiting: str | None = None,
+    text: str | None = None,
+    evidence: str | None = None,
+    expired: str | None = None,
+    order: str = "newest",
+    today: date | None = None,
+) -> Select[Certification]:
+    """Pending certifications with their profiles, newest (or oldest) first, narrowed by the queue's filters.
+
+    `text`: part of the therapist's name or email, or of the credential id (any case; % and _ are
+    plain characters); `waiting`: 'admin' or 'therapist'; `evidence`: 'with' or 'without' a document;
+    `expired`: 'yes' (expiry date before `today`) or 'no'. Raises ValueError for another order.
+    """
+    if order not in QUEUE_ORDERS:
+        raise ValueError(f"order must be one of {', '.join(QUEUE_ORDERS)}")
+    newest = order == "newest"
     query = (
         select(Certification)
         .where(Certification.status == CertificationStatus.PENDING)
         .options(selectinload(Certification.profile).selectinload(TherapistProfile.user))
-        .order_by(Certification.created_at, Certification.id)
+        .order_by(
+            Certification.created_at.desc() if newest else Certification.created_at,
+            Certification.id.desc() if newest else Certification.id,
+        )
     )
     if issuing_body:
         query = query.where(Certification.issuing_body == issuing_body)
@@ -51,6 +74,30 @@ def queue(issuing_body: str | None = None, waiting: str | None = None) -> Select
         query = query.where(Certification.info_requested.is_(None))
     elif waiting == "therapist":
         query = query.where(Certification.info_requested.is_not(None))
+    if evidence == "with":
+        query = query.where(Certification.evidence_id.is_not(None))
+    elif evidence == "without":
+        query = query.where(Certification.evidence_id.is_(None))
+    if expired in ("yes", "no"):
+        before_today = Certification.expires_on < (today or date.today())
+        query = query.where(
+            before_today if expired == "yes" else or_(Certification.expires_on.is_(None), ~before_today)
+        )
+    text = (text or "").strip().lower()
+    if text:
+        pattern = f"%{escape_like(text)}%"
+        query = (
+            query.join(TherapistProfile, TherapistProfile.id == Certification.profile_id)
+            .join(User, User.id == TherapistProfile.user_id)
+            .where(
+                or_(
+                    func.lower(TherapistProfile.display_name).like(pattern, escape="\\"),
+                    func.lower(User.name).like(pattern, escape="\\"),
+                    func.lower(User.email).like(pattern, escape="\\"),
+                    func.lower(Certification.credential_id).like(pattern, escape="\\"),
+                )
+            )
+        )
     return query
 
 

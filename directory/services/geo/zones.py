@@ -1,0 +1,31 @@
+"""Time zones: a practice's zone from its coordinates (offline), and times shown in it."""
+
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from timezonefinder import TimezoneFinder
+
+UTC_ZONE = ZoneInfo("UTC")
+
+
+@lru_cache(maxsize=1)
+def _finder() -> TimezoneFinder:
+    # Loads the boundary data once per process (about 30 ms).
+    return TimezoneFinder()
+
+
+@lru_cache(maxsize=4096)
+def zone_at(latitude: float | None, longitude: float | None) -> ZoneInfo:
+    """The IANA time zone at a point; UTC without coordinates or where no zone is known (the open sea)."""
+    if latitude is None or longitude is None:
+        return UTC_ZONE
+    name = _finder().timezone_at(lat=latitude, lng=longitude)
+    return ZoneInfo(name) if name else UTC_ZONE
+
+
+def local_label(moment: datetime, zone: ZoneInfo) -> str:
+    """An aware moment as a person reads it in a zone: "Tuesday 8 December 2026, 09:30 (New York time)"."""
+    local = moment.astimezone(zone)
+    place = zone.key.rsplit("/", 1)[-1].replace("_", " ")
+    return f"{local:%A} {local.day} {local:%B %Y, %H:%M} ({place} time)"
