@@ -10,6 +10,7 @@ from directory.pagination import paginate
 from directory.rate_limits import SuccessLimit, wait_in_words
 from directory.services.community import consultations
 from directory.services.community.consultations import ConsultationError
+from directory.services.diary import sharing
 from directory.services.questionnaire import responses
 
 
@@ -138,7 +139,9 @@ def inbox():
     filters = InboxFilterForm(request.args)
     status = filters.status.data if filters.validate() else None
     page = paginate(consultations.inbox(profile, status or None), per_page=20)
-    return render_template("consultations/inbox.html", page=page, filters=filters)
+    return render_template(
+        "consultations/inbox.html", page=page, filters=filters, sharing=sharing.sharing_patient_ids(current_user)
+    )
 
 
 @bp.route("/inbox/<int:request_id>")
@@ -152,6 +155,7 @@ def inbox_detail(request_id: int):
         accept_form=AcceptForm(),
         decline_form=DeclineForm(),
         form=EmptyForm(),
+        sharing=sharing.sharing_patient_ids(current_user),
     )
 
 

@@ -338,6 +338,31 @@ def test_sharing_is_off_by_default_and_revocable_at_once(client, app, auth, pati
         assert all("pain" not in str(d) for d in details)
 
 
+def test_the_practitioner_s_inbox_links_a_shared_diary_only_while_it_is_shared(client, app, auth, patient, practice):
+    consultation_id = completed_consultation(app, patient, practice["profile"])
+    link = f'href="/diary/shared/{patient}"'
+    auth.logout()
+    auth.login(email=practice["email"])
+    assert link not in client.get("/consultations/inbox").get_data(as_text=True)
+    assert link not in client.get(f"/consultations/inbox/{consultation_id}").get_data(as_text=True)
+
+    auth.logout()
+    auth.login(email="diary.patient@example.com")
+    client.post(f"/diary/sharing/{practice['profile']}")
+    auth.logout()
+    auth.login(email=practice["email"])
+    assert "Headache diary shared with you" in client.get("/consultations/inbox").get_data(as_text=True)
+    assert link in client.get("/consultations/inbox").get_data(as_text=True)
+    assert link in client.get(f"/consultations/inbox/{consultation_id}").get_data(as_text=True)
+
+    auth.logout()
+    auth.login(email="diary.patient@example.com")
+    client.post(f"/diary/sharing/{practice['profile']}/revoke")
+    auth.logout()
+    auth.login(email=practice["email"])
+    assert link not in client.get("/consultations/inbox").get_data(as_text=True)
+
+
 def test_sharing_needs_a_consultation_with_that_practitioner(client, app, patient, practice):
     assert client.post(f"/diary/sharing/{practice['profile']}").status_code == 404
     with app.app_context():

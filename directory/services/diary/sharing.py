@@ -101,6 +101,11 @@ def shared_patients(therapist: User) -> list[User]:
     )
 
 
+def sharing_patient_ids(therapist: User) -> frozenset[int]:
+    """The ids of the patients who share their diary with this therapist's practice now."""
+    return frozenset(patient.id for patient in shared_patients(therapist))
+
+
 def shared_patient(therapist: User, patient_id: int) -> User | None:
     """The patient, when they share their diary with this therapist's practice now; else None."""
     if therapist.profile is None:
