@@ -13,13 +13,15 @@ from config import Config
 from directory.admin.forms import RosterUploadForm
 from directory.api.search_schemas import PractitionerQuery
 from directory.forms import Form
-from directory.models import AuditEvent, Certification, ConsultationRequest, TherapistProfile, User
+from directory.models import AuditEvent, Certification, TherapistProfile, User
 from directory.models.practitioner import FEE_MAX
 from directory.models.types import column_length
 from directory.practitioners.forms import SearchForm
 from directory.services.community import consultations, reviews
 from directory.services.core.passwords import PASSWORD_MAX_LENGTH
 from directory.services.core.text import megabytes
+from directory.services.diary import entries as diary_entries
+from directory.services.diary import sessions as diary_sessions
 from directory.services.geo.geocoding import MAX_QUERY_LENGTH
 from directory.services.oversight.moderation import MAX_REASON
 from directory.services.practice.photos import PHOTO_MAX_BYTES
@@ -60,7 +62,6 @@ COLUMN_BACKED = {
     ("SignupForm", "email"): User.email,
     ("LoginForm", "email"): User.email,
     ("ForgotPasswordForm", "email"): User.email,
-    ("AcceptForm", "proposed_time"): ConsultationRequest.proposed_time,
     ("AuditFilterForm", "actor"): AuditEvent.actor_email,
     **{
         ("ProfileForm", name): getattr(TherapistProfile, name)
@@ -91,6 +92,9 @@ SERVICE_BACKED = {
     ("DeleteAccountForm", "password"): PASSWORD_MAX_LENGTH,
     ("RequestForm", "message"): consultations.MAX_MESSAGE,
     ("DeclineForm", "reason"): consultations.MAX_MESSAGE,
+    ("AnotherTimeForm", "note"): consultations.MAX_MESSAGE,
+    ("DayForm", "notes"): diary_entries.MAX_NOTES,
+    ("SessionForm", "note"): diary_sessions.MAX_NOTE,
     ("ReviewForm", "text"): reviews.MAX_TEXT,
     ("ReplyForm", "text"): reviews.MAX_TEXT,
     ("FlagForm", "reason"): reviews.MAX_TEXT,
@@ -110,6 +114,8 @@ OWN_BOUNDS = {
     ("InfoRequestForm", "message"): "a Text column; MAX_TEXT in the decisions service",
     ("RosterApplyForm", "token"): "the preview's token, a SHA-256 hex digest",
     ("UserSearchForm", "q"): "a search, compared with LIKE, never stored",
+    ("QueueFilterForm", "q"): "a search, compared with LIKE, never stored",
+    ("ReminderForm", "time"): "a time of day typed as HH:MM, read by the form's own check",
 }
 
 
