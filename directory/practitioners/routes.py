@@ -9,7 +9,7 @@ from directory.reviews.forms import FlagForm
 from directory.services.community import reviews as review_service
 from directory.services.geo import places
 from directory.services.geo.points import Point, miles_to_km, precise_distance_km
-from directory.services.search import nearby, profile_page, ratings
+from directory.services.search import nearby, openings, profile_page, ratings
 
 
 def _filters(form: SearchForm) -> nearby.SearchFilters:
@@ -97,6 +97,10 @@ def search_page():
         form,
         page=page,
         place_label=place.location.label,
+        place_point=place.location.point,
+        next_openings=openings.next_openings(
+            [(hit.profile.id, hit.profile.country, hit.profile.longitude) for hit in page.hits]
+        ),
         unit=form.unit.data,
         query_args=_query_args,
         back=request.full_path,

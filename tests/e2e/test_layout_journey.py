@@ -231,8 +231,8 @@ def test_list_first_and_a_map_switch_on_a_phone(screen, layout_data):
     expect(results_map).to_be_visible()
     expect(cards.first).to_be_hidden()
     expect(switch.get_by_role("button", name="Map")).to_have_attribute("aria-pressed", "true")
-    expect(page.locator("#results-map .leaflet-marker-icon")).to_have_count(5)
-    assert within_screen(screen, page.locator("#results-map .leaflet-marker-icon").first)
+    expect(page.locator("#results-map .map-pin")).to_have_count(5)
+    assert within_screen(screen, page.locator("#results-map .map-pin").first)
     check_accessibility(page, "layout-search-map-phone")
 
     switch.get_by_role("button", name="List").click()

@@ -249,10 +249,16 @@ def test_search_by_city_shows_a_marker_per_card(page, directory_data, errors):
     expect(page.locator("#results-heading")).to_have_text("4 practitioners within 25 km of Boulder, CO, US")
     assert card_names(page) == BOULDER_BY_DISTANCE
     assert wait_for_markers(page) == 4
-    expect(page.locator("#results-map .leaflet-marker-icon")).to_have_count(4)
-    expect(page.locator("#results-map .leaflet-marker-icon").first).to_have_attribute("alt", ALMA)
+    # Numbered pins, as the cards are numbered, and one more pin for the searched place.
+    pins = page.locator("#results-map .map-pin")
+    expect(pins).to_have_count(4)
+    expect(pins.first).to_have_attribute("title", f"1. {ALMA}")
+    expect(pins.nth(1)).to_have_text("2")
+    expect(page.locator(".practitioner-card").nth(1).locator(".pin-number")).to_have_text("2")
+    expect(page.locator("#results-map .map-place")).to_have_count(1)
+    expect(page.locator("#results-map .map-place")).to_have_attribute("title", "Searched place: Boulder, CO, US")
 
-    page.locator("#results-map .leaflet-marker-icon").nth(1).click()
+    pins.nth(1).click()
     popup_link = page.locator("#results-map .leaflet-popup-content a")
     expect(popup_link).to_have_text(f"2. {BRUNO}")
     popup_link.click()
@@ -276,7 +282,7 @@ def test_filters_and_rating_sort_narrow_the_list(page, directory_data, errors):
     expect(page.locator("#results-heading")).to_have_text("2 practitioners within 25 km of Boulder, CO, US")
     assert card_names(page) == [ALMA, DEV]
     assert wait_for_markers(page) == 2
-    expect(page.locator("#results-map .leaflet-marker-icon")).to_have_count(2)
+    expect(page.locator("#results-map .map-pin")).to_have_count(2)
     # The results come first: the panel is closed again and counts the two choices.
     expect(page.locator("details.filters > summary")).to_have_text("Filters (2)")
     expect(page.locator("details.filters")).not_to_have_attribute("open", "")

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from directory.extensions import db
-from directory.models import Review, Role
+from directory.models import Review, Role, TherapistProfile
 from tests import factories
 
 
@@ -194,3 +194,41 @@ def test_the_footer_names_the_number_for_a_searched_location(client, places):
 def test_without_a_place_the_footer_gives_the_general_list(client, places):
     footer = _footer(client.get("/search"))
     assert 'href="tel:999"' in footer and 'href="tel:000"' in footer
+
+
+def test_result_cards_show_a_small_lazy_photo_with_alt_text(app, client, listed):
+    with app.app_context():
+        photo = factories.make_photo(db.session.get(TherapistProfile, listed))
+        photo_id = photo.id
+    page = client.get("/search?q=10001&show=all").get_data(as_text=True)
+    assert (
+        f'<img class="card-photo" src="/therapist/profiles/{listed}/photo?v={photo_id}" alt="Photo of Dr Ana Ruiz"'
+        ' width="56" height="56" loading="lazy" decoding="async">'
+    ) in page
+    # One photo: the practitioner without one gets no empty image.
+    assert page.count('class="card-photo"') == 1
+
+
+def test_result_cards_hint_at_the_next_weekly_opening(client, listed):
+    page = client.get("/search?q=10001&show=all").get_data(as_text=True)
+    # Dr Ana Ruiz opens on Mondays 9:00-13:00 (New York time); the wording depends on today.
+    assert re.search(
+        r'<div class="next-opening"><dt>Next opening</dt><dd>'
+        r"(This morning|This afternoon|Tomorrow morning|Monday morning|Next Monday morning)</dd></div>",
+        page,
+    )
+    # Unverified Ben has no weekly openings: no hint.
+    assert page.count('class="next-opening"') == 1
+
+
+def test_cards_are_numbered_across_pages_as_the_map_pins_are(app, client, places):
+    with app.app_context():
+        for i in range(25):
+            factories.make_profile(display_name=f"P{i}", latitude=40.75 + i * 0.001, verified=True)
+    first = client.get("/search?q=10001").get_data(as_text=True)
+    second = client.get("/search?q=10001&page=2").get_data(as_text=True)
+    assert '<ol class="cards" start="1">' in first and 'data-number="1"' in first and 'data-number="20"' in first
+    assert '<ol class="cards" start="21">' in second and 'data-number="21"' in second
+    assert '<span class="pin-number" aria-hidden="true">25</span>' in second
+    # The map knows where the searched place is, for its own pin.
+    assert 'data-place-lat="' in second and 'data-place-name="10001 New York, NY"' in second

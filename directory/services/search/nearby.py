@@ -83,6 +83,7 @@ class ResultProfile(NamedTuple):
     fee_max: int | None
     currency: str
     review_count: int
+    photo_id: int | None
 
 
 RESULT_COLUMNS = tuple(getattr(TherapistProfile, name) for name in ResultProfile._fields)

@@ -1,0 +1,118 @@
+"""The "next opening" hint on a result card, from a practice's weekly openings in its own local time."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from directory import vocabulary
+from directory.extensions import db
+from directory.models import AvailabilitySlot
+
+MORNING_ENDS = 12 * 60
+AFTERNOON_ENDS = 17 * 60
+
+# A country's zone where one zone covers (nearly) all of it; the US and Canada go by longitude.
+COUNTRY_ZONES = {
+    "GB": "Europe/London",
+    "IE": "Europe/Dublin",
+    "DE": "Europe/Berlin",
+    "FR": "Europe/Paris",
+    "ES": "Europe/Madrid",
+    "IT": "Europe/Rome",
+    "NL": "Europe/Amsterdam",
+    "BE": "Europe/Brussels",
+    "CH": "Europe/Zurich",
+    "AT": "Europe/Vienna",
+    "PT": "Europe/Lisbon",
+    "NZ": "Pacific/Auckland",
+    "MX": "America/Mexico_City",
+}
+# (westernmost longitude of the band, zone), east to west: good enough to name a part of the day.
+NORTH_AMERICAN_BANDS = (
+    (-67.5, "America/Halifax"),
+    (-85.0, "America/New_York"),
+    (-101.0, "America/Chicago"),
+    (-114.0, "America/Denver"),
+    (-125.0, "America/Los_Angeles"),
+    (-141.0, "America/Anchorage"),
+)
+
+
+def practice_zone(country: str | None, longitude: float | None) -> ZoneInfo:
+    """The practice's time zone, guessed from its country and longitude; UTC when neither says."""
+    if country in ("US", "CA") and longitude is not None:
+        for west, name in NORTH_AMERICAN_BANDS:
+            if longitude >= west:
+                return ZoneInfo(name)
+        return ZoneInfo("Pacific/Honolulu")
+    if country in COUNTRY_ZONES:
+        return ZoneInfo(COUNTRY_ZONES[country])
+    if longitude is not None:
+        # Etc zones count the other way: Etc/GMT+5 is five hours behind UTC.
+        hours = round(longitude / 15)
+        return ZoneInfo("Etc/GMT" if hours == 0 else f"Etc/GMT{-hours:+d}")
+    return ZoneInfo("UTC")
+
+
+def _part_of_day(minute: int) -> str:
+    if minute < MORNING_ENDS:
+        return "morning"
+    if minute < AFTERNOON_ENDS:
+        return "afternoon"
+    return "evening"
+
+
+def next_opening(slots: Iterable[tuple[int, int, int]], now: datetime) -> str | None:
+    """When the next weekly opening (weekday, start minute, end minute) begins after `now` (the practice's local time).
+
+    "This afternoon", "Tomorrow morning", "Tuesday evening" or, when the only opening is earlier
+    today, "Next Monday morning"; an opening already under way counts from now. None without openings.
+    """
+    by_day: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for weekday, start, end in slots:
+        by_day[weekday].append((start, end))
+    if not by_day:
+        return None
+    today = now.weekday()
+    minute = now.hour * 60 + now.minute
+    for ahead in range(8):
+        weekday = (today + ahead) % 7
+        for start, end in sorted(by_day.get(weekday, ())):
+            if ahead == 0 and end <= minute:
+                continue
+            if ahead == 7 and start >= minute:
+                # A week on is today again: only what has already passed today.
+                continue
+            if ahead == 0:
+                return f"This {_part_of_day(max(start, minute))}"
+            day = "Tomorrow" if ahead == 1 else vocabulary.WEEKDAYS[weekday]
+            return f"{'Next ' if ahead == 7 else ''}{day} {_part_of_day(start)}"
+    return None
+
+
+def next_openings(
+    profiles: Sequence[tuple[int, str | None, float | None]], now: datetime | None = None
+) -> dict[int, str]:
+    """The next opening of each profile (id, country, longitude) that has weekly openings, in one query."""
+    if not profiles:
+        return {}
+    now = now or datetime.now(UTC)
+    slots: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for row in db.session.execute(
+        select(
+            AvailabilitySlot.profile_id,
+            AvailabilitySlot.weekday,
+            AvailabilitySlot.start_minute,
+            AvailabilitySlot.end_minute,
+        ).where(AvailabilitySlot.profile_id.in_([profile_id for profile_id, _, _ in profiles]))
+    ):
+        slots[row.profile_id].append((row.weekday, row.start_minute, row.end_minute))
+    found = {}
+    for profile_id, country, longitude in profiles:
+        hint = next_opening(slots.get(profile_id, ()), now.astimezone(practice_zone(country, longitude)))
+        if hint is not None:
+            found[profile_id] = hint
+    return found
