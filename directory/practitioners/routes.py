@@ -7,6 +7,7 @@ from directory.practitioners.forms import SearchForm
 from directory.redirects import safe_next
 from directory.reviews.forms import FlagForm
 from directory.services.community import reviews as review_service
+from directory.services.community import shortlist
 from directory.services.geo import places
 from directory.services.geo.points import Point, miles_to_km, precise_distance_km
 from directory.services.search import nearby, openings, profile_page, ratings
@@ -145,4 +146,7 @@ def show(slug: str):
         back=safe_next(back, "practitioners.search_page") if back else None,
         distance_km=distance_km,
         unit=request.args.get("unit", "km"),
+        saved=current_user.is_authenticated
+        and current_user.is_patient
+        and shortlist.is_saved(current_user, profile.id),
     )
