@@ -12,7 +12,7 @@ place bears the name as its own.
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cache
 from typing import NamedTuple
@@ -110,6 +110,14 @@ class Location:
     kind: str
     country: str | None = None
     population: int = 0
+    # A candidate's label tells it from the others ("Springfield, MO, US (population 170,000)"); the
+    # search box and the results' heading carry the place's plain name instead.
+    plain_label: str = ""
+
+    @property
+    def search_label(self) -> str:
+        """The name to put in the search box and the heading once this place is chosen."""
+        return self.plain_label or self.label
 
 
 @dataclass(frozen=True)
@@ -332,11 +340,18 @@ def _distinct_locations(matches: list[_Match]) -> tuple[Location, ...]:
         for match in matches
     ]
     repeated = {label for label in labels if labels.count(label) > 1}
+    plain = [match.label for match in matches]
+    plain_repeated = {label for label in plain if plain.count(label) > 1}
+
+    def near(label: str, match: _Match) -> str:
+        return f"{label} near {_short(match.latitude)}, {_short(match.longitude)}"
+
     return tuple(
-        match.location(f"{label} near {_short(match.latitude)}, {_short(match.longitude)}")
-        if label in repeated
-        else match.location(label)
-        for match, label in zip(matches, labels, strict=False)
+        replace(
+            match.location(near(label, match) if label in repeated else label),
+            plain_label=near(name, match) if name in plain_repeated else name,
+        )
+        for match, label, name in zip(matches, labels, plain, strict=False)
     )
 
 
