@@ -8,7 +8,7 @@ from directory.redirects import safe_next
 from directory.reviews.forms import FlagForm
 from directory.services.community import reviews as review_service
 from directory.services.community import shortlist
-from directory.services.geo import places
+from directory.services.geo import geocoding, places
 from directory.services.geo.points import Point, miles_to_km, precise_distance_km
 from directory.services.search import nearby, openings, profile_page, ratings
 
@@ -80,7 +80,10 @@ def search_page():
         if not place.candidates:
             form.q.errors.append(place.problem)
         status = 200 if place.candidates else 400
-        return _render_search(form, status, page=None, candidates=place.candidates, query_args=_query_args)
+        suggestion = geocoding.suggest_spelling(form.q.data) if place.status is places.PlaceStatus.NOT_FOUND else None
+        return _render_search(
+            form, status, page=None, candidates=place.candidates, suggestion=suggestion, query_args=_query_args
+        )
     # The footer's disclaimer names the emergency number of the searched place's country.
     g.emergency_country = place.country
     if form.radius.data is None:

@@ -23,7 +23,8 @@ from geopy.exc import GeopyError
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 from geopy.location import Location as GeopyLocation
-from sqlalchemy import Float, Select, String, and_, bindparam, or_, select
+from rapidfuzz import fuzz, process
+from sqlalchemy import Float, Select, String, and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from directory.extensions import db
@@ -311,6 +312,56 @@ def _from_bare_name(city: str) -> GeocodeResult:
         if matches:
             return _choose(matches)
     return _not_found()
+
+
+# How alike a typed name and a gazetteer name must be (rapidfuzz's ratio, 0-100) to be offered.
+SUGGESTION_MIN_SCORE = 80
+SUGGESTION_LENGTH_SLACK = 2
+
+
+def suggest_spelling(query: str) -> str | None:
+    """A query to offer as "Did you mean ...?" when a typed place name is not in the gazetteer, else None.
+
+    Only the name before the first comma is corrected ("Bouldr, CO" -> "Boulder, CO"), among
+    the cities of the named state or country when one is given; of equally close names the most
+    populous wins. Never raises.
+    """
+    try:
+        text = clean_query(query)
+    except GeocodingError:
+        return None
+    if _COORDINATES.fullmatch(text) or _POSTAL_CODE_LIKE.fullmatch(text) or _ZIP.fullmatch(text):
+        return None
+    head, _, rest = text.partition(",")
+    name = fold(head)
+    if len(name) < 3:
+        return None
+    qualifier = fold(rest.split(",")[0]) if rest else ""
+    states = _state_codes(qualifier) if qualifier else set()
+    countries = _country_codes(qualifier) if qualifier and not states else set()
+    statement = select(Place.search_key, Place.name, Place.population).where(
+        Place.kind == "city",
+        Place.search_key.startswith(name[0], autoescape=True),
+        func.length(Place.search_key).between(len(name) - SUGGESTION_LENGTH_SLACK, len(name) + SUGGESTION_LENGTH_SLACK),
+    )
+    if states:
+        statement = statement.where(Place.country == "US", Place.region.in_(states))
+    elif countries:
+        statement = statement.where(Place.country.in_(countries))
+    elif qualifier:
+        return None  # the qualifier is the problem, not the name
+    best: dict[str, tuple[str, int]] = {}
+    for key, display, population in db.session.execute(statement):
+        if key not in best or (population or 0) > best[key][1]:
+            best[key] = (display, population or 0)
+    if not best or name in best:
+        return None
+    scored = process.extract(name, list(best), scorer=fuzz.ratio, score_cutoff=SUGGESTION_MIN_SCORE, limit=None)
+    if not scored:
+        return None
+    top = max(score for _, score, _ in scored)
+    key = max((key for key, score, _ in scored if score == top), key=lambda key: best[key][1])
+    return best[key][0] + ("," + rest if rest else "")
 
 
 def _choose(matches: list[_Match]) -> GeocodeResult:
