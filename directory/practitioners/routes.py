@@ -1,4 +1,4 @@
-from flask import abort, current_app, g, render_template, request
+from flask import abort, current_app, g, render_template, request, session
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -9,7 +9,14 @@ from directory.reviews.forms import FlagForm
 from directory.services.community import reviews as review_service
 from directory.services.community import shortlist
 from directory.services.geo import geocoding, places
-from directory.services.geo.points import Point, miles_to_km, precise_distance_km
+from directory.services.geo.points import (
+    UNIT_SESSION_KEY,
+    Point,
+    km_to_miles,
+    miles_to_km,
+    precise_distance_km,
+    usual_unit,
+)
 from directory.services.search import nearby, openings, profile_page, ratings
 
 
@@ -60,6 +67,17 @@ def filter_controls(form: SearchForm) -> Markup:
     return html
 
 
+def _distance_unit(form: SearchForm, country: str | None) -> str:
+    """The unit asked for (remembered for the next search and the questionnaire), else the one chosen before,
+    else the usual one in the searched place's country."""
+    if "unit" in request.args:
+        if session.get(UNIT_SESSION_KEY) != form.unit.data:
+            session[UNIT_SESSION_KEY] = form.unit.data
+        return form.unit.data
+    chosen = session.get(UNIT_SESSION_KEY)
+    return chosen if chosen in ("km", "mi") else usual_unit(country)
+
+
 def _render_search(form: SearchForm, status: int = 200, **context):
     return render_template(
         "practitioners/search.html", form=form, filter_controls=filter_controls(form), **context
@@ -86,8 +104,11 @@ def search_page():
         )
     # The footer's disclaimer names the emergency number of the searched place's country.
     g.emergency_country = place.country
-    if form.radius.data is None:
-        form.radius.data = current_app.config["SEARCH_DEFAULT_RADIUS_KM"]
+    form.unit.data = _distance_unit(form, place.country)
+    if form.radius.data is None or "radius" not in request.args:
+        default_km = current_app.config["SEARCH_DEFAULT_RADIUS_KM"]
+        # 25 km reads as 15 miles: a round number in either unit.
+        form.radius.data = default_km if form.unit.data == "km" else max(5, round(km_to_miles(default_km) / 5) * 5)
     radius_km = miles_to_km(form.radius.data) if form.unit.data == "mi" else float(form.radius.data)
     page = nearby.nearby_practitioners(
         place.location.point,
@@ -148,7 +169,7 @@ def show(slug: str):
         and review_service.can_review(current_user, profile),
         back=safe_next(back, "practitioners.search_page") if back else None,
         distance_km=distance_km,
-        unit=request.args.get("unit", "km"),
+        unit=request.args.get("unit") or session.get(UNIT_SESSION_KEY) or usual_unit(profile.country),
         saved=current_user.is_authenticated
         and current_user.is_patient
         and shortlist.is_saved(current_user, profile.id),

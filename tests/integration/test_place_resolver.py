@@ -177,7 +177,7 @@ def test_a_candidate_chosen_on_the_search_page_is_searched_under_its_plain_name(
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 200
     # The list tells the Springfields apart by population; the box and the heading carry the name alone.
-    assert "within 40 km of Springfield, MO, US</h2>" in page and "Ozark needling" in page
+    assert "within 40 miles of Springfield, MO, US</h2>" in page and "Ozark needling" in page
     assert "(population" not in page
     assert 'value="Springfield, MO, US"' in page
 

@@ -72,9 +72,29 @@ def test_the_search_page_offers_the_corrected_place(client, gazetteer):
     assert 'Did you mean <a href="/search?q=Boulder,+CO&radius=30">Boulder, CO</a>?' in page
     followed = client.get("/search?q=Boulder,+CO&radius=30")
     assert followed.status_code == 200
-    assert "within 30 km of Boulder, CO, US" in html.unescape(followed.get_data(as_text=True))
+    assert "within 30 miles of Boulder, CO, US" in html.unescape(followed.get_data(as_text=True))
 
 
 def test_no_suggestion_when_nothing_is_close(client, gazetteer):
     page = client.get("/search", query_string={"q": "Xyzzyville"}).get_data(as_text=True)
     assert "Did you mean" not in page
+
+
+# Miles or km: by the searched place's country, switchable and remembered.
+
+
+def test_miles_by_default_in_the_us_and_km_elsewhere(client, gazetteer):
+    us = html.unescape(client.get("/search?q=Boulder,+CO").get_data(as_text=True))
+    assert "within 15 miles of Boulder, CO, US" in us
+    assert '<option selected value="mi">miles</option>' in us
+    spain = html.unescape(client.get("/search?q=Madrid,+Spain").get_data(as_text=True))
+    assert "within 25 km of Madrid, Spain" in spain
+
+
+def test_a_chosen_unit_is_remembered_for_the_next_search_and_the_questionnaire(client, gazetteer):
+    page = html.unescape(client.get("/search?q=Boulder,+CO&radius=30&unit=km").get_data(as_text=True))
+    assert "within 30 km of Boulder, CO, US" in page
+    again = html.unescape(client.get("/search?q=Boulder,+CO").get_data(as_text=True))
+    assert "within 25 km of Boulder, CO, US" in again
+    with client.session_transaction() as session:
+        assert session["distance_unit"] == "km"

@@ -39,7 +39,7 @@ def test_empty_search_page_shows_the_form(client):
 
 def test_search_by_zip_lists_verified_practitioners_with_their_facts(client, listed):
     page = client.get("/search?q=10001").get_data(as_text=True)
-    assert "1 practitioner within 25 km of" in page
+    assert "1 practitioner within 15 miles of" in page
     assert "Dr Ana Ruiz" in page and "Unverified Ben" not in page
     assert "✓ Verified certification" in page
     assert "Migraine, Tension-type headache" in page
@@ -131,7 +131,7 @@ def test_clear_filters_keeps_a_location_from_the_browser(client, listed):
 
 def test_location_from_the_browser(client, listed):
     page = client.get("/search?lat=40.7484&lon=-73.9857").get_data(as_text=True)
-    assert "within 25 km of your location" in page and "Dr Ana Ruiz" in page
+    assert "within 15 miles of your location" in page and "Dr Ana Ruiz" in page
 
 
 def test_pagination_links_keep_the_query(app, client, places):
