@@ -344,7 +344,7 @@ def _certification_row(
         status, reason = (
             "rejected",
             rng.choice(
-                ("The credential id was not found in the programme's records.", "The evidence document is unreadable.")
+                ("The credential id was not found in the program's records.", "The evidence document is unreadable.")
             ),
         )
     else:

@@ -102,7 +102,7 @@ CERTIFYING_BODIES = (
     ("aacp", "Acupuncture Association of Chartered Physiotherapists"),
     ("istop", "iSTOP Gunn IMS (Institute for the Study and Treatment of Pain)"),
     ("travell_simons", "Seminarios Travell & Simons"),
-    ("other", "Other programme"),
+    ("other", "Other program"),
 )
 
 GENDERS = (

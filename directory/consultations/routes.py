@@ -81,7 +81,7 @@ def cancel(request_id: int):
         except ConsultationError as error:
             flash(str(error), "error")
         else:
-            flash("Your request is cancelled.", "info")
+            flash("Your request is canceled.", "info")
     return redirect(url_for("consultations.my_requests"))
 
 

@@ -239,7 +239,7 @@ class ProfileForm(Form):
         "Profession", choices=choices((("", "Choose your profession"), *vocabulary.PROFESSIONS)), default=""
     )
     practising_since = WholeNumberField(
-        "Practising since (year)",
+        "Practicing since (year)",
         validators=[
             Optional(),
             parsed,
@@ -266,7 +266,7 @@ class ProfileForm(Form):
         render_kw={"rows": 6, "maxlength": BIO_MAX_LENGTH},
     )
     # Licence
-    licence_number = text_field("Licence number", 60)
+    licence_number = text_field("License number", 60)
     licence_jurisdiction = text_field(
         "Issued by (state or country)", 80, description="e.g. New York State, or the HCPC in the UK."
     )
@@ -493,13 +493,11 @@ class CertificationForm(Form):
 
     issuing_body = SelectField(
         "Certifying body",
-        choices=choices((("", "Choose the programme"), *vocabulary.CERTIFYING_BODIES)),
-        validators=[InputRequired("Choose the organisation that trained you, or Other.")],
+        choices=choices((("", "Choose the program"), *vocabulary.CERTIFYING_BODIES)),
+        validators=[InputRequired("Choose the organization that trained you, or Other.")],
         default="",
     )
-    issuing_body_other = text_field(
-        "Name of the other programme", 160, description="Only when you chose Other programme."
-    )
+    issuing_body_other = text_field("Name of the other program", 160, description="Only when you chose Other program.")
     programme = text_field("Course or level", 160, description="e.g. Level 2, or Certified Dry Needling Practitioner.")
     credential_id = text_field("Credential number", 80, description="As printed on the certificate.")
     training_hours = WholeNumberField(
@@ -529,7 +527,7 @@ class CertificationForm(Form):
 
     def validate_issuing_body_other(self, field):
         if self.issuing_body.data == "other" and not field.data:
-            raise ValidationError("Name the programme that certified you.")
+            raise ValidationError("Name the program that certified you.")
 
     def validate_obtained_on(self, field):
         if field.data and field.data.year < FIRST_PRACTISING_YEAR:

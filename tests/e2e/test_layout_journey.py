@@ -177,7 +177,7 @@ def test_after_a_search_the_first_result_is_in_the_first_screen(screen, layout_d
         page.get_by_label("Speaks").select_option(label="Spanish")
         page.get_by_role("checkbox", name="Accepting new patients").check()
     page.get_by_role("button", name="Search", exact=True).click()
-    expect(page.locator("#results-heading")).to_have_text("5 practitioners within 25 km of Lanternfield, NE, US")
+    expect(page.locator("#results-heading")).to_have_text("5 practitioners within 15 miles of Lanternfield, NE, US")
     assert page.evaluate("window.scrollY") == 0
     first = page.locator(".practitioner-card").first
     # The card starts in the first screen, its name readable there.
@@ -390,7 +390,7 @@ def test_the_home_page_place_box_searches(screen, layout_data):
     check_accessibility(page, f"layout-home-{screen.size}")
     place.fill(TOWN)
     place.press("Enter")
-    expect(page.locator("#results-heading")).to_have_text("5 practitioners within 25 km of Lanternfield, NE, US")
+    expect(page.locator("#results-heading")).to_have_text("5 practitioners within 15 miles of Lanternfield, NE, US")
     page.goto("/")
     page.get_by_label("Town, city or ZIP code").fill(TOWN)
     page.get_by_role("button", name="Search", exact=True).click()

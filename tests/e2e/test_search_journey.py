@@ -382,7 +382,7 @@ def test_unknown_place_says_so_and_keeps_the_filters(page, directory_data):
 
 def test_pagination_keeps_the_query(page, directory_data, errors):
     page.goto("/search?q=Fernhollow%2C+WY&headache=cluster&sort=experience")
-    expect(page.locator("#results-heading")).to_have_text("23 practitioners within 25 km of Fernhollow, WY, US")
+    expect(page.locator("#results-heading")).to_have_text("23 practitioners within 15 miles of Fernhollow, WY, US")
     assert card_names(page) == PAGE_NAMES[:20]
     assert wait_for_markers(page) == 20
     expect(page.get_by_text("Page 1 of 2")).to_be_visible()

@@ -181,5 +181,5 @@ def test_patients_cancel_only_their_own_requests(app, client, auth, practice):
     auth.logout()
     auth.login(email="asker@example.com")  # the patient who asked
     response = client.post(f"/consultations/{consultation_id}/cancel", follow_redirects=True)
-    assert "Your request is cancelled." in response.get_data(as_text=True)
+    assert "Your request is canceled." in response.get_data(as_text=True)
     assert the_request(app).status == "cancelled"

@@ -158,7 +158,7 @@ def test_adding_a_certification_stores_the_evidence_and_awaits_verification(app,
 def test_other_programme_needs_its_name(app, client, therapist):
     response = post(client, "/therapist/certifications/new", form(issuing_body="other"), (PDF, "c.pdf"))
     assert response.status_code == 400
-    assert "Name the programme that certified you." in response.get_data(as_text=True)
+    assert "Name the program that certified you." in response.get_data(as_text=True)
     post(
         client,
         "/therapist/certifications/new",
@@ -176,7 +176,7 @@ def test_a_named_body_forgets_an_other_name(app, client, therapist):
 
 
 HOSTILE = [
-    ("issuing_body", "", "Choose the organisation that trained you, or Other."),
+    ("issuing_body", "", "Choose the organization that trained you, or Other."),
     ("issuing_body", "bogus-academy", "Not a valid choice."),
     ("issuing_body_other", "o" * 10_000, "Use at most 160 characters."),
     ("programme", "p" * 10_000, "Use at most 160 characters."),
