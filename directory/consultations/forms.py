@@ -21,13 +21,22 @@ class RequestForm(Form):
 class AcceptForm(Form):
     proposed_time = StringField(
         "Proposed time",
-        validators=[DataRequired(), Length(max=200)],
-        description="For example: Tuesday 14 January, 17:30.",
+        validators=[
+            DataRequired(message="Propose a day and time for the first consultation."),
+            Length(max=200, message="Use at most 200 characters."),
+        ],
+        description="For example: Tuesday, January 14, 5:30 pm.",
     )
 
 
 class DeclineForm(Form):
-    reason = TextAreaField("Reason for the patient", validators=[DataRequired(), Length(max=2000)])
+    reason = TextAreaField(
+        "Reason for the patient",
+        validators=[
+            DataRequired(message="Tell the patient why, in a few words."),
+            Length(max=2000, message="Use at most 2,000 characters."),
+        ],
+    )
 
 
 class InboxFilterForm(Form):

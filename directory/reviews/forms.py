@@ -12,14 +12,29 @@ class ReviewForm(Form):
     )
     text = TextAreaField(
         "Your review",
-        validators=[DataRequired(), Length(min=20, max=2000, message="Write between 20 and 2,000 characters.")],
+        validators=[
+            DataRequired(message="Write a few words about your consultation."),
+            Length(min=20, max=2000, message="Write between 20 and 2,000 characters."),
+        ],
         description="What was the consultation like? Please leave out health details you would not want public.",
     )
 
 
 class ReplyForm(Form):
-    text = TextAreaField("Your public reply", validators=[DataRequired(), Length(max=2000)])
+    text = TextAreaField(
+        "Your public reply",
+        validators=[
+            DataRequired(message="Write your reply."),
+            Length(max=2000, message="Use at most 2,000 characters."),
+        ],
+    )
 
 
 class FlagForm(Form):
-    reason = TextAreaField("What is wrong with this review?", validators=[DataRequired(), Length(min=5, max=2000)])
+    reason = TextAreaField(
+        "What is wrong with this review?",
+        validators=[
+            DataRequired(message="Say what is wrong with this review."),
+            Length(min=5, max=2000, message="Write between 5 and 2,000 characters."),
+        ],
+    )

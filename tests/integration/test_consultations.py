@@ -145,7 +145,10 @@ def test_the_therapist_accepts_completes_and_the_patient_sees_each_change(app, c
     consultation_id = the_request(app).id
     auth.logout()
     auth.login(email="pt@example.com")
-    assert client.post(f"/consultations/inbox/{consultation_id}/accept", data={"proposed_time": ""}).status_code == 400
+    empty = client.post(f"/consultations/inbox/{consultation_id}/accept", data={"proposed_time": ""})
+    assert empty.status_code == 400
+    assert "Propose a day and time for the first consultation." in empty.get_data(as_text=True)
+    assert "This field is required." not in empty.get_data(as_text=True)
     client.post(f"/consultations/inbox/{consultation_id}/accept", data={"proposed_time": "Monday 10:00"})
     client.post(f"/consultations/inbox/{consultation_id}/complete")
     consultation = the_request(app)

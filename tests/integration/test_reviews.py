@@ -92,6 +92,14 @@ def test_rating_and_text_are_checked(app, client, auth, practice, rating, text):
     assert reviews(app) == []
 
 
+def test_an_empty_review_is_asked_for_in_plain_words(app, client, auth, practice):
+    patient_id = auth.login(role="patient")
+    consult(app, patient_id, practice)
+    page = client.post("/reviews/new/calm-clinic", data={"rating": "5", "text": ""}).get_data(as_text=True)
+    assert "Write a few words about your consultation." in page
+    assert "This field is required." not in page
+
+
 @pytest.mark.parametrize("role", ["therapist", "admin"])
 def test_therapists_and_admins_cannot_review(app, client, auth, practice, role):
     user_id = auth.login(role=role)
