@@ -1,5 +1,7 @@
 """Consultation requests: patients ask, therapists answer, everyone is told."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -158,6 +160,9 @@ def test_the_therapist_accepts_completes_and_the_patient_sees_each_change(app, c
     with app.app_context():
         notices = db.session.scalars(select(Notice.message).where(Notice.user_id == patient_id)).all()
         assert any("Monday 10:00" in notice for notice in notices)
+        # A subject that is a question is followed by a space, not "?:".
+        assert any(notice.startswith("How was your consultation? ") for notice in notices)
+        assert not any("?:" in notice for notice in notices)
 
 
 def test_decline_needs_a_reason_and_completed_cannot_be_declined(app, client, auth, practice):
@@ -184,5 +189,10 @@ def test_patients_cancel_only_their_own_requests(app, client, auth, practice):
     auth.logout()
     auth.login(email="asker@example.com")  # the patient who asked
     response = client.post(f"/consultations/{consultation_id}/cancel", follow_redirects=True)
-    assert "Your request is canceled." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Your request is canceled." in page
+    assert re.search(
+        r'>Canceled</span>\s+<span class="meta">Request sent [A-Z][a-z]{2} \d{1,2}, \d{4} · Video first consultation</span>',
+        page,
+    )
     assert the_request(app).status == "cancelled"
