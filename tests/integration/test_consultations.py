@@ -196,3 +196,29 @@ def test_patients_cancel_only_their_own_requests(app, client, auth, practice):
         page,
     )
     assert the_request(app).status == "cancelled"
+
+
+def test_a_single_offered_mode_is_chosen_already(app, client, auth):
+    with app.app_context():
+        factories.make_profile(slug="video-only", modes=("video",), verified=True)
+    auth.login(role="patient")
+    page = client.get("/consultations/new/video-only").get_data(as_text=True)
+    assert re.search(r'<input[^>]*checked[^>]*value="video"|<input[^>]*value="video"[^>]*checked', page)
+
+
+def test_two_offered_modes_are_left_to_the_patient(app, client, auth, practice):
+    auth.login(role="patient")
+    page = client.get("/consultations/new/calm-clinic").get_data(as_text=True)
+    assert "checked" not in re.search(r"<fieldset.*?</fieldset>", page, re.S).group(0)
+
+
+def test_declining_is_folded_below_accepting(app, client, auth, practice):
+    auth.login(role="patient", email="maya@example.com")
+    send(client)
+    consultation_id = the_request(app).id
+    auth.logout()
+    auth.login(email="pt@example.com")
+    page = client.get(f"/consultations/inbox/{consultation_id}").get_data(as_text=True)
+    assert page.index("Accept and propose this time") < page.index('<details class="card decline-details">')
+    assert '<button type="submit" class="button button-secondary">Decline the request</button>' in page
+    assert '<button type="submit" class="button">Accept and propose this time</button>' in page
