@@ -147,6 +147,7 @@ def show(slug: str):
     shown = loaded[:REVIEWS_SHOWN]
     rating = ratings.summary(profile, [review.rating for review in loaded] if len(loaded) <= REVIEWS_SHOWN else None)
     back = request.args.get("back")
+    viewer_id = current_user.id if current_user.is_authenticated else None
     distance_km = None
     try:
         origin = Point(float(request.args["lat"]), float(request.args["lon"]))
@@ -161,7 +162,11 @@ def show(slug: str):
         verified=profile_page.is_verified(profile),
         rating=rating,
         reviews=shown,
-        flag_forms={review.id: FlagForm(prefix=f"flag-{review.id}") for review in shown}
+        # One's own review offers "Edit" (while it may be edited), never "Report this review".
+        own_reviews={review.id: review_service.editable(review) for review in shown if review.author_id == viewer_id},
+        flag_forms={
+            review.id: FlagForm(prefix=f"flag-{review.id}") for review in shown if review.author_id != viewer_id
+        }
         if current_user.is_authenticated
         else {},
         can_review=current_user.is_authenticated
