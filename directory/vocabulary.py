@@ -21,7 +21,7 @@ CONSULTATION_MODES = (
 
 ACCESSIBILITY_FEATURES = (
     ("step_free", "Step-free access"),
-    ("accessible_toilet", "Accessible toilet"),
+    ("accessible_toilet", "Accessible restroom"),
     ("parking", "Accessible parking nearby"),
     ("hearing_loop", "Hearing loop"),
     ("dim_quiet_room", "Dim, quiet treatment room"),

@@ -123,9 +123,11 @@ def search_page():
         page=page,
         place_label=place.location.label,
         place_point=place.location.point,
-        next_openings=openings.next_openings(
-            [(hit.profile.id, hit.profile.country, hit.profile.longitude) for hit in page.hits]
-        ),
+        next_openings={
+            hit.profile.id: hint
+            for hit in page.hits
+            if (hint := openings.next_opening_at(hit.openings, hit.profile.country, hit.profile.longitude))
+        },
         unit=form.unit.data,
         query_args=_query_args,
         back=request.full_path,

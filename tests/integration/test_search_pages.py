@@ -1,5 +1,6 @@
 """The search page and the public profile page, through the test client."""
 
+import html
 import re
 
 import pytest
@@ -232,3 +233,20 @@ def test_cards_are_numbered_across_pages_as_the_map_pins_are(app, client, places
     assert '<span class="pin-number" aria-hidden="true">25</span>' in second
     # The map knows where the searched place is, for its own pin.
     assert 'data-place-lat="' in second and 'data-place-name="10001 New York, NY"' in second
+
+
+def test_a_page_past_the_end_says_so_and_links_to_the_last(app, client, places):
+    with app.app_context():
+        for i in range(25):
+            factories.make_profile(display_name=f"P{i}", latitude=40.75 + i * 0.001, verified=True)
+    page = html.unescape(client.get("/search?q=10001&page=999").get_data(as_text=True))
+    assert "Page 999 is past the end: these results fill 2 pages." in page
+    assert '<a href="/search?q=10001&page=2">Go to the last page</a>' in page
+    assert "No practitioner matches" not in page
+
+
+def test_accessibility_features_are_a_list_not_a_comma_run(app, client):
+    with app.app_context():
+        factories.make_profile(slug="quiet", accessibility=("step_free", "dim_quiet_room"), verified=True)
+    page = client.get("/practitioners/quiet").get_data(as_text=True)
+    assert '<ul class="plain-list access-list"><li>Step-free access</li><li>Dim, quiet treatment room</li></ul>' in page

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from directory.services.search.openings import next_opening, practice_zone
+from directory.services.search.openings import decode_openings, next_opening, practice_zone
 
 # 2026-12-01 is a Tuesday.
 TUESDAY_10 = datetime(2026, 12, 1, 10, 0)
@@ -66,3 +66,9 @@ def test_the_hint_uses_the_practice_s_local_time():
     # 15:00 UTC is 10:00 in New York: a morning opening there is still to come today.
     now = datetime(2026, 12, 1, 15, 0, tzinfo=UTC).astimezone(practice_zone("US", -74.0))
     assert next_opening([(TUESDAY, 11 * 60, 12 * 60)], now) == "This morning"
+
+
+def test_openings_pack_and_unpack():
+    packed = ";".join(str((d * 1441 + s) * 1441 + e) for d, s, e in [(0, 0, 1440), (6, 1380, 1440), (2, 540, 780)])
+    assert decode_openings(packed) == ((0, 0, 1440), (6, 1380, 1440), (2, 540, 780))
+    assert decode_openings(None) == () and decode_openings("") == ()

@@ -1,16 +1,20 @@
 """The "next opening" hint on a result card, from a practice's weekly openings in its own local time."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, SQLColumnExpression, String, cast, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from directory import vocabulary
-from directory.extensions import db
 from directory.models import AvailabilitySlot
 
+# Minutes 0 to 1440: an opening packs into one number, (weekday * 1441 + start) * 1441 + end.
+MINUTE_CODES = 1441
 MORNING_ENDS = 12 * 60
 AFTERNOON_ENDS = 17 * 60
 
@@ -93,26 +97,52 @@ def next_opening(slots: Iterable[tuple[int, int, int]], now: datetime) -> str | 
     return None
 
 
-def next_openings(
-    profiles: Sequence[tuple[int, str | None, float | None]], now: datetime | None = None
-) -> dict[int, str]:
-    """The next opening of each profile (id, country, longitude) that has weekly openings, in one query."""
-    if not profiles:
-        return {}
+def opening_of(code: int) -> tuple[int, int, int]:
+    """(weekday, start minute, end minute) from its packed form (see openings_column)."""
+    rest, end = divmod(code, MINUTE_CODES)
+    weekday, start = divmod(rest, MINUTE_CODES)
+    return weekday, start, end
+
+
+def decode_openings(text: str | None) -> tuple[tuple[int, int, int], ...]:
+    """A profile's weekly openings from openings_column's text ("" or None: none)."""
+    return tuple(opening_of(int(code)) for code in (text or "").split(";") if code)
+
+
+class _joined(FunctionElement[str]):
+    """Text values joined by ";" in one row: group_concat in SQLite, string_agg in PostgreSQL."""
+
+    type = String()
+    name = "joined"
+    inherit_cache = True
+
+
+@compiles(_joined)
+def _joined_sqlite(element: _joined, compiler: Any, **kw: Any) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ';')"
+
+
+@compiles(_joined, "postgresql")
+def _joined_postgresql(element: _joined, compiler: Any, **kw: Any) -> str:
+    return f"string_agg({compiler.process(element.clauses, **kw)}, ';')"
+
+
+def openings_column(profile_id: SQLColumnExpression[int]) -> ColumnElement[str]:
+    """The profile's weekly openings as one text value, packed one number each, for a search page's own statement."""
+    packed = (AvailabilitySlot.weekday * MINUTE_CODES + AvailabilitySlot.start_minute) * MINUTE_CODES + (
+        AvailabilitySlot.end_minute
+    )
+    return (
+        select(_joined(cast(packed, String)))
+        .where(AvailabilitySlot.profile_id == profile_id)
+        .scalar_subquery()
+        .label("openings")
+    )
+
+
+def next_opening_at(
+    openings: Iterable[tuple[int, int, int]], country: str | None, longitude: float | None, now: datetime | None = None
+) -> str | None:
+    """The next-opening hint of a practice, from its weekly openings, in its own local time."""
     now = now or datetime.now(UTC)
-    slots: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for row in db.session.execute(
-        select(
-            AvailabilitySlot.profile_id,
-            AvailabilitySlot.weekday,
-            AvailabilitySlot.start_minute,
-            AvailabilitySlot.end_minute,
-        ).where(AvailabilitySlot.profile_id.in_([profile_id for profile_id, _, _ in profiles]))
-    ):
-        slots[row.profile_id].append((row.weekday, row.start_minute, row.end_minute))
-    found = {}
-    for profile_id, country, longitude in profiles:
-        hint = next_opening(slots.get(profile_id, ()), now.astimezone(practice_zone(country, longitude)))
-        if hint is not None:
-            found[profile_id] = hint
-    return found
+    return next_opening(openings, now.astimezone(practice_zone(country, longitude)))
