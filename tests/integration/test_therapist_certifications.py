@@ -551,3 +551,14 @@ def test_evidence_is_refused_to_everyone_but_the_owner_here(app, client, auth, r
     response = client.get(f"/therapist/certifications/{certification_id}/evidence")
     assert response.status_code == status
     assert b"%PDF" not in response.data
+
+
+def test_a_verified_certification_without_a_document_asks_for_none(app, client, therapist):
+    with app.app_context():
+        profile = db.session.get(User, therapist).profile
+        verified = factories.make_certification(profile, status="verified").id
+        pending = factories.make_certification(profile, status="pending").id
+    page = client.get(f"/therapist/certifications/{verified}").get_data(as_text=True)
+    assert "there is nothing to upload" in page and "No evidence document is on file" not in page
+    page = client.get(f"/therapist/certifications/{pending}").get_data(as_text=True)
+    assert "No evidence document is on file. Upload one below" in page
