@@ -68,14 +68,25 @@ def filter_controls(form: SearchForm) -> Markup:
 
 
 def _distance_unit(form: SearchForm, country: str | None) -> str:
-    """The unit asked for (remembered for the next search and the questionnaire), else the one chosen before,
-    else the usual one in the searched place's country."""
-    if "unit" in request.args:
+    """The unit the visitor chose (remembered for the next search and the questionnaire), else the one chosen
+    before, else the usual one in the searched place's country.
+
+    The form sends the unit it showed as unit_shown: a unit sent unchanged was the page's suggestion, not a
+    choice, so a search from Madrid after one from Boulder is in km again.
+    """
+    sent = request.args.get("unit")
+    if sent and form.unit.data in ("km", "mi") and sent != request.args.get("unit_shown"):
         if session.get(UNIT_SESSION_KEY) != form.unit.data:
             session[UNIT_SESSION_KEY] = form.unit.data
         return form.unit.data
     chosen = session.get(UNIT_SESSION_KEY)
     return chosen if chosen in ("km", "mi") else usual_unit(country)
+
+
+def _default_radius(unit: str) -> int:
+    """The default distance in this unit: 25 km reads as 15 miles, a round number in either."""
+    default_km = current_app.config["SEARCH_DEFAULT_RADIUS_KM"]
+    return default_km if unit == "km" else max(5, round(km_to_miles(default_km) / 5) * 5)
 
 
 def _render_search(form: SearchForm, status: int = 200, **context):
@@ -89,7 +100,10 @@ def search_page():
     """Search practitioners near a place, as a list and on a map."""
     form = SearchForm(request.args)
     if not request.args:
-        return _render_search(SearchForm(formdata=None), page=None)
+        empty = SearchForm(formdata=None)
+        empty.unit.data = _distance_unit(empty, None)
+        empty.radius.data = _default_radius(empty.unit.data)
+        return _render_search(empty, page=None)
     if not form.validate():
         return _render_search(form, 400, page=None)
     # Blank text counts as none given, so the page asks for a place in its own words.
@@ -106,9 +120,7 @@ def search_page():
     g.emergency_country = place.country
     form.unit.data = _distance_unit(form, place.country)
     if form.radius.data is None or "radius" not in request.args:
-        default_km = current_app.config["SEARCH_DEFAULT_RADIUS_KM"]
-        # 25 km reads as 15 miles: a round number in either unit.
-        form.radius.data = default_km if form.unit.data == "km" else max(5, round(km_to_miles(default_km) / 5) * 5)
+        form.radius.data = _default_radius(form.unit.data)
     radius_km = miles_to_km(form.radius.data) if form.unit.data == "mi" else float(form.radius.data)
     page = nearby.nearby_practitioners(
         place.location.point,

@@ -222,10 +222,10 @@ def test_search_form_then_search_by_zip_code(page, directory_data, errors):
 
     page.get_by_label("Town, city or ZIP code").fill("80302")
     page.get_by_role("button", name="Search", exact=True).click()
-    expect(page.locator("#results-heading")).to_have_text("4 practitioners within 25 km of 80302 Boulder, CO")
+    expect(page.locator("#results-heading")).to_have_text("4 practitioners within 15 miles of 80302 Boulder, CO")
     assert card_names(page) == BOULDER_BY_DISTANCE
     alma = page.locator(".practitioner-card").first
-    expect(alma).to_contain_text("3.9 km away")
+    expect(alma).to_contain_text("2.4 mi away")
     expect(alma).to_contain_text("✓ Verified certification")
     expect(alma).to_contain_text("Migraine, Tension-type headache")
     expect(alma).to_contain_text("English, Spanish")
@@ -235,6 +235,12 @@ def test_search_form_then_search_by_zip_code(page, directory_data, errors):
     assert wait_for_markers(page) == 4
     check_accessibility(page, "search-results")
 
+    # Miles by default in the US; switched to km on the form, and remembered for the next search.
+    open_filters(page)
+    page.get_by_label("Unit").select_option("km")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.locator("#results-heading")).to_have_text("4 practitioners within 15 km of 80302 Boulder, CO")
+    # The empty form now offers km, with the km default distance.
     search_for(page, "10001")
     expect(page.locator("#results-heading")).to_contain_text("within 25 km of 10001 New York, NY")
     nora = page.locator(".practitioner-card", has_text="Search-Nora Quinn")
@@ -246,7 +252,7 @@ def test_search_form_then_search_by_zip_code(page, directory_data, errors):
 
 def test_search_by_city_shows_a_marker_per_card(page, directory_data, errors):
     search_for(page, "Boulder, CO")
-    expect(page.locator("#results-heading")).to_have_text("4 practitioners within 25 km of Boulder, CO, US")
+    expect(page.locator("#results-heading")).to_have_text("4 practitioners within 15 miles of Boulder, CO, US")
     assert card_names(page) == BOULDER_BY_DISTANCE
     assert wait_for_markers(page) == 4
     # Numbered pins, as the cards are numbered, and one more pin for the searched place.
@@ -279,7 +285,7 @@ def test_filters_and_rating_sort_narrow_the_list(page, directory_data, errors):
     page.get_by_role("checkbox", name="Migraine").check()
     page.get_by_label("Speaks").select_option(label="Spanish")
     page.get_by_role("button", name="Search", exact=True).click()
-    expect(page.locator("#results-heading")).to_have_text("2 practitioners within 25 km of Boulder, CO, US")
+    expect(page.locator("#results-heading")).to_have_text("2 practitioners within 15 miles of Boulder, CO, US")
     assert card_names(page) == [ALMA, DEV]
     assert wait_for_markers(page) == 2
     expect(page.locator("#results-map .map-pin")).to_have_count(2)
@@ -353,7 +359,7 @@ def test_choose_among_ambiguous_places(page, directory_data, errors):
     check_accessibility(page, "search-ambiguous")
 
     page.get_by_role("link", name=re.compile(r"^Springfield, MO")).click()
-    expect(page.locator("#results-heading")).to_contain_text("1 practitioner within 25 km of Springfield, MO, US")
+    expect(page.locator("#results-heading")).to_contain_text("1 practitioner within 15 miles of Springfield, MO, US")
     assert card_names(page) == ["Search-Ozark Owen"]
     open_filters(page)
     expect(page.get_by_role("checkbox", name="Migraine")).to_be_checked()
@@ -416,7 +422,7 @@ def test_search_works_without_javascript(browser, base_url, directory_data):
         expect(page.get_by_role("button", name="Use my location")).to_be_hidden()
         page.get_by_label("Town, city or ZIP code").fill("Boulder, CO")
         page.get_by_role("button", name="Search", exact=True).click()
-        expect(page.locator("#results-heading")).to_have_text("4 practitioners within 25 km of Boulder, CO, US")
+        expect(page.locator("#results-heading")).to_have_text("4 practitioners within 15 miles of Boulder, CO, US")
         assert card_names(page) == BOULDER_BY_DISTANCE
         expect(page.locator("#results-map[data-markers]")).to_have_count(0)
         page.get_by_role("link", name=CHIARA).click()
@@ -431,7 +437,7 @@ def test_use_my_location_searches_near_it(located_page, directory_data):
     page = located_page(40.06, -105.19)
     page.goto("/search")
     page.get_by_role("button", name="Use my location").click()
-    expect(page.locator("#results-heading")).to_have_text("4 practitioners within 25 km of your location")
+    expect(page.locator("#results-heading")).to_have_text("4 practitioners within 15 miles of your location")
     assert card_names(page) == [DEV, BRUNO, ALMA, CHIARA]
     query = query_of(page)
     assert (query["lat"], query["lon"]) == (["40.06000"], ["-105.19000"])

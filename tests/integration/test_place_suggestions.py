@@ -98,3 +98,23 @@ def test_a_chosen_unit_is_remembered_for_the_next_search_and_the_questionnaire(c
     assert "within 25 km of Boulder, CO, US" in again
     with client.session_transaction() as session:
         assert session["distance_unit"] == "km"
+
+
+def test_a_unit_sent_back_as_shown_is_not_a_choice(client, gazetteer):
+    # The Boulder page showed miles; searching Madrid from that form sends them back unchanged.
+    page = html.unescape(client.get("/search?q=Madrid,+Spain&unit=mi&unit_shown=mi").get_data(as_text=True))
+    assert "within 25 km of Madrid, Spain" in page
+    with client.session_transaction() as session:
+        assert "distance_unit" not in session
+    # Changed on the form: a choice, kept.
+    page = html.unescape(client.get("/search?q=Madrid,+Spain&unit=mi&unit_shown=km").get_data(as_text=True))
+    assert "within 15 miles of Madrid, Spain" in page
+    with client.session_transaction() as session:
+        assert session["distance_unit"] == "mi"
+
+
+def test_the_empty_search_form_shows_the_remembered_unit(client, gazetteer):
+    assert '<option selected value="mi">miles</option>' in client.get("/search").get_data(as_text=True)
+    client.get("/search?q=Boulder,+CO&unit=km")
+    page = client.get("/search").get_data(as_text=True)
+    assert '<option selected value="km">km</option>' in page and 'name="unit_shown" value="km"' in page
