@@ -43,6 +43,8 @@ class Config:
     # "smtp" sends through MAIL_SERVER in a background thread.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "outbox")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Needle & Nerve <no-reply@localhost>")
+    # Where people write to a person: the sender above takes no replies.
+    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "help@localhost")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")

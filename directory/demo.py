@@ -112,18 +112,78 @@ INSURERS = {
     "ES": ("Sanitas", "Adeslas", "DKV", "Mapfre"),
     "DE": ("TK", "AOK", "Barmer", "private Krankenversicherung"),
 }
-REVIEW_TEXTS = (
-    "Very thorough first assessment and clear explanations. My tension headaches are fewer after four sessions.",
-    "Listened carefully and explained what dry needling can and cannot do. Felt safe throughout.",
-    "Helpful for my neck-related headaches. The exercises to do at home made a real difference.",
-    "Kind and professional. The needling was a bit sore the next day but I was warned about that.",
-    "Good experience overall, though it was hard to get an evening appointment.",
-    "Took my migraine history seriously and asked me to see my doctor first about one symptom. Appreciated that.",
-    "Calm, dim treatment room, which matters with my light sensitivity. Would recommend.",
-    "Not much change in my headaches yet, but the practitioner was honest about the evidence.",
-    "Explained everything in plain words and never rushed me. Booking was easy.",
-    "The video first consultation saved me a long trip; in-person sessions after that were excellent.",
+# Review words that go with the rating given: an opening by rating band and a detail, so that no profile
+# shows the same text twice and a 1-star review does not read like a 5-star one.
+REVIEW_OPENINGS = {
+    "good": (
+        "Very thorough first assessment and clear explanations.",
+        "Listened carefully and explained what dry needling can and cannot do.",
+        "Kind and professional from the first visit.",
+        "Explained everything in plain words and never rushed me.",
+        "Took my migraine history seriously and asked me to see my doctor first about one symptom.",
+        "Calm, dim treatment room, which matters with my light sensitivity.",
+        "Helpful for my neck-related headaches.",
+    ),
+    "mixed": (
+        "Good experience overall, though it was hard to get an evening appointment.",
+        "Not much change in my headaches yet, but the practitioner was honest about the evidence.",
+        "Pleasant and careful, but the sessions felt a little short.",
+        "The needling was more sore the next day than I expected.",
+    ),
+    "poor": (
+        "My headaches did not improve and the follow-up felt rushed.",
+        "The appointment started late and I left with more questions than answers.",
+        "I did not feel the plan was explained well.",
+    ),
+}
+REVIEW_DETAILS = (
+    "My tension headaches are fewer after four sessions.",
+    "The exercises to do at home made a real difference.",
+    "Booking was easy.",
+    "The video first consultation saved me a long trip.",
+    "I was warned about soreness beforehand, which helped.",
+    "Felt safe throughout.",
+    "Parking nearby was easy.",
+    "They wrote to my doctor with a short summary.",
+    "",
 )
+# Streets in each country's own style: "{number} {name}" or "{name} {number}".
+STREETS = {
+    "US": ("{n} {name} Street", ("Main", "Oak", "Maple", "Park", "Washington", "Lake", "Elm", "Cedar")),
+    "CA": ("{n} {name} Street", ("King", "Queen", "Main", "Maple", "Church", "Victoria")),
+    "GB": ("{n} {name}", ("High Street", "Station Road", "Church Lane", "Mill Road", "Victoria Road", "London Road")),
+    "AU": ("{n} {name}", ("George Street", "King Street", "Station Street", "Church Street", "High Street")),
+    "DE": ("{name} {n}", ("Hauptstraße", "Bahnhofstraße", "Gartenstraße", "Schulstraße", "Lindenstraße")),
+    "ES": ("{name}, {n}", ("Calle Mayor", "Calle Real", "Avenida de la Constitución", "Calle del Carmen")),
+}
+
+
+def _phone(rng: random.Random, country: str) -> str:
+    """A made-up number in the country's own format (US and CA: the 555-01xx numbers reserved for fiction)."""
+    if country in ("US", "CA"):
+        return f"+1 {rng.randrange(201, 990)} 555 01{rng.randrange(0, 100):02d}"
+    if country == "GB":  # Ofcom's range for drama
+        return f"+44 20 7946 0{rng.randrange(0, 1000):03d}"
+    if country == "AU":  # ACMA's range for fiction
+        return f"+61 2 5550 {rng.randrange(0, 10000):04d}"
+    if country == "DE":
+        return f"+49 30 {rng.randrange(1000, 9999)} {rng.randrange(1000, 9999)}"
+    return f"+34 91 {rng.randrange(100, 999)} {rng.randrange(10, 99)} {rng.randrange(10, 99)}"
+
+
+def _street(rng: random.Random, country: str) -> str:
+    pattern, names = STREETS[country]
+    return pattern.format(n=rng.randrange(1, 400), name=rng.choice(names))
+
+
+def _review_text(rng: random.Random, rating: int, used: set[str]) -> str:
+    """Words that fit the rating, not yet used on this profile (while any are left)."""
+    band = "good" if rating >= 4 else "mixed" if rating == 3 else "poor"
+    texts = [f"{opening} {detail}".strip() for opening in REVIEW_OPENINGS[band] for detail in REVIEW_DETAILS]
+    fresh = [text for text in texts if text not in used] or texts
+    text = rng.choice(fresh)
+    used.add(text)
+    return text
 
 
 @dataclass(frozen=True)
@@ -228,7 +288,9 @@ def seed_demo(practitioners: int, seed: int, today: date | None = None) -> SeedR
             )
         country = "US" if n == 0 else countries.pick(rng)
         city = cities[country].pick(rng)
-        lat, lon = _jitter(rng, city.latitude, city.longitude, 12.0 if city.population > 500_000 else 6.0)
+        # Close to the city's point, so that the town in the address is the one on the map (6 km from a small
+        # town's point can be the next town, and a search from there showed it "under 1 km away").
+        lat, lon = _jitter(rng, city.latitude, city.longitude, 5.0 if city.population > 1_000_000 else 1.5)
         settings = COUNTRY_SETTINGS[country]
         low, high = settings["fee"]
         fee_min = rng.randrange(low, high, 5)
@@ -245,13 +307,13 @@ def seed_demo(practitioners: int, seed: int, today: date | None = None) -> SeedR
                 "licence_number": f"{country}-{rng.randrange(100000, 999999)}",
                 "licence_jurisdiction": city.region if country == "US" else country,
                 "clinic_name": f"{city.name} {rng.choice(('Physio', 'Headache & Neck Clinic', 'Movement Health', 'Physical Therapy', 'Spine & Pain Care'))}",
-                "street": f"{rng.randrange(1, 400)} {rng.choice(('Main', 'High', 'Oak', 'Station', 'Church', 'Park', 'Mill'))} {rng.choice(('Street', 'Road', 'Avenue'))}",
+                "street": _street(rng, country),
                 "city": city.name,
                 "region": city.region,
                 "country": country,
                 "latitude": lat,
                 "longitude": lon,
-                "phone": f"+{rng.randrange(10, 99)} {rng.randrange(100, 999)} {rng.randrange(1000, 9999)}",
+                "phone": _phone(rng, country),
                 "bio": "I help people with tension-type, neck-related and migraine headaches using dry needling "
                 "alongside exercise and advice, after a careful first assessment.",
                 "practising_since": rng.randrange(1985, today.year),
@@ -380,7 +442,7 @@ def _certification_row(
         status, reason = (
             "rejected",
             rng.choice(
-                ("The credential id was not found in the programme's records.", "The evidence document is unreadable.")
+                ("The credential id was not found in the program's records.", "The evidence document is unreadable.")
             ),
         )
     else:
@@ -419,6 +481,7 @@ def _consultations_and_reviews(
             count = max(count, 3)
         total = 0
         authors = rng.sample(patient_ids, min(count, len(patient_ids)))
+        used_texts: set[str] = set()
         for author in authors:
             cid = next(consultation_id)
             created = now - timedelta(days=rng.randrange(20, 700))
@@ -435,7 +498,7 @@ def _consultations_and_reviews(
                     "profile_id": profile["id"],
                     "consultation_id": cid,
                     "rating": rating,
-                    "text": rng.choice(REVIEW_TEXTS),
+                    "text": _review_text(rng, rating, used_texts),
                     "status": "published",
                     "created_at": created + timedelta(days=10),
                     "updated_at": created + timedelta(days=10),

@@ -39,7 +39,7 @@ CONSULTATION_MODES = (
 
 ACCESSIBILITY_FEATURES = (
     ("step_free", "Step-free access"),
-    ("accessible_toilet", "Accessible toilet"),
+    ("accessible_toilet", "Accessible restroom"),
     ("parking", "Accessible parking nearby"),
     ("hearing_loop", "Hearing loop"),
     ("dim_quiet_room", "Dim, quiet treatment room"),
@@ -120,7 +120,7 @@ CERTIFYING_BODIES = (
     ("aacp", "Acupuncture Association of Chartered Physiotherapists"),
     ("istop", "iSTOP Gunn IMS (Institute for the Study and Treatment of Pain)"),
     ("travell_simons", "Seminarios Travell & Simons"),
-    ("other", "Other programme"),
+    ("other", "Other program"),
 )
 
 GENDERS = (

@@ -1,15 +1,17 @@
 import json
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
+from directory.access import role_required
 from directory.account import bp
 from directory.account.forms import ChangePasswordForm, DeleteAccountForm
 from directory.extensions import db
 from directory.forms import EmptyForm
-from directory.models import Notice
-from directory.services.community import consultations, reviews
+from directory.models import Notice, Role
+from directory.redirects import safe_next
+from directory.services.community import consultations, reviews, shortlist
 from directory.services.core import accounts
 from directory.services.core.passwords import WeakPassword
 from directory.services.questionnaire import responses
@@ -85,3 +87,33 @@ def delete():
             flash("Your account and your personal data are deleted.", "info")
             return redirect(url_for("main.index"))
     return render_template("account/settings.html", form=ChangePasswordForm(formdata=None), delete_form=form), 400
+
+
+@bp.route("/saved")
+@role_required(Role.PATIENT)
+def saved_practitioners():
+    """The practitioners the patient saved, last saved first."""
+    return render_template("account/saved.html", profiles=shortlist.saved_profiles(current_user), form=EmptyForm())
+
+
+@bp.route("/saved/<slug>", methods=["POST"])
+@role_required(Role.PATIENT)
+def save_practitioner(slug: str):
+    """Put a listed practitioner on the patient's shortlist, then go back where the button was."""
+    profile = shortlist.listed_profile(slug) or abort(404)
+    if EmptyForm().validate_on_submit():
+        if shortlist.save(current_user, profile):
+            flash(f"{profile.display_name} is saved to your shortlist.", "success")
+        else:
+            flash(f"{profile.display_name} was already on your shortlist.", "info")
+    return redirect(safe_next(request.form.get("next"), "account.saved_practitioners"))
+
+
+@bp.route("/saved/<slug>/remove", methods=["POST"])
+@role_required(Role.PATIENT)
+def remove_practitioner(slug: str):
+    """Take a practitioner off the patient's shortlist."""
+    profile = shortlist.listed_profile(slug)
+    if EmptyForm().validate_on_submit() and profile is not None and shortlist.remove(current_user, profile.id):
+        flash(f"{profile.display_name} is no longer on your shortlist.", "info")
+    return redirect(safe_next(request.form.get("next"), "account.saved_practitioners"))

@@ -1,10 +1,17 @@
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField
+from flask import current_app
+from wtforms import BooleanField, EmailField, Field, HiddenField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from directory.forms import Form, choices
 from directory.models import Role, User
 from directory.models.types import column_length
-from directory.services.core.passwords import PASSWORD_MAX_LENGTH
+from directory.services.core.passwords import PASSWORD_MAX_LENGTH, password_problems
+
+
+def _all_password_problems(field: Field, email: str = "") -> None:
+    """Add every way the password breaks the policy to its errors at once, beside the other fields' errors."""
+    if field.data:
+        field.errors.extend(password_problems(field.data, current_app.config["PASSWORD_MIN_LENGTH"], email))
 
 
 class SignupForm(Form):
@@ -30,6 +37,9 @@ class SignupForm(Form):
         "Password again", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")]
     )
 
+    def validate_password(self, field: Field) -> None:
+        _all_password_problems(field, self.email.data or "")
+
 
 class LoginForm(Form):
     email = EmailField("Email address", validators=[DataRequired(), Length(max=column_length(User.email))])
@@ -51,3 +61,6 @@ class ResetPasswordForm(Form):
     confirm = PasswordField(
         "New password again", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")]
     )
+
+    def validate_password(self, field: Field) -> None:
+        _all_password_problems(field)

@@ -58,7 +58,10 @@ def login():
         if user is None:
             form.password.errors.append("The email address or the password is not right.")
         elif not user.active:
-            form.email.errors.append("This account is suspended. Contact us if you think this is a mistake.")
+            form.email.errors.append(
+                "This account is suspended. If you think this is a mistake, write to "
+                f"{current_app.config['CONTACT_EMAIL']}."
+            )
         else:
             login_user(user, remember=form.remember.data)
             flash("You are logged in.", "success")

@@ -23,7 +23,7 @@ class AcceptForm(Form):
     proposed_time = DateTimeLocalField(
         "Proposed date and time",
         format="%Y-%m-%dT%H:%M",
-        validators=[DataRequired("Choose the date and time you propose.")],
+        validators=[DataRequired("Propose a day and time for the first consultation.")],
         description="In your practice's local time; the patient sees it the same way.",
     )
 
@@ -39,7 +39,13 @@ class AnotherTimeForm(Form):
 
 
 class DeclineForm(Form):
-    reason = TextAreaField("Reason for the patient", validators=[DataRequired(), Length(max=MAX_MESSAGE)])
+    reason = TextAreaField(
+        "Reason for the patient",
+        validators=[
+            DataRequired(message="Tell the patient why, in a few words."),
+            Length(max=MAX_MESSAGE, message=f"Use at most {MAX_MESSAGE:,} characters."),
+        ],
+    )
 
 
 class InboxFilterForm(Form):

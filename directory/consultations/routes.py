@@ -31,6 +31,9 @@ def request_new(slug: str):
     profile = consultations.listed_profile(slug) or abort(404)
     form = RequestForm()
     form.mode.choices = choices(consultations.requestable_modes(profile))
+    if request.method == "GET" and len(form.mode.choices) == 1:
+        # Only one way is offered: nothing to choose.
+        form.mode.data = form.mode.choices[0].value
     form.preferred_times.choices = choices((label, label) for label in consultations.slot_labels(profile))
     answers = _patients_answers()
     if form.validate_on_submit():
@@ -124,7 +127,7 @@ def cancel(request_id: int):
         except ConsultationError as error:
             flash(str(error), "error")
         else:
-            flash("Your request is cancelled.", "info")
+            flash("Your request is canceled.", "info")
     return redirect(url_for("consultations.my_requests"))
 
 

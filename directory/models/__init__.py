@@ -26,6 +26,7 @@ from directory.models.practitioner import (
     profile_language,
 )
 from directory.models.questionnaire import QuestionnaireResponse
+from directory.models.shortlist import SavedPractitioner
 from directory.models.types import utcnow
 from directory.models.user import Notice, OutboxMessage, Role, User
 
@@ -54,6 +55,7 @@ __all__ = [
     "ReviewFlag",
     "ReviewStatus",
     "Role",
+    "SavedPractitioner",
     "SearchListing",
     "StoredFile",
     "TherapistProfile",

@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import abort, current_app, g, render_template, request
+from flask import abort, current_app, g, render_template, request, session
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -9,9 +9,17 @@ from directory.practitioners.forms import SearchForm
 from directory.redirects import safe_next
 from directory.reviews.forms import FlagForm
 from directory.services.community import reviews as review_service
-from directory.services.geo import places
-from directory.services.geo.points import Point, miles_to_km, precise_distance_km
-from directory.services.search import nearby, profile_page, ratings
+from directory.services.community import shortlist
+from directory.services.geo import geocoding, places
+from directory.services.geo.points import (
+    UNIT_SESSION_KEY,
+    Point,
+    km_to_miles,
+    miles_to_km,
+    precise_distance_km,
+    usual_unit,
+)
+from directory.services.search import nearby, openings, profile_page, ratings
 
 
 def _filters(form: SearchForm) -> nearby.SearchFilters:
@@ -61,6 +69,28 @@ def filter_controls(form: SearchForm) -> Markup:
     return html
 
 
+def _distance_unit(form: SearchForm, country: str | None) -> str:
+    """The unit the visitor chose (remembered for the next search and the questionnaire), else the one chosen
+    before, else the usual one in the searched place's country.
+
+    The form sends the unit it showed as unit_shown: a unit sent unchanged was the page's suggestion, not a
+    choice, so a search from Madrid after one from Boulder is in km again.
+    """
+    sent = request.args.get("unit")
+    if sent and form.unit.data in ("km", "mi") and sent != request.args.get("unit_shown"):
+        if session.get(UNIT_SESSION_KEY) != form.unit.data:
+            session[UNIT_SESSION_KEY] = form.unit.data
+        return form.unit.data
+    chosen = session.get(UNIT_SESSION_KEY)
+    return chosen if chosen in ("km", "mi") else usual_unit(country)
+
+
+def _default_radius(unit: str) -> int:
+    """The default distance in this unit: 25 km reads as 15 miles, a round number in either."""
+    default_km = current_app.config["SEARCH_DEFAULT_RADIUS_KM"]
+    return default_km if unit == "km" else max(5, round(km_to_miles(default_km) / 5) * 5)
+
+
 def _render_search(form: SearchForm, status: int = 200, **context):
     return render_template(
         "practitioners/search.html", form=form, filter_controls=filter_controls(form), **context
@@ -72,7 +102,10 @@ def search_page():
     """Search practitioners near a place, as a list and on a map."""
     form = SearchForm(request.args)
     if not request.args:
-        return _render_search(SearchForm(formdata=None), page=None)
+        empty = SearchForm(formdata=None)
+        empty.unit.data = _distance_unit(empty, None)
+        empty.radius.data = _default_radius(empty.unit.data)
+        return _render_search(empty, page=None)
     if not form.validate():
         return _render_search(form, 400, page=None)
     # Blank text counts as none given, so the page asks for a place in its own words.
@@ -81,11 +114,15 @@ def search_page():
         if not place.candidates:
             form.q.errors.append(place.problem)
         status = 200 if place.candidates else 400
-        return _render_search(form, status, page=None, candidates=place.candidates, query_args=_query_args)
+        suggestion = geocoding.suggest_spelling(form.q.data) if place.status is places.PlaceStatus.NOT_FOUND else None
+        return _render_search(
+            form, status, page=None, candidates=place.candidates, suggestion=suggestion, query_args=_query_args
+        )
     # The footer's disclaimer names the emergency number of the searched place's country.
     g.emergency_country = place.country
-    if form.radius.data is None:
-        form.radius.data = current_app.config["SEARCH_DEFAULT_RADIUS_KM"]
+    form.unit.data = _distance_unit(form, place.country)
+    if form.radius.data is None or "radius" not in request.args:
+        form.radius.data = _default_radius(form.unit.data)
     radius_km = miles_to_km(form.radius.data) if form.unit.data == "mi" else float(form.radius.data)
     page = nearby.nearby_practitioners(
         place.location.point,
@@ -99,6 +136,12 @@ def search_page():
         form,
         page=page,
         place_label=place.location.label,
+        place_point=place.location.point,
+        next_openings={
+            hit.profile.id: hint
+            for hit in page.hits
+            if (hint := openings.next_opening_at(hit.openings, hit.profile.latitude, hit.profile.longitude))
+        },
         unit=form.unit.data,
         query_args=_query_args,
         back=request.full_path,
@@ -120,6 +163,7 @@ def show(slug: str):
     shown = loaded[:REVIEWS_SHOWN]
     rating = ratings.summary(profile, [review.rating for review in loaded] if len(loaded) <= REVIEWS_SHOWN else None)
     back = request.args.get("back")
+    viewer_id = current_user.id if current_user.is_authenticated else None
     distance_km = None
     try:
         origin = Point(float(request.args["lat"]), float(request.args["lon"]))
@@ -134,7 +178,11 @@ def show(slug: str):
         verified=profile.verified_on(date.today()),
         rating=rating,
         reviews=shown,
-        flag_forms={review.id: FlagForm(prefix=f"flag-{review.id}") for review in shown}
+        # One's own review offers "Edit" (while it may be edited), never "Report this review".
+        own_reviews={review.id: review_service.editable(review) for review in shown if review.author_id == viewer_id},
+        flag_forms={
+            review.id: FlagForm(prefix=f"flag-{review.id}") for review in shown if review.author_id != viewer_id
+        }
         if current_user.is_authenticated
         else {},
         can_review=current_user.is_authenticated
@@ -142,5 +190,8 @@ def show(slug: str):
         and review_service.can_review(current_user, profile),
         back=safe_next(back, "practitioners.search_page") if back else None,
         distance_km=distance_km,
-        unit=request.args.get("unit", "km"),
+        unit=request.args.get("unit") or session.get(UNIT_SESSION_KEY) or usual_unit(profile.country),
+        saved=current_user.is_authenticated
+        and current_user.is_patient
+        and shortlist.is_saved(current_user, profile.id),
     )

@@ -149,10 +149,10 @@ class HeadacheForm(Form):
         "(or do you avoid it because of the pain)?"
     )
     nausea = _one_of(
-        "Do you feel sick (nauseous) with your headaches?",
+        "Do you feel nauseated (sick to your stomach) with your headaches?",
         (("none", "No"), ("mild", "A little"), ("moderate", "Quite a lot")),
     )
-    vomiting = _yes_no("Are you sick (do you vomit) with your headaches?")
+    vomiting = _yes_no("Do you vomit (throw up) with your headaches?")
     light_sensitive = _yes_no("Does light bother you during a headache?")
     sound_sensitive = _yes_no("Does noise bother you during a headache?")
     restless = _yes_no("During a headache, do you feel restless or agitated, unable to keep still?")
@@ -244,7 +244,7 @@ class NeckAndMedicinesForm(Form):
     )
     migraine_like_days = _one_of(
         "On how many days a month is the headache strong and throbbing, or with "
-        "feeling sick or light and noise bothering you?",
+        "feeling nauseated or light and noise bothering you?",
         (("0_7", "0 to 7 days"), ("8_14", "8 to 14 days"), ("15_plus", "15 days or more"), ("unsure", "I'm not sure")),
     )
 

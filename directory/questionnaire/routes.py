@@ -15,13 +15,13 @@ from directory.forms import EmptyForm, contains_nul
 from directory.models import Role
 from directory.questionnaire import bp, forms, steps
 from directory.services.geo import places
-from directory.services.geo.points import format_distance
+from directory.services.geo.points import UNIT_SESSION_KEY, format_distance
 from directory.services.questionnaire import clinical, matching, responses
 from directory.services.questionnaire.answers import NEEDLING_SAFETY
 from directory.services.questionnaire.clinical import emergency
 from directory.services.questionnaire.responses import TOKEN_KEY
 
-UNIT_KEY = "distance_unit"
+UNIT_KEY = UNIT_SESSION_KEY
 CONFIDENCE_WORDS = {clinical.LIKELY: "likely", clinical.POSSIBLE: "possible"}
 STOP_HEADINGS = {clinical.EMERGENCY: "Please get help now", clinical.TODAY: "Please see a doctor today"}
 PLACE_NOT_FOUND = (

@@ -173,7 +173,7 @@ FLAG_SUMMARIES: Mapping[str, str] = {
     "positional": "that your headache clearly changes when you stand up or lie down",
     "valsalva": "that coughing, straining, exercise or sex brings your headache on",
     "papilledema_told": "that the nerve at the back of your eye looked swollen to an optician or eye doctor",
-    "papilledema_symptoms": "that your sight briefly greys out, or you hear a whooshing sound with your heartbeat",
+    "papilledema_symptoms": "that your sight briefly grays out, or you hear a whooshing sound with your heartbeat",
     "progressive": "that your headache is getting steadily worse week by week",
     "pregnancy": "that you are pregnant or gave birth in the last 6 weeks",
     "pregnancy_new": "a new or different headache while pregnant or soon after giving birth",

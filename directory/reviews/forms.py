@@ -14,7 +14,7 @@ class ReviewForm(Form):
     text = TextAreaField(
         "Your review",
         validators=[
-            DataRequired(),
+            DataRequired(message="Write a few words about your consultation."),
             Length(min=MIN_TEXT, max=MAX_TEXT, message=f"Write between {MIN_TEXT} and {MAX_TEXT:,} characters."),
         ],
         description="What was the consultation like? Please leave out health details you would not want public.",
@@ -22,10 +22,24 @@ class ReviewForm(Form):
 
 
 class ReplyForm(Form):
-    text = TextAreaField("Your public reply", validators=[DataRequired(), Length(max=MAX_TEXT)])
+    text = TextAreaField(
+        "Your public reply",
+        validators=[
+            DataRequired(message="Write your reply."),
+            Length(max=MAX_TEXT, message=f"Use at most {MAX_TEXT:,} characters."),
+        ],
+    )
 
 
 class FlagForm(Form):
     reason = TextAreaField(
-        "What is wrong with this review?", validators=[DataRequired(), Length(min=MIN_FLAG_REASON, max=MAX_TEXT)]
+        "What is wrong with this review?",
+        validators=[
+            DataRequired(message="Say what is wrong with this review."),
+            Length(
+                min=MIN_FLAG_REASON,
+                max=MAX_TEXT,
+                message=f"Write between {MIN_FLAG_REASON} and {MAX_TEXT:,} characters.",
+            ),
+        ],
     )

@@ -248,7 +248,7 @@ class ProfileForm(Form):
         "Profession", choices=choices((("", "Choose your profession"), *vocabulary.PROFESSIONS)), default=""
     )
     practising_since = WholeNumberField(
-        "Practising since (year)",
+        "Practicing since (year)",
         validators=[
             Optional(),
             parsed,
@@ -275,7 +275,7 @@ class ProfileForm(Form):
         render_kw={"rows": 6, "maxlength": BIO_MAX_LENGTH},
     )
     # Licence
-    licence_number = text_field("Licence number", column_length(TherapistProfile.licence_number))
+    licence_number = text_field("License number", column_length(TherapistProfile.licence_number))
     licence_jurisdiction = text_field(
         "Issued by (state or country)",
         column_length(TherapistProfile.licence_jurisdiction),
@@ -525,14 +525,14 @@ class CertificationForm(Form):
 
     issuing_body = SelectField(
         "Certifying body",
-        choices=choices((("", "Choose the programme"), *vocabulary.CERTIFYING_BODIES)),
-        validators=[InputRequired("Choose the organisation that trained you, or Other.")],
+        choices=choices((("", "Choose the program"), *vocabulary.CERTIFYING_BODIES)),
+        validators=[InputRequired("Choose the organization that trained you, or Other.")],
         default="",
     )
     issuing_body_other = text_field(
-        "Name of the other programme",
+        "Name of the other program",
         column_length(Certification.issuing_body_other),
-        description="Only when you chose Other programme.",
+        description="Only when you chose Other program.",
     )
     programme = text_field(
         "Course or level",
@@ -569,7 +569,7 @@ class CertificationForm(Form):
 
     def validate_issuing_body_other(self, field):
         if self.issuing_body.data == "other" and not field.data:
-            raise ValidationError("Name the programme that certified you.")
+            raise ValidationError("Name the program that certified you.")
 
     def validate_obtained_on(self, field):
         if field.data and field.data.year < FIRST_PRACTISING_YEAR:

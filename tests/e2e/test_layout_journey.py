@@ -177,7 +177,7 @@ def test_after_a_search_the_first_result_is_in_the_first_screen(screen, layout_d
         page.get_by_label("Speaks").select_option(label="Spanish")
         page.get_by_role("checkbox", name="Accepting new patients").check()
     page.get_by_role("button", name="Search", exact=True).click()
-    expect(page.locator("#results-heading")).to_have_text("5 practitioners within 25 km of Lanternfield, NE, US")
+    expect(page.locator("#results-heading")).to_have_text("5 practitioners within 15 miles of Lanternfield, NE, US")
     assert page.evaluate("window.scrollY") == 0
     first = page.locator(".practitioner-card").first
     # The card starts in the first screen, its name readable there.
@@ -231,8 +231,8 @@ def test_list_first_and_a_map_switch_on_a_phone(screen, layout_data):
     expect(results_map).to_be_visible()
     expect(cards.first).to_be_hidden()
     expect(switch.get_by_role("button", name="Map")).to_have_attribute("aria-pressed", "true")
-    expect(page.locator("#results-map .leaflet-marker-icon")).to_have_count(5)
-    assert within_screen(screen, page.locator("#results-map .leaflet-marker-icon").first)
+    expect(page.locator("#results-map .map-pin")).to_have_count(5)
+    assert within_screen(screen, page.locator("#results-map .map-pin").first)
     check_accessibility(page, "layout-search-map-phone")
 
     switch.get_by_role("button", name="List").click()
@@ -390,7 +390,7 @@ def test_the_home_page_place_box_searches(screen, layout_data):
     check_accessibility(page, f"layout-home-{screen.size}")
     place.fill(TOWN)
     place.press("Enter")
-    expect(page.locator("#results-heading")).to_have_text("5 practitioners within 25 km of Lanternfield, NE, US")
+    expect(page.locator("#results-heading")).to_have_text("5 practitioners within 15 miles of Lanternfield, NE, US")
     page.goto("/")
     page.get_by_label("Town, city or ZIP code").fill(TOWN)
     page.get_by_role("button", name="Search", exact=True).click()

@@ -144,7 +144,7 @@ def test_a_migraine_patient_gets_ranked_practitioners_with_reasons(phone_page, p
     page.get_by_label("Throbbing or pulsing").check()
     answer(page, "How strong is the pain?", "Severe: I have to stop")
     answer(page, "Does everyday activity", "Yes")
-    answer(page, "Do you feel sick", "Quite a lot")
+    answer(page, "Do you feel nauseated", "Quite a lot")
     answer(page, "Does light bother you", "Yes")
     answer(page, "Does noise bother you", "Yes")
     continue_to(page, "Aura")

@@ -241,10 +241,10 @@ def test_search_form_then_search_by_zip_code(page, directory_data, errors):
 
     page.get_by_label("Town, city or ZIP code").fill("80302")
     page.get_by_role("button", name="Search", exact=True).click()
-    expect(page.locator("#results-heading")).to_have_text("4 practitioners within 25 km of 80302 Boulder, CO")
+    expect(page.locator("#results-heading")).to_have_text("4 practitioners within 15 miles of 80302 Boulder, CO")
     assert card_names(page) == BOULDER_BY_DISTANCE
     alma = page.locator(".practitioner-card").first
-    expect(alma).to_contain_text("3.9 km away")
+    expect(alma).to_contain_text("2.4 mi away")
     expect(alma).to_contain_text("✓ Verified certification")
     expect(alma).to_contain_text("Migraine, Tension-type headache")
     expect(alma).to_contain_text("English, Spanish")
@@ -254,6 +254,12 @@ def test_search_form_then_search_by_zip_code(page, directory_data, errors):
     assert wait_for_markers(page) == 4
     check_accessibility(page, "search-results")
 
+    # Miles by default in the US; switched to km on the form, and remembered for the next search.
+    open_filters(page)
+    page.get_by_label("Unit").select_option("km")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.locator("#results-heading")).to_have_text("4 practitioners within 15 km of 80302 Boulder, CO")
+    # The empty form now offers km, with the km default distance.
     search_for(page, "10001")
     expect(page.locator("#results-heading")).to_contain_text("within 25 km of 10001 New York, NY")
     nora = page.locator(".practitioner-card", has_text="Search-Nora Quinn")
@@ -265,13 +271,19 @@ def test_search_form_then_search_by_zip_code(page, directory_data, errors):
 
 def test_search_by_city_shows_a_marker_per_card(page, directory_data, errors):
     search_for(page, "Boulder, CO")
-    expect(page.locator("#results-heading")).to_have_text("4 practitioners within 25 km of Boulder, CO, US")
+    expect(page.locator("#results-heading")).to_have_text("4 practitioners within 15 miles of Boulder, CO, US")
     assert card_names(page) == BOULDER_BY_DISTANCE
     assert wait_for_markers(page) == 4
-    expect(page.locator("#results-map .leaflet-marker-icon")).to_have_count(4)
-    expect(page.locator("#results-map .leaflet-marker-icon").first).to_have_attribute("alt", ALMA)
+    # Numbered pins, as the cards are numbered, and one more pin for the searched place.
+    pins = page.locator("#results-map .map-pin")
+    expect(pins).to_have_count(4)
+    expect(pins.first).to_have_attribute("title", f"1. {ALMA}")
+    expect(pins.nth(1)).to_have_text("2")
+    expect(page.locator(".practitioner-card").nth(1).locator(".pin-number")).to_have_text("2")
+    expect(page.locator("#results-map .map-place")).to_have_count(1)
+    expect(page.locator("#results-map .map-place")).to_have_attribute("title", "Searched place: Boulder, CO, US")
 
-    page.locator("#results-map .leaflet-marker-icon").nth(1).click()
+    pins.nth(1).click()
     popup_link = page.locator("#results-map .leaflet-popup-content a")
     expect(popup_link).to_have_text(f"2. {BRUNO}")
     popup_link.click()
@@ -292,10 +304,10 @@ def test_filters_and_rating_sort_narrow_the_list(page, directory_data, errors):
     page.get_by_role("checkbox", name="Migraine").check()
     page.get_by_label("Speaks").select_option(label="Spanish")
     page.get_by_role("button", name="Search", exact=True).click()
-    expect(page.locator("#results-heading")).to_have_text("2 practitioners within 25 km of Boulder, CO, US")
+    expect(page.locator("#results-heading")).to_have_text("2 practitioners within 15 miles of Boulder, CO, US")
     assert card_names(page) == [ALMA, DEV]
     assert wait_for_markers(page) == 2
-    expect(page.locator("#results-map .leaflet-marker-icon")).to_have_count(2)
+    expect(page.locator("#results-map .map-pin")).to_have_count(2)
     # The results come first: the panel is closed again and counts the two choices.
     expect(page.locator("details.filters > summary")).to_have_text("Filters (2)")
     expect(page.locator("details.filters")).not_to_have_attribute("open", "")
@@ -379,7 +391,7 @@ def test_choose_among_ambiguous_places(page, directory_data, errors):
     check_accessibility(page, "search-ambiguous")
 
     page.get_by_role("link", name=re.compile(r"^Springfield, MO")).click()
-    expect(page.locator("#results-heading")).to_contain_text("1 practitioner within 25 km of Springfield, MO, US")
+    expect(page.locator("#results-heading")).to_contain_text("1 practitioner within 15 miles of Springfield, MO, US")
     assert card_names(page) == ["Search-Ozark Owen"]
     open_filters(page)
     expect(page.get_by_role("checkbox", name="Migraine")).to_be_checked()
@@ -408,7 +420,7 @@ def test_unknown_place_says_so_and_keeps_the_filters(page, directory_data):
 
 def test_pagination_keeps_the_query(page, directory_data, errors):
     page.goto("/search?q=Fernhollow%2C+WY&headache=cluster&sort=experience")
-    expect(page.locator("#results-heading")).to_have_text("23 practitioners within 25 km of Fernhollow, WY, US")
+    expect(page.locator("#results-heading")).to_have_text("23 practitioners within 15 miles of Fernhollow, WY, US")
     assert card_names(page) == PAGE_NAMES[:20]
     assert wait_for_markers(page) == 20
     expect(page.get_by_text("Page 1 of 2")).to_be_visible()
@@ -442,7 +454,7 @@ def test_search_works_without_javascript(browser, base_url, directory_data):
         expect(page.get_by_role("button", name="Use my location")).to_be_hidden()
         page.get_by_label("Town, city or ZIP code").fill("Boulder, CO")
         page.get_by_role("button", name="Search", exact=True).click()
-        expect(page.locator("#results-heading")).to_have_text("4 practitioners within 25 km of Boulder, CO, US")
+        expect(page.locator("#results-heading")).to_have_text("4 practitioners within 15 miles of Boulder, CO, US")
         assert card_names(page) == BOULDER_BY_DISTANCE
         expect(page.locator("#results-map[data-markers]")).to_have_count(0)
         page.get_by_role("link", name=CHIARA).click()
@@ -457,7 +469,7 @@ def test_use_my_location_searches_near_it(located_page, directory_data):
     page = located_page(40.06, -105.19)
     page.goto("/search")
     page.get_by_role("button", name="Use my location").click()
-    expect(page.locator("#results-heading")).to_have_text("4 practitioners within 25 km of your location")
+    expect(page.locator("#results-heading")).to_have_text("4 practitioners within 15 miles of your location")
     assert card_names(page) == [DEV, BRUNO, ALMA, CHIARA]
     query = query_of(page)
     assert (query["lat"], query["lon"]) == (["40.06000"], ["-105.19000"])

@@ -89,7 +89,7 @@ def test_therapist_signs_up_builds_a_profile_and_is_found(page, phone_page, site
     check_accessibility(page, "therapist-editor-new")
     page.get_by_label("Name shown to patients").fill("Lee Park, DPT")
     page.get_by_label("Profession").select_option("dpt")
-    page.get_by_label("Practising since (year)").fill("2015")
+    page.get_by_label("Practicing since (year)").fill("2015")
     page.get_by_label("About your work").fill("I look at the neck and shoulders first, then we decide together.")
     page.get_by_label("Street address").fill("350 5th Ave")
     page.get_by_label("Town or city").fill("New York")
@@ -107,7 +107,7 @@ def test_therapist_signs_up_builds_a_profile_and_is_found(page, phone_page, site
     page.get_by_role("button", name="Save profile").click()
 
     expect(page.get_by_text("Your profile is created.")).to_be_visible()
-    expect(page.get_by_text("We could only place the pin at the centre of 10001 New York, NY")).to_be_visible()
+    expect(page.get_by_text("We could only place the pin at the center of 10001 New York, NY")).to_be_visible()
     latitude = page.get_by_label("Latitude")
     expect(latitude).to_have_value("40.7506")
 

@@ -43,6 +43,18 @@ ROUTES = {
     "account.settings": ("GET", "/account/settings", SIGNED_IN),
     "account.delete": ("POST", "/account/delete", {ANON: 302, PATIENT: 400, THERAPIST: 400, ADMIN: 400}),
     "account.export_data": ("GET", "/account/export.json", SIGNED_IN),
+    # The shortlist is the patients' own: saving and removing send them back (302).
+    "account.saved_practitioners": ("GET", "/account/saved", {ANON: 302, PATIENT: 200, THERAPIST: 403, ADMIN: 403}),
+    "account.save_practitioner": (
+        "POST",
+        "/account/saved/{slug}",
+        {ANON: 302, PATIENT: 302, THERAPIST: 403, ADMIN: 403},
+    ),
+    "account.remove_practitioner": (
+        "POST",
+        "/account/saved/{slug}/remove",
+        {ANON: 302, PATIENT: 302, THERAPIST: 403, ADMIN: 403},
+    ),
     "admin.outbox": ("GET", "/admin/outbox", ADMIN_ONLY),
     # The admin area. A POST without its form fields is a 400 for an admin: the role check comes first.
     "admin.dashboard": ("GET", "/admin/", ADMIN_ONLY),

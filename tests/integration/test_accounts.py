@@ -42,6 +42,15 @@ def test_signup_as_therapist(app, client):
     assert get_user(app, "pt@example.com").role == "therapist"
 
 
+def test_signup_names_every_password_problem_at_once(app, client):
+    data = {"role": "patient", "email": "aaaa@example.com", "password": "aaaa", "confirm": "different"}
+    page = client.post("/auth/signup", data=data).get_data(as_text=True)
+    assert "Use at least 10 characters." in page
+    assert "This password repeats too few characters; choose one that is harder to guess." in page
+    assert "Do not use your email address in your password." in page
+    assert "The two passwords differ." in page
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [

@@ -216,6 +216,8 @@ def test_a_suspended_therapist_cannot_log_in_and_vanishes_from_search_and_the_ap
     assert therapist_client.get("/account/").status_code == 302
     response = therapist_client.post("/auth/login", data={"email": "tess@example.com", "password": factories.PASSWORD})
     assert response.status_code == 400 and "This account is suspended" in response.get_data(as_text=True)
+    # Somewhere to write, not a bare "contact us".
+    assert "If you think this is a mistake, write to help@localhost." in response.get_data(as_text=True)
     # Gone from the search page, the API list and detail, and the profile page.
     assert "Tess Therapist" not in client.get("/search?lat=40.7549&lon=-73.984&show=all").get_data(as_text=True)
     assert client.get(near).get_json()["items"] == []
@@ -225,6 +227,10 @@ def test_a_suspended_therapist_cannot_log_in_and_vanishes_from_search_and_the_ap
     [(action, actor, details)] = audit_trail(app, "user", people["therapist"])
     assert (action, actor, details["reason"]) == ("user.suspended", admin_id, "Fake credentials.")
     assert ("tess@example.com", "Your account is suspended") in recipients(app)
+    with app.app_context():
+        mailed = db.session.scalars(select(OutboxMessage).where(OutboxMessage.subject == "Your account is suspended"))
+        body = mailed.one().body
+    assert "write to help@localhost" in body and "reply to this message" not in body
 
     client.post(f"/admin/users/{people['therapist']}/reactivate", data={"reason": "Credentials checked by phone."})
     assert [item["id"] for item in client.get(near).get_json()["items"]] == [people["profile"]]

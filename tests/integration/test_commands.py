@@ -1,5 +1,7 @@
 """The flask commands: places, demo data, admins."""
 
+import itertools
+import re
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -105,6 +107,24 @@ def test_seed_demo_makes_a_full_data_set(app, runner):
         assert authenticate("therapist@demo.example", "calm-needles-2026").role == Role.THERAPIST
         assert authenticate("patient@demo.example", "calm-needles-2026").role == Role.PATIENT
         assert db.session.scalar(select(func.count()).where(User.role == Role.ADMIN)) == 0
+        # What a visitor sees looks real: local phone formats, no review text twice on one profile, and
+        # the reviews' words fit their stars.
+        prefixes = {"US": "+1 ", "CA": "+1 ", "GB": "+44 ", "AU": "+61 ", "ES": "+34 ", "DE": "+49 "}
+        for country, phone, street in db.session.execute(
+            select(TherapistProfile.country, TherapistProfile.phone, TherapistProfile.street)
+        ):
+            assert phone.startswith(prefixes[country]), (country, phone)
+            if country in ("US", "CA"):
+                assert re.fullmatch(r"\+1 \d{3} 555 01\d\d", phone)
+            if country == "DE":
+                assert re.fullmatch(r"\D+ \d+", street)
+        for profile_id, texts in itertools.groupby(
+            db.session.execute(select(Review.profile_id, Review.text).order_by(Review.profile_id)), key=lambda r: r[0]
+        ):
+            texts = [text for _, text in texts]
+            assert len(texts) == len(set(texts)), profile_id
+        low = db.session.scalars(select(Review.text).where(Review.rating <= 2)).all()
+        assert low and not any(text.startswith("Very thorough") for text in low)
 
 
 def _snapshot(app):

@@ -1,5 +1,6 @@
 """Consultation requests: patients ask, therapists answer, everyone is told."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -158,7 +159,10 @@ def test_the_therapist_accepts_completes_and_the_patient_sees_each_change(app, c
     consultation_id = the_request(app).id
     auth.logout()
     auth.login(email="pt@example.com")
-    assert client.post(f"/consultations/inbox/{consultation_id}/accept", data={"proposed_time": ""}).status_code == 400
+    empty = client.post(f"/consultations/inbox/{consultation_id}/accept", data={"proposed_time": ""})
+    assert empty.status_code == 400
+    assert "Propose a day and time for the first consultation." in empty.get_data(as_text=True)
+    assert "This field is required." not in empty.get_data(as_text=True)
     soon = (datetime.now(NEW_YORK) + timedelta(minutes=2)).replace(second=0, microsecond=0, tzinfo=None)
     client.post(f"/consultations/inbox/{consultation_id}/accept", data={"proposed_time": f"{soon:%Y-%m-%dT%H:%M}"})
     move_proposed_time(app, hours=-1)  # an hour ago: it took place
@@ -170,6 +174,9 @@ def test_the_therapist_accepts_completes_and_the_patient_sees_each_change(app, c
     with app.app_context():
         notices = db.session.scalars(select(Notice.message).where(Notice.user_id == patient_id)).all()
         assert any(f"{soon:%H:%M} (New York time)" in notice for notice in notices)
+        # A subject that is a question is followed by a space, not "?:".
+        assert any(notice.startswith("How was your consultation? ") for notice in notices)
+        assert not any("?:" in notice for notice in notices)
 
 
 def test_decline_needs_a_reason_and_completed_cannot_be_declined(app, client, auth, practice):
@@ -196,7 +203,12 @@ def test_patients_cancel_only_their_own_requests(app, client, auth, practice):
     auth.logout()
     auth.login(email="asker@example.com")  # the patient who asked
     response = client.post(f"/consultations/{consultation_id}/cancel", follow_redirects=True)
-    assert "Your request is cancelled." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Your request is canceled." in page
+    assert re.search(
+        r'>Canceled</span>\s+<span class="meta">Request sent [A-Z][a-z]{2} \d{1,2}, \d{4} · Video first consultation</span>',
+        page,
+    )
     assert the_request(app).status == "cancelled"
 
 
@@ -317,6 +329,32 @@ def test_completed_before_the_time_is_refused_and_not_offered(app, client, auth,
     assert "Mark as completed" in client.get(f"/consultations/inbox/{proposed}").get_data(as_text=True)
     assert client.post(f"/consultations/inbox/{proposed}/complete").status_code == 302
     assert the_request(app).status == "completed"
+
+
+def test_a_single_offered_mode_is_chosen_already(app, client, auth):
+    with app.app_context():
+        factories.make_profile(slug="video-only", modes=("video",), verified=True)
+    auth.login(role="patient")
+    page = client.get("/consultations/new/video-only").get_data(as_text=True)
+    assert re.search(r'<input[^>]*checked[^>]*value="video"|<input[^>]*value="video"[^>]*checked', page)
+
+
+def test_two_offered_modes_are_left_to_the_patient(app, client, auth, practice):
+    auth.login(role="patient")
+    page = client.get("/consultations/new/calm-clinic").get_data(as_text=True)
+    assert "checked" not in re.search(r"<fieldset.*?</fieldset>", page, re.S).group(0)
+
+
+def test_declining_is_folded_below_accepting(app, client, auth, practice):
+    auth.login(role="patient", email="maya@example.com")
+    send(client)
+    consultation_id = the_request(app).id
+    auth.logout()
+    auth.login(email="pt@example.com")
+    page = client.get(f"/consultations/inbox/{consultation_id}").get_data(as_text=True)
+    assert page.index("Accept and propose this time") < page.index('<details class="card decline-details">')
+    assert '<button type="submit" class="button button-secondary">Decline the request</button>' in page
+    assert '<button type="submit" class="button">Accept and propose this time</button>' in page
 
 
 def test_a_time_already_gone_cannot_be_proposed(app, client, auth, practice):

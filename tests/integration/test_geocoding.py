@@ -245,6 +245,12 @@ def test_springfield_is_ambiguous_and_lists_the_candidates_largest_first(places)
     assert result.message == (
         'Several places are called Springfield. Choose one, or add the state or country, e.g. "Springfield, MO".'
     )
+    # Once chosen, a place goes by its plain name.
+    assert [c.search_label for c in result.candidates] == [
+        "Springfield, MO, US",
+        "Springfield, MA, US",
+        "Springfield, IL, US",
+    ]
 
 
 # Other names of large cities ----------------------------------------------------------------
@@ -390,6 +396,7 @@ def test_ambiguity_lists_at_most_eight_candidates_and_keeps_their_labels_distinc
     assert result.candidates[0].label == "Santa Rosa, Philippines (population 20,000) near 19, 120.5"
     assert result.candidates[-1].label == "Santa Rosa, Philippines (population 20,000) near 12, 120.5"
     assert len({c.label for c in result.candidates}) == 8
+    assert result.candidates[0].search_label == "Santa Rosa, Philippines near 19, 120.5"
 
 
 # Not found ------------------------------------------------------------------------------------

@@ -379,7 +379,7 @@ def test_every_reason_in_words_and_in_order(ctx):
         "fee within your budget",
         "welcomes self-paying patients",
         "step-free access",
-        "practising for 10 years",
+        "practicing for 10 years",
         "rated 5.0 out of 5 from 1 review",  # the only review on the site: C = 5.0
     )
     assert result.matches[1].reasons == (
@@ -418,7 +418,7 @@ def test_an_in_person_wish_names_no_video_and_both_languages_spoken_are_named(ct
         "verified certification",
         "speaks Spanish and English",
         "sees patients on weekday mornings, weekday afternoons",
-        "practising for 1 year",
+        "practicing for 1 year",
     )
     assert "offers a video first consultation" in run(answers(first_consultation="video")).matches[0].reasons
 

@@ -545,6 +545,9 @@ def test_a_patient_saves_the_answers_to_the_account(app, client, auth, practitio
     answer_all(client)
     page = client.get(RESULTS).get_data(as_text=True)
     assert "/auth/login?next=/questionnaire/results" in page
+    assert '">Log in</a> or <a href="/auth/signup">sign up</a> to save them to your account.' in page
+    # The bunched fit scores are explained.
+    assert "so the scores sit close together: a few points apart is a small" in page
     user_id = auth.login(role=Role.PATIENT)
     assert session_token(client)  # logging in keeps the answers
     assert client.post("/questionnaire/save").headers["Location"].endswith(RESULTS)

@@ -92,6 +92,14 @@ def test_rating_and_text_are_checked(app, client, auth, practice, rating, text):
     assert reviews(app) == []
 
 
+def test_an_empty_review_is_asked_for_in_plain_words(app, client, auth, practice):
+    patient_id = auth.login(role="patient")
+    consult(app, patient_id, practice)
+    page = client.post("/reviews/new/calm-clinic", data={"rating": "5", "text": ""}).get_data(as_text=True)
+    assert "Write a few words about your consultation." in page
+    assert "This field is required." not in page
+
+
 @pytest.mark.parametrize("role", ["therapist", "admin"])
 def test_therapists_and_admins_cannot_review(app, client, auth, practice, role):
     user_id = auth.login(role=role)
@@ -169,3 +177,23 @@ def test_a_flag_sends_the_review_to_moderation_without_hiding_it(app, client, au
 def test_bayesian_average_worked_figures(total, count, prior_mean, m, expected):
     result = bayesian_average(total, count, prior_mean, m)
     assert result == (None if expected is None else pytest.approx(expected))
+
+
+def test_one_s_own_review_offers_edit_not_report(app, client, auth, practice):
+    patient_id = auth.login(role="patient")
+    consult(app, patient_id, practice)
+    client.post("/reviews/new/calm-clinic", data={"rating": 4, "text": TEXT})
+    review_id = reviews(app)[0].id
+    page = client.get("/practitioners/calm-clinic").get_data(as_text=True)
+    assert f'Your review · <a href="/reviews/{review_id}/edit">Edit your review</a>' in page
+    assert "Report this review" not in page
+    with app.app_context():
+        db.session.get(Review, review_id).created_at = utcnow() - timedelta(days=31)
+        db.session.commit()
+    page = client.get("/practitioners/calm-clinic").get_data(as_text=True)
+    assert "Your review (it can no longer be edited)" in page and "Report this review" not in page
+    # Another patient may report it.
+    auth.logout()
+    auth.login(role="patient")
+    page = client.get("/practitioners/calm-clinic").get_data(as_text=True)
+    assert "Report this review" in page and "Your review" not in page

@@ -1,11 +1,12 @@
 """The search page and the public profile page, through the test client."""
 
+import html
 import re
 
 import pytest
 
 from directory.extensions import db
-from directory.models import Review, Role
+from directory.models import Review, Role, TherapistProfile
 from tests import factories
 
 
@@ -39,7 +40,7 @@ def test_empty_search_page_shows_the_form(client):
 
 def test_search_by_zip_lists_verified_practitioners_with_their_facts(client, listed):
     page = client.get("/search?q=10001").get_data(as_text=True)
-    assert "1 practitioner within 25 km of" in page
+    assert "1 practitioner within 15 miles of" in page
     assert "Dr Ana Ruiz" in page and "Unverified Ben" not in page
     assert "✓ Verified certification" in page
     assert "Migraine, Tension-type headache" in page
@@ -131,7 +132,7 @@ def test_clear_filters_keeps_a_location_from_the_browser(client, listed):
 
 def test_location_from_the_browser(client, listed):
     page = client.get("/search?lat=40.7484&lon=-73.9857").get_data(as_text=True)
-    assert "within 25 km of your location" in page and "Dr Ana Ruiz" in page
+    assert "within 15 miles of your location" in page and "Dr Ana Ruiz" in page
 
 
 def test_pagination_links_keep_the_query(app, client, places):
@@ -214,3 +215,58 @@ def test_the_fee_filter_never_lists_a_fee_above_the_limit(client, fee_ranges):
     assert "Fees 2" not in page and "Fees 5" not in page and "Fees 6" not in page
     body = client.get("/api/v1/practitioners?location=10001&max_fee=150").get_json()
     assert sorted(item["fee_max"] or item["fee_min"] for item in body["items"]) == [50, 80, 149, 150, 150]
+
+
+def test_result_cards_show_a_small_lazy_photo_with_alt_text(app, client, listed):
+    with app.app_context():
+        photo = factories.make_photo(db.session.get(TherapistProfile, listed))
+        photo_id = photo.id
+    page = client.get("/search?q=10001&show=all").get_data(as_text=True)
+    assert (
+        f'<img class="card-photo" src="/therapist/profiles/{listed}/photo?v={photo_id}" alt="Photo of Dr Ana Ruiz"'
+        ' width="56" height="56" loading="lazy" decoding="async">'
+    ) in page
+    # One photo: the practitioner without one gets no empty image.
+    assert page.count('class="card-photo"') == 1
+
+
+def test_result_cards_hint_at_the_next_weekly_opening(client, listed):
+    page = client.get("/search?q=10001&show=all").get_data(as_text=True)
+    # Dr Ana Ruiz opens on Mondays 9:00-13:00 (New York time); the wording depends on today.
+    assert re.search(
+        r'<div class="next-opening"><dt>Next opening</dt><dd>'
+        r"(This morning|This afternoon|Tomorrow morning|Monday morning|Next Monday morning)</dd></div>",
+        page,
+    )
+    # Unverified Ben has no weekly openings: no hint.
+    assert page.count('class="next-opening"') == 1
+
+
+def test_cards_are_numbered_across_pages_as_the_map_pins_are(app, client, places):
+    with app.app_context():
+        for i in range(25):
+            factories.make_profile(display_name=f"P{i}", latitude=40.75 + i * 0.001, verified=True)
+    first = client.get("/search?q=10001").get_data(as_text=True)
+    second = client.get("/search?q=10001&page=2").get_data(as_text=True)
+    assert '<ol class="cards" start="1">' in first and 'data-number="1"' in first and 'data-number="20"' in first
+    assert '<ol class="cards" start="21">' in second and 'data-number="21"' in second
+    assert '<span class="pin-number" aria-hidden="true">25</span>' in second
+    # The map knows where the searched place is, for its own pin.
+    assert 'data-place-lat="' in second and 'data-place-name="10001 New York, NY"' in second
+
+
+def test_a_page_past_the_end_says_so_and_links_to_the_last(app, client, places):
+    with app.app_context():
+        for i in range(25):
+            factories.make_profile(display_name=f"P{i}", latitude=40.75 + i * 0.001, verified=True)
+    page = html.unescape(client.get("/search?q=10001&page=999").get_data(as_text=True))
+    assert "Page 999 is past the end: these results fill 2 pages." in page
+    assert '<a href="/search?q=10001&page=2">Go to the last page</a>' in page
+    assert "No practitioner matches" not in page
+
+
+def test_accessibility_features_are_a_list_not_a_comma_run(app, client):
+    with app.app_context():
+        factories.make_profile(slug="quiet", accessibility=("step_free", "dim_quiet_room"), verified=True)
+    page = client.get("/practitioners/quiet").get_data(as_text=True)
+    assert '<ul class="plain-list access-list"><li>Step-free access</li><li>Dim, quiet treatment room</li></ul>' in page

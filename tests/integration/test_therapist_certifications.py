@@ -158,7 +158,7 @@ def test_adding_a_certification_stores_the_evidence_and_awaits_verification(app,
 def test_other_programme_needs_its_name(app, client, therapist):
     response = post(client, "/therapist/certifications/new", form(issuing_body="other"), (PDF, "c.pdf"))
     assert response.status_code == 400
-    assert "Name the programme that certified you." in response.get_data(as_text=True)
+    assert "Name the program that certified you." in response.get_data(as_text=True)
     post(
         client,
         "/therapist/certifications/new",
@@ -176,7 +176,7 @@ def test_a_named_body_forgets_an_other_name(app, client, therapist):
 
 
 HOSTILE = [
-    ("issuing_body", "", "Choose the organisation that trained you, or Other."),
+    ("issuing_body", "", "Choose the organization that trained you, or Other."),
     ("issuing_body", "bogus-academy", "Not a valid choice."),
     ("issuing_body_other", "o" * 10_000, "Use at most 160 characters."),
     ("programme", "p" * 10_000, "Use at most 160 characters."),
@@ -551,3 +551,14 @@ def test_evidence_is_refused_to_everyone_but_the_owner_here(app, client, auth, r
     response = client.get(f"/therapist/certifications/{certification_id}/evidence")
     assert response.status_code == status
     assert b"%PDF" not in response.data
+
+
+def test_a_verified_certification_without_a_document_asks_for_none(app, client, therapist):
+    with app.app_context():
+        profile = db.session.get(User, therapist).profile
+        verified = factories.make_certification(profile, status="verified").id
+        pending = factories.make_certification(profile, status="pending").id
+    page = client.get(f"/therapist/certifications/{verified}").get_data(as_text=True)
+    assert "there is nothing to upload" in page and "No evidence document is on file" not in page
+    page = client.get(f"/therapist/certifications/{pending}").get_data(as_text=True)
+    assert "No evidence document is on file. Upload one below" in page

@@ -411,7 +411,7 @@ def test_unknown_zip_falls_back_to_the_city_and_region(app, client, therapist):
     response = save(client, postal_code="99999", city="Boulder", region="CO", street="1 Pearl St")
     profile = stored_profile(app, therapist)
     assert (profile.latitude, profile.longitude) == (40.01499, -105.27055)
-    assert "We could only place the pin at the centre of Boulder, CO, US." in flashes(response)
+    assert "We could only place the pin at the center of Boulder, CO, US." in flashes(response)
 
 
 def test_ambiguous_town_uses_the_largest_and_says_so(app, client, therapist):

@@ -503,7 +503,7 @@ def test_listed_type_carries_code_tier_and_reasons():
         "Matches: 5 or more attacks.",
         "Not answered: attacks last 4 hours to 3 days.",
         "Matches: at least 2 of: one side, throbbing, moderate or worse, worse with everyday activity.",
-        "Matches: feeling or being sick, or both light and sound bother you.",
+        "Matches: nausea or vomiting, or both light and sound bother you.",
     )
     assert migraine.confidence_weight == 0.6
     assert migraine.evidence_weight == 0.7

@@ -122,7 +122,7 @@ def test_binary_file_is_refused(data, message):
 
 def test_undecodable_bytes_are_refused():
     # 0x81 and 0x8d are undefined in Windows-1252 and invalid as UTF-8.
-    with pytest.raises(RosterError, match="text encoding was not recognised"):
+    with pytest.raises(RosterError, match="text encoding was not recognized"):
         read_roster(b"Name,ID\nJ\x81\x8dne,1\n")
 
 

@@ -320,8 +320,8 @@ def cancel(consultation: ConsultationRequest) -> None:
     _change(consultation, OPEN, ConsultationStatus.CANCELLED)
     notify(
         consultation.profile.user,
-        "A consultation request was cancelled",
-        f"{consultation.patient.name or 'The patient'} cancelled their request.",
+        "A consultation request was canceled",
+        f"{consultation.patient.name or 'The patient'} canceled their request.",
         url_for("consultations.inbox", _external=True),
     )
     db.session.commit()

@@ -60,7 +60,9 @@ def send_mail(recipient: str, subject: str, body: str) -> None:
 
 def notify(user: User, subject: str, body: str, link: str | None = None) -> None:
     """Tell a user something in the app and by mail (adds; the caller commits)."""
-    db.session.add(Notice(user=user, message=subject if not body else f"{subject}: {body}", link=link))
+    # "How was your consultation? Dr ..." rather than "...?: Dr ...".
+    separator = " " if subject.endswith(("?", "!", ".")) else ": "
+    db.session.add(Notice(user=user, message=subject if not body else f"{subject}{separator}{body}", link=link))
     text = body if not link else f"{body}\n\n{link}"
     send_mail(user.email, subject, text)
 

@@ -18,17 +18,26 @@ def _common_passwords() -> frozenset[str]:
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
-def check_password(password: str, min_length: int, email: str = "") -> None:
-    """Raise WeakPassword unless the password is long enough and not a common one."""
+def password_problems(password: str, min_length: int, email: str = "") -> list[str]:
+    """Every way the password breaks the policy, in plain words (empty when it is fine)."""
+    problems = []
     if len(password) < min_length:
-        raise WeakPassword(f"Use at least {min_length} characters.")
+        problems.append(f"Use at least {min_length} characters.")
     if len(password) > PASSWORD_MAX_LENGTH:
-        raise WeakPassword(f"Use at most {PASSWORD_MAX_LENGTH} characters.")
+        problems.append(f"Use at most {PASSWORD_MAX_LENGTH} characters.")
     lowered = password.lower()
     if lowered in _common_passwords() or lowered.rstrip("0123456789!") in _common_passwords():
-        raise WeakPassword("This password is too common; choose one that is harder to guess.")
-    if len(set(lowered)) < 4:
-        raise WeakPassword("This password repeats too few characters; choose one that is harder to guess.")
+        problems.append("This password is too common; choose one that is harder to guess.")
+    elif len(set(lowered)) < 4:
+        problems.append("This password repeats too few characters; choose one that is harder to guess.")
     local_part = email.split("@")[0].lower()
     if len(local_part) >= 4 and local_part in lowered:
-        raise WeakPassword("Do not use your email address in your password.")
+        problems.append("Do not use your email address in your password.")
+    return problems
+
+
+def check_password(password: str, min_length: int, email: str = "") -> None:
+    """Raise WeakPassword, naming every problem at once, unless the password is long enough and not a common one."""
+    problems = password_problems(password, min_length, email)
+    if problems:
+        raise WeakPassword(" ".join(problems))

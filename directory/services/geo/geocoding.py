@@ -12,7 +12,7 @@ place bears the name as its own.
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cache
 from typing import NamedTuple
@@ -23,7 +23,8 @@ from geopy.exc import GeopyError
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 from geopy.location import Location as GeopyLocation
-from sqlalchemy import Float, Select, String, and_, bindparam, or_, select
+from rapidfuzz import fuzz, process
+from sqlalchemy import Float, Select, String, and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -111,6 +112,14 @@ class Location:
     kind: str
     country: str | None = None
     population: int = 0
+    # A candidate's label tells it from the others ("Springfield, MO, US (population 170,000)"); the
+    # search box and the results' heading carry the place's plain name instead.
+    plain_label: str = ""
+
+    @property
+    def search_label(self) -> str:
+        """The name to put in the search box and the heading once this place is chosen."""
+        return self.plain_label or self.label
 
 
 @dataclass(frozen=True)
@@ -306,6 +315,56 @@ def _from_bare_name(city: str) -> GeocodeResult:
     return _not_found()
 
 
+# How alike a typed name and a gazetteer name must be (rapidfuzz's ratio, 0-100) to be offered.
+SUGGESTION_MIN_SCORE = 80
+SUGGESTION_LENGTH_SLACK = 2
+
+
+def suggest_spelling(query: str) -> str | None:
+    """A query to offer as "Did you mean ...?" when a typed place name is not in the gazetteer, else None.
+
+    Only the name before the first comma is corrected ("Bouldr, CO" -> "Boulder, CO"), among
+    the cities of the named state or country when one is given; of equally close names the most
+    populous wins. Never raises.
+    """
+    try:
+        text = clean_query(query)
+    except GeocodingError:
+        return None
+    if _COORDINATES.fullmatch(text) or _POSTAL_CODE_LIKE.fullmatch(text) or _ZIP.fullmatch(text):
+        return None
+    head, _, rest = text.partition(",")
+    name = fold(head)
+    if len(name) < 3:
+        return None
+    qualifier = fold(rest.split(",")[0]) if rest else ""
+    states = _state_codes(qualifier) if qualifier else set()
+    countries = _country_codes(qualifier) if qualifier and not states else set()
+    statement = select(Place.search_key, Place.name, Place.population).where(
+        Place.kind == "city",
+        Place.search_key.startswith(name[0], autoescape=True),
+        func.length(Place.search_key).between(len(name) - SUGGESTION_LENGTH_SLACK, len(name) + SUGGESTION_LENGTH_SLACK),
+    )
+    if states:
+        statement = statement.where(Place.country == "US", Place.region.in_(states))
+    elif countries:
+        statement = statement.where(Place.country.in_(countries))
+    elif qualifier:
+        return None  # the qualifier is the problem, not the name
+    best: dict[str, tuple[str, int]] = {}
+    for key, display, population in db.session.execute(statement):
+        if key not in best or (population or 0) > best[key][1]:
+            best[key] = (display, population or 0)
+    if not best or name in best:
+        return None
+    scored = process.extract(name, list(best), scorer=fuzz.ratio, score_cutoff=SUGGESTION_MIN_SCORE, limit=None)
+    if not scored:
+        return None
+    top = max(score for _, score, _ in scored)
+    key = max((key for key, score, _ in scored if score == top), key=lambda key: best[key][1])
+    return best[key][0] + ("," + rest if rest else "")
+
+
 def _choose(matches: list[_Match]) -> GeocodeResult:
     """The one match, the dominant one by population, or the ambiguity."""
     if not matches:
@@ -333,11 +392,18 @@ def _distinct_locations(matches: list[_Match]) -> tuple[Location, ...]:
         for match in matches
     ]
     repeated = {label for label in labels if labels.count(label) > 1}
+    plain = [match.label for match in matches]
+    plain_repeated = {label for label in plain if plain.count(label) > 1}
+
+    def near(label: str, match: _Match) -> str:
+        return f"{label} near {_short(match.latitude)}, {_short(match.longitude)}"
+
     return tuple(
-        match.location(f"{label} near {_short(match.latitude)}, {_short(match.longitude)}")
-        if label in repeated
-        else match.location(label)
-        for match, label in zip(matches, labels, strict=False)
+        replace(
+            match.location(near(label, match) if label in repeated else label),
+            plain_label=near(name, match) if name in plain_repeated else name,
+        )
+        for match, label, name in zip(matches, labels, plain, strict=False)
     )
 
 

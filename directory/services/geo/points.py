@@ -10,6 +10,10 @@ from geopy.distance import EARTH_RADIUS, geodesic
 # The mean Earth radius (IUGG), in kilometres.
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_MILE = 1.609344
+# Where people measure road distances in miles; km everywhere else.
+MILES_COUNTRIES = frozenset({"US", "GB"})
+# The session key of the unit a visitor chose, shared by the search page and the questionnaire.
+UNIT_SESSION_KEY = "distance_unit"
 # Half the Earth's circumference, rounded down: no two points are further apart than this.
 MAX_NEAR_DISTANCE_KM = 20000.0
 DISTANCE_UNITS = ("km", "mi")
@@ -208,3 +212,8 @@ def _near_number(text: str, what: str) -> float:
     if not _DECIMAL.fullmatch(text):
         raise InvalidNear(f"near: the {what} must be a decimal number.")
     return float(text)
+
+
+def usual_unit(country: str | None) -> str:
+    """ "mi" in the US and the UK, and where the country is not known; "km" elsewhere."""
+    return "km" if country and country not in MILES_COUNTRIES else "mi"

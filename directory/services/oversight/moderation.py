@@ -1,5 +1,6 @@
 """Moderation by admins: hiding and restoring reviews, suspending and reactivating accounts."""
 
+from flask import current_app
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -18,6 +19,11 @@ class ModerationError(ValueError):
 
 
 # ---------------------------------------------------------------- reviews
+
+
+def _contact() -> str:
+    """The address people write to: mail comes from a sender that takes no replies."""
+    return str(current_app.config["CONTACT_EMAIL"])
 
 
 def set_review_status(review: Review, status: str) -> None:
@@ -94,7 +100,7 @@ def _moderation_messages(review: Review, old: str, reason: str) -> tuple[tuple[s
             (
                 "Your review is hidden",
                 f"Your review of {name} is no longer shown on the site. Reason: {reason}\n\n"
-                "If you think this is a mistake, reply to this message and tell us why.",
+                f"If you think this is a mistake, write to {_contact()} and tell us why.",
             ),
             (
                 "A review of your practice is hidden",
@@ -172,7 +178,7 @@ def suspend_user(user_id: int, admin: User, reason: str) -> User:
         user,
         "Your account is suspended",
         f"Your account can no longer be used to log in{_AND_PROFILE_HIDDEN if user.is_therapist else ''}. "
-        f"Reason: {reason}\n\nIf you think this is a mistake, reply to this message.",
+        f"Reason: {reason}\n\nIf you think this is a mistake, write to {_contact()}.",
     )
     db.session.commit()
     return user

@@ -37,7 +37,7 @@ class PracticeAddress(Protocol):
 class LocationNote:
     """What saving did to the practice's position, and what to tell the therapist.
 
-    status: "found" (the address itself), "approximate" (a postal code or town centre),
+    status: "found" (the address itself), "approximate" (a postal code or town center),
     "manual" (coordinates the therapist gave), "unchanged", "not_found" or "missing".
     """
 
@@ -162,7 +162,7 @@ def locate_practice(profile: PracticeAddress | None, data: PracticeAddress) -> t
         )
     else:
         message = (
-            f"We could only place the pin at the centre of {label}. Drag it to your practice, "
+            f"We could only place the pin at the center of {label}. Drag it to your practice, "
             "or type its coordinates, and save, so that distances are right."
         )
     return match.location.point, LocationNote("approximate", message, label)

@@ -83,7 +83,7 @@ NEEDLING_SAFETY: tuple[tuple[str, str], ...] = (
     ("implanted_device", "I have a device inside my body, such as a pacemaker"),
     ("metal_allergy", "I am allergic to metal, such as nickel"),
     ("weakened_immunity", "My immune system is weakened by an illness or medicine"),
-    ("lymphoedema", "I have lymphoedema (long-lasting swelling, often of an arm or leg)"),
+    ("lymphoedema", "I have lymphedema (long-lasting swelling, often of an arm or leg)"),
     ("epilepsy", "I have epilepsy"),
 )
 if not TYPE_CHECKING:
@@ -169,8 +169,8 @@ class Headache(_AnswerModel):
     worse_with_activity: bool | None = Field(
         None, description="Routine activity (walking, stairs) makes it worse or is avoided."
     )
-    nausea: Nausea | None = Field(None, description="Feeling sick during the headache.")
-    vomiting: bool | None = Field(None, description="Being sick (vomiting) with the headache.")
+    nausea: Nausea | None = Field(None, description="Feeling nauseated during the headache.")
+    vomiting: bool | None = Field(None, description="Vomiting with the headache.")
     light_sensitive: bool | None = Field(None, description="Light bothers the patient.")
     sound_sensitive: bool | None = Field(None, description="Sound bothers the patient.")
     restless: bool | None = Field(None, description="Restless or agitated, unable to keep still, during attacks.")

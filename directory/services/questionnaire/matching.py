@@ -315,7 +315,7 @@ def reasons(
             said.append(vocabulary.label(vocabulary.ACCESSIBILITY_FEATURES, code).lower())
     if entry.practising_since and today.year - entry.practising_since >= 1:
         years = today.year - entry.practising_since
-        said.append(f"practising for {years} year{'' if years == 1 else 's'}")
+        said.append(f"practicing for {years} year{'' if years == 1 else 's'}")
     if rating is not None:
         said.append(
             f"rated {rating:.1f} out of 5 from {entry.review_count} review{'' if entry.review_count == 1 else 's'}"

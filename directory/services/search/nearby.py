@@ -33,7 +33,7 @@ from directory.extensions import db
 from directory.models import SearchListing, TherapistProfile, User
 from directory.services.core.text import escape_like, fold
 from directory.services.geo.points import EARTH_RADIUS_KM, Point, bounding_box, distance_km
-from directory.services.search import listing, ratings
+from directory.services.search import listing, openings, ratings
 from directory.vocabulary import is_self_pay
 
 # A statement, and its rows, of columns chosen at run time.
@@ -84,6 +84,7 @@ class ResultProfile(NamedTuple):
     fee_max: int | None
     currency: str
     review_count: int
+    photo_id: int | None
 
 
 RESULT_COLUMNS = tuple(getattr(TherapistProfile, name) for name in ResultProfile._fields)
@@ -101,6 +102,8 @@ class SearchHit:
     headache_types: tuple[str, ...]
     consultation_modes: tuple[str, ...]
     languages: tuple[str, ...]
+    # The weekly openings, (weekday, start minute, end minute) in the practice's local time.
+    openings: tuple[tuple[int, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -325,6 +328,7 @@ def _page_statement(shape: _Shape) -> _AnySelect:
         rows.c.mode_mask,
         rows.c.language_mask,
         rows.c.rating_total,
+        openings.openings_column(TherapistProfile.id),
     ]
     if shape.total_boxes:
         columns.append(_capped_count(shape.conditions, shape.total_boxes).scalar_subquery().label("capped_total"))
@@ -394,4 +398,5 @@ def _hit(point: Point, row: _AnyRow, prior_mean: float, prior_weight: float) -> 
         headache_types=listing.codes(row.headache_mask, listing.HEADACHE_BITS),
         consultation_modes=listing.codes(row.mode_mask, listing.MODE_BITS),
         languages=listing.codes(row.language_mask, listing.LANGUAGE_BITS),
+        openings=openings.decode_openings(row.openings),
     )

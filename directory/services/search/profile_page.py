@@ -35,12 +35,15 @@ def public_profile(*criteria: ColumnElement[bool]) -> TherapistProfile | None:
 
 
 class PracticeLabels(NamedTuple):
-    """What a profile page lists about a practice, as the words shown ('' when none is stated)."""
+    """What a profile page lists about a practice, as the words shown ('' or () when none is stated).
+
+    Accessibility features stay separate: some have commas of their own ("Dim, quiet treatment room").
+    """
 
     treats: str
     consultation_modes: str
     languages: str
-    accessibility: str
+    accessibility: tuple[str, ...]
 
 
 def practice_labels(profile: TherapistProfile, masks: Sequence[int | None] | None = None) -> PracticeLabels:
@@ -48,17 +51,11 @@ def practice_labels(profile: TherapistProfile, masks: Sequence[int | None] | Non
     # The masks come from an outer join: all None when the profile has no listing row.
     known = [mask for mask in masks or () if mask is not None]
     if len(known) != 4:
-        return PracticeLabels(
-            *(
-                ", ".join(entry.name for entry in entries)
-                for entries in (
-                    profile.headache_types,
-                    profile.consultation_modes,
-                    profile.languages,
-                    profile.accessibility,
-                )
-            )
+        treats, modes, languages = (
+            ", ".join(entry.name for entry in entries)
+            for entries in (profile.headache_types, profile.consultation_modes, profile.languages)
         )
+        return PracticeLabels(treats, modes, languages, tuple(entry.name for entry in profile.accessibility))
     headache, mode, language, access = known
     # The same words and order as the vocabulary tables (services.vocabularies keeps them in step): languages by name.
     return PracticeLabels(
@@ -73,7 +70,7 @@ def practice_labels(profile: TherapistProfile, masks: Sequence[int | None] | Non
                 vocabulary.label(vocabulary.LANGUAGES, code) for code in listing.codes(language, listing.LANGUAGE_BITS)
             )
         ),
-        ", ".join(
+        tuple(
             vocabulary.label(vocabulary.ACCESSIBILITY_FEATURES, code)
             for code in listing.codes(access, listing.ACCESS_BITS)
         ),

@@ -151,7 +151,7 @@ def _check(data: CertificationData) -> None:
     if data.issuing_body not in {code for code, _ in vocabulary.CERTIFYING_BODIES}:
         raise CertificationError("Choose the certifying body from the list, or Other.", "issuing_body")
     if data.issuing_body == "other" and not (data.issuing_body_other or "").strip():
-        raise CertificationError("Name the programme that certified you.", "issuing_body_other")
+        raise CertificationError("Name the program that certified you.", "issuing_body_other")
     if data.training_hours is not None and data.training_hours < 0:
         raise CertificationError("Training hours cannot be negative.", "training_hours")
     if data.obtained_on and data.expires_on and data.expires_on <= data.obtained_on:

@@ -12,6 +12,13 @@
     return map;
   }
 
+  // A round pin with the result's number; the number is set as text, never parsed as HTML.
+  function numberedIcon(number) {
+    var label = document.createElement("span");
+    label.textContent = number;
+    return L.divIcon({ className: "map-pin", html: label, iconSize: [28, 28], iconAnchor: [14, 14], popupAnchor: [0, -14] });
+  }
+
   function link(name, url) {
     var anchor = document.createElement("a");
     anchor.href = url;
@@ -28,12 +35,31 @@
     cards.forEach(function (card, index) {
       var point = [parseFloat(card.dataset.lat), parseFloat(card.dataset.lon)];
       if (isNaN(point[0]) || isNaN(point[1])) { return; }
-      var marker = L.marker(point, { title: card.dataset.name, alt: card.dataset.name });
-      marker.bindPopup(link((index + 1) + ". " + card.dataset.name, card.dataset.url));
+      // The pin carries the card's number, so list and map point at each other.
+      var number = card.dataset.number || String(index + 1);
+      var marker = L.marker(point, {
+        title: number + ". " + card.dataset.name,
+        alt: number + ". " + card.dataset.name,
+        icon: numberedIcon(number)
+      });
+      marker.bindPopup(link(number + ". " + card.dataset.name, card.dataset.url));
       marker.addTo(map);
       bounds.push(point);
     });
     results.dataset.markers = String(bounds.length);
+    // The searched place has a pin of its own, drawn beneath the practitioners' and kept out of the bounds
+    // so a far-off place does not shrink the results.
+    var place = [parseFloat(results.dataset.placeLat), parseFloat(results.dataset.placeLon)];
+    if (!isNaN(place[0]) && !isNaN(place[1])) {
+      var placeName = "Searched place: " + (results.dataset.placeName || "");
+      L.marker(place, {
+        title: placeName,
+        alt: placeName,
+        zIndexOffset: -1000,
+        icon: L.divIcon({ className: "map-place", html: document.createElement("span"), iconSize: [18, 18], iconAnchor: [9, 9] })
+      }).bindPopup(document.createTextNode(placeName)).addTo(map);
+      results.dataset.placeMarker = "1";
+    }
     var fit = function () {
       if (bounds.length) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 13 }); }
     };

@@ -116,10 +116,10 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     ),
     RedFlag(
         "papilledema_symptoms",
-        "Does your sight briefly go grey or dark, or do you hear a whooshing sound in "
+        "Does your sight briefly go gray or dark, or do you hear a whooshing sound in "
         "your ears in time with your heartbeat?",
         SOON,
-        label="your sight going grey or a whooshing sound with your heartbeat",
+        label="your sight going gray or a whooshing sound with your heartbeat",
     ),
     RedFlag(
         "progressive",
@@ -153,7 +153,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     ),
     RedFlag(
         "painful_red_eye",
-        "Is one of your eyes red and painful, with blurred vision or coloured rings (halos) around lights?",
+        "Is one of your eyes red and painful, with blurred vision or colored rings (halos) around lights?",
         EMERGENCY,
         label="a red, painful eye",
     ),
@@ -165,8 +165,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     ),
     RedFlag(
         "head_injury_acute",
-        "Was that injury in the last 7 days and, since then, have you been sick "
-        "(vomited), felt unusually drowsy or confused? Or do you take blood thinners?",
+        "Was that injury in the last 7 days and, since then, have you vomited "
+        "(thrown up), felt unusually drowsy or confused? Or do you take blood thinners?",
         EMERGENCY,
         depends_on="head_injury",
         label="a recent head injury with vomiting, drowsiness or blood thinners",

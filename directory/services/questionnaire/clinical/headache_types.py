@@ -226,7 +226,7 @@ def _migraine_symptoms(h: Answers) -> Tri:
 
 
 _MIGRAINE_PAIN = "at least 2 of: one side, throbbing, moderate or worse, worse with everyday activity"
-_MIGRAINE_SYMPTOMS = "feeling or being sick, or both light and sound bother you"
+_MIGRAINE_SYMPTOMS = "nausea or vomiting, or both light and sound bother you"
 
 
 def _migraine_without_aura(h: Answers) -> _Evaluation:
@@ -380,7 +380,7 @@ def _tension_type(h: Answers) -> _Evaluation:
             _Criterion("episodes last 30 minutes to 7 days", one_of(h.get("duration"), EPISODIC_TENSION_DURATIONS)),
             pain,
             _Criterion(
-                "no feeling or being sick, and at most one of: light bothers you, sound bothers you",
+                "no nausea or vomiting, and at most one of: light bothers you, sound bothers you",
                 all_of(one_of(h.get("nausea"), {"none"}), negate(vomiting), at_most(1, (light, sound))),
             ),
         ),

@@ -23,7 +23,7 @@ LEVEL_MESSAGES = MappingProxyType(
             "doctor straight away."
         ),
         TODAY: (
-            "Please get medical help today: an urgent care centre, your own doctor or an "
+            "Please get medical help today: an urgent care center, your own doctor or an "
             "out-of-hours service. Your answers include a sign a doctor should check first. "
             "Come back here once you have been checked."
         ),

@@ -92,7 +92,7 @@ def _decode_unmarked(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     raise RosterError(
-        "The file's text encoding was not recognised. Save the roster as 'CSV UTF-8' and upload it again."
+        "The file's text encoding was not recognized. Save the roster as 'CSV UTF-8' and upload it again."
     )
 
 
