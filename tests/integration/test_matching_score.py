@@ -10,6 +10,7 @@ import pytest
 
 from directory.services.questionnaire import clinical, matching
 from directory.services.questionnaire.clinical import ProbableType
+from directory.services.questionnaire.matching import MatchResult
 from tests import factories
 
 TODAY = date(2026, 11, 22)
@@ -25,9 +26,14 @@ def probable(type_id: str, confidence: str = clinical.LIKELY, doctor_confirmed: 
 
 
 def run(preferences: dict | None = None, types: tuple[ProbableType, ...] = (), limit: int = 20, today: date = TODAY):
-    data = {**CALM, "preferences": {**MIDTOWN, **(preferences or {})}}
+    return run_at({**MIDTOWN, **(preferences or {})}, types, limit=limit, today=today)
+
+
+def run_at(preferences: dict, types: tuple[ProbableType, ...] = (), **options):
+    """match() for these preferences alone (no MIDTOWN added), with the probable types given."""
+    data = {**CALM, "preferences": preferences}
     assessment = dataclasses.replace(clinical.assess(data), probable_types=types)
-    return matching.match(data, assessment, limit=limit, today=today)
+    return matching.match(data, assessment, **options)
 
 
 def weigh_only(app, **weights):
@@ -141,7 +147,7 @@ def test_the_travel_distance_is_a_circle_not_its_bounding_box(ctx):
 
 def test_a_practitioner_exactly_at_the_travel_distance_is_reachable(ctx):
     # The antipode of (0, 0) is (0, 180): its haversine term is sin²(90°) = 1.0 exactly, and so is the
-    # limit of any distance of at least half the globe (R·π = 20015.09 km).
+    # limit of any distance of at least half the globe (R·π = 20015.11 km).
     factories.make_profile(display_name="Antipode", latitude=0.0, longitude=180.0, verified=True)
     result = run({"latitude": 0.0, "longitude": 0.0, "max_distance_km": 20016, "first_consultation": "in_person"})
     assert names(result) == ["Antipode"]
@@ -198,3 +204,101 @@ def test_the_limit_keeps_the_best(app, ctx):
         factories.make_profile(display_name=f"{i} km north", latitude=40.7549 + i / KM_PER_DEGREE, verified=True)
     assert names(run(limit=2)) == ["0 km north", "1 km north"]
     assert names(run(limit=1)) == ["0 km north"]
+
+
+# -- reasons at the edges ------------------------------------------------------------------------
+
+
+def test_an_in_person_practitioner_is_not_said_to_offer_video(ctx):
+    factories.make_profile(display_name="In person only", verified=True)
+    assert run({"first_consultation": "either"}).matches[0].reasons == (
+        "under 1 km away",
+        "sees patients in person",
+        "verified certification",
+    )
+    assert run({"first_consultation": "video"}).matches[0].reasons == ("under 1 km away", "verified certification")
+
+
+def test_a_practitioner_exactly_at_the_distance_asked_is_within_it(ctx):
+    # The antipode is geopy's R·π away: 6371.009 km × π = 20015.115070354455 km as a double. Asking for
+    # exactly that distance, the practitioner is within it, not "further than you asked".
+    factories.make_profile(display_name="Antipode", latitude=0.0, longitude=180.0, verified=True)
+    preferences = {"latitude": 0.0, "longitude": 0.0, "first_consultation": "in_person"}
+    result = run({**preferences, "max_distance_km": 20015.115070354455})
+    assert result.matches[0].reasons == ("20,015 km away", "sees patients in person", "verified certification")
+
+
+# -- where the patient is, and what the result says besides the matches -------------------------
+
+
+def test_coordinates_are_the_patients_location(ctx):
+    factories.make_profile(display_name="Here", verified=True)
+    result = run()
+    assert (result.place_label, result.problem, result.candidates, names(result)) == (
+        "your location",
+        None,
+        (),
+        ["Here"],
+    )
+
+
+@pytest.mark.parametrize("half", [{"latitude": 40.7549}, {"longitude": -73.9840}])
+def test_half_a_coordinate_pair_falls_back_to_the_place_typed(ctx, places, half):
+    factories.make_profile(display_name="Midtown", verified=True)  # 5.0 km from the gazetteer's New York
+    result = run_at({**half, "location": "New York"}, today=TODAY)
+    assert (result.place_label, result.problem, result.candidates) == ("New York, NY, US", None, ())
+    assert names(result) == ["Midtown"]
+
+
+def test_no_place_at_all_asks_for_one(ctx):
+    assert run_at({}, today=TODAY) == MatchResult(
+        None, "Tell us where you are: a town, city or ZIP code, or use your location.", (), []
+    )
+    assert run_at({"location": "", "latitude": 40.7549}, today=TODAY).problem.startswith("Tell us where you are")
+
+
+def test_a_place_that_cannot_be_looked_up_says_why(ctx):
+    assert run_at({"location": "Boul\x07der"}, today=TODAY) == MatchResult(
+        None, "That place contains invisible control characters: type it again without them.", (), []
+    )
+
+
+def test_an_ambiguous_place_offers_the_candidates(ctx, places):
+    result = run_at({"location": "Springfield"}, today=TODAY)
+    assert result.problem == (
+        'Several places are called Springfield. Choose one, or add the state or country, e.g. "Springfield, MO".'
+    )
+    assert [c.label for c in result.candidates] == [
+        "Springfield, MO, US (population 170,000)",
+        "Springfield, MA, US (population 154,000)",
+        "Springfield, IL, US (population 114,000)",
+    ]
+    assert (result.place_label, result.matches) == (None, [])
+
+
+def test_an_emergency_gives_an_empty_result_and_no_problem(ctx):
+    factories.make_profile(display_name="Here", verified=True)
+    data = {**CALM, "red_flags": {**CALM["red_flags"], "thunderclap": "yes"}, "preferences": MIDTOWN}
+    assert matching.match(data, clinical.assess(data), today=TODAY) == MatchResult(None, None, (), [])
+
+
+def test_twenty_matches_by_default(ctx):
+    for i in range(21):
+        factories.make_profile(display_name=f"P{i:02d}", verified=True)
+    data = {**CALM, "preferences": MIDTOWN}
+    assert names(matching.match(data, clinical.assess(data), today=TODAY)) == [f"P{i:02d}" for i in range(20)]
+
+
+def test_the_day_given_is_the_day_matched_on(ctx):
+    # In 2090, a practitioner practising since 2080 has 10 years; whatever the clock says.
+    factories.make_profile(display_name="Since 2080", practising_since=2080, verified=True)
+    (match,) = run(today=date(2090, 6, 1)).matches
+    assert match.reasons[-1] == "practising for 10 years"
+
+
+def test_without_a_day_today_is_matched_on(ctx):
+    factories.make_profile(display_name="Three years", practising_since=date.today().year - 3, verified=True)
+    data = {**CALM, "preferences": MIDTOWN}
+    (match,) = matching.match(data, clinical.assess(data)).matches
+    assert match.reasons[-1] == "practising for 3 years"
+    assert match.distance_km == pytest.approx(0.0, abs=1e-9)

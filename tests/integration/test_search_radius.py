@@ -77,11 +77,11 @@ def test_experience_and_distance_orders_inside_the_circle(around_the_edge):
 @pytest.mark.parametrize("sort", SORTS)
 def test_a_practitioner_exactly_on_the_radius_is_found(ctx, sort):
     # The antipode of (0, 0) is (0, 180): its haversine term is sin²(90°) = 1.0 exactly, and so is the
-    # limit of any radius of at least half the globe (R·π = 20015.09 km).
+    # limit of any radius of at least half the globe (R·π = 20015.11 km).
     factories.make_profile(display_name="Antipode", latitude=0.0, longitude=180.0)
     page = search(point=Point(0.0, 0.0), radius_km=20016, sort=sort)
     assert (names(page), page.total) == (["Antipode"], 1)
-    assert page.hits[0].distance_km == pytest.approx(20015.1, abs=0.1)  # geopy's R = 6371.009: R·π
+    assert page.hits[0].distance_km == pytest.approx(20015.115, abs=0.001)  # geopy's R·π: 6371.009 × 3.1415927
     # Someone at the origin fills a page of one from the small circle; the total counts the antipode too.
     factories.make_profile(display_name="Origin", latitude=0.0, longitude=0.0)
     first = search(point=Point(0.0, 0.0), radius_km=20016, sort=sort, per_page=1)
