@@ -293,12 +293,12 @@ def test_the_day_given_is_the_day_matched_on(ctx):
     # In 2090, a practitioner practising since 2080 has 10 years; whatever the clock says.
     factories.make_profile(display_name="Since 2080", practising_since=2080, verified=True)
     (match,) = run(today=date(2090, 6, 1)).matches
-    assert match.reasons[-1] == "practising for 10 years"
+    assert match.reasons[-1] == "practicing for 10 years"
 
 
 def test_without_a_day_today_is_matched_on(ctx):
     factories.make_profile(display_name="Three years", practising_since=date.today().year - 3, verified=True)
     data = {**CALM, "preferences": MIDTOWN}
     (match,) = matching.match(data, clinical.assess(data)).matches
-    assert match.reasons[-1] == "practising for 3 years"
+    assert match.reasons[-1] == "practicing for 3 years"
     assert match.distance_km == pytest.approx(0.0, abs=1e-9)

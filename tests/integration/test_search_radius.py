@@ -253,6 +253,7 @@ def test_a_hit_carries_its_profile_columns_and_codes_in_vocabulary_order(ctx):
         140,
         "USD",
         2,
+        None,  # no photo
     )
     assert hit.distance_km == pytest.approx(1.112, abs=0.001)
     assert hit.verified is True
