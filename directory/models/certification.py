@@ -109,7 +109,7 @@ class Certification(Model):
 
     @property
     def issuer_name_for_admins(self) -> str:
-        """The certifying body as admins read it: a programme not on our list says so ("Other programme (...)")."""
+        """The certifying body as admins read it: a programme not on our list says so ("Other program (...)")."""
         listed = label(CERTIFYING_BODIES, self.issuing_body)
         if self.issuing_body == "other" and self.issuing_body_other:
             return f"{listed} ({self.issuing_body_other})"

@@ -63,13 +63,13 @@ def test_an_other_programme_reads_as_the_therapist_named_it_everywhere(app, clie
         client, f"/admin/certifications/{certification_id}"
     )
     # Admins see that the programme is not one of ours.
-    assert f"Other programme ({ACADEMY}) (verified)" in page(client, f"/admin/users/{user_id}")
+    assert f"Other program ({ACADEMY}) (verified)" in page(client, f"/admin/users/{user_id}")
 
 
 def test_the_admin_queue_names_an_other_programme_with_its_own_words(app, client, auth, holder):
     holder("pending", issuing_body="other", issuing_body_other=ACADEMY)
     auth.login(role="admin")
-    assert f"Other programme ({ACADEMY})" in page(client, "/admin/certifications")
+    assert f"Other program ({ACADEMY})" in page(client, "/admin/certifications")
 
 
 def test_mails_name_the_body_as_the_therapist_did(app, holder, outbox):
