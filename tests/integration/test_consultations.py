@@ -206,7 +206,7 @@ def test_patients_cancel_only_their_own_requests(app, client, auth, practice):
     page = response.get_data(as_text=True)
     assert "Your request is canceled." in page
     assert re.search(
-        r'>Canceled</span>\s+<span class="meta">Request sent [A-Z][a-z]{2} \d{1,2}, \d{4} · Video first consultation</span>',
+        r'>Canceled</span>\s+<span class="meta">Request sent [A-Z][a-z]+ \d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2} \([A-Za-z ]+ time\) · Video first consultation</span>',
         page,
     )
     assert the_request(app).status == "cancelled"
