@@ -4,6 +4,8 @@ import itertools
 from datetime import date, timedelta
 from functools import cache
 
+from sqlalchemy import select
+
 from directory.extensions import db
 from directory.models import (
     AccessibilityFeature,
@@ -12,6 +14,7 @@ from directory.models import (
     ConsultationMode,
     HeadacheType,
     Language,
+    Place,
     Role,
     StoredFile,
     TherapistProfile,
@@ -38,6 +41,26 @@ _numbers = itertools.count(1)
 def password_hash() -> str:
     """Hashing is slow on purpose: do it once per test session."""
     return hash_password(PASSWORD)
+
+
+def make_town(name: str, region: str, latitude: float, longitude: float, population: int, country: str = "US") -> bool:
+    """Add a made-up town to the gazetteer unless it is there (a served test app keeps one database); True when added."""
+    key = name.lower()
+    if db.session.scalar(select(Place.id).where(Place.search_key == key)) is not None:
+        return False
+    db.session.add(
+        Place(
+            kind="city",
+            name=name,
+            search_key=key,
+            region=region,
+            country=country,
+            latitude=latitude,
+            longitude=longitude,
+            population=population,
+        )
+    )
+    return True
 
 
 def make_user(

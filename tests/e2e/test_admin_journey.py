@@ -8,10 +8,9 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
 
 from directory.extensions import db
-from directory.models import Place, Role
+from directory.models import Role
 from directory.services.core import accounts
 from tests import factories
 from tests.e2e.conftest import assert_fits_width, check_accessibility
@@ -27,20 +26,8 @@ def pending_certification(live_server):
     """An admin, and a published profile in Quillbrook whose only certification waits for verification."""
     app = live_server[1]
     with app.app_context():
-        if db.session.scalar(select(Place.id).where(Place.name == "Quillbrook")) is None:
-            db.session.add(
-                Place(
-                    kind="city",
-                    name="Quillbrook",
-                    search_key="quillbrook",
-                    region="VT",
-                    country="US",
-                    latitude=44.3001,
-                    longitude=-72.1003,
-                    population=3_000,
-                )
-            )
-            db.session.commit()
+        factories.make_town("Quillbrook", "VT", 44.3001, -72.1003, 3_000)
+        db.session.commit()
         accounts.create_admin(ADMIN_EMAIL, ADMIN_PASSWORD)
         therapist = factories.make_user(role=Role.THERAPIST, email="quinn.harlow@example.com")
         profile = factories.make_profile(

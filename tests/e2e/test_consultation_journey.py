@@ -8,32 +8,20 @@ from playwright.sync_api import expect
 from sqlalchemy import update
 
 from directory.extensions import db
-from directory.models import ConsultationRequest, Place, Role
+from directory.models import ConsultationRequest, Role
 from tests import factories
 from tests.e2e.conftest import assert_fits_width, check_accessibility
 
 PASSWORD = factories.PASSWORD
 # A made-up town far from every other test's practitioners, so counts here are ours alone.
-TOWN = ("Quietbrook", "quietbrook", "MT", 46.10, -110.40)
+TOWN = ("Quietbrook", "MT", 46.10, -110.40)
 
 
 @pytest.fixture
 def people(site_app):
     with site_app.app_context():
-        name, key, region, lat, lon = TOWN
-        if not db.session.scalar(db.select(Place).where(Place.search_key == key)):
-            db.session.add(
-                Place(
-                    kind="city",
-                    name=name,
-                    search_key=key,
-                    region=region,
-                    country="US",
-                    latitude=lat,
-                    longitude=lon,
-                    population=9000,
-                )
-            )
+        name, region, lat, lon = TOWN
+        factories.make_town(name, region, lat, lon, 9000)
         therapist = factories.make_user(Role.THERAPIST, email="loop.therapist@example.com", name="Lee")
         factories.make_profile(
             user=therapist,

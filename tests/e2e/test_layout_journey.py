@@ -13,10 +13,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
-from sqlalchemy import select
 
 from directory.extensions import db
-from directory.models import Place, QuestionnaireResponse, Role
+from directory.models import QuestionnaireResponse, Role
 from directory.services.questionnaire import clinical
 from tests import factories
 from tests.e2e.conftest import assert_fits_width, check_accessibility
@@ -66,20 +65,8 @@ def layout_data(live_server):
     """Lanternfield, five practitioners near it (one with a long page of reviews), a patient with saved answers."""
     app = live_server[1]
     with app.app_context():
-        if db.session.scalar(select(Place.id).where(Place.search_key == "lanternfield")) is None:
-            db.session.add(
-                Place(
-                    kind="city",
-                    name="Lanternfield",
-                    search_key="lanternfield",
-                    region="NE",
-                    country="US",
-                    latitude=LANTERNFIELD[0],
-                    longitude=LANTERNFIELD[1],
-                    population=7_000,
-                )
-            )
-            db.session.commit()
+        factories.make_town("Lanternfield", "NE", LANTERNFIELD[0], LANTERNFIELD[1], 7_000)
+        db.session.commit()
         therapist = factories.make_user(Role.THERAPIST, email=THERAPIST, name="Inès")
         near = {"verified": True, "profession": "pt", "city": "Lanternfield", "region": "NE"}
         ines = factories.make_profile(

@@ -9,10 +9,8 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
 
 from directory.extensions import db
-from directory.models import Place
 from directory.services.questionnaire import clinical
 from tests import factories
 from tests.e2e.conftest import assert_fits_width, check_accessibility
@@ -26,20 +24,8 @@ def practitioners(live_server):
     """Quillmere in the gazetteer and three verified practitioners near it."""
     app = live_server[1]
     with app.app_context():
-        if db.session.scalar(select(Place.id).where(Place.search_key == "quillmere")) is None:
-            db.session.add(
-                Place(
-                    kind="city",
-                    name="Quillmere",
-                    search_key="quillmere",
-                    region="OR",
-                    country="US",
-                    latitude=QUILLMERE[0],
-                    longitude=QUILLMERE[1],
-                    population=12_000,
-                )
-            )
-            db.session.commit()
+        factories.make_town("Quillmere", "OR", QUILLMERE[0], QUILLMERE[1], 12_000)
+        db.session.commit()
         verified = {"verified": True, "profession": "pt", "city": "Quillmere", "region": "OR"}
         factories.make_profile(
             display_name=LUCIA,

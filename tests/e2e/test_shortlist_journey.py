@@ -6,32 +6,20 @@ import pytest
 from playwright.sync_api import expect
 
 from directory.extensions import db
-from directory.models import Place, Role
+from directory.models import Role
 from tests import factories
 from tests.e2e.conftest import check_accessibility
 
 # A made-up town far from every other test's practitioners.
-TOWN = ("Savebrook", "savebrook", "ND", 47.40, -101.10)
+TOWN = ("Savebrook", "ND", 47.40, -101.10)
 NAME = "Shortlist Sam Physio"
 
 
 @pytest.fixture
 def savebrook(site_app):
     with site_app.app_context():
-        name, key, region, lat, lon = TOWN
-        if not db.session.scalar(db.select(Place).where(Place.search_key == key)):
-            db.session.add(
-                Place(
-                    kind="city",
-                    name=name,
-                    search_key=key,
-                    region=region,
-                    country="US",
-                    latitude=lat,
-                    longitude=lon,
-                    population=4000,
-                )
-            )
+        name, region, lat, lon = TOWN
+        if factories.make_town(name, region, lat, lon, 4000):
             db.session.commit()
             # Open every day, all day: the hint is "This morning", "This afternoon" or "This evening".
             factories.make_profile(
