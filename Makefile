@@ -112,8 +112,9 @@ mutation: install
 
 # The style and type gate: ruff's rules (pyproject.toml says which and why), ruff's formatting, mypy
 # (strict for the services). `make test` runs it first, so CI does.
+# It needs only the Python tools, not the npm packages the browser tests use.
 LINT_PATHS := directory tests bench bin/mutation config.py wsgi.py gunicorn.conf.py
-lint: install
+lint: $(VENV)/.installed
 	@echo "== Lint (ruff check, ruff format --check, mypy)"
 	$(VENV)/bin/ruff check $(LINT_PATHS)
 	$(VENV)/bin/ruff format --check $(LINT_PATHS)
