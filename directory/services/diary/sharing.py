@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from directory.extensions import db
@@ -72,7 +73,11 @@ def share(patient: User, profile_id: int) -> TherapistProfile:
     else:
         return profile
     audit.record(patient, "diary.share_granted", "therapist_profile", profile_id)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Shared from two tabs at once: the other request's share (and its audit entry) stands.
+        db.session.rollback()
     return profile
 
 
