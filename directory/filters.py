@@ -24,8 +24,3 @@ def fee_range(profile) -> str:
 def labels(codes, vocabulary_entries) -> str:
     """Codes as their names from a vocabulary, joined: 'Migraine, Tension-type headache'."""
     return ", ".join(label(vocabulary_entries, code) for code in codes) or "Not stated"
-
-
-def clock(minutes: int) -> str:
-    """Minutes after midnight as 24-hour time: 510 -> '08:30'."""
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"

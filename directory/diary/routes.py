@@ -10,6 +10,7 @@ from directory.diary import bp
 from directory.diary.forms import DayForm, ImportForm, ReminderForm, SessionForm
 from directory.forms import EmptyForm
 from directory.models import Role, User
+from directory.services.core.text import clock
 from directory.services.diary import charts, csv_io, entries, reminders, sessions, sharing, terms
 from directory.services.diary.entries import DiaryError, day_words
 
@@ -295,7 +296,7 @@ def edit_reminders():
     form = ReminderForm()
     if request.method == "GET" and setting is not None:
         form.enabled.data = "on" if setting.enabled else "off"
-        form.time.data = f"{setting.minute_of_day // 60:02d}:{setting.minute_of_day % 60:02d}"
+        form.time.data = clock(setting.minute_of_day)
         form.timezone.data = setting.timezone
     if form.validate_on_submit():
         try:

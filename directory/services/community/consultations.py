@@ -23,6 +23,7 @@ from directory.models import (
 from directory.models.consultation import OPEN_STATUSES
 from directory.models.types import column_length
 from directory.services.core.mail import notify
+from directory.services.core.text import clock
 from directory.services.geo.zones import local_label, zone_at
 from directory.services.questionnaire import clinical
 from directory.services.search import nearby
@@ -39,8 +40,7 @@ class ConsultationError(ValueError):
 def slot_labels(profile: TherapistProfile) -> list[str]:
     """The practitioner's weekly openings in words, which patients choose their preferred times from."""
     return [
-        f"{vocabulary.WEEKDAYS[s.weekday]} {s.start_minute // 60:02d}:{s.start_minute % 60:02d}–{s.end_minute // 60:02d}:{s.end_minute % 60:02d}"
-        for s in profile.availability
+        f"{vocabulary.WEEKDAYS[s.weekday]} {clock(s.start_minute)}–{clock(s.end_minute)}" for s in profile.availability
     ]
 
 

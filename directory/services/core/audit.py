@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, select
 
 from directory.extensions import db
 from directory.models import AuditEvent, User
+from directory.services.core.text import escape_like
 
 CSV_COLUMNS = ("id", "time_utc", "actor_id", "actor_email", "action", "target_type", "target_id", "details")
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -54,7 +55,7 @@ def events(filters: AuditFilters) -> Select[AuditEvent]:
     if actor == "system":
         query = query.where(AuditEvent.actor_id.is_(None), AuditEvent.actor_email.is_(None))
     elif actor:
-        query = query.where(func.lower(AuditEvent.actor_email).like(f"%{_escape_like(actor)}%", escape="\\"))
+        query = query.where(func.lower(AuditEvent.actor_email).like(f"%{escape_like(actor)}%", escape="\\"))
     if filters.action:
         query = query.where(AuditEvent.action == filters.action)
     if filters.target_type:
@@ -125,7 +126,3 @@ def _drain(buffer: io.StringIO) -> str:
 
 def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -26,6 +26,11 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def clock(minutes: int) -> str:
+    """Minutes after midnight as 24-hour time: 510 -> '08:30'."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 def join_words(items: Iterable[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     words = list(items)

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from directory.extensions import db
 from directory.models import DiaryEntry, DiaryReminder, DiaryShare, TreatmentSession
+from directory.services.core.text import clock
 from directory.services.diary import terms
 
 
@@ -67,7 +68,7 @@ def diary_data(patient_id: int) -> dict[str, Any]:
         if reminder is None
         else {
             "enabled": reminder.enabled,
-            "time": f"{reminder.minute_of_day // 60:02d}:{reminder.minute_of_day % 60:02d}",
+            "time": clock(reminder.minute_of_day),
             "timezone": reminder.timezone,
         },
     }

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 from directory.extensions import db
 from directory.models import VISIBLE_REVIEW_STATUSES, Review, ReviewStatus, Role, TherapistProfile, User
 from directory.services.core import audit, mail
+from directory.services.core.text import escape_like
 
 MAX_REASON = 2000
 USER_STATUSES = ("active", "suspended")
@@ -144,7 +145,7 @@ def search_users(text: str | None = None, role: str | None = None, status: str |
     query = select(User).options(selectinload(User.profile)).order_by(User.created_at.desc(), User.id.desc())
     text = (text or "").strip().lower()
     if text:
-        pattern = f"%{_escape_like(text)}%"
+        pattern = f"%{escape_like(text)}%"
         query = query.outerjoin(TherapistProfile, TherapistProfile.user_id == User.id).where(
             or_(
                 func.lower(User.email).like(pattern, escape="\\"),
@@ -220,7 +221,3 @@ def _reason(reason: str) -> str:
     if len(reason) > MAX_REASON:
         raise ModerationError(f"Keep the reason under {MAX_REASON} characters.")
     return reason
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -17,7 +17,7 @@ from directory.models import (
     TherapistProfile,
     User,
 )
-from directory.services.core.text import slugify
+from directory.services.core.text import escape_like, slugify
 from directory.services.core.vocabularies import VocabularyRow
 from directory.services.practice.errors import ProfileError
 from directory.services.practice.location import LocationNote, locate_practice
@@ -208,7 +208,7 @@ def _rows(model: type[VocabularyRow], codes: tuple[str, ...], field_name: str) -
 def unique_slug(name: str) -> str:
     """A slug for the public address from the name, with a number added when it is taken (-2, -3, ...)."""
     base = slugify(name)
-    pattern = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "-%"
+    pattern = escape_like(base) + "-%"
     taken = set(
         db.session.scalars(
             select(TherapistProfile.slug).where(

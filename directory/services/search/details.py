@@ -5,6 +5,7 @@ from datetime import date
 
 from directory import vocabulary
 from directory.models import AvailabilitySlot, Certification, TherapistProfile
+from directory.services.core.text import clock
 from directory.services.search import profile_page, ratings
 
 
@@ -58,8 +59,7 @@ def practitioner_details(practitioner_id: int, today: date | None = None) -> Pra
 
 def opening(slot: AvailabilitySlot) -> str:
     """A weekly opening as "Monday 09:00-12:00"."""
-    start, end = slot.start_minute, slot.end_minute
-    return f"{vocabulary.WEEKDAYS[slot.weekday]} {start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}"
+    return f"{vocabulary.WEEKDAYS[slot.weekday]} {clock(slot.start_minute)}-{clock(slot.end_minute)}"
 
 
 def public_certification(certification: Certification, today: date) -> PublicCertification:
