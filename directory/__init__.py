@@ -292,12 +292,12 @@ def register_housekeeping(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from directory import filters, vocabulary
     from directory.forms import option_markup
-    from directory.services.core.text import clock
+    from directory.services.core.text import clock, day_label
 
     app.jinja_env.add_extension("jinja2.ext.do")
     register_url_helpers(app)
     app.jinja_env.filters.update(
-        distance=filters.distance, fee_range=filters.fee_range, clock=clock, labels=filters.labels
+        distance=filters.distance, fee_range=filters.fee_range, clock=clock, day=day_label, labels=filters.labels
     )
     app.jinja_env.globals["option_markup"] = option_markup
 

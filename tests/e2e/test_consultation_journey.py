@@ -67,7 +67,7 @@ def test_request_accept_complete_review(page, phone_page, people, site_app):
 
     # The therapist accepts, proposing a time in the practice's own zone (Quietbrook, MT: Denver time).
     year = datetime.now(UTC).year + 1
-    local_time = f"{datetime(year, 6, 2):%A} 2 June {year}, 10:00 (Denver time)"
+    local_time = f"{datetime(year, 6, 2):%A}, June 2, {year}, 10:00 (Denver time)"
     log_in(page, people["therapist"])
     page.get_by_role("link", name="Requests").click()
     check_accessibility(page, "inbox")

@@ -8,14 +8,16 @@ carry a "Layout-" prefix and live around a made-up town, Lanternfield, NE, far f
 """
 
 import re
+from datetime import UTC, datetime
 from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
+from sqlalchemy import select
 
 from directory.extensions import db
-from directory.models import QuestionnaireResponse, Role
+from directory.models import Notice, QuestionnaireResponse, Role, User
 from directory.services.questionnaire import clinical
 from tests import factories
 from tests.e2e.conftest import assert_fits_width, check_accessibility
@@ -362,6 +364,11 @@ def test_the_navigation_is_one_line_and_the_menu_opens(screen, layout_data):
     expect(navigation.get_by_role("link", name="Sign up")).to_be_visible()
     assert header["height"] == box(page.locator(".site-header"))["height"]  # it opens over the page
     check_accessibility(page, "layout-menu-open-phone")
+    # Escape closes it and gives the focus back to its button.
+    page.keyboard.press("Escape")
+    expect(links).to_be_hidden()
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    page.keyboard.press("Enter")
     links.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Find a dry-needling practitioner")
 
@@ -434,3 +441,33 @@ def test_the_stop_page_number_is_a_tap_to_call_link(screen, layout_data):
     assert box(page.locator(".q-disclaimer"))["y"] > box(call)["y"]
     assert_fits_width(page)
     check_accessibility(page, f"layout-stop-{screen.size}")
+
+
+# -- times ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("zone", "shown"), [("America/Los_Angeles", "Dec 1, 2026"), ("Europe/Madrid", "Dec 2, 2026")], ids=["la", "madrid"]
+)
+def test_a_notice_is_dated_in_the_viewers_own_zone(browser, base_url, layout_data, site_app, zone, shown):
+    # 03:15 UTC on 2 December is still 1 December in Los Angeles (19:15) and 2 December in Madrid (04:15).
+    with site_app.app_context():
+        patient = db.session.scalar(select(User).where(User.email == PATIENT))
+        db.session.add(
+            Notice(
+                user_id=patient.id,
+                message=f"Layout notice in {zone}",
+                created_at=datetime(2026, 12, 2, 3, 15, tzinfo=UTC),
+            )
+        )
+        db.session.commit()
+    context = browser.new_context(base_url=base_url, timezone_id=zone, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        log_in(page, PATIENT)
+        page.goto("/account/")
+        notice = page.locator("li", has_text=f"Layout notice in {zone}")
+        expect(notice.locator("time")).to_have_text(shown)
+        check_accessibility(page, f"layout-notice-{zone.split('/')[1].lower()}")
+    finally:
+        context.close()

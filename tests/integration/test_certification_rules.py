@@ -11,6 +11,7 @@ from sqlalchemy import select
 from directory.extensions import db
 from directory.models import Certification, Role, User
 from directory.models.certification import EXPIRY_NOTICE_DAYS, EXPIRY_WARNING_DAYS
+from directory.services.core.text import day_label
 from directory.services.geo.points import Point
 from directory.services.practice import dashboard
 from directory.services.search import nearby
@@ -121,7 +122,7 @@ def test_the_dashboard_also_warns_about_a_pending_certification_expiring_soon(ap
     expires_on = TODAY + timedelta(days=20)
     user_id, _, _ = holder("pending", expires_on=expires_on)
     log_in_as(client, app, user_id)
-    assert f"Myopain Seminars expires on {expires_on:%d %b %Y}: add the renewed certificate." in page(
+    assert f"Myopain Seminars expires on {day_label(expires_on)}: add the renewed certificate." in page(
         client, "/therapist/"
     )
     assert "Awaiting verification" in page(client, "/therapist/certifications")

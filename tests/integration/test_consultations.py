@@ -206,7 +206,7 @@ def test_patients_cancel_only_their_own_requests(app, client, auth, practice):
     page = response.get_data(as_text=True)
     assert "Your request is canceled." in page
     assert re.search(
-        r'>Canceled</span>\s+<span class="meta">Request sent [A-Z][a-z]+ \d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2} \([A-Za-z ]+ time\) · Video first consultation</span>',
+        r'>Canceled</span>\s+<span class="meta">Request sent [A-Z][a-z]+, [A-Z][a-z]+ \d{1,2}, \d{4}, \d{2}:\d{2} \([A-Za-z ]+ time\) · Video first consultation</span>',
         page,
     )
     assert the_request(app).status == "cancelled"
@@ -241,7 +241,7 @@ def test_a_proposed_time_is_stored_as_a_moment_and_shown_in_the_practice_s_zone(
     year = datetime.now(UTC).year + 1
     # 09:30 in New York in June (EDT, UTC-4) is 13:30 UTC.
     assert consultation.proposed_at == datetime(year, 6, 1, 13, 30, tzinfo=UTC)
-    label = f"{datetime(year, 6, 1):%A} 1 June {year}, 09:30 (New York time)"
+    label = f"{datetime(year, 6, 1):%A}, June 1, {year}, 09:30 (New York time)"
     assert consultation.proposed_time == label
     page = client.get("/consultations/").get_data(as_text=True)
     assert f"Proposed time: <strong>{label}</strong>" in page

@@ -104,7 +104,7 @@ def test_the_reminder_goes_exactly_30_days_ahead_and_only_once(app, holder):
     assert mails(app) == [("holder@example.com", "Your certification expires soon")]
     with app.app_context():
         body = db.session.scalar(select(OutboxMessage.body))
-        assert "in 30 days" in body and "15 June 2026" in body
+        assert "in 30 days" in body and "expires on Jun 15, 2026, in 30 days" in body
     for days_before in (30, 29, 1, 0):
         assert run(app, TODAY - timedelta(days=days_before)).reminded_ids == ()
     assert len(mails(app)) == 1

@@ -1,8 +1,9 @@
-"""Text shared by the domains: folding for comparison, slugs, LIKE patterns, lists and sizes in words."""
+"""Text shared by the domains: folding for comparison, slugs, LIKE patterns, dates, lists and sizes in words."""
 
 import re
 import unicodedata
 from collections.abc import Iterable
+from datetime import date
 
 _SPACES = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[^\w\s-]")
@@ -29,6 +30,16 @@ def escape_like(text: str) -> str:
 def clock(minutes: int) -> str:
     """Minutes after midnight as 24-hour time: 510 -> '08:30'."""
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def day_label(day: date) -> str:
+    """A date as the site writes it everywhere (US order, month in letters): 'Dec 1, 2026'."""
+    return f"{day:%b} {day.day}, {day.year}"
+
+
+def long_day_label(day: date) -> str:
+    """A date with its weekday, for an appointment: 'Tuesday, December 8, 2026'."""
+    return f"{day:%A, %B} {day.day}, {day.year}"
 
 
 def join_words(items: Iterable[str]) -> str:

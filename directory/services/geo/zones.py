@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 from timezonefinder import TimezoneFinder
 
+from directory.services.core.text import long_day_label
+
 UTC_ZONE = ZoneInfo("UTC")
 
 
@@ -25,7 +27,7 @@ def zone_at(latitude: float | None, longitude: float | None) -> ZoneInfo:
 
 
 def local_label(moment: datetime, zone: ZoneInfo) -> str:
-    """An aware moment as a person reads it in a zone: "Tuesday 8 December 2026, 09:30 (New York time)"."""
+    """An aware moment as a person reads it in a zone: "Tuesday, December 8, 2026, 09:30 (New York time)"."""
     local = moment.astimezone(zone)
     place = zone.key.rsplit("/", 1)[-1].replace("_", " ")
-    return f"{local:%A} {local.day} {local:%B %Y, %H:%M} ({place} time)"
+    return f"{long_day_label(local)}, {local:%H:%M} ({place} time)"

@@ -1,7 +1,7 @@
 """Moderation by admins: hiding and restoring reviews, suspending and reactivating accounts."""
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from directory.extensions import db
@@ -203,8 +203,13 @@ def reactivate_user(user_id: int, admin: User, reason: str) -> User:
 
 
 def _target(user_id: int, admin: User, verb: str) -> User:
-    # Locked (where the database can) so that two admins acting at once are told apart.
-    user = db.session.get(User, user_id, populate_existing=True, with_for_update=True)
+    # The account's row is locked before it is read, so that of two admins acting on it at once the second
+    # waits and then reads what the first wrote ("already suspended"). A no-op UPDATE locks on both engines:
+    # SQLite has no SELECT ... FOR UPDATE, and its reads hold no lock until the transaction's first write.
+    db.session.execute(
+        update(User).where(User.id == user_id).values(active=User.active).execution_options(synchronize_session=False)
+    )
+    user = db.session.get(User, user_id, populate_existing=True)
     if user is None:
         raise ModerationError("This account no longer exists.")
     if user.id == admin.id:

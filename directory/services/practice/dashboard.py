@@ -14,7 +14,7 @@ from directory.models import (
     User,
 )
 from directory.models.certification import EXPIRY_WARNING_DAYS
-from directory.services.core.text import join_words
+from directory.services.core.text import day_label, join_words
 from directory.services.practice.publishing import Completeness, completeness, missing_for_publishing
 
 NOTICES_SHOWN = 10
@@ -104,7 +104,7 @@ def next_steps(user: User, today: date) -> tuple[Step, ...]:
             steps.append(
                 Step(
                     "edit_certification",
-                    f"{name} expires on {cert.expires_on:%d %b %Y}: add the renewed certificate.",
+                    f"{name} expires on {day_label(cert.expires_on)}: add the renewed certificate.",
                     cert.id,
                 )
             )

@@ -39,11 +39,9 @@ def site_mean_rating() -> float:
     cached = _mean_cache.get(key)
     if cached and ttl and time.monotonic() - cached[1] < ttl:
         return cached[0]
+    # Both sums are NULL only when there is no profile at all: then count is falsy and the mean neutral.
     total, count = db.session.execute(
-        select(
-            func.coalesce(func.sum(TherapistProfile.rating_total), 0),
-            func.coalesce(func.sum(TherapistProfile.review_count), 0),
-        )
+        select(func.sum(TherapistProfile.rating_total), func.sum(TherapistProfile.review_count))
     ).one()
     mean = total / count if count else NEUTRAL_MEAN
     _mean_cache[key] = (mean, time.monotonic())

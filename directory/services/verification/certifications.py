@@ -15,6 +15,7 @@ from directory.extensions import db
 from directory.models import Certification, CertificationStatus, StoredFile, TherapistProfile, User
 from directory.models.certification import EXPIRY_WARNING_DAYS
 from directory.services.core import audit, uploads
+from directory.services.core.text import day_label
 
 if TYPE_CHECKING:
     from directory.services.core.uploads import Upload
@@ -104,11 +105,11 @@ def describe_status(certification: Certification, today: date | None = None) -> 
         if expires and certification.expires_within(today, EXPIRY_WARNING_DAYS):
             return StatusView(
                 "expiring",
-                f"Verified, expires on {expires:%d %b %Y}",
+                f"Verified, expires on {day_label(expires)}",
                 "Renew it in time: edit it with the renewed certificate and the new expiry date.",
                 "verified",
             )
-        until = f" until {expires:%d %b %Y}" if expires else ""
+        until = f" until {day_label(expires)}" if expires else ""
         return StatusView(
             "verified",
             "Verified" + until,

@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from directory.extensions import db
 from directory.models import Certification, CertificationStatus, TherapistProfile, User, utcnow
 from directory.services.core import audit, mail
-from directory.services.core.text import escape_like
+from directory.services.core.text import day_label, escape_like
 
 MAX_TEXT = 2000
 
@@ -235,7 +235,11 @@ def _decidable(certification_id: int, seen_version: int) -> Certification:
 def changed_message(certification: Certification) -> str:
     """Why a decision on this certification was not saved, as the admin reads it."""
     who = certification.reviewer.email if certification.reviewer else "another admin"
-    when = f" on {certification.decided_at:%d %b %Y at %H:%M} UTC" if certification.decided_at else ""
+    when = (
+        f" on {day_label(certification.decided_at)} at {certification.decided_at:%H:%M} UTC"
+        if certification.decided_at
+        else ""
+    )
     if certification.status != CertificationStatus.PENDING:
         return f"This certification was already decided: {who} marked it {certification.status}{when}. Your decision was not saved."
     if certification.info_requested:

@@ -11,6 +11,7 @@ from directory.extensions import db
 from directory.models import Certification, CertificationStatus, TherapistProfile
 from directory.models.certification import EXPIRY_NOTICE_DAYS
 from directory.services.core import audit, mail
+from directory.services.core.text import day_label
 from directory.services.verification.decisions import certifications_link, credential_words
 
 
@@ -66,7 +67,7 @@ def expire_certifications(today: date | None = None) -> ExpiryRun:
             certification.profile.user,
             "Your certification has expired",
             f"Your {certification.issuer_name} certification{credential_words(certification)} expired on "
-            f"{_expiry_date(certification):%d %B %Y}, so your profile no longer shows as verified. What to do next: "
+            f"{day_label(_expiry_date(certification))}, so your profile no longer shows as verified. What to do next: "
             "renew it with the issuing body, then add the new certificate in your account for verification.",
             certifications_link(),
         )
@@ -76,7 +77,7 @@ def expire_certifications(today: date | None = None) -> ExpiryRun:
             certification.profile.user,
             "Your certification expires soon",
             f"Your {certification.issuer_name} certification{credential_words(certification)} expires on "
-            f"{_expiry_date(certification):%d %B %Y}, in {days} day{'' if days == 1 else 's'}. After that day your "
+            f"{day_label(_expiry_date(certification))}, in {days} day{'' if days == 1 else 's'}. After that day your "
             "profile no longer shows as verified. What to do next: renew it with the issuing body and add the new "
             "certificate in your account.",
             certifications_link(),
