@@ -222,6 +222,22 @@ def test_cost_part_self_pay(app, ctx, insurance):
     assert scores(run(answers(insurance=insurance))) == {"Takes self-pay": 100.0, "Insurers only": 0.0}
 
 
+def test_the_budget_compares_the_top_of_the_fee_range_as_the_fee_filter_does(app, ctx):
+    weigh_only(app, cost=1)
+    # Budget 150: $100-150 is within it; $130-180 only partly (half the cost part); $160-200 not at all.
+    factories.make_profile(display_name="Within", fee_min=100, fee_max=150, verified=True)
+    factories.make_profile(display_name="Partly", fee_min=130, fee_max=180, verified=True)
+    factories.make_profile(display_name="Above", fee_min=160, fee_max=200, verified=True)
+    factories.make_profile(display_name="No fee given", fee_min=None, fee_max=None, verified=True)
+    result = run(answers(max_fee=150))
+    assert scores(result) == {"Within": 100.0, "Partly": 50.0, "No fee given": 50.0, "Above": 0.0}
+    reasons = {m.profile.display_name: m.reasons for m in result.matches}
+    assert "fee within your budget" in reasons["Within"]
+    assert "some sessions cost more than your budget" in reasons["Partly"]
+    assert "fee above your budget" in reasons["Above"]
+    assert not any("budget" in reason for reason in reasons["No fee given"])
+
+
 def test_cost_part_is_the_mean_of_budget_and_insurance(app, ctx):
     weigh_only(app, cost=1)
     factories.make_profile(display_name="At budget, self-pay", fee_min=100, verified=True)

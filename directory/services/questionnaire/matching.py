@@ -170,8 +170,15 @@ def _parts(wishes: _Wishes, distance: ColumnElement[float], today: date) -> dict
         parts["gender"] = case((SearchListing.gender == wishes.gender, 1.0), else_=0.0)
     cost: list[ColumnElement[float]] = []
     if wishes.max_fee is not None:
+        # As the search page's fee filter: the top of the range (fee_max) within the budget is a full match;
+        # only its bottom within it, half (some sessions cost more); no fee given, half (ask the practice).
         cost.append(
-            case((SearchListing.fee_min.is_(None), 0.5), (SearchListing.fee_min <= wishes.max_fee, 1.0), else_=0.0)
+            case(
+                (SearchListing.fee_min.is_(None), 0.5),
+                (SearchListing.fee_max <= wishes.max_fee, 1.0),
+                (SearchListing.fee_min <= wishes.max_fee, 0.5),
+                else_=0.0,
+            )
         )
     if wishes.insurance:
         cost.append(case((_accepts(wishes.insurance), 1.0), else_=0.0))
@@ -303,8 +310,13 @@ def reasons(
             if wishes.gender != "nonbinary"
             else "is non-binary, as you asked"
         )
-    if wishes.max_fee is not None and entry.fee_min is not None:
-        said.append("fee within your budget" if entry.fee_min <= wishes.max_fee else "fee above your budget")
+    if wishes.max_fee is not None and entry.fee_min is not None and entry.fee_max is not None:
+        if entry.fee_max <= wishes.max_fee:
+            said.append("fee within your budget")
+        elif entry.fee_min <= wishes.max_fee:
+            said.append("some sessions cost more than your budget")
+        else:
+            said.append("fee above your budget")
     if wishes.insurance:
         if vocabulary.is_self_pay(wishes.insurance):
             said.append("welcomes self-paying patients" if entry.accepts_self_pay else "does not list self-pay")
