@@ -60,6 +60,10 @@ class ConsultationRequest(Model):
     proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the patient confirmed the proposed time; None while it waits for them.
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the patient asked for another time: the proposed time they cannot come to, and what they wrote;
+    # shown on the therapist's request page until the therapist proposes a new time.
+    declined_time: Mapped[str | None] = mapped_column(String(200))
+    another_time_note: Mapped[str | None] = mapped_column(Text)
     decline_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -74,9 +74,33 @@ def test_request_accept_complete_review(page, phone_page, people, site_app):
     page.get_by_role("link", name="Robin").click()
     expect(page.get_by_text("The patient did not share questionnaire answers.")).to_be_visible()
     check_accessibility(page, "inbox-request")
+    page.get_by_label("Proposed date and time").fill(f"{year}-06-01T08:00")
+    page.get_by_role("button", name="Accept and propose this time").click()
+    expect(page.get_by_text("Accepted: the patient has been told.")).to_be_visible()
+    log_out(page)
+
+    # That time does not suit: the patient asks for another, and the therapist reads why on the request.
+    first_time = f"{datetime(year, 6, 1):%A}, June 1, {year}, 08:00 (Denver time)"
+    log_in(phone_page, people["patient"])
+    phone_page.goto("/consultations/")
+    phone_page.locator("summary", has_text="Ask for another time").click()
+    phone_page.get_by_label("What would suit you better? (optional)").fill(
+        "I drop my son at school until 9; any later morning works."
+    )
+    phone_page.get_by_role("button", name="Ask for another time").click()
+    expect(phone_page.get_by_text("The practitioner is asked for another time.")).to_be_visible()
+    phone_page.locator("summary", has_text="Menu").click()  # on a phone, Log out is in the menu
+    phone_page.get_by_role("button", name="Log out").click()
+    log_in(page, people["therapist"])
+    page.get_by_role("link", name="Requests").click()
+    page.get_by_role("link", name="Robin").click()
+    expect(page.get_by_text(first_time)).to_be_visible()
+    expect(page.get_by_text("I drop my son at school until 9; any later morning works.")).to_be_visible()
+    check_accessibility(page, "inbox-request-another-time")
     page.get_by_label("Proposed date and time").fill(f"{year}-06-02T10:00")
     page.get_by_role("button", name="Accept and propose this time").click()
     expect(page.get_by_text("Accepted: the patient has been told.")).to_be_visible()
+    expect(page.get_by_text("I drop my son at school")).to_have_count(0)
     expect(page.get_by_text(f"{local_time} · waiting for the patient to confirm")).to_be_visible()
     # Not before it took place.
     expect(page.get_by_role("button", name="Mark as completed")).to_have_count(0)

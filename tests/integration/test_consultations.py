@@ -294,6 +294,14 @@ def test_asking_for_another_time_sends_the_request_back_to_the_therapist(app, cl
     auth.login(email="pt@example.com")
     page = client.get(f"/consultations/inbox/{proposed}").get_data(as_text=True)
     assert "Accept and propose this time" in page
+    # The request page says which time did not suit and what the patient wrote, until a new time is proposed.
+    year = datetime.now(UTC).year + 1
+    declined = f"{datetime(year, 6, 1):%A}, June 1, {year}, 09:30 (New York time)"
+    assert f"<dt>The patient cannot come on</dt><dd>{declined}<br>They wrote: “Afternoons suit me better.”</dd>" in page
+    client.post(f"/consultations/inbox/{proposed}/accept", data={"proposed_time": f"{year}-06-02T15:00"})
+    page = client.get(f"/consultations/inbox/{proposed}").get_data(as_text=True)
+    assert "The patient cannot come on" not in page and "Afternoons suit me better." not in page
+    assert the_request(app).proposed_time == f"{datetime(year, 6, 2):%A}, June 2, {year}, 15:00 (New York time)"
 
 
 def test_a_long_note_asking_for_another_time_is_a_400_that_keeps_it(app, client, proposed):

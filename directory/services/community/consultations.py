@@ -204,6 +204,7 @@ def accept(consultation: ConsultationRequest, proposed_local: datetime | None, n
         raise ConsultationError("Propose a time that is still to come.")
     _change(consultation, (ConsultationStatus.REQUESTED,), ConsultationStatus.ACCEPTED)
     consultation.proposed_at = proposed_at
+    consultation.declined_time = consultation.another_time_note = None
     consultation.proposed_time = practice_time(consultation, proposed_at)[
         : column_length(ConsultationRequest.proposed_time)
     ]
@@ -260,14 +261,15 @@ def ask_for_another_time(consultation: ConsultationRequest, note: str = "") -> N
     note = note.strip()
     if len(note) > MAX_MESSAGE:
         raise ConsultationError(f"Keep the message under {MAX_MESSAGE} characters.")
-    declined_time = consultation.proposed_time
+    consultation.declined_time = consultation.proposed_time
+    consultation.another_time_note = note or None
     consultation.status = ConsultationStatus.REQUESTED
     consultation.proposed_at = None
     consultation.proposed_time = None
     notify(
         consultation.profile.user,
         "A patient asked for another time",
-        f"{consultation.patient.name or 'The patient'} cannot come on {declined_time}."
+        f"{consultation.patient.name or 'The patient'} cannot come on {consultation.declined_time}."
         + (f" They wrote: {note}" if note else "")
         + " Propose another time.",
         url_for("consultations.inbox_detail", request_id=consultation.id, _external=True),
