@@ -17,6 +17,7 @@ from directory.models import (
     User,
 )
 from directory.services.core.accounts import authenticate
+from directory.services.geo.points import Point, distance_km
 from tests import factories
 from tests.conftest import reset_database
 
@@ -125,6 +126,18 @@ def test_seed_demo_makes_a_full_data_set(app, runner):
             assert len(texts) == len(set(texts)), profile_id
         low = db.session.scalars(select(Review.text).where(Review.rating <= 2)).all()
         assert low and not any(text.startswith("Very thorough") for text in low)
+        # The town in the address is the one on the map: a practice lies within 5 km of its city's point, 1.5 km
+        # of a town's (under a million people). Long Island City's point is 4.1 km from ZIP 10001's, so a demo
+        # practice there is at least 2.6 km from 10001 (it once showed "under 1 km away").
+        cities = {(name, region): (lat, lon, population) for name, region, _, lat, lon, population in DEMO_CITIES}
+        for city, region, latitude, longitude in db.session.execute(
+            select(
+                TherapistProfile.city, TherapistProfile.region, TherapistProfile.latitude, TherapistProfile.longitude
+            )
+        ):
+            lat, lon, population = cities[(city, region)]
+            limit = 5.0 if population > 1_000_000 else 1.5
+            assert distance_km(Point(lat, lon), Point(latitude, longitude)) <= limit + 0.01, (city, latitude, longitude)
 
 
 def _snapshot(app):
