@@ -141,6 +141,9 @@ def parse_search(
     allowed = (*COMMON_PARAMETERS, *TYPE_PARAMETERS[resource_type])
     values: dict[str, list[str]] = {}
     for name, value in parameters:
+        if "\x00" in name or "\x00" in value:
+            # PostgreSQL can neither store nor compare a NUL: refused here, as the JSON API refuses it.
+            raise InvalidSearch("The query string contains a NUL character, which no parameter accepts.")
         if name not in allowed:
             known = ", ".join(allowed)
             raise InvalidSearch(f"Parameter '{name}' is not supported for {resource_type} (supported: {known}).")
