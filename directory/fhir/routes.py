@@ -7,7 +7,7 @@ from directory.fhir import bp
 from directory.fhir.responses import fhir_response, outcome_response
 from directory.services.fhir import bundle, capability, records, resources
 from directory.services.fhir.params import MAX_ID, InvalidSearch, parse_search
-from directory.services.fhir.search import run_search
+from directory.services.fhir.search import page_practices, run_search
 
 # The resource types served, as a URL converter's choices.
 TYPES = "any(Practitioner, PractitionerRole, Location, Organization)"
@@ -56,7 +56,7 @@ def search(resource_type: str):
     except InvalidSearch as error:
         return outcome_response(400, str(error))
     result = run_search(search_request)
-    practices = records.load_practices(result.ids, for_practitioner=bundle.needs_practitioner_details(search_request))
+    practices = page_practices(result, for_practitioner=bundle.needs_practitioner_details(search_request))
     return fhir_response(
         bundle.searchset(search_request, result, practices, base=base, secret_key=config["SECRET_KEY"])
     )

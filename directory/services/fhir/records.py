@@ -17,7 +17,7 @@ from directory.models import (
     profile_language,
 )
 from directory.services.fhir import codes
-from directory.services.search.nearby import listed_clause
+from directory.services.search.nearby import SearchHit, listed_clause
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,28 @@ def _codes_by_profile(table_name: str, ids: Sequence[int]) -> dict[int, list[str
     return found
 
 
+def _qualifications(ids: Sequence[int], today: date) -> dict[int, list[PublicQualification]]:
+    found: dict[int, list[PublicQualification]] = defaultdict(list)
+    certifications = db.session.scalars(
+        select(Certification)
+        .where(Certification.profile_id.in_(bindparam("ids", expanding=True)))
+        .order_by(Certification.id),
+        {"ids": list(ids)},
+    )
+    for certification in certifications:
+        found[certification.profile_id].append(
+            PublicQualification(
+                issuing_body=certification.issuing_body,
+                issuer_name=certification.issuer_name,
+                programme=certification.programme,
+                status=certification.status_on(today),
+                obtained_on=certification.obtained_on,
+                expires_on=certification.expires_on,
+            )
+        )
+    return found
+
+
 def load_practices(ids: Sequence[int], *, for_practitioner: bool, today: date | None = None) -> dict[int, Practice]:
     """The listed practices among `ids` (published, of an active account), by id; others are left out.
 
@@ -125,26 +147,10 @@ def load_practices(ids: Sequence[int], *, for_practitioner: bool, today: date | 
     for profile_id, weekday, start, end in slots:
         openings[profile_id].append((weekday, start, end))
     languages: dict[int, list[str]] = {}
-    qualifications: dict[int, list[PublicQualification]] = defaultdict(list)
+    qualifications: dict[int, list[PublicQualification]] = {}
     if for_practitioner:
         languages = _codes_by_profile("language", found_ids)
-        certifications = db.session.scalars(
-            select(Certification)
-            .where(Certification.profile_id.in_(bindparam("ids", expanding=True)))
-            .order_by(Certification.id),
-            {"ids": found_ids},
-        )
-        for certification in certifications:
-            qualifications[certification.profile_id].append(
-                PublicQualification(
-                    issuing_body=certification.issuing_body,
-                    issuer_name=certification.issuer_name,
-                    programme=certification.programme,
-                    status=certification.status_on(today),
-                    obtained_on=certification.obtained_on,
-                    expires_on=certification.expires_on,
-                )
-            )
+        qualifications = _qualifications(found_ids, today)
     return {
         row.id: Practice(
             **row._asdict(),
@@ -156,3 +162,63 @@ def load_practices(ids: Sequence[int], *, for_practitioner: bool, today: date | 
         )
         for row in rows
     }
+
+
+# What a search hit does not carry and a resource shows.
+_BEYOND_HIT = (
+    TherapistProfile.id,
+    TherapistProfile.gender,
+    TherapistProfile.street,
+    TherapistProfile.region,
+    TherapistProfile.postal_code,
+    TherapistProfile.phone,
+    TherapistProfile.website,
+)
+
+
+def practices_from_hits(
+    hits: Sequence[SearchHit], *, for_practitioner: bool, today: date | None = None
+) -> dict[int, Practice]:
+    """The practices of a page of nearby-search hits, by id: the hits' own columns and codes, and one query for the rest.
+
+    The hits are listed practitioners already (the search listing holds no other); `for_practitioner`
+    also loads their certifications.
+    """
+    if not hits:
+        return {}
+    ids = [hit.profile.id for hit in hits]
+    rest = {
+        row.id: row
+        for row in db.session.execute(
+            select(*_BEYOND_HIT).where(TherapistProfile.id.in_(bindparam("ids", expanding=True))), {"ids": ids}
+        )
+    }
+    qualifications = _qualifications(ids, today or date.today()) if for_practitioner else {}
+    practices = {}
+    for hit in hits:
+        profile, more = hit.profile, rest.get(hit.profile.id)
+        if more is None:  # deleted between the two statements
+            continue
+        practices[profile.id] = Practice(
+            id=profile.id,
+            display_name=profile.display_name,
+            gender=more.gender,
+            profession=profile.profession,
+            clinic_name=profile.clinic_name,
+            street=more.street,
+            city=profile.city,
+            region=more.region,
+            postal_code=more.postal_code,
+            country=profile.country,
+            latitude=profile.latitude,
+            longitude=profile.longitude,
+            phone=more.phone,
+            website=more.website,
+            accepting_new_patients=profile.accepting_new_patients,
+            headache_types=hit.headache_types,
+            consultation_modes=hit.consultation_modes,
+            openings=hit.openings,
+            languages=tuple(sorted(hit.languages)) if for_practitioner else (),
+            qualifications=tuple(qualifications.get(profile.id, ())),
+        )
+    return practices

@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, SQLColumnExpression, exists, func, or_, se
 from directory.extensions import db
 from directory.models import TherapistProfile, profile_headache_type
 from directory.services.core.text import escape_like
+from directory.services.fhir import records
 from directory.services.fhir.params import SearchRequest
 from directory.services.search import nearby
 
@@ -21,6 +22,14 @@ class SearchResult:
     total: int
     total_is_capped: bool  # more match than `total`: counting stopped at SEARCH_COUNT_CAP
     has_next: bool
+    hits: list[nearby.SearchHit] | None = None  # the nearby search's hits, for `near`
+
+
+def page_practices(result: SearchResult, *, for_practitioner: bool) -> dict[int, records.Practice]:
+    """The practices of a page of results, by id (from the hits themselves after `near`, which spares three queries)."""
+    if result.hits is not None:
+        return records.practices_from_hits(result.hits, for_practitioner=for_practitioner)
+    return records.load_practices(result.ids, for_practitioner=for_practitioner)
 
 
 def _starts_with(column: SQLColumnExpression[str | None], text: str) -> ColumnElement[bool]:
@@ -97,6 +106,7 @@ def _near(search: SearchRequest) -> SearchResult:
         page.total,
         page.total_is_capped,
         has_next,
+        page.hits,
     )
 
 
