@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from config import TestingConfig
 from directory.models import Role
 from tests import factories
 from tests.fhir_checks import fhir_body, link, matches
@@ -383,3 +384,39 @@ def test_answers_are_cacheable_and_compressed_as_the_json_api(client, directory)
     response = client.get(f"/fhir/PractitionerRole?location.near={MIDTOWN}|20|km", headers={"Accept-Encoding": "gzip"})
     assert response.status_code == 200 and response.headers["Content-Encoding"] == "gzip"
     assert response.headers["Cache-Control"].startswith("public") and response.headers["ETag"]
+
+
+class SmallCountCapConfig(TestingConfig):
+    SEARCH_COUNT_CAP = 3
+
+
+class LimitedFhirConfig(TestingConfig):
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    API_SEARCH_RATE_LIMIT = "2 per minute"
+
+
+def _six_near(app):
+    with app.app_context():
+        return [factories.make_profile(latitude=40.75 + i / 200, longitude=-73.98).id for i in range(6)]
+
+
+def test_a_capped_total_is_left_out_and_said_and_paging_goes_on(make_app):
+    app = make_app(SmallCountCapConfig)
+    ids = _six_near(app)
+    client = app.test_client()
+    bundles = _walk(client, "/fhir/Location?near=40.75|-73.98|20|km&_count=2")
+    first = bundles[0]
+    assert "total" not in first
+    outcomes = [e for e in first["entry"] if e["search"]["mode"] == "outcome"]
+    assert "counting stopped" in outcomes[0]["resource"]["issue"][0]["diagnostics"]
+    assert [int(r["id"]) for bundle in bundles for r in matches(bundle)] == ids
+
+
+def test_over_the_rate_limit_is_a_429_operation_outcome(make_app):
+    app = make_app(LimitedFhirConfig)
+    client = app.test_client()
+    for _ in range(2):
+        fhir_body(client.get("/fhir/Location"))
+    body = fhir_body(client.get("/fhir/Location"), 429)
+    assert body["issue"][0]["code"] == "throttled"
