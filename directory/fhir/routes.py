@@ -5,8 +5,8 @@ from flask import current_app, request, url_for
 from directory.extensions import limiter
 from directory.fhir import bp
 from directory.fhir.responses import fhir_response, outcome_response
-from directory.services.fhir import bundle, capability, records, resources
-from directory.services.fhir.params import MAX_ID, InvalidSearch, parse_search
+from directory.services.fhir import bundle, capability, params, records, resources
+from directory.services.fhir.params import InvalidSearch, parse_search
 from directory.services.fhir.search import page_practices, run_search
 
 # The resource types served, as a URL converter's choices.
@@ -65,8 +65,8 @@ def search(resource_type: str):
 @bp.get(f"/<{TYPES}:resource_type>/<resource_id>")
 def read(resource_type: str, resource_id: str):
     """One resource by id: a listed practice's Practitioner, PractitionerRole, Location or Organization."""
-    if resource_id.isascii() and resource_id.isdigit() and len(resource_id) <= 10 and int(resource_id) <= MAX_ID:
-        practice_id = int(resource_id)
+    practice_id = params.resource_id(resource_id)
+    if practice_id is not None:
         practices = records.load_practices([practice_id], for_practitioner=resource_type == "Practitioner")
         if practice_id in practices:
             return fhir_response(resources.BUILDERS[resource_type](practices[practice_id], _base()))

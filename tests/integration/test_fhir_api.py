@@ -314,9 +314,9 @@ def test_unlisted_practitioners_never_appear(client, directory):
     assert directory["draft"] not in [int(r["id"]) for r in matches(near)]
 
 
-@pytest.mark.parametrize("resource_id", ["987654", "abc", "0", "99999999999", "-1", "1.5", "%C3%A9"])
+@pytest.mark.parametrize("resource_id", ["987654", "abc", "0", "99999999999", "-1", "1.5", "%C3%A9", "0{near}"])
 def test_unknown_ids_are_404_operation_outcomes(client, directory, resource_id):
-    body = fhir_body(client.get(f"/fhir/Practitioner/{resource_id}"), 404)
+    body = fhir_body(client.get(f"/fhir/Practitioner/{resource_id.format(**directory)}"), 404)
     assert body["issue"][0]["code"] == "not-found"
 
 

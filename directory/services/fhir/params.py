@@ -6,7 +6,7 @@ error, not silently ignored, so that a client never takes an unfiltered answer f
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from directory.services.fhir import codes
 from directory.services.geo.points import InvalidNear, Point, km_to_miles, parse_fhir_near
@@ -68,17 +68,24 @@ class SearchRequest:
     includes: tuple[str, ...] = ()  # in INCLUDES order
     # A value that matches nothing (a code or system this directory does not use): the answer is empty.
     matches_nothing: bool = False
-    given: tuple[tuple[str, str], ...] = field(default=())  # the parameters as sent, but _page, for paging links
+    given: tuple[tuple[str, str], ...] = ()  # the parameters as sent, but _page, for paging links
 
 
-def _ids(values: str) -> tuple[int, ...]:
+def resource_id(text: str) -> int | None:
+    """The profile id a resource id names, None when no profile can have it (ids are written without leading zeros)."""
+    if _ID.fullmatch(text) and int(text) <= MAX_ID and str(int(text)) == text:
+        return int(text)
+    return None
+
+
+def _ids(values: str, prefix: str = "") -> tuple[int, ...]:
     found = []
     for value in values.split(","):
         value = value.strip()
-        if value.startswith("Practitioner/"):
-            value = value.removeprefix("Practitioner/")
-        if _ID.fullmatch(value) and int(value) <= MAX_ID:
-            found.append(int(value))
+        if prefix:
+            value = value.removeprefix(prefix)
+        if (number := resource_id(value)) is not None:
+            found.append(number)
     return tuple(found)
 
 
@@ -177,7 +184,9 @@ def parse_search(
             raise InvalidSearch(f"Parameter '{near_name}' cannot be combined with {', '.join(others)}.")
 
     ids = _ids(_string("_id", text)) if (text := one("_id")) is not None else None
-    practitioner_ids = _ids(_string("practitioner", text)) if (text := one("practitioner")) is not None else None
+    practitioner_ids = (
+        _ids(_string("practitioner", text), "Practitioner/") if (text := one("practitioner")) is not None else None
+    )
     new_patient = _boolean("new-patient", text) if (text := one("new-patient")) is not None else None
     if near is not None and new_patient is False:
         raise InvalidSearch(f"Parameter 'new-patient' can only be true with '{near_name}'.")
