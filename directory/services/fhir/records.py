@@ -164,56 +164,38 @@ def load_practices(ids: Sequence[int], *, for_practitioner: bool, today: date | 
     }
 
 
-# What a search hit does not carry and a resource shows.
-_BEYOND_HIT = (
-    TherapistProfile.id,
-    TherapistProfile.gender,
-    TherapistProfile.street,
-    TherapistProfile.region,
-    TherapistProfile.postal_code,
-    TherapistProfile.phone,
-    TherapistProfile.website,
-)
-
-
 def practices_from_hits(
     hits: Sequence[SearchHit], *, for_practitioner: bool, today: date | None = None
 ) -> dict[int, Practice]:
-    """The practices of a page of nearby-search hits, by id: the hits' own columns and codes, and one query for the rest.
+    """The practices of a page of nearby-search hits (asked `with_contact`), by id, from the hits alone.
 
-    The hits are listed practitioners already (the search listing holds no other); `for_practitioner`
-    also loads their certifications.
+    The hits are listed practitioners already (the search listing holds no other), and bring every
+    column a resource shows; `for_practitioner` loads their certifications, the one query left. Raises
+    ValueError for hits searched without it.
     """
-    if not hits:
-        return {}
-    ids = [hit.profile.id for hit in hits]
-    rest = {
-        row.id: row
-        for row in db.session.execute(
-            select(*_BEYOND_HIT).where(TherapistProfile.id.in_(bindparam("ids", expanding=True))), {"ids": ids}
-        )
-    }
-    qualifications = _qualifications(ids, today or date.today()) if for_practitioner else {}
+    qualifications = (
+        _qualifications([hit.profile.id for hit in hits], today or date.today()) if for_practitioner and hits else {}
+    )
     practices = {}
     for hit in hits:
-        profile, more = hit.profile, rest.get(hit.profile.id)
-        if more is None:  # deleted between the two statements
-            continue
+        profile, contact = hit.profile, hit.contact
+        if contact is None:
+            raise ValueError("practices_from_hits needs hits searched with_contact=True")
         practices[profile.id] = Practice(
             id=profile.id,
             display_name=profile.display_name,
-            gender=more.gender,
+            gender=contact.gender,
             profession=profile.profession,
             clinic_name=profile.clinic_name,
-            street=more.street,
+            street=contact.street,
             city=profile.city,
-            region=more.region,
-            postal_code=more.postal_code,
+            region=contact.region,
+            postal_code=contact.postal_code,
             country=profile.country,
             latitude=profile.latitude,
             longitude=profile.longitude,
-            phone=more.phone,
-            website=more.website,
+            phone=contact.phone,
+            website=contact.website,
             accepting_new_patients=profile.accepting_new_patients,
             headache_types=hit.headache_types,
             consultation_modes=hit.consultation_modes,

@@ -93,7 +93,13 @@ def _near(search: SearchRequest) -> SearchResult:
         accepting_new_patients=search.new_patient is True,
     )
     page = nearby.nearby_practitioners(
-        search.near.point, search.near.radius_km, filters, sort="distance", page=search.page, per_page=search.count
+        search.near.point,
+        search.near.radius_km,
+        filters,
+        sort="distance",
+        page=search.page,
+        per_page=search.count,
+        with_contact=True,
     )
     if page.total_is_capped:
         # Counting stopped at the cap: a full page may have more after it, up to the highest page.
