@@ -420,3 +420,24 @@ def test_over_the_rate_limit_is_a_429_operation_outcome(make_app):
         fhir_body(client.get("/fhir/Location"))
     body = fhir_body(client.get("/fhir/Location"), 429)
     assert body["issue"][0]["code"] == "throttled"
+
+
+@pytest.mark.parametrize(
+    ("near", "api_near"),
+    [
+        ("40.76|-73.97|12|km", "40.76|-73.97|12|km"),
+        ("40.80|-73.95|5|mi", "40.80|-73.95|5|mi"),
+        ("40.70|-74.00|50", "40.70|-74.00|50|km"),
+        ("41.00|-73.60", "41.00|-73.60|25|km"),
+    ],
+)
+def test_near_pages_agree_with_the_json_api_in_order_and_distance(client, directory, near, api_near):
+    bundles = _walk(client, f"/fhir/PractitionerRole?location.near={near}&_count=2")
+    entries = [entry for bundle in bundles for entry in bundle["entry"]]
+    api = client.get(f"/api/v1/practitioners?near={api_near}&verified_only=false&per_page=100").get_json()
+    assert api["items"], "a case that finds nobody checks nothing"
+    assert [int(entry["resource"]["id"]) for entry in entries] == [item["id"] for item in api["items"]]
+    per_mile = 1.609344 if near.endswith("mi") else 1
+    for entry, item in zip(entries, api["items"], strict=True):
+        distance = entry["search"]["extension"][0]["valueDistance"]["value"]
+        assert distance * per_mile == pytest.approx(item["distance_km"], abs=0.002)
