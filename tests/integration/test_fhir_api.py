@@ -441,3 +441,14 @@ def test_near_pages_agree_with_the_json_api_in_order_and_distance(client, direct
     for entry, item in zip(entries, api["items"], strict=True):
         distance = entry["search"]["extension"][0]["valueDistance"]["value"]
         assert distance * per_mile == pytest.approx(item["distance_km"], abs=0.002)
+
+
+class UnopenableDatabaseConfig(TestingConfig):
+    SQLALCHEMY_DATABASE_URI = "sqlite:////nonexistent-folder/for/sure/db.sqlite3"
+
+
+@pytest.mark.parametrize("path", ["/fhir/Location?near=40.75|-73.98|10|km", "/fhir/Practitioner/1"])
+def test_a_database_outage_is_a_503_operation_outcome(make_app, path):
+    client = make_app(UnopenableDatabaseConfig, reset=False).test_client()
+    body = fhir_body(client.get(path), 503)
+    assert body["issue"][0]["code"] == "transient" and body["issue"][0]["severity"] == "fatal"

@@ -26,7 +26,7 @@ class SearchResult:
 
 
 def page_practices(result: SearchResult, *, for_practitioner: bool) -> dict[int, records.Practice]:
-    """The practices of a page of results, by id (from the hits themselves after `near`, which spares three queries)."""
+    """The practices of a page of results, by id: after `near` from the search's own hits (no query but certifications)."""
     if result.hits is not None:
         return records.practices_from_hits(result.hits, for_practitioner=for_practitioner)
     return records.load_practices(result.ids, for_practitioner=for_practitioner)
