@@ -10,7 +10,7 @@ PORT ?= 5000
 DEMO_PRACTITIONERS ?= 10000
 DEMO_PASSWORD := calm-needles-2026
 
-.PHONY: run test test-sqlite test-postgres test-browser install system-deps vendor bench bench-pages bench-large-postgres bench-load mutation lint clean
+.PHONY: run test test-sqlite test-postgres test-browser install system-deps vendor bench bench-fhir bench-pages bench-large-postgres bench-load mutation lint clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -78,6 +78,14 @@ bench: install system-deps
 	bin/with-postgres $(PY) -m bench.diary
 	@echo "== Search, 1,000,000 practitioners, SQLite"
 	$(PY) -m bench --practitioners 1000000 --only search --naive-runs 0 --runs 200
+	$(MAKE) --no-print-directory bench-fhir
+
+# The FHIR API's near searches beside the JSON API's same search (target: p95 within 1.5 times).
+bench-fhir: install system-deps
+	@echo "== FHIR near searches against the JSON API, 100,000 practitioners, SQLite"
+	$(PY) -m bench.fhir --practitioners 100000
+	@echo "== FHIR near searches against the JSON API, 100,000 practitioners, PostgreSQL"
+	bin/with-postgres $(PY) -m bench.fhir --practitioners 100000
 
 # Pages under gunicorn and wrk, each as a share of a hello-world's req/s in the same run
 # (SQLite, PostgreSQL, then the search page at a million). Run it on a quiet machine.

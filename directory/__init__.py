@@ -126,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     from directory.auth import bp as auth_bp
     from directory.consultations import bp as consultations_bp
     from directory.diary import bp as diary_bp
+    from directory.fhir import bp as fhir_bp
     from directory.main import bp as main_bp
     from directory.practitioners import bp as practitioners_bp
     from directory.questionnaire import bp as questionnaire_bp
@@ -144,10 +145,16 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(diary_bp, url_prefix="/diary")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # no cookies are involved: the API is public and stateless
+    app.register_blueprint(fhir_bp, url_prefix="/fhir")
+    csrf.exempt(fhir_bp)  # read-only (GET) and stateless, as the JSON API
 
 
 def render_error(status: int, message: str | None = None, **context):
-    """The one error page for every status, as HTML, or JSON for API clients."""
+    """The one error page for every status, as HTML, or JSON for API clients (an OperationOutcome under /fhir)."""
+    from directory.fhir.responses import is_fhir_request, outcome_response
+
+    if is_fhir_request():
+        return outcome_response(status, message)
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
         from directory.api.problems import problem
 

@@ -18,6 +18,7 @@ COMPRESSIBLE = (
     "text/html",
     "application/json",
     "application/problem+json",
+    "application/fhir+json",
     "text/css",
     "text/javascript",
     "application/javascript",

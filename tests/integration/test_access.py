@@ -117,6 +117,9 @@ ROUTES = {
     "api.list_practitioners": ("GET", "/api/v1/practitioners?near=40.75|-73.98|10|km", PUBLIC),
     "api.get_practitioner": ("GET", "/api/v1/practitioners/{profile_id}", PUBLIC),
     "api.openapi": ("GET", "/api/v1/openapi.json", PUBLIC),
+    "fhir.capability_statement": ("GET", "/fhir/metadata", PUBLIC),
+    "fhir.search": ("GET", "/fhir/PractitionerRole?location.near=40.75|-73.98|10|km", PUBLIC),
+    "fhir.read": ("GET", "/fhir/Practitioner/{profile_id}", PUBLIC),
     # Consultations and reviews. "Someone else's" ids are 404: each role logs in as a new user here.
     "consultations.request_new": (
         "GET",

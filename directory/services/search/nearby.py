@@ -90,6 +90,20 @@ class ResultProfile(NamedTuple):
 RESULT_COLUMNS = tuple(getattr(TherapistProfile, name) for name in ResultProfile._fields)
 
 
+class ContactColumns(NamedTuple):
+    """Profile columns a result card does not show, which a caller may ask the search to bring (the FHIR resources)."""
+
+    street: str | None
+    region: str | None
+    postal_code: str | None
+    phone: str | None
+    website: str | None
+    gender: str | None
+
+
+CONTACT_COLUMNS = tuple(getattr(TherapistProfile, name).label(f"contact_{name}") for name in ContactColumns._fields)
+
+
 @dataclass(frozen=True)
 class SearchHit:
     """One result: the profile's columns it shows, and what search knows about it (codes, not objects)."""
@@ -104,6 +118,7 @@ class SearchHit:
     languages: tuple[str, ...]
     # The weekly openings, (weekday, start minute, end minute) in the practice's local time.
     openings: tuple[tuple[int, int, int], ...] = ()
+    contact: ContactColumns | None = None  # when the search was asked for it (with_contact)
 
 
 @dataclass(frozen=True)
@@ -278,6 +293,7 @@ class _Shape(NamedTuple):
     conditions: tuple[str, ...]
     page_boxes: int  # bounding boxes of the circle the page is taken from
     total_boxes: int  # bounding boxes of the whole radius, when the statement counts too; else 0
+    with_contact: bool = False  # the rows bring CONTACT_COLUMNS too
 
 
 def _within(circle: str, boxes: int, conditions: tuple[str, ...], *columns: SQLColumnExpression[Any]) -> _AnySelect:
@@ -330,6 +346,8 @@ def _page_statement(shape: _Shape) -> _AnySelect:
         rows.c.rating_total,
         openings.openings_column(TherapistProfile.id),
     ]
+    if shape.with_contact:
+        columns.extend(CONTACT_COLUMNS)
     if shape.total_boxes:
         columns.append(_capped_count(shape.conditions, shape.total_boxes).scalar_subquery().label("capped_total"))
     statement = select(*columns).join(rows, TherapistProfile.id == rows.c.profile_id)
@@ -344,6 +362,7 @@ def nearby_practitioners(
     page: int = 1,
     per_page: int = 20,
     today: date | None = None,
+    with_contact: bool = False,
 ) -> SearchPage:
     """One page of listed practitioners within `radius_km` of `point`, filtered and sorted.
 
@@ -364,7 +383,9 @@ def nearby_practitioners(
 
     def page_within(km: float, with_total: bool) -> Sequence[_AnyRow]:
         page_boxes, page_values = _circle("page", point, km)
-        statement = _page_statement(_Shape(sort, conditions, page_boxes, total_boxes if with_total else 0))
+        statement = _page_statement(
+            _Shape(sort, conditions, page_boxes, total_boxes if with_total else 0, with_contact)
+        )
         return db.session.execute(statement, values | page_values).all()
 
     rows: Sequence[_AnyRow] = []
@@ -383,11 +404,11 @@ def nearby_practitioners(
             if rows
             else (0 if page == 1 else db.session.scalar(_capped_count(conditions, total_boxes), values))
         )
-    hits = [_hit(point, row, prior_mean, prior_weight) for row in rows]
+    hits = [_hit(point, row, prior_mean, prior_weight, with_contact) for row in rows]
     return SearchPage(hits, min(total, cap), page, per_page, filters, total > cap)
 
 
-def _hit(point: Point, row: _AnyRow, prior_mean: float, prior_weight: float) -> SearchHit:
+def _hit(point: Point, row: _AnyRow, prior_mean: float, prior_weight: float, with_contact: bool = False) -> SearchHit:
     profile = ResultProfile._make(row[: len(ResultProfile._fields)])
     return SearchHit(
         profile=profile,
@@ -399,4 +420,5 @@ def _hit(point: Point, row: _AnyRow, prior_mean: float, prior_weight: float) -> 
         consultation_modes=listing.codes(row.mode_mask, listing.MODE_BITS),
         languages=listing.codes(row.language_mask, listing.LANGUAGE_BITS),
         openings=openings.decode_openings(row.openings),
+        contact=ContactColumns._make(getattr(row, column.name) for column in CONTACT_COLUMNS) if with_contact else None,
     )
