@@ -14,6 +14,7 @@ from directory.models import (
     ConsultationMode,
     HeadacheType,
     Language,
+    OutcomeConsent,
     Place,
     Role,
     StoredFile,
@@ -312,7 +313,7 @@ def make_outcome_patient(
 ) -> User:
     """A patient with a completed consultation, a session on first_session, the 28 baseline days and follow_up_days of
     days 57-84 recorded (a headache every n-th day), and their consent to count for the profile (bulk inserted)."""
-    from directory.models import DiaryEntry, OutcomeConsent, TreatmentSession
+    from directory.models import DiaryEntry, TreatmentSession
     from directory.services.core.bulk import bulk_insert
 
     patient = make_user(Role.PATIENT)
