@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
 from sqlalchemy import delete, exists, func, select, tuple_
@@ -104,47 +104,69 @@ def fingerprint(first_session: date, over: bool, entries: int, latest: datetime 
 
 def _records(patient_ids: Sequence[int]) -> dict[int, list[DayRecord]]:
     """The day records of these patients; late and imported entries come marked late (no window takes them)."""
+    # Through the connection, not the ORM session: a million rows are read plainly, several times faster.
+    connection = db.session.connection()
     medicines: dict[int, set[str]] = defaultdict(set)
-    for entry_id, medicine_class in db.session.execute(
+    for entry_id, medicine_class in connection.execute(
         select(DiaryMedicine.entry_id, DiaryMedicine.medicine_class)
         .join(DiaryEntry, DiaryEntry.id == DiaryMedicine.entry_id)
         .where(DiaryEntry.patient_id.in_(patient_ids))
-    ):
+    ).all():
         medicines[entry_id].add(medicine_class)
     records: dict[int, list[DayRecord]] = defaultdict(list)
     empty: frozenset[str] = frozenset()
-    for row in db.session.execute(
-        select(
-            DiaryEntry.id,
-            DiaryEntry.patient_id,
-            DiaryEntry.day,
-            DiaryEntry.headache,
-            DiaryEntry.pain,
-            DiaryEntry.duration,
-            DiaryEntry.one_side,
-            DiaryEntry.throbbing,
-            DiaryEntry.worse_with_activity,
-            DiaryEntry.nausea_or_vomiting,
-            DiaryEntry.light_and_sound,
-            DiaryEntry.aura_5_60_min,
-            DiaryEntry.late,
-            DiaryEntry.source,
-        ).where(DiaryEntry.patient_id.in_(patient_ids))
-    ):
-        records[row.patient_id].append(
+    # Fourteen columns: beyond what the typed rows spell out, so read as plain tuples.
+    rows = cast(
+        list[tuple[Any, ...]],
+        connection.execute(
+            select(
+                DiaryEntry.id,
+                DiaryEntry.patient_id,
+                DiaryEntry.day,
+                DiaryEntry.headache,
+                DiaryEntry.pain,
+                DiaryEntry.duration,
+                DiaryEntry.one_side,
+                DiaryEntry.throbbing,
+                DiaryEntry.worse_with_activity,
+                DiaryEntry.nausea_or_vomiting,
+                DiaryEntry.light_and_sound,
+                DiaryEntry.aura_5_60_min,
+                DiaryEntry.late,
+                DiaryEntry.source,
+            ).where(DiaryEntry.patient_id.in_(patient_ids))
+        ).all(),
+    )
+    for (
+        entry_id,
+        patient_id,
+        day,
+        headache,
+        pain,
+        duration,
+        one_side,
+        throbbing,
+        worse,
+        nausea,
+        light,
+        aura,
+        late,
+        source,
+    ) in rows:
+        records[patient_id].append(
             DayRecord(
-                row.day,
-                row.headache,
-                row.pain,
-                row.duration,
-                row.one_side,
-                row.throbbing,
-                row.worse_with_activity,
-                row.nausea_or_vomiting,
-                row.light_and_sound,
-                row.aura_5_60_min,
-                frozenset(medicines[row.id]) if row.id in medicines else empty,
-                bool(row.late) or row.source != "form",
+                day,
+                headache,
+                pain,
+                duration,
+                one_side,
+                throbbing,
+                worse,
+                nausea,
+                light,
+                aura,
+                frozenset(medicines[entry_id]) if entry_id in medicines else empty,
+                bool(late) or source != "form",
             )
         )
     return records
