@@ -1,9 +1,10 @@
 """Outcomes on profiles: consent, revocation, who counts, the 25-patient threshold, the refresh, the API and ranking."""
 
+import logging
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from directory.extensions import db
 from directory.models import AuditEvent, ConsultationRequest, DiaryEntry, OutcomeConsent, OutcomeResult
@@ -217,3 +218,25 @@ def test_ranking_uses_the_figures_only_where_they_are_shown(app, profile_id):
     assert with_outcomes[hidden_id].score == without[hidden_id].score == with_outcomes[plain_id].score
     # Shown, at the expected share (the site is this practitioner): the part is 0.5 of its weight.
     assert with_outcomes[profile_id].score != without[profile_id].score
+
+
+def test_consents_are_in_the_data_export_and_go_with_the_account(app, client, profile_id):
+    [patient_id] = cohort(app, profile_id, 1)
+    refresh(app)
+    with app.app_context():
+        email = db.session.get(factories.User, patient_id).email
+    client.post("/auth/login", data={"email": email, "password": factories.PASSWORD})
+    [consent] = client.get("/account/export.json").get_json()["headache_diary"]["outcome_consents"]
+    assert consent["practitioner"] == "Dr Ada Needle" and consent["revoked_at"] is None
+    assert client.post("/account/delete", data={"password": factories.PASSWORD}).status_code == 302
+    with app.app_context():
+        for model in (OutcomeConsent, OutcomeResult):
+            assert db.session.scalar(select(func.count()).select_from(model)) == 0, model.__name__
+
+
+def test_the_refresh_logs_no_diary_value(app, runner, profile_id, caplog):
+    caplog.set_level(logging.DEBUG)
+    cohort(app, profile_id, 25)
+    assert runner.invoke(args=["outcomes", "refresh", "--full"]).exit_code == 0
+    # The figures (14 to 7 monthly days, a change of -7.0) appear nowhere in the log.
+    assert "-7.0" not in caplog.text and "14.0" not in caplog.text
