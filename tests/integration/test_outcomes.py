@@ -4,7 +4,7 @@ import logging
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from directory.extensions import db
 from directory.models import AuditEvent, ConsultationRequest, DiaryEntry, OutcomeConsent, OutcomeResult
@@ -127,9 +127,7 @@ def test_only_closed_loop_consenting_patients_with_a_session_count_once(app, pro
         factories.make_completed_consultation(db.session.get(factories.User, patients[0]), profile)
         # No longer a completed consultation: not counted.
         db.session.execute(
-            ConsultationRequest.__table__.update()
-            .where(ConsultationRequest.patient_id == patients[1])
-            .values(status="cancelled")
+            update(ConsultationRequest).where(ConsultationRequest.patient_id == patients[1]).values(status="cancelled")
         )
         db.session.commit()
     run = refresh(app)
@@ -173,9 +171,7 @@ def test_one_patients_refresh_updates_their_practitioners_figures(app, profile_i
     refresh(app)
     with app.app_context():
         db.session.execute(
-            OutcomeConsent.__table__.update()
-            .where(OutcomeConsent.patient_id == patients[0])
-            .values(revoked_at=factories.utcnow())
+            update(OutcomeConsent).where(OutcomeConsent.patient_id == patients[0]).values(revoked_at=factories.utcnow())
         )
         db.session.commit()
         assert outcomes_refresh.refresh_patient(patients[0]) == 0

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import delete
 
 from directory.extensions import db
 from directory.models import OutcomeSummary
@@ -29,7 +30,7 @@ def cohorts(draw):
 
 
 def _store(profile_id: int, evaluable: int, recording: int, stopped: int, responders: int) -> None:
-    db.session.query(OutcomeSummary).delete()
+    db.session.execute(delete(OutcomeSummary))
     shown = disclosure.may_show_figures(evaluable)
     figures = (
         {
