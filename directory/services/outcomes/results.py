@@ -47,20 +47,20 @@ def patient_result(records: Sequence[DayRecord], first_session: date, today: dat
     if not follow_up_over(first_session, today):
         return PatientResult("recording")
     on_time = [record for record in records if not record.late]
-    summary = measures.summarise(on_time, first_session, include_late=False)
-    baseline, follow_up = summary.windows["baseline"], summary.windows["follow_up"]
-    assert baseline is not None and follow_up is not None
-    if baseline.monthly_headache_days is None or follow_up.monthly_headache_days is None:
+    # The diary's own windows and rules; only the two windows the figures use are computed.
+    baseline = measures.window(on_time, "baseline", *measures.window_bounds(first_session, "baseline"), False)
+    follow_up = measures.window(on_time, "follow_up", *measures.window_bounds(first_session, "follow_up"), False)
+    before, after = baseline.monthly_headache_days, follow_up.monthly_headache_days
+    if before is None or after is None:
         return PatientResult("stopped")
     # The diary's own overuse rule, read over the baseline window only.
     in_baseline = [record for record in on_time if baseline.start <= record.day <= baseline.end]
-    overuse = bool(measures.alerts(in_baseline, baseline.end).overuse)
     return PatientResult(
         status="evaluable",
-        baseline_headache_days=baseline.monthly_headache_days,
-        follow_up_headache_days=follow_up.monthly_headache_days,
-        change=summary.headache_change.days,
-        responder_50=summary.responder_50,
-        chronic=baseline.monthly_headache_days >= measures.CHRONIC_HEADACHE_DAYS,
-        overuse=overuse,
+        baseline_headache_days=before,
+        follow_up_headache_days=after,
+        change=measures.change(before, after).days,
+        responder_50=measures.responder(before, after),
+        chronic=before >= measures.CHRONIC_HEADACHE_DAYS,
+        overuse=bool(measures.alerts(in_baseline, baseline.end).overuse),
     )
