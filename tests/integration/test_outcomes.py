@@ -136,15 +136,19 @@ def test_only_closed_loop_consenting_patients_with_a_session_count_once(app, pro
         assert sorted(db.session.scalars(select(OutcomeResult.patient_id))) == sorted([patients[0], patients[2]])
 
 
-def test_late_entries_never_enter_a_window(app, profile_id):
+def test_late_and_imported_entries_never_enter_a_window(app, profile_id):
     with app.app_context():
         profile = db.session.get(factories.TherapistProfile, profile_id)
         late = factories.make_outcome_patient(profile, STARTED, late=True).id
+        imported = factories.make_outcome_patient(profile, STARTED).id
+        # Imported but (wrongly) not marked late: the source alone keeps it out.
+        db.session.execute(update(DiaryEntry).where(DiaryEntry.patient_id == imported).values(source="import"))
+        db.session.commit()
         on_time = factories.make_outcome_patient(profile, STARTED).id
     refresh(app)
     with app.app_context():
         status = dict(db.session.execute(select(OutcomeResult.patient_id, OutcomeResult.status)).all())
-    assert status == {late: "stopped", on_time: "evaluable"}
+    assert status == {late: "stopped", imported: "stopped", on_time: "evaluable"}
 
 
 def test_the_refresh_is_incremental_and_audited_without_small_counts(app, runner, profile_id):
