@@ -178,7 +178,7 @@ def show(slug: str):
         practice=found.practice,
         verified=profile.verified_on(date.today()),
         rating=rating,
-        outcomes=outcomes.public_outcomes(profile.id),
+        outcomes=outcomes.from_summary(found.outcome_summary),
         reviews=shown,
         # One's own review offers "Edit" (while it may be edited), never "Report this review".
         own_reviews={review.id: review_service.editable(review) for review in shown if review.author_id == viewer_id},
