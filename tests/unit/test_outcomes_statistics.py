@@ -4,6 +4,8 @@ import math
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from directory.services.diary.measures import DayRecord
@@ -189,3 +191,52 @@ def test_figures_below_25_evaluable_are_refused_outright():
     with pytest.raises(ValueError):
         disclosure.shown_counts(40, 24, 10, 6, 12)
     assert disclosure.audit_count(7) == "fewer than 11" and disclosure.audit_count(0) == 0
+
+
+@st.composite
+def patient_results(draw):
+    status = draw(st.sampled_from(("evaluable", "evaluable", "evaluable", "recording", "stopped")))
+    if status != "evaluable":
+        return PatientResult(status)
+    baseline = draw(st.integers(1, 28)) * 1.0
+    follow_up = draw(st.integers(0, 28)) * 1.0
+    return PatientResult(
+        status,
+        baseline,
+        follow_up,
+        follow_up - baseline,
+        follow_up <= baseline / 2,
+        baseline >= 15,
+        draw(st.booleans()),
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(cohort=st.lists(patient_results(), min_size=20, max_size=90), site=st.lists(patient_results(), max_size=60))
+def test_any_cohort_gives_figures_only_from_25_and_intervals_that_hold_their_figure(cohort, site):
+    evaluable = [r for r in cohort + site if r.status == "evaluable"]
+    figures = practitioner_figures(cohort, site_figures(evaluable), 10)
+    assert figures.started == len(cohort) == figures.evaluable + figures.recording + figures.stopped
+    if figures.evaluable < 25:
+        assert figures.median_change is None and figures.label is None and figures.ranking_part is None
+        return
+    change, share = figures.median_change, figures.responder_share
+    assert change.low <= change.value <= change.high and 0 <= share.low <= share.value <= share.high <= 1
+    assert 0 <= figures.ranking_part <= 1 and figures.label in {
+        "better_than_expected",
+        "as_expected",
+        "worse_than_expected",
+    }
+    counts = disclosure.shown_counts(
+        figures.started, figures.evaluable, figures.recording, figures.stopped, figures.responders
+    )
+    shown = [
+        n
+        for n in (counts.evaluable, counts.started, counts.not_evaluable, counts.recording, counts.stopped)
+        if n is not None
+    ]
+    assert not any(1 <= n <= 10 for n in shown)
+    if counts.responders is not None:
+        assert not disclosure.is_small(counts.responders) and not disclosure.is_small(
+            figures.evaluable - counts.responders
+        )
