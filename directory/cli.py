@@ -80,7 +80,7 @@ def outcomes_refresh_command(full: bool, on):
     # Counts only, never a diary value; small ones are not printed either.
     click.echo(
         f"Outcomes refreshed in {time.perf_counter() - started:.1f} s: {disclosure.audit_count(run.recomputed_patients)} results recomputed, "
-        f"{run.practitioners_shown:,} practitioners show figures."
+        f"{run.practitioners_shown:,} practitioner{' shows' if run.practitioners_shown == 1 else 's show'} figures."
     )
 
 

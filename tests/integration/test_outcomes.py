@@ -161,7 +161,7 @@ def test_the_refresh_is_incremental_and_audited_without_small_counts(app, runner
         db.session.commit()
     result = runner.invoke(args=["outcomes", "refresh"])
     assert result.exit_code == 0, result.output
-    assert "fewer than 11 results recomputed" in result.output and "1 practitioners show figures" in result.output
+    assert "fewer than 11 results recomputed" in result.output and "1 practitioner shows figures" in result.output
     with app.app_context():
         details = db.session.scalars(
             select(AuditEvent.details).where(AuditEvent.action == "outcomes.refreshed").order_by(AuditEvent.id)
