@@ -240,3 +240,26 @@ def test_the_refresh_logs_no_diary_value(app, runner, profile_id, caplog):
     assert runner.invoke(args=["outcomes", "refresh", "--full"]).exit_code == 0
     # The figures (14 to 7 monthly days, a change of -7.0) appear nowhere in the log.
     assert "-7.0" not in caplog.text and "14.0" not in caplog.text
+
+
+def test_the_practitioner_is_never_told_who_counts(app, client):
+    with app.app_context():
+        therapist = factories.make_user(factories.Role.THERAPIST, email="counted.physio@example.com")
+        profile = factories.make_profile(user=therapist, verified=True)
+        counting = factories.make_outcome_patient(profile, STARTED)
+        not_counting = factories.make_outcome_patient(profile, STARTED, consent=False)
+        consultations = db.session.scalars(
+            select(ConsultationRequest.id).where(ConsultationRequest.patient_id.in_([counting.id, not_counting.id]))
+        ).all()
+    refresh(app)
+    client.post("/auth/login", data={"email": "counted.physio@example.com", "password": factories.PASSWORD})
+    pages = [client.get("/consultations/inbox"), client.get("/therapist/"), client.get("/diary/shared")]
+    pages += [client.get(f"/consultations/inbox/{request_id}") for request_id in consultations]
+    pages += [client.get(f"/diary/consultations/{request_id}/sessions") for request_id in consultations]
+    for response in pages:
+        assert response.status_code == 200
+        text = response.get_data(as_text=True).lower()
+        assert "outcome" not in text and "counts toward" not in text and "consent to count" not in text
+    # The two patients' consultation pages read alike but for their names and ids.
+    a, b = (client.get(f"/consultations/inbox/{request_id}").get_data(as_text=True) for request_id in consultations)
+    assert len(a.splitlines()) == len(b.splitlines())
