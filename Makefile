@@ -10,7 +10,7 @@ PORT ?= 5000
 DEMO_PRACTITIONERS ?= 10000
 DEMO_PASSWORD := calm-needles-2026
 
-.PHONY: run test test-sqlite test-postgres test-browser install system-deps vendor bench bench-fhir bench-pages bench-large-postgres bench-load mutation lint clean
+.PHONY: run test test-sqlite test-postgres test-browser install system-deps vendor bench bench-fhir bench-outcomes bench-pages bench-large-postgres bench-load mutation lint clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -76,6 +76,7 @@ bench: install system-deps
 	@echo "== Headache diary, two years of daily entries, SQLite then PostgreSQL"
 	$(PY) -m bench.diary
 	bin/with-postgres $(PY) -m bench.diary
+	$(MAKE) --no-print-directory bench-outcomes
 	@echo "== Search, 1,000,000 practitioners, SQLite"
 	$(PY) -m bench --practitioners 1000000 --only search --naive-runs 0 --runs 200
 	$(MAKE) --no-print-directory bench-fhir
@@ -127,6 +128,12 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check $(LINT_PATHS)
 	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 	$(VENV)/bin/mypy
+
+# Outcomes refresh: 10,000 consenting patients x 120 diary days, SQLite then PostgreSQL (targets: < 60 s; one patient < 100 ms).
+bench-outcomes: install
+	@echo "== Outcomes refresh, 10,000 patients x 120 days, SQLite then PostgreSQL"
+	$(PY) -m bench.outcomes
+	bin/with-postgres $(PY) -m bench.outcomes
 
 clean:
 	rm -rf $(VENV) node_modules directory/static/vendor .pytest_cache mutants

@@ -121,6 +121,8 @@ class Config:
     API_MAX_PAGE_SIZE = 100
     # The Bayesian average's prior weight (m) and how long the site-wide mean (C) is cached.
     REVIEW_PRIOR_WEIGHT = 10
+    # Outcome figures are shrunk toward the expected value counted as this many patients (docs/outcomes.md).
+    OUTCOME_PRIOR_WEIGHT = 10
     RATING_MEAN_CACHE_SECONDS = 300
 
     # Questionnaire matching: the weight of each part of the score (they need not add up to 100).
@@ -135,6 +137,8 @@ class Config:
         "accessibility": 4,
         "experience": 4,
         "rating": 4,
+        # Patients' diaries (docs/outcomes.md): only where the figures are shown, never for payment.
+        "outcomes": 6,
     }
     MATCH_DEFAULT_DISTANCE_KM = 25
     # How far a practitioner offering a video first consultation may be: treatment is in person.

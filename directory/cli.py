@@ -15,6 +15,8 @@ from directory.services.core.passwords import WeakPassword
 from directory.services.core.vocabularies import sync_vocabularies
 from directory.services.diary import reminders
 from directory.services.geo import gazetteer
+from directory.services.outcomes import disclosure
+from directory.services.outcomes import refresh as outcomes_refresh
 from directory.services.questionnaire import responses
 from directory.services.search import listing
 from directory.services.verification import expiry
@@ -61,6 +63,25 @@ def diary_remind():
     sent = reminders.send_due_reminders()
     mail.wait_for_mail()
     click.echo(f"Sent {sent} diary reminder{'' if sent == 1 else 's'}.")
+
+
+outcomes_cli = AppGroup("outcomes", help="Outcome figures on profiles, from consenting patients' diaries.")
+
+
+@outcomes_cli.command("refresh")
+@click.option("--full", is_flag=True, help="Recompute every patient's result, not only those whose diary changed.")
+@click.option(
+    "--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="Run as if today were this day (YYYY-MM-DD)."
+)
+def outcomes_refresh_command(full: bool, on):
+    """Recompute consenting patients' results (incrementally unless --full) and every practitioner's figures; run nightly."""
+    started = time.perf_counter()
+    run = outcomes_refresh.refresh(on.date() if on else None, full=full)
+    # Counts only, never a diary value; small ones are not printed either.
+    click.echo(
+        f"Outcomes refreshed in {time.perf_counter() - started:.1f} s: {disclosure.audit_count(run.recomputed_patients)} results recomputed, "
+        f"{run.practitioners_shown:,} practitioner{' shows' if run.practitioners_shown == 1 else 's show'} figures."
+    )
 
 
 search_cli = AppGroup("search", help="The search listing.")
@@ -144,6 +165,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(search_cli)
     app.cli.add_command(questionnaire_cli)
     app.cli.add_command(diary_cli)
+    app.cli.add_command(outcomes_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
     app.cli.add_command(sync_vocabularies_command)

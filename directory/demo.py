@@ -22,6 +22,7 @@ from directory.models import (
     DiaryEntry,
     DiaryMedicine,
     DiaryShare,
+    OutcomeConsent,
     Place,
     Review,
     TherapistProfile,
@@ -36,6 +37,7 @@ from directory.services.core.accounts import hash_password
 from directory.services.core.bulk import bulk_insert
 from directory.services.core.vocabularies import sync_vocabularies
 from directory.services.geo.zones import local_label, zone_at
+from directory.services.outcomes import refresh as outcomes_refresh
 from directory.services.search import listing
 
 DEMO_PASSWORD = "calm-needles-2026"
@@ -362,7 +364,12 @@ def seed_demo(practitioners: int, seed: int, today: date | None = None) -> SeedR
             )
 
     consultations, reviews = _consultations_and_reviews(rng, profiles, patient_ids, now)
+    # The cohorts' consultation ids start after the one _diaries may add for the demo patient.
+    cohorts = demo_diary.demo_cohorts(seed, now, profiles, next(user_id), len(consultations) + 2, shared_hash)
     diaries = _diaries(seed, today, now, profiles, consultations)
+    users += cohorts.users
+    consultations += cohorts.consultations
+    demo_diary.add_cohort_diaries(diaries, cohorts, seed, today, {p["id"]: p["user_id"] for p in profiles})
     for profile in profiles:
         profile["review_count"], profile["rating_total"] = profile.pop("_reviews", (0, 0))
 
@@ -380,11 +387,16 @@ def seed_demo(practitioners: int, seed: int, today: date | None = None) -> SeedR
     bulk_insert(DiaryMedicine, diaries.medicines)
     bulk_insert(TreatmentSession, diaries.sessions)
     bulk_insert(DiaryShare, diaries.shares)
+    bulk_insert(OutcomeConsent, diaries.consents)
     _reset_sequences()
     listing.rebuild_all(db.session())
     db.session.commit()
+    # The figures the profiles show, as the nightly refresh would compute them.
+    outcomes_refresh.refresh(today)
     diary_count = len({row["patient_id"] for row in diaries.sessions})
-    return SeedResult(len(profiles), patient_count, len(certs), len(consultations), len(reviews), diary_count)
+    return SeedResult(
+        len(profiles), patient_count + len(cohorts.users), len(certs), len(consultations), len(reviews), diary_count
+    )
 
 
 def _diaries(
@@ -559,6 +571,7 @@ def _reset_sequences() -> None:
         "diary_medicine",
         "treatment_session",
         "diary_share",
+        "outcome_consent",
     ):
         db.session.execute(
             text(

@@ -14,6 +14,7 @@ from directory.models import (
     ConsultationMode,
     HeadacheType,
     Language,
+    OutcomeConsent,
     Place,
     Role,
     StoredFile,
@@ -299,3 +300,50 @@ def make_completed_consultation(patient: User, profile: TherapistProfile):
     db.session.add(consultation)
     db.session.commit()
     return consultation
+
+
+def make_outcome_patient(
+    profile: TherapistProfile,
+    first_session: date,
+    baseline_headache_every: int = 2,
+    follow_up_headache_every: int = 4,
+    follow_up_days: int = 28,
+    consent: bool = True,
+    late: bool = False,
+) -> User:
+    """A patient with a completed consultation, a session on first_session, the 28 baseline days and follow_up_days of
+    days 57-84 recorded (a headache every n-th day), and their consent to count for the profile (bulk inserted)."""
+    from directory.models import DiaryEntry, TreatmentSession
+    from directory.services.core.bulk import bulk_insert
+
+    patient = make_user(Role.PATIENT)
+    consultation = make_completed_consultation(patient, profile)
+    now = utcnow()
+    rows = []
+    numbers = [*range(-28, 0), *range(57, 57 + follow_up_days)]
+    for i, n in enumerate(numbers):
+        day = first_session + timedelta(days=n - 1 if n > 0 else n)
+        every = baseline_headache_every if n < 0 else follow_up_headache_every
+        headache = bool(every) and i % every == 0
+        rows.append(
+            {
+                "patient_id": patient.id,
+                "day": day,
+                "headache": headache,
+                "pain": 6 if headache else None,
+                "source": "form",
+                "late": late,
+                "recorded_at": now,
+                "updated_at": now,
+            }
+        )
+    bulk_insert(DiaryEntry, rows)
+    db.session.add(
+        TreatmentSession(
+            patient_id=patient.id, day=first_session, consultation_id=consultation.id, recorded_by_id=profile.user_id
+        )
+    )
+    if consent:
+        db.session.add(OutcomeConsent(patient_id=patient.id, profile_id=profile.id))
+    db.session.commit()
+    return patient

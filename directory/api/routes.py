@@ -8,6 +8,7 @@ from directory.api.problems import problem
 from directory.api.search_schemas import (
     ONE_PLACE_MESSAGE,
     Certification,
+    Outcomes,
     Place,
     PractitionerDetail,
     PractitionerPage,
@@ -20,6 +21,7 @@ from directory.models import TherapistProfile
 from directory.services.geo import places
 from directory.services.geo.geocoding import Location
 from directory.services.geo.points import InvalidNear, parse_fhir_near
+from directory.services.outcomes import public as outcomes
 from directory.services.questionnaire import clinical, matching
 from directory.services.questionnaire.answers import Answers, AssessmentOut, MatchesOut, MatchOut, answers_to_dict
 from directory.services.questionnaire.clinical import emergency
@@ -202,6 +204,24 @@ def get_practitioner(practitioner_id: int):
             for c in found.certifications
         ],
         rating_distribution={str(stars): count for stars, count in found.rating.distribution.items()},
+        outcomes=_outcomes(found.profile.id),
+    )
+
+
+def _outcomes(profile_id: int) -> Outcomes | None:
+    figures = outcomes.public_outcomes(profile_id)
+    if figures is None:
+        return None
+    change, share = figures.median_change, figures.responder_share
+    return Outcomes(
+        evaluable=figures.counts.evaluable,
+        started=figures.counts.started,
+        median_change_monthly_headache_days=round(change.value, 1),
+        median_change_ci=[round(change.low, 1), round(change.high, 1)],
+        responder_50_share=round(share.value, 2),
+        responder_50_ci=[round(share.low, 2), round(share.high, 2)],
+        label=figures.label,
+        refreshed_at=figures.refreshed_at.isoformat(),
     )
 
 

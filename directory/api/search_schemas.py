@@ -155,6 +155,35 @@ class Certification(BaseModel):
     expires_on: str | None
 
 
+class Outcomes(BaseModel):
+    """Outcome figures from consenting patients' diaries (docs/outcomes.md); there is no control group."""
+
+    evaluable: int = Field(description="Patients with complete baseline and follow-up windows (25 or more).")
+    started: int | None = Field(
+        description="Consenting patients who started treatment; null when showing it would reveal a count from 1 to "
+        "10 (started minus evaluable)."
+    )
+    median_change_monthly_headache_days: float = Field(
+        description="Median change from baseline (days -28 to -1) to follow-up (days 57-84) in monthly headache "
+        "days, negative is fewer; shrunk toward the expected value."
+    )
+    median_change_ci: list[float] = Field(
+        description="95 % distribution-free (order-statistic) interval of the median, shrunk the same way.",
+        min_length=2,
+        max_length=2,
+    )
+    responder_50_share: float = Field(
+        description="Share (0-1) with at least 50 % fewer monthly headache days; shrunk toward the expected value."
+    )
+    responder_50_ci: list[float] = Field(
+        description="95 % Wilson score interval of the share, shrunk the same way.", min_length=2, max_length=2
+    )
+    label: Literal["better_than_expected", "as_expected", "worse_than_expected"] = Field(
+        description="Better or worse only when an interval excludes the value expected for this mix of patients."
+    )
+    refreshed_at: str = Field(description="When the figures were last computed (ISO 8601, UTC).")
+
+
 class PractitionerDetail(PractitionerSummary):
     bio: str | None
     clinic_name: str | None
@@ -172,3 +201,6 @@ class PractitionerDetail(PractitionerSummary):
     availability: list[str]
     certifications: list[Certification]
     rating_distribution: dict[str, int]
+    outcomes: Outcomes | None = Field(
+        description="Outcome figures from patients' diaries; null unless 25 or more consenting patients are evaluable."
+    )

@@ -13,6 +13,7 @@ from directory.models import Role, User
 from directory.services.core.text import clock
 from directory.services.diary import charts, csv_io, entries, reminders, sessions, sharing, terms
 from directory.services.diary.entries import DiaryError, day_words
+from directory.services.outcomes import consent
 
 PATIENT, THERAPIST = Role.PATIENT, Role.THERAPIST
 # The one-tap "no headache" posts to the day's own address with this field, so that no URL (which access
@@ -231,6 +232,43 @@ def revoke(profile_id: int):
         abort(404)
     flash("Stopped: that practitioner can no longer see your diary.", "info")
     return redirect(url_for("diary.show_sharing"))
+
+
+@bp.route("/outcomes")
+@role_required(PATIENT)
+def show_outcome_consent():
+    """Whether the patient's anonymous result counts toward each practitioner's outcome figures: off until switched on."""
+    return render_template("diary/show_outcome_consent.html", choices=consent.consent_choices(_me()), form=EmptyForm())
+
+
+@bp.route("/outcomes/<int:profile_id>", methods=["POST"])
+@role_required(PATIENT)
+def give_outcome_consent(profile_id: int):
+    """Count the patient's anonymous result toward one practitioner's outcome figures."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        profile = consent.give_consent(_me(), profile_id)
+    except consent.ConsentError:
+        abort(404)
+    flash(
+        f"Your anonymous result now counts toward {profile.display_name}'s outcome figures. "
+        "They are not told who counts. You can stop this at any time.",
+        "success",
+    )
+    return redirect(url_for("diary.show_outcome_consent"))
+
+
+@bp.route("/outcomes/<int:profile_id>/revoke", methods=["POST"])
+@role_required(PATIENT)
+def revoke_outcome_consent(profile_id: int):
+    """Stop counting toward one practitioner's outcome figures (from the next nightly refresh)."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if not consent.revoke_consent(_me(), profile_id):
+        abort(404)
+    flash("Stopped: your result is taken out of that practitioner's figures at the next nightly update.", "info")
+    return redirect(url_for("diary.show_outcome_consent"))
 
 
 @bp.route("/export.csv")

@@ -12,6 +12,7 @@ from directory.models.consultation import (
 )
 from directory.models.diary import DiaryEntry, DiaryMedicine, DiaryReminder, DiaryShare, TreatmentSession
 from directory.models.listing import SearchListing
+from directory.models.outcomes import OutcomeConsent, OutcomeResult, OutcomeStratum, OutcomeSummary
 from directory.models.place import GeocodeCache, Place
 from directory.models.practitioner import (
     AccessibilityFeature,
@@ -49,6 +50,10 @@ __all__ = [
     "Language",
     "Notice",
     "OutboxMessage",
+    "OutcomeConsent",
+    "OutcomeResult",
+    "OutcomeStratum",
+    "OutcomeSummary",
     "Place",
     "QuestionnaireResponse",
     "Review",

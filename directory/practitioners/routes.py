@@ -19,6 +19,7 @@ from directory.services.geo.points import (
     precise_distance_km,
     usual_unit,
 )
+from directory.services.outcomes import public as outcomes
 from directory.services.search import nearby, openings, profile_page, ratings
 
 
@@ -177,6 +178,7 @@ def show(slug: str):
         practice=found.practice,
         verified=profile.verified_on(date.today()),
         rating=rating,
+        outcomes=outcomes.from_summary(found.outcome_summary),
         reviews=shown,
         # One's own review offers "Edit" (while it may be edited), never "Report this review".
         own_reviews={review.id: review_service.editable(review) for review in shown if review.author_id == viewer_id},

@@ -6,13 +6,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from directory.extensions import db
-from directory.models import DiaryEntry, DiaryReminder, DiaryShare, TreatmentSession
+from directory.models import DiaryEntry, DiaryReminder, DiaryShare, OutcomeConsent, TreatmentSession
 from directory.services.core.text import clock
 from directory.services.diary import terms
 
 
 def diary_data(patient_id: int) -> dict[str, Any]:
-    """The patient's entries (every answer), sessions, shares and reminder setting, as plain JSON values."""
+    """The patient's entries (every answer), sessions, shares, consents to count and reminder setting, as plain JSON."""
     entries = db.session.scalars(
         select(DiaryEntry)
         .where(DiaryEntry.patient_id == patient_id)
@@ -63,6 +63,19 @@ def diary_data(patient_id: int) -> dict[str, Any]:
                 "revoked_at": share.revoked_at.isoformat() if share.revoked_at else None,
             }
             for share in shares
+        ],
+        "outcome_consents": [
+            {
+                "practitioner": consent.profile.display_name,
+                "given_at": consent.given_at.isoformat(),
+                "revoked_at": consent.revoked_at.isoformat() if consent.revoked_at else None,
+            }
+            for consent in db.session.scalars(
+                select(OutcomeConsent)
+                .where(OutcomeConsent.patient_id == patient_id)
+                .options(selectinload(OutcomeConsent.profile))
+                .order_by(OutcomeConsent.id)
+            )
         ],
         "reminder": None
         if reminder is None

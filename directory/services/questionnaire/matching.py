@@ -17,10 +17,11 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from directory import vocabulary
 from directory.extensions import db
-from directory.models import SearchListing, TherapistProfile
+from directory.models import OutcomeSummary, SearchListing, TherapistProfile
 from directory.services.core.text import escape_like
 from directory.services.geo import geocoding, places
 from directory.services.geo.points import EARTH_RADIUS_KM, Point, bounding_box, distance_km, format_distance
+from directory.services.outcomes import public as outcomes
 from directory.services.questionnaire import clinical
 from directory.services.search import listing, ratings
 from directory.services.search.nearby import haversine_limit, haversine_term
@@ -229,9 +230,19 @@ def _ranked(wishes: _Wishes, limit: int, today: date) -> list[Match]:
     distance = 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(case((nearness > 1.0, 1.0), else_=nearness)))
     parts = _parts(wishes, distance, today)
     applicable = sum(weights[name] for name in parts)
-    score = sum(weights[name] * expression for name, expression in parts.items()) * (100.0 / applicable)
+    # The outcomes part counts only where the figures are shown (ranking_part is None otherwise): elsewhere it is
+    # left out of the score altogether, as a part the patient expressed no wish about is.
+    outcome_weight = weights.get("outcomes", 0)
+    outcome_shown = case((OutcomeSummary.ranking_part.is_not(None), 1.0), else_=0.0)
+    weighted = _total(weights[name] * expression for name, expression in parts.items())
+    score = (
+        (weighted + outcome_weight * func.coalesce(OutcomeSummary.ranking_part, 0.0))
+        * 100.0
+        / (applicable + outcome_weight * outcome_shown)
+    )
     rows = db.session.execute(
         select(SearchListing, score.label("score"), distance.label("distance_km"))
+        .outerjoin(OutcomeSummary, OutcomeSummary.profile_id == SearchListing.profile_id)
         .where(
             _reachable(wishes),
             SearchListing.verified_until >= today,
@@ -248,6 +259,10 @@ def _ranked(wishes: _Wishes, limit: int, today: date) -> list[Match]:
             select(TherapistProfile).where(TherapistProfile.id.in_([r.SearchListing.profile_id for r in rows]))
         )
     }
+    summaries = {
+        summary.profile_id: summary
+        for summary in db.session.scalars(select(OutcomeSummary).where(OutcomeSummary.profile_id.in_(list(profiles))))
+    }
     prior_mean, prior_weight = ratings.site_mean_rating(), current_app.config["REVIEW_PRIOR_WEIGHT"]
     matches = []
     for row in rows:
@@ -261,7 +276,9 @@ def _ranked(wishes: _Wishes, limit: int, today: date) -> list[Match]:
                 score=round(float(row.score), 1),
                 distance_km=km,
                 verified=True,
-                reasons=reasons(wishes, entry, profile, km, rating, today),
+                reasons=reasons(
+                    wishes, entry, profile, km, rating, today, outcomes.from_summary(summaries.get(profile.id))
+                ),
                 rating=rating,
                 headache_types=listing.codes(entry.headache_mask, listing.HEADACHE_BITS),
                 consultation_modes=listing.codes(entry.mode_mask, listing.MODE_BITS),
@@ -272,7 +289,13 @@ def _ranked(wishes: _Wishes, limit: int, today: date) -> list[Match]:
 
 
 def reasons(
-    wishes: _Wishes, entry: SearchListing, profile: TherapistProfile, km: float, rating: float | None, today: date
+    wishes: _Wishes,
+    entry: SearchListing,
+    profile: TherapistProfile,
+    km: float,
+    rating: float | None,
+    today: date,
+    figures: outcomes.PublicOutcomes | None = None,
 ) -> tuple[str, ...]:
     """Why a practitioner ranks where they do, in plain words, strongest first."""
     said: list[str] = []
@@ -332,4 +355,6 @@ def reasons(
         said.append(
             f"rated {rating:.1f} out of 5 from {entry.review_count} review{'' if entry.review_count == 1 else 's'}"
         )
+    if figures is not None:
+        said.append(outcomes.reason(figures))
     return tuple(said)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from directory import vocabulary
 from directory.extensions import db
-from directory.models import SearchListing, TherapistProfile
+from directory.models import OutcomeSummary, SearchListing, TherapistProfile
 from directory.services.search import listing
 from directory.services.search.nearby import listed_clause
 
@@ -77,7 +77,7 @@ def practice_labels(profile: TherapistProfile, masks: Sequence[int | None] | Non
     )
 
 
-_ProfilePageRow = Select[TherapistProfile, int | None, int | None, int | None, int | None]
+_ProfilePageRow = Select[TherapistProfile, int | None, int | None, int | None, int | None, OutcomeSummary | None]
 
 
 @lru_cache(maxsize=1)
@@ -90,8 +90,10 @@ def _profile_page_statement() -> _ProfilePageRow:
             SearchListing.mode_mask,
             SearchListing.language_mask,
             SearchListing.access_mask,
+            OutcomeSummary,
         )
         .outerjoin(SearchListing, SearchListing.profile_id == TherapistProfile.id)
+        .outerjoin(OutcomeSummary, OutcomeSummary.profile_id == TherapistProfile.id)
         .where(TherapistProfile.slug == bindparam("slug"), listed_clause())
         .options(joinedload(TherapistProfile.availability), joinedload(TherapistProfile.certifications))
     )
@@ -100,16 +102,18 @@ def _profile_page_statement() -> _ProfilePageRow:
 class ProfilePage(NamedTuple):
     profile: TherapistProfile
     practice: PracticeLabels
+    # The stored outcome figures (services.outcomes.public decides what of them may be shown).
+    outcome_summary: OutcomeSummary | None
 
 
 def profile_page(slug: str) -> ProfilePage | None:
     """A listed profile by slug with what its public page shows, in one query.
 
     Opening hours and certifications are joined (a handful of rows); the sets of codes come
-    from the profile's search listing, which is kept in step with them.
+    from the profile's search listing, which is kept in step with them; the outcome figures from their summary.
     """
     row = db.session.execute(_profile_page_statement(), {"slug": slug}).unique().first()
     if row is None:
         return None
-    profile, *masks = row
-    return ProfilePage(profile, practice_labels(profile, masks))
+    profile, headache, mode, language, access, summary = row
+    return ProfilePage(profile, practice_labels(profile, (headache, mode, language, access)), summary)

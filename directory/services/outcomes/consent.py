@@ -1,0 +1,99 @@
+"""Consent to count: per practitioner with a completed consultation, off by default, revocable, each change audited.
+
+Revoking takes the patient out at the next refresh. The practitioner is never told who consented.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from directory.extensions import db
+from directory.models import (
+    ConsultationRequest,
+    ConsultationStatus,
+    OutcomeConsent,
+    Role,
+    TherapistProfile,
+    User,
+    utcnow,
+)
+from directory.services.core import audit
+
+
+class ConsentError(ValueError):
+    """A consent cannot be given; the message is for the patient."""
+
+
+@dataclass(frozen=True)
+class ConsentChoice:
+    profile: TherapistProfile
+    counted: bool
+
+
+def _completed_profiles(patient: User) -> list[TherapistProfile]:
+    return list(
+        db.session.scalars(
+            select(TherapistProfile)
+            .join(ConsultationRequest, ConsultationRequest.profile_id == TherapistProfile.id)
+            .where(
+                ConsultationRequest.patient_id == patient.id,
+                ConsultationRequest.status == ConsultationStatus.COMPLETED,
+            )
+            .distinct()
+            .order_by(TherapistProfile.display_name, TherapistProfile.id)
+        )
+    )
+
+
+def _consent(patient_id: int, profile_id: int) -> OutcomeConsent | None:
+    return db.session.scalar(
+        select(OutcomeConsent).where(OutcomeConsent.patient_id == patient_id, OutcomeConsent.profile_id == profile_id)
+    )
+
+
+def consent_choices(patient: User) -> list[ConsentChoice]:
+    """Each practitioner the patient had a completed consultation with, and whether their result counts there now."""
+    active = set(
+        db.session.scalars(
+            select(OutcomeConsent.profile_id).where(
+                OutcomeConsent.patient_id == patient.id, OutcomeConsent.revoked_at.is_(None)
+            )
+        )
+    )
+    return [ConsentChoice(profile, profile.id in active) for profile in _completed_profiles(patient)]
+
+
+def give_consent(patient: User, profile_id: int) -> TherapistProfile:
+    """Count the patient's anonymous result toward one practitioner's figures; raises ConsentError unless the patient
+    had a completed consultation with them."""
+    if patient.role != Role.PATIENT:
+        raise ConsentError("Only patients keep a headache diary.")
+    profile = next((p for p in _completed_profiles(patient) if p.id == profile_id), None)
+    if profile is None:
+        raise ConsentError("Your result can count only for a practitioner whose consultation with you took place.")
+    existing = _consent(patient.id, profile_id)
+    if existing is None:
+        db.session.add(OutcomeConsent(patient_id=patient.id, profile_id=profile_id))
+    elif existing.revoked_at is not None:
+        existing.given_at, existing.revoked_at = utcnow(), None
+    else:
+        return profile
+    audit.record(patient, "outcomes.consent_given", "therapist_profile", profile_id)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Given from two tabs at once: the other request's consent (and its audit entry) stands.
+        db.session.rollback()
+    return profile
+
+
+def revoke_consent(patient: User, profile_id: int) -> bool:
+    """Stop counting toward one practitioner's figures (from the next refresh); whether it was given."""
+    existing = _consent(patient.id, profile_id)
+    if existing is None or existing.revoked_at is not None:
+        return False
+    existing.revoked_at = utcnow()
+    audit.record(patient, "outcomes.consent_revoked", "therapist_profile", profile_id)
+    db.session.commit()
+    return True
