@@ -261,3 +261,60 @@ def test_a_hit_carries_its_profile_columns_and_codes_in_vocabulary_order(ctx):
     assert hit.headache_types == ("migraine", "tension_type")
     assert hit.consultation_modes == ("in_person", "video")
     assert hit.languages == ("de", "es")
+
+
+# -- what each hit and page carries (mutation survivors of nearby.py) --------------------------------------
+
+
+def test_a_hit_carries_the_plain_average_of_its_reviews(ctx):
+    # 9 stars over 2 reviews: 4.5 (not 9 x 2, nor the Bayesian score).
+    factories.make_profile(display_name="Two reviews", review_count=2, rating_total=9)
+    factories.make_profile(display_name="No reviews", latitude=40.7600, review_count=0, rating_total=0)
+    hits = search().hits
+    assert [(h.profile.display_name, h.average) for h in hits] == [("Two reviews", 4.5), ("No reviews", None)]
+
+
+def test_a_hit_brings_the_contact_columns_only_when_asked(ctx):
+    factories.make_profile(
+        display_name="Contact",
+        street="350 5th Ave",
+        region="NY",
+        postal_code="10118",
+        phone="+1 212 555 0123",
+        website="https://calm.example",
+        gender="woman",
+    )
+    assert search().hits[0].contact is None
+    assert nearby_practitioners(MIDTOWN, 50, SearchFilters(verified_only=False), today=TODAY).hits[0].contact is None
+    contact = search(with_contact=True).hits[0].contact
+    assert contact == ("350 5th Ave", "NY", "10118", "+1 212 555 0123", "https://calm.example", "woman")
+
+
+def test_a_page_is_twenty_by_default_and_keeps_its_filters(ctx):
+    for i in range(21):
+        factories.make_profile(display_name=f"P{i:02}", latitude=40.7549 + i * 0.001, verified=i % 2 == 0)
+    filters = SearchFilters(verified_only=True)
+    page = nearby_practitioners(MIDTOWN, 50, filters, today=TODAY)
+    assert (len(page.hits), page.per_page, page.filters) == (11, 20, filters)
+    page = nearby_practitioners(MIDTOWN, 50, SearchFilters(verified_only=False), today=TODAY)
+    assert (len(page.hits), page.total, page.pages) == (20, 21, 2)
+
+
+def test_an_insurer_of_punctuation_only_matches_nobody(ctx):
+    factories.make_profile(display_name="Anyone", insurance_accepted="Aetna")
+    assert search(filters=SearchFilters(verified_only=False, insurance="%%!")).hits == []
+    assert search(filters=SearchFilters(verified_only=False, insurance="%%!")).total == 0
+
+
+def test_an_unknown_sort_is_refused_with_the_sorts_named(ctx):
+    with pytest.raises(ValueError, match=r"^sort must be one of distance, rating, experience$"):
+        search(sort="price")
+
+
+def test_exactly_as_many_as_the_cap_is_not_capped(app):
+    app.config["SEARCH_COUNT_CAP"] = 5
+    with app.app_context():
+        for i in range(5):
+            factories.make_profile(display_name=f"P{i}", latitude=40.7549 + i * 0.001)
+        page = search(per_page=3)
+        assert (page.total, page.total_is_capped) == (5, False)
