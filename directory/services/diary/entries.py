@@ -194,16 +194,28 @@ def week(patient_id: int, today: date | None = None) -> list[tuple[date, DiaryEn
 
 def day_records(patient_id: int) -> list[DayRecord]:
     """Every entry of the patient as the measures read it, oldest first (two queries, no objects)."""
+    return day_records_of([patient_id]).get(patient_id, [])
+
+
+def day_records_of(patient_ids: Sequence[int], imported_as_late: bool = False) -> dict[int, list[DayRecord]]:
+    """Each patient's entries as the measures read them, oldest first: two queries for them all.
+
+    imported_as_late: entries imported from CSV are read as late, so that no window takes them (the outcome
+    figures' guard against a diary filled in afterwards; the patient's own charts do count them).
+    Read through the connection, not the ORM session: a million rows are read plainly, several times faster.
+    """
+    connection = db.session.connection()
     medicines: dict[int, set[str]] = defaultdict(set)
-    for entry_id, medicine_class in db.session.execute(
+    for entry_id, medicine_class in connection.execute(
         select(DiaryMedicine.entry_id, DiaryMedicine.medicine_class)
         .join(DiaryEntry, DiaryEntry.id == DiaryMedicine.entry_id)
-        .where(DiaryEntry.patient_id == patient_id)
-    ):
+        .where(DiaryEntry.patient_id.in_(patient_ids))
+    ).all():
         medicines[entry_id].add(medicine_class)
-    rows = db.session.execute(
+    rows = connection.execute(
         select(
             DiaryEntry.id,
+            DiaryEntry.patient_id,
             DiaryEntry.day,
             DiaryEntry.headache,
             DiaryEntry.pain,
@@ -215,28 +227,31 @@ def day_records(patient_id: int) -> list[DayRecord]:
             DiaryEntry.light_and_sound,
             DiaryEntry.aura_5_60_min,
             DiaryEntry.late,
+            DiaryEntry.source,
         )
-        .where(DiaryEntry.patient_id == patient_id)
-        .order_by(DiaryEntry.day)
-    )
+        .where(DiaryEntry.patient_id.in_(patient_ids))
+        .order_by(DiaryEntry.patient_id, DiaryEntry.day)
+    ).all()
+    records: dict[int, list[DayRecord]] = defaultdict(list)
     empty: frozenset[str] = frozenset()
-    return [
-        DayRecord(
-            row.day,
-            row.headache,
-            row.pain,
-            row.duration,
-            row.one_side,
-            row.throbbing,
-            row.worse_with_activity,
-            row.nausea_or_vomiting,
-            row.light_and_sound,
-            row.aura_5_60_min,
-            frozenset(medicines[row.id]) if row.id in medicines else empty,
-            row.late,
+    for row in rows:
+        records[row.patient_id].append(
+            DayRecord(
+                row.day,
+                row.headache,
+                row.pain,
+                row.duration,
+                row.one_side,
+                row.throbbing,
+                row.worse_with_activity,
+                row.nausea_or_vomiting,
+                row.light_and_sound,
+                row.aura_5_60_min,
+                frozenset(medicines[row.id]) if row.id in medicines else empty,
+                bool(row.late) or (imported_as_late and row.source != "form"),
+            )
         )
-        for row in rows
-    ]
+    return dict(records)
 
 
 def session_days(patient_id: int) -> list[date]:

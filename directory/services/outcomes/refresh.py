@@ -3,10 +3,10 @@ strata and every practitioner's figures; each run writes its counts to the audit
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, exists, func, select, tuple_
@@ -16,7 +16,6 @@ from directory.models import (
     ConsultationRequest,
     ConsultationStatus,
     DiaryEntry,
-    DiaryMedicine,
     OutcomeConsent,
     OutcomeResult,
     OutcomeStratum,
@@ -28,7 +27,7 @@ from directory.models import (
 )
 from directory.services.core import audit
 from directory.services.core.bulk import bulk_insert
-from directory.services.diary.measures import DayRecord
+from directory.services.diary import entries as diary_entries
 from directory.services.outcomes import disclosure
 from directory.services.outcomes.figures import (
     ALL,
@@ -102,76 +101,6 @@ def fingerprint(first_session: date, over: bool, entries: int, latest: datetime 
     return f"{first_session.isoformat()}|{int(over)}|{entries}|{stamp}"
 
 
-def _records(patient_ids: Sequence[int]) -> dict[int, list[DayRecord]]:
-    """The day records of these patients; late and imported entries come marked late (no window takes them)."""
-    # Through the connection, not the ORM session: a million rows are read plainly, several times faster.
-    connection = db.session.connection()
-    medicines: dict[int, set[str]] = defaultdict(set)
-    for entry_id, medicine_class in connection.execute(
-        select(DiaryMedicine.entry_id, DiaryMedicine.medicine_class)
-        .join(DiaryEntry, DiaryEntry.id == DiaryMedicine.entry_id)
-        .where(DiaryEntry.patient_id.in_(patient_ids))
-    ).all():
-        medicines[entry_id].add(medicine_class)
-    records: dict[int, list[DayRecord]] = defaultdict(list)
-    empty: frozenset[str] = frozenset()
-    # Fourteen columns: beyond what the typed rows spell out, so read as plain tuples.
-    rows = cast(
-        list[tuple[Any, ...]],
-        connection.execute(
-            select(
-                DiaryEntry.id,
-                DiaryEntry.patient_id,
-                DiaryEntry.day,
-                DiaryEntry.headache,
-                DiaryEntry.pain,
-                DiaryEntry.duration,
-                DiaryEntry.one_side,
-                DiaryEntry.throbbing,
-                DiaryEntry.worse_with_activity,
-                DiaryEntry.nausea_or_vomiting,
-                DiaryEntry.light_and_sound,
-                DiaryEntry.aura_5_60_min,
-                DiaryEntry.late,
-                DiaryEntry.source,
-            ).where(DiaryEntry.patient_id.in_(patient_ids))
-        ).all(),
-    )
-    for (
-        entry_id,
-        patient_id,
-        day,
-        headache,
-        pain,
-        duration,
-        one_side,
-        throbbing,
-        worse,
-        nausea,
-        light,
-        aura,
-        late,
-        source,
-    ) in rows:
-        records[patient_id].append(
-            DayRecord(
-                day,
-                headache,
-                pain,
-                duration,
-                one_side,
-                throbbing,
-                worse,
-                nausea,
-                light,
-                aura,
-                frozenset(medicines[entry_id]) if entry_id in medicines else empty,
-                bool(late) or source != "form",
-            )
-        )
-    return records
-
-
 def _result_row(
     patient_id: int, profile_id: int, first: date, result: PatientResult, mark: str, now: datetime
 ) -> dict[str, Any]:
@@ -220,7 +149,7 @@ def _update_results(today: date, patient_id: int | None, full: bool) -> tuple[in
     now = utcnow()
     for start in range(0, len(changed), CHUNK):
         chunk = changed[start : start + CHUNK]
-        records = _records(chunk)
+        records = diary_entries.day_records_of(chunk, imported_as_late=True)
         rows = []
         for p in chunk:
             result = patient_result(records.get(p, []), firsts[p], today)
