@@ -318,3 +318,10 @@ def test_exactly_as_many_as_the_cap_is_not_capped(app):
             factories.make_profile(display_name=f"P{i}", latitude=40.7549 + i * 0.001)
         page = search(per_page=3)
         assert (page.total, page.total_is_capped) == (5, False)
+
+
+def test_a_page_past_the_end_still_reports_the_whole_total(ctx):
+    # Three practitioners, three a page: page 2 is empty, and the total is still 3 (page 9 too).
+    for i in range(3):
+        factories.make_profile(display_name=f"P{i}", latitude=40.7549 + i * 0.001)
+    assert [(p.hits, p.total) for p in (search(per_page=3, page=2), search(per_page=3, page=9))] == [([], 3), ([], 3)]

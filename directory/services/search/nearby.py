@@ -408,7 +408,7 @@ def nearby_practitioners(
     return SearchPage(hits, min(total, cap), page, per_page, filters, total > cap)
 
 
-def _hit(point: Point, row: _AnyRow, prior_mean: float, prior_weight: float, with_contact: bool = False) -> SearchHit:
+def _hit(point: Point, row: _AnyRow, prior_mean: float, prior_weight: float, with_contact: bool) -> SearchHit:
     profile = ResultProfile._make(row[: len(ResultProfile._fields)])
     return SearchHit(
         profile=profile,
