@@ -1,6 +1,7 @@
 """The country at a point: the nearest gazetteer city within 100 km, for the emergency number."""
 
 import pytest
+from sqlalchemy import event
 
 from directory.extensions import db
 from directory.models import Place
@@ -63,3 +64,34 @@ def test_a_smaller_reach_can_be_asked_for(gazetteer):
     with gazetteer.app_context():
         assert country_at(Point(46.19, 6.22), within_km=1.0) is None
         assert country_at(Point(46.19, 6.22), within_km=2.0) == "FR"
+
+
+def _latitude_bands(app, point: Point) -> list:
+    """The height in degrees of each latitude band country_at reads for this point, then the country."""
+    bands: list[float] = []
+
+    def record(conn, cursor, statement, parameters, *args):
+        if "FROM place" in statement:
+            if isinstance(parameters, dict):  # PostgreSQL: named parameters
+                bands.append(parameters["max_lat"] - parameters["min_lat"])
+            else:  # SQLite: kind, then the latitude bounds
+                bands.append(parameters[2] - parameters[1])
+
+    with app.app_context():
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            country = country_at(point)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+    bands.append(country)
+    return bands
+
+
+def test_a_point_near_a_city_reads_only_a_narrow_band_of_the_gazetteer(gazetteer):
+    # In Geneva: one narrow band (about 0.2 degrees), not the 1.8 degrees of a 100 km circle.
+    *bands, country = _latitude_bands(gazetteer, Point(46.20, 6.15))
+    assert country == "CH" and len(bands) == 1 and bands[0] < 0.3
+    # 50 km from Geneva, no city within 10 km: the wide band too, and the same answer as before.
+    *bands, country = _latitude_bands(gazetteer, Point(46.65, 6.14569))
+    assert country == "CH" and len(bands) == 2 and bands[1] > 1.7

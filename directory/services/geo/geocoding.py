@@ -40,6 +40,8 @@ DOMINANCE_FACTOR = 10
 NOMINATIM_TIMEOUT_SECONDS = 5
 # A point's country is that of the nearest gazetteer city within this distance.
 COUNTRY_SEARCH_KM = 100
+# Looked in first: the nearest city of most points lies this close (country_at).
+NEAR_COUNTRY_SEARCH_KM = 10
 _CACHE_KEY_LENGTH = 300  # GeocodeCache.query
 
 _COORDINATES = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*,\s*([+-]?\d+(?:\.\d+)?)")
@@ -225,15 +227,20 @@ def country_at(point: Point, within_km: float = COUNTRY_SEARCH_KM) -> str | None
     Near a border the nearest city may lie across it; the emergency numbers this serves
     mostly work on both sides (112 across Europe), and a wrong guess is named as a country.
     """
-    nearest: tuple[float, str] | None = None
     distance_to = distances_km_from(point)
-    for box in bounding_box(point, within_km):
-        bounds = {"min_lat": box.min_lat, "max_lat": box.max_lat, "min_lon": box.min_lon, "max_lon": box.max_lon}
-        for latitude, longitude, country in db.session.execute(_cities_in_box_statement(), bounds):
-            km = distance_to(latitude, longitude)
-            if km <= within_km and (nearest is None or km < nearest[0]):
-                nearest = (km, country)
-    return nearest[1] if nearest else None
+    # Most points have a city close by: a city within the narrow circle is nearer than any beyond it, so
+    # the wide circle (whose latitude band holds ten times the rows) is read only when the narrow one is empty.
+    for radius_km in dict.fromkeys((min(NEAR_COUNTRY_SEARCH_KM, within_km), within_km)):
+        nearest: tuple[float, str] | None = None
+        for box in bounding_box(point, radius_km):
+            bounds = {"min_lat": box.min_lat, "max_lat": box.max_lat, "min_lon": box.min_lon, "max_lon": box.max_lon}
+            for latitude, longitude, country in db.session.execute(_cities_in_box_statement(), bounds):
+                km = distance_to(latitude, longitude)
+                if km <= radius_km and (nearest is None or km < nearest[0]):
+                    nearest = (km, country)
+        if nearest is not None:
+            return nearest[1]
+    return None
 
 
 @cache
