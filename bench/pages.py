@@ -258,9 +258,9 @@ def measure(lists: dict[str, list[str]], site: str, hello: str, args, targets: d
         files[name] = workdir / f"{name}.txt"
         files[name].write_text("\n".join(urls) + "\n")
     pages = {}
-    hello_before = run_wrk(
-        hello, files["home"], args.duration, args.connections, args.wrk_threads, args.accept_encoding
-    )
+    # The hello-world answers every path: any page's list serves (--only may leave out the home page).
+    first = files.get("home") or next(iter(files.values()))
+    hello_before = run_wrk(hello, first, args.duration, args.connections, args.wrk_threads, args.accept_encoding)
     for name, urls in lists.items():
         failures = check_urls(site, urls)
         page = run_wrk(site, files[name], args.duration, args.connections, args.wrk_threads, args.accept_encoding)
