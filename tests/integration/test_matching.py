@@ -228,12 +228,23 @@ def test_the_budget_compares_the_top_of_the_fee_range_as_the_fee_filter_does(app
     factories.make_profile(display_name="Within", fee_min=100, fee_max=150, verified=True)
     factories.make_profile(display_name="Partly", fee_min=130, fee_max=180, verified=True)
     factories.make_profile(display_name="Above", fee_min=160, fee_max=200, verified=True)
+    factories.make_profile(display_name="From the budget up", fee_min=150, fee_max=200, verified=True)
     factories.make_profile(display_name="No fee given", fee_min=None, fee_max=None, verified=True)
     result = run(answers(max_fee=150))
-    assert scores(result) == {"Within": 100.0, "Partly": 50.0, "No fee given": 50.0, "Above": 0.0}
+    assert scores(result) == {
+        "Within": 100.0,
+        "Partly": 50.0,
+        "From the budget up": 50.0,
+        "No fee given": 50.0,
+        "Above": 0.0,
+    }
     reasons = {m.profile.display_name: m.reasons for m in result.matches}
     assert "fee within your budget" in reasons["Within"]
     assert "some sessions cost more than your budget" in reasons["Partly"]
+    assert "some sessions cost more than your budget" in reasons["From the budget up"]
+    # No budget given: nothing said about fees (weighed by distance, the one part that is then left).
+    weigh_only(app, distance=1)
+    assert not any("budget" in r for m in run(answers()).matches for r in m.reasons)
     assert "fee above your budget" in reasons["Above"]
     assert not any("budget" in reason for reason in reasons["No fee given"])
 

@@ -220,6 +220,23 @@ def test_ranking_uses_the_figures_only_where_they_are_shown(app, profile_id):
     assert with_outcomes[profile_id].score != without[profile_id].score
 
 
+def test_the_outcomes_part_weighs_in_as_one_more_part_where_shown(app, profile_id):
+    # Weights: distance 1, outcomes 1; both practitioners sit on the searched point (distance part 1.0).
+    # The only cohort on the site is Dr Ada's 25 (13 respond): expected share = own share = 13/25, so the shrunk
+    # share equals it and the outcomes part is 0.5. Dr Ada: (1 x 1.0 + 1 x 0.5) / (1 + 1) = 75.0.
+    # No figures: the part is left out, (1 x 1.0) / 1 = 100.0.
+    from tests.integration.test_matching import answers, run, weigh_only
+
+    with app.app_context():
+        factories.make_profile(verified=True, display_name="No Diaries")
+    cohort(app, profile_id, 25)
+    refresh(app)
+    weigh_only(app, distance=1, outcomes=1)
+    with app.app_context():
+        scores = {m.profile.display_name: m.score for m in run(answers()).matches}
+    assert scores == {"No Diaries": 100.0, "Dr Ada Needle": 75.0}
+
+
 def test_consents_are_in_the_data_export_and_go_with_the_account(app, client, profile_id):
     [patient_id] = cohort(app, profile_id, 1)
     refresh(app)

@@ -241,7 +241,7 @@ def _ranked(wishes: _Wishes, limit: int, today: date) -> list[Match]:
         / (applicable + outcome_weight * outcome_shown)
     )
     rows = db.session.execute(
-        select(SearchListing, score.label("score"), distance.label("distance_km"))
+        select(SearchListing, score.label("score"))
         .outerjoin(OutcomeSummary, OutcomeSummary.profile_id == SearchListing.profile_id)
         .where(
             _reachable(wishes),
@@ -276,9 +276,7 @@ def _ranked(wishes: _Wishes, limit: int, today: date) -> list[Match]:
                 score=round(float(row.score), 1),
                 distance_km=km,
                 verified=True,
-                reasons=reasons(
-                    wishes, entry, profile, km, rating, today, outcomes.from_summary(summaries.get(profile.id))
-                ),
+                reasons=reasons(wishes, entry, km, rating, today, outcomes.from_summary(summaries.get(profile.id))),
                 rating=rating,
                 headache_types=listing.codes(entry.headache_mask, listing.HEADACHE_BITS),
                 consultation_modes=listing.codes(entry.mode_mask, listing.MODE_BITS),
@@ -291,16 +289,14 @@ def _ranked(wishes: _Wishes, limit: int, today: date) -> list[Match]:
 def reasons(
     wishes: _Wishes,
     entry: SearchListing,
-    profile: TherapistProfile,
     km: float,
     rating: float | None,
     today: date,
     figures: outcomes.PublicOutcomes | None = None,
 ) -> tuple[str, ...]:
     """Why a practitioner ranks where they do, in plain words, strongest first."""
-    said: list[str] = []
     treated = [f for f in wishes.family_weights if entry.headache_mask & listing.HEADACHE_BITS[f]]
-    said += [f"treats {vocabulary.FAMILY_WORDS[family]}" for family in treated]
+    said = [f"treats {vocabulary.FAMILY_WORDS[family]}" for family in treated]
     said += [
         f"does not list {vocabulary.FAMILY_WORDS[family]} among what they treat"
         for family in wishes.family_weights
