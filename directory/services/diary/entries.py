@@ -234,21 +234,37 @@ def day_records_of(patient_ids: Sequence[int], imported_as_late: bool = False) -
     ).all()
     records: dict[int, list[DayRecord]] = defaultdict(list)
     empty: frozenset[str] = frozenset()
-    for row in rows:
-        records[row.patient_id].append(
+    # Unpacked as plain tuples: over a million rows, several times faster than attribute access on each row.
+    for (
+        entry_id,
+        patient_id,
+        day,
+        headache,
+        pain,
+        duration,
+        one_side,
+        throbbing,
+        worse,
+        nausea,
+        light,
+        aura,
+        late,
+        source,
+    ) in (tuple(row) for row in rows):
+        records[patient_id].append(
             DayRecord(
-                row.day,
-                row.headache,
-                row.pain,
-                row.duration,
-                row.one_side,
-                row.throbbing,
-                row.worse_with_activity,
-                row.nausea_or_vomiting,
-                row.light_and_sound,
-                row.aura_5_60_min,
-                frozenset(medicines[row.id]) if row.id in medicines else empty,
-                bool(row.late) or (imported_as_late and row.source != "form"),
+                day,
+                headache,
+                pain,
+                duration,
+                one_side,
+                throbbing,
+                worse,
+                nausea,
+                light,
+                aura,
+                frozenset(medicines[entry_id]) if entry_id in medicines else empty,
+                bool(late) or (imported_as_late and source != "form"),
             )
         )
     return dict(records)
