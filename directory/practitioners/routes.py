@@ -145,7 +145,8 @@ def search_page():
         },
         unit=form.unit.data,
         query_args=_query_args,
-        back=request.full_path,
+        # With the language prefix (/es), so that the way back stays in the page's language.
+        back=request.script_root + request.full_path,
     )
 
 
