@@ -39,7 +39,7 @@ translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile --statistics -d $(TRANSLATIONS)
 
 translations-update: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k N_ --ignore-dirs=".* __pycache__ node_modules" \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k _lt -k _t -k N_ -k lazy_gettext --ignore-dirs=".* __pycache__ node_modules" \
 		--no-location --sort-output --project="Needle & Nerve" \
 		-o $(TRANSLATIONS)/messages.pot .
 	$(VENV)/bin/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)

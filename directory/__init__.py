@@ -6,6 +6,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, render_template, request
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -96,7 +97,7 @@ def register_extensions(app: Flask) -> None:
     from directory.services.search import listing  # noqa: F401  (registers the flush hook that keeps search in step)
 
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message = lazy_gettext("Please log in to continue.")
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
@@ -177,7 +178,7 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, "The form had expired. Please go back, reload the page and send it again.")
+        return render_error(400, gettext("The form had expired. Please go back, reload the page and send it again."))
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
@@ -315,6 +316,7 @@ def register_template_helpers(app: Flask) -> None:
         labels=filters.labels,
         number=filters.number,
         one_decimal=filters.one_decimal,
+        translate=gettext,  # a name marked with N_ where it is defined, shown in the page's language
     )
     app.jinja_env.globals["option_markup"] = option_markup
 

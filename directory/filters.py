@@ -1,11 +1,9 @@
 """Template filters: how numbers read on a page, in the page's language."""
 
-import math
-
 from flask_babel import gettext
 
 from directory.services.core.text import number_label, page_locale
-from directory.services.geo.points import format_distance, km_to_miles
+from directory.services.geo.points import format_distance, localized_distance
 from directory.vocabulary import label
 
 CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "CAD": "CA$", "AUD": "A$"}
@@ -17,20 +15,6 @@ def distance(km: float, unit: str = "km") -> str:
     if page_locale() is None:
         return f"{format_distance(km, unit)} away"
     return gettext("%(distance)s away", distance=localized_distance(km, unit))
-
-
-def localized_distance(km: float, unit: str) -> str:
-    """format_distance's rounding ("under 1 km", "2.5 mi", "12 km") with the page's words and separators."""
-    format_distance(km, unit)  # the same checks (a bad unit or value raises ValueError)
-    value = km_to_miles(km) if unit == "mi" else km
-    if value < 1:
-        return gettext("under 1 %(unit)s", unit=unit)
-    tenths = math.floor(value * 10 + 0.5)
-    if tenths < 100:
-        shown = number_label(tenths // 10) if tenths % 10 == 0 else number_label(tenths / 10, decimals=1)
-    else:
-        shown = number_label(math.floor(value + 0.5))
-    return f"{shown} {unit}"
 
 
 def number(value: float) -> str:

@@ -65,13 +65,14 @@ class TranslatedLabel:
     (flask_babel's LazyString would do, but it declares itself safe HTML: "Structure & Function" would go out raw.)
     """
 
-    __slots__ = ("text",)
+    __slots__ = ("text", "values")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, **values) -> None:
         self.text = text
+        self.values = values
 
     def __str__(self) -> str:
-        return gettext(self.text)
+        return gettext(self.text, **self.values)
 
     def __bool__(self) -> bool:
         return bool(self.text)
@@ -96,6 +97,11 @@ class TranslatedLabel:
 
     def __getattr__(self, name: str):
         return getattr(str(self), name)
+
+
+def _lt(text: str, **values) -> TranslatedLabel:
+    """A label, description or placeholder defined at import, translated where it is shown (pybabel extract -k _lt)."""
+    return TranslatedLabel(text, **values)
 
 
 def choices(pairs: Iterable[tuple]) -> list[SelectChoice]:

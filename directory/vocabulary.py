@@ -8,12 +8,9 @@ from typing import NamedTuple
 
 from flask_babel import gettext
 
-from directory.services.core.text import fold
+from directory.services.core.text import N_, fold
 
-
-def N_(text: str) -> str:
-    """Marks a name for the translation catalog (pybabel extract -k N_); it is translated where it is shown."""
-    return text
+__all__ = ["N_"]  # re-exported: the vocabularies' names are marked with it
 
 
 class HeadacheFamily(NamedTuple):

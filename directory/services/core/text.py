@@ -13,6 +13,11 @@ _SPACES = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[^\w\s-]")
 
 
+def N_(text: str) -> str:
+    """Marks text for the translation catalog (pybabel extract -k N_); it is translated where it is shown."""
+    return text
+
+
 def fold(text: str) -> str:
     """Lower-case, accents removed, full-width forms narrowed and spaces collapsed: 'Zürich ' -> 'zurich'."""
     decomposed = unicodedata.normalize("NFKD", text)
