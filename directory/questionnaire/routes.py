@@ -16,7 +16,7 @@ from directory.forms import EmptyForm, contains_nul
 from directory.models import Role
 from directory.questionnaire import bp, forms, steps
 from directory.services.geo import places
-from directory.services.geo.points import UNIT_SESSION_KEY, format_distance
+from directory.services.geo.points import UNIT_SESSION_KEY
 from directory.services.questionnaire import clinical, matching, responses
 from directory.services.questionnaire.answers import NEEDLING_SAFETY
 from directory.services.questionnaire.clinical import emergency
@@ -314,10 +314,14 @@ def _in_unit(match: matching.Match, unit: str) -> matching.Match:
     """The match with its distance reason said in this unit (matching words it in km)."""
     if match.distance_km is None or unit == steps.KILOMETRES:
         return match
-    in_km, in_unit = format_distance(match.distance_km), format_distance(match.distance_km, unit)
-    reasons = tuple(
-        in_unit + reason[len(in_km) :] if reason.startswith(in_km + " away") else reason for reason in match.reasons
-    )
+    # The two distance reasons matching writes, in the page's language, said again in this unit.
+    said = {
+        matching.distance_reason(match.distance_km, unit="km", far=far): matching.distance_reason(
+            match.distance_km, unit=unit, far=far
+        )
+        for far in (False, True)
+    }
+    reasons = tuple(said.get(reason, reason) for reason in match.reasons)
     return dataclasses.replace(match, reasons=reasons)
 
 

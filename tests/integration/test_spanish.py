@@ -438,6 +438,11 @@ def test_a_patient_requests_a_consultation_and_reviews_in_spanish(app, client, a
     client.get("/search")  # shows (and so clears) the English login's flash
     _assert_spanish(client.get("/es/practitioners/lucia"))
     _assert_spanish(client.get("/es/consultations/new/lucia"))
+    sent_request = client.post("/es/consultations/new/lucia", data={"mode": "in_person", "message": "Hola."})
+    assert sent_request.headers["Location"].startswith("/es/")
+    _assert_spanish(client.get(sent_request.headers["Location"]))
+    for path in ("/es/account/", "/es/account/saved", "/es/consultations/"):
+        _assert_spanish(client.get(path))
     with app.app_context():
         profile = db.session.scalar(db.select(TherapistProfile).where(TherapistProfile.slug == "lucia"))
         factories.make_completed_consultation(db.session.get(User, patient_id), profile)

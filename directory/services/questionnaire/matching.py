@@ -40,9 +40,19 @@ def _t(text: str, **values: object) -> str:
     return str(gettext(text, **values))
 
 
-def _distance_words(km: float) -> str:
+def _distance_words(km: float, unit: str = "km") -> str:
     """format_distance in English; the page's words and separators otherwise."""
-    return format_distance(km) if page_locale() is None else localized_distance(km, "km")
+    return format_distance(km, unit) if page_locale() is None else localized_distance(km, unit)
+
+
+def distance_reason(km: float, *, unit: str = "km", far: bool = False) -> str:
+    """The distance reason: "4.2 km away", or, beyond the distance asked, that the practitioner sees by video."""
+    if far:
+        return _t(
+            "%(distance)s away, further than you asked, but offers a video first consultation",
+            distance=_distance_words(km, unit),
+        )
+    return _t("%(distance)s away", distance=_distance_words(km, unit))
 
 
 def _rating_words(rating: float) -> str:
@@ -331,14 +341,9 @@ def reasons(
     ]
     offers_video = bool(entry.mode_mask & listing.MODE_BITS["video"])
     if km <= wishes.max_km:
-        said.append(_t("%(distance)s away", distance=_distance_words(km)))
+        said.append(distance_reason(km))
     else:
-        said.append(
-            _t(
-                "%(distance)s away, further than you asked, but offers a video first consultation",
-                distance=_distance_words(km),
-            )
-        )
+        said.append(distance_reason(km, far=True))
     if wishes.first_consultation in ("video", "either") and offers_video:
         said.append(_t("offers a video first consultation"))
     if wishes.first_consultation in ("in_person", "either") and entry.mode_mask & listing.MODE_BITS["in_person"]:
