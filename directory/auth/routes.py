@@ -93,7 +93,7 @@ def confirm_email(token: str):
     try:
         accounts.confirm_email(token)
     except accounts.InvalidToken as error:
-        flash(str(error), "error")
+        flash(gettext(str(error)), "error")
         return render_template("auth/link_invalid.html", message=str(error)), 400
     flash(gettext("Thank you: your email address is confirmed."), "success")
     return redirect(url_for("account.dashboard") if current_user.is_authenticated else url_for("auth.login"))

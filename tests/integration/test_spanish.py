@@ -182,6 +182,9 @@ SPANISH_PAGES = (
     "/es/questionnaire/",
     "/es/auth/login",
     "/es/auth/signup",
+    "/es/auth/forgot",
+    "/es/auth/signup/check-mail",
+    "/es/auth/reset/bad-token",
     "/es/no-such-page",
 )
 
@@ -190,7 +193,9 @@ SPANISH_PAGES = (
 def test_a_spanish_page_shows_no_english_from_the_catalog(client, towns, path):
     response = client.get(path)
     # An unknown page is a 404, a place that cannot be found a 400: both pages in Spanish all the same.
-    expected = {"/es/no-such-page": 404, "/es/search?q=Nowhereville": 400}.get(path, 200)
+    expected = {"/es/no-such-page": 404, "/es/search?q=Nowhereville": 400, "/es/auth/reset/bad-token": 400}.get(
+        path, 200
+    )
     assert response.status_code == expected
     response.status_code = 200
     _assert_spanish(response)
@@ -441,7 +446,7 @@ def test_a_patient_requests_a_consultation_and_reviews_in_spanish(app, client, a
     sent_request = client.post("/es/consultations/new/lucia", data={"mode": "in_person", "message": "Hola."})
     assert sent_request.headers["Location"].startswith("/es/")
     _assert_spanish(client.get(sent_request.headers["Location"]))
-    for path in ("/es/account/", "/es/account/saved", "/es/consultations/"):
+    for path in ("/es/account/", "/es/account/saved", "/es/consultations/", "/es/account/settings"):
         _assert_spanish(client.get(path))
     with app.app_context():
         profile = db.session.scalar(db.select(TherapistProfile).where(TherapistProfile.slug == "lucia"))

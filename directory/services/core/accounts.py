@@ -17,6 +17,7 @@ from directory.models import Role, StoredFile, User, utcnow
 from directory.services.core import audit
 from directory.services.core.mail import send_mail
 from directory.services.core.passwords import check_password
+from directory.services.core.text import N_
 
 CONFIRM_SALT = "email-confirm"
 RESET_SALT = "password-reset"
@@ -178,12 +179,12 @@ def confirm_email(token: str) -> User:
     try:
         data = _serializer(CONFIRM_SALT).loads(token, max_age=current_app.config["EMAIL_CONFIRM_MAX_AGE"])
     except SignatureExpired:
-        raise InvalidToken("This confirmation link has expired. Log in to get a new one.") from None
+        raise InvalidToken(N_("This confirmation link has expired. Log in to get a new one.")) from None
     except BadSignature:
-        raise InvalidToken("This confirmation link is not valid.") from None
+        raise InvalidToken(N_("This confirmation link is not valid.")) from None
     user = db.session.get(User, data.get("id"))
     if user is None or user.email != data.get("email"):
-        raise InvalidToken("This confirmation link is not valid.")
+        raise InvalidToken(N_("This confirmation link is not valid."))
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
         db.session.commit()
@@ -217,12 +218,12 @@ def user_for_reset_token(token: str) -> User:
     try:
         data = _serializer(RESET_SALT).loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
     except SignatureExpired:
-        raise InvalidToken("This reset link has expired. Ask for a new one.") from None
+        raise InvalidToken(N_("This reset link has expired. Ask for a new one.")) from None
     except BadSignature:
-        raise InvalidToken("This reset link is not valid. Ask for a new one.") from None
+        raise InvalidToken(N_("This reset link is not valid. Ask for a new one.")) from None
     user = db.session.get(User, data.get("id"))
     if user is None or not user.active or user.session_version != data.get("v"):
-        raise InvalidToken("This reset link has already been used. Ask for a new one.")
+        raise InvalidToken(N_("This reset link has already been used. Ask for a new one."))
     return user
 
 
