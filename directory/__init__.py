@@ -315,7 +315,7 @@ def register_template_helpers(app: Flask) -> None:
         month=month_label,
         labels=filters.labels,
         number=filters.number,
-        one_decimal=filters.one_decimal,
+        rating=filters.rating,
         translate=gettext,  # a name marked with N_ where it is defined, shown in the page's language
     )
     app.jinja_env.globals["option_markup"] = option_markup

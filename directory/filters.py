@@ -22,7 +22,7 @@ def number(value: float) -> str:
     return number_label(value)
 
 
-def one_decimal(value: float) -> str:
+def rating(value: float) -> str:
     """A rating with one decimal: '4.5' ('4,5' in Spanish)."""
     return f"{value:.1f}" if page_locale() is None else number_label(value, decimals=1)
 
