@@ -125,5 +125,5 @@ def register_languages(app: Flask) -> None:
             "language_url": language_url,
             "language_path": language_path,
             "language_names": LANGUAGE_NAMES,
-            "languages": LANGUAGES,
+            "site_languages": LANGUAGES,
         }
