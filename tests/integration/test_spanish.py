@@ -486,3 +486,14 @@ def test_signing_up_in_english_keeps_the_english_mail(client, outbox):
     client.post("/auth/signup", data=data)
     assert outbox()[-1].subject == "Confirm your email address"
     assert "/es/" not in outbox.last_link("new@example.com")
+
+
+def test_a_weak_password_is_refused_in_spanish(client):
+    data = {"role": "patient", "email": "debil@example.com", "password": "password", "confirm": "password"}
+    response = client.post("/es/auth/signup", data=data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Use al menos 10 caracteres." in page
+    assert "Esta contraseña es demasiado común" in page
+    response.status_code = 200
+    _assert_spanish(response)
