@@ -10,7 +10,7 @@ PORT ?= 5000
 DEMO_PRACTITIONERS ?= 10000
 DEMO_PASSWORD := calm-needles-2026
 
-.PHONY: run test test-sqlite test-postgres test-browser install system-deps vendor bench bench-fhir bench-outcomes bench-pages bench-large-postgres bench-load mutation lint clean
+.PHONY: translations translations-update run test test-sqlite test-postgres test-browser install system-deps vendor bench bench-fhir bench-outcomes bench-pages bench-large-postgres bench-load mutation lint clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,21 @@ directory/static/vendor/.built: node_modules/.installed
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images directory/static/vendor/leaflet/
 	touch $@
 
-install: $(VENV)/.installed directory/static/vendor/.built
+install: $(VENV)/.installed directory/static/vendor/.built translations
+
+# Translations (docs/i18n.md): `make translations-update` extracts every marked string into the template
+# (messages.pot) and merges it into each language's messages.po; translate there, then `make translations`
+# compiles the .mo files Flask-Babel reads. Both the .po and the .mo are committed; a test fails when a .mo
+# is older than its .po or a message is left untranslated.
+TRANSLATIONS := directory/translations
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --statistics -d $(TRANSLATIONS)
+
+translations-update: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k _lt -k _t -k N_ -k lazy_gettext --ignore-dirs=".* __pycache__ node_modules" \
+		--no-location --sort-output --project="Needle & Nerve" \
+		-o $(TRANSLATIONS)/messages.pot .
+	$(VENV)/bin/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 
 vendor: directory/static/vendor/.built
 

@@ -36,6 +36,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True, "hide_parameters": True}
 
     SITE_NAME = os.environ.get("SITE_NAME", "Needle & Nerve")
+    # Languages (directory/i18n.py): English at today's URLs, Spanish under /es/.
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
     SERVER_NAME = os.environ.get("SERVER_NAME")
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
 

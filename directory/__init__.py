@@ -6,6 +6,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, render_template, request
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -13,9 +14,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, Config, ProductionConfig, config_from_env
-from directory.extensions import csrf, db, limiter, login_manager, migrate
+from directory.extensions import babel, csrf, db, limiter, login_manager, migrate
 from directory.forms import contains_nul
 from directory.http_caching import register_http_caching
+from directory.i18n import page_language, register_languages
 from directory.json_input import nesting_exceeds
 from directory.urls import register_url_helpers
 
@@ -43,6 +45,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     )
     app.config.from_object(config_class)
     app.url_map.converters["int"] = DatabaseIdConverter
+    register_languages(app)
     register_proxy_fix(app)
     register_extensions(app)
     register_blueprints(app)
@@ -88,12 +91,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    babel.init_app(app, locale_selector=page_language)
 
     from directory.models import User
     from directory.services.search import listing  # noqa: F401  (registers the flush hook that keeps search in step)
 
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message = lazy_gettext("Please log in to continue.")
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
@@ -174,7 +178,7 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, "The form had expired. Please go back, reload the page and send it again.")
+        return render_error(400, gettext("The form had expired. Please go back, reload the page and send it again."))
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
@@ -299,12 +303,20 @@ def register_housekeeping(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from directory import filters, vocabulary
     from directory.forms import option_markup
-    from directory.services.core.text import clock, day_label
+    from directory.services.core.text import clock, day_label, month_label
 
     app.jinja_env.add_extension("jinja2.ext.do")
     register_url_helpers(app)
     app.jinja_env.filters.update(
-        distance=filters.distance, fee_range=filters.fee_range, clock=clock, day=day_label, labels=filters.labels
+        distance=filters.distance,
+        fee_range=filters.fee_range,
+        clock=clock,
+        day=day_label,
+        month=month_label,
+        labels=filters.labels,
+        number=filters.number,
+        rating=filters.rating,
+        translate=gettext,  # a name marked with N_ where it is defined, shown in the page's language
     )
     app.jinja_env.globals["option_markup"] = option_markup
 

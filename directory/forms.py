@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from flask import abort
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import FloatField, FormField, IntegerField, SelectChoice, SelectMultipleField, widgets
@@ -58,9 +59,54 @@ def _refuse_nul(form) -> None:
             field.errors = [CONTROL_CHARACTERS_MESSAGE] if contains_nul(field.data) else []
 
 
+class TranslatedLabel:
+    """A choice's label, translated into the page's language each time it is shown, and escaped like any text.
+
+    (flask_babel's LazyString would do, but it declares itself safe HTML: "Structure & Function" would go out raw.)
+    """
+
+    __slots__ = ("text", "values")
+
+    def __init__(self, text: str, **values) -> None:
+        self.text = text
+        self.values = values
+
+    def __str__(self) -> str:
+        return gettext(self.text, **self.values)
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == (str(other) if isinstance(other, TranslatedLabel) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __repr__(self) -> str:
+        return f"TranslatedLabel({self.text!r})"
+
+    def __len__(self) -> int:
+        return len(str(self))
+
+    def __add__(self, other: str) -> str:
+        return str(self) + other
+
+    def __radd__(self, other: str) -> str:
+        return other + str(self)
+
+    def __getattr__(self, name: str):
+        return getattr(str(self), name)
+
+
+def _lt(text: str, **values) -> TranslatedLabel:
+    """A label, description or placeholder defined at import, translated where it is shown (pybabel extract -k _lt)."""
+    return TranslatedLabel(text, **values)
+
+
 def choices(pairs: Iterable[tuple]) -> list[SelectChoice]:
-    """SelectChoice objects from (value, label, ...) tuples such as the vocabularies."""
-    return [SelectChoice(str(pair[0]), pair[1]) for pair in pairs]
+    """SelectChoice objects from (value, label, ...) tuples such as the vocabularies, labels shown in the page's language."""
+    return [SelectChoice(str(pair[0]), TranslatedLabel(pair[1]) if type(pair[1]) is str else pair[1]) for pair in pairs]
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -6,7 +6,11 @@ by the first migration.
 
 from typing import NamedTuple
 
-from directory.services.core.text import fold
+from flask_babel import gettext
+
+from directory.services.core.text import N_, fold
+
+__all__ = ["N_"]  # re-exported: the vocabularies' names are marked with it
 
 
 class HeadacheFamily(NamedTuple):
@@ -21,91 +25,91 @@ class HeadacheFamily(NamedTuple):
 # search filters on; the questionnaire's clinical types each belong to one of them (chronic
 # migraine and migraine with aura are migraine, ...). The one list of them: every other is made here.
 HEADACHE_FAMILIES = (
-    HeadacheFamily("migraine", "Migraine", "migraine"),
-    HeadacheFamily("tension_type", "Tension-type headache", "tension-type headache"),
-    HeadacheFamily("cervicogenic", "Headache from the neck (cervicogenic)", "headache from the neck"),
-    HeadacheFamily("cluster", "Cluster headache", "cluster headache"),
-    HeadacheFamily("medication_overuse", "Medication-overuse headache", "medication-overuse headache"),
+    HeadacheFamily("migraine", N_("Migraine"), N_("migraine")),
+    HeadacheFamily("tension_type", N_("Tension-type headache"), N_("tension-type headache")),
+    HeadacheFamily("cervicogenic", N_("Headache from the neck (cervicogenic)"), N_("headache from the neck")),
+    HeadacheFamily("cluster", N_("Cluster headache"), N_("cluster headache")),
+    HeadacheFamily("medication_overuse", N_("Medication-overuse headache"), N_("medication-overuse headache")),
 )
 # (code, name) pairs, as the vocabulary tables hold them (the HeadacheType model, table headache_type).
 HEADACHE_TYPES = tuple((family.code, family.name) for family in HEADACHE_FAMILIES)
 FAMILY_WORDS = {family.code: family.in_words for family in HEADACHE_FAMILIES}
 
 CONSULTATION_MODES = (
-    ("in_person", "In person"),
-    ("video", "Video first consultation"),
-    ("home_visit", "Home visit"),
+    ("in_person", N_("In person")),
+    ("video", N_("Video first consultation")),
+    ("home_visit", N_("Home visit")),
 )
 
 ACCESSIBILITY_FEATURES = (
-    ("step_free", "Step-free access"),
-    ("accessible_toilet", "Accessible restroom"),
-    ("parking", "Accessible parking nearby"),
-    ("hearing_loop", "Hearing loop"),
-    ("dim_quiet_room", "Dim, quiet treatment room"),
+    ("step_free", N_("Step-free access")),
+    ("accessible_toilet", N_("Accessible restroom")),
+    ("parking", N_("Accessible parking nearby")),
+    ("hearing_loop", N_("Hearing loop")),
+    ("dim_quiet_room", N_("Dim, quiet treatment room")),
 )
 
 # ISO 639-1 codes of the languages most spoken where the directory operates.
 LANGUAGES = (
-    ("ar", "Arabic"),
-    ("bn", "Bengali"),
-    ("ca", "Catalan"),
-    ("cs", "Czech"),
-    ("da", "Danish"),
-    ("de", "German"),
-    ("el", "Greek"),
-    ("en", "English"),
-    ("es", "Spanish"),
-    ("eu", "Basque"),
-    ("fa", "Persian"),
-    ("fi", "Finnish"),
-    ("fr", "French"),
-    ("ga", "Irish"),
-    ("gl", "Galician"),
-    ("gu", "Gujarati"),
-    ("he", "Hebrew"),
-    ("hi", "Hindi"),
-    ("hr", "Croatian"),
-    ("hu", "Hungarian"),
-    ("hy", "Armenian"),
-    ("id", "Indonesian"),
-    ("it", "Italian"),
-    ("ja", "Japanese"),
-    ("ko", "Korean"),
-    ("ms", "Malay"),
-    ("nl", "Dutch"),
-    ("no", "Norwegian"),
-    ("pa", "Punjabi"),
-    ("pl", "Polish"),
-    ("pt", "Portuguese"),
-    ("ro", "Romanian"),
-    ("ru", "Russian"),
-    ("sk", "Slovak"),
-    ("so", "Somali"),
-    ("sq", "Albanian"),
-    ("sr", "Serbian"),
-    ("sv", "Swedish"),
-    ("sw", "Swahili"),
-    ("ta", "Tamil"),
-    ("th", "Thai"),
-    ("tl", "Tagalog"),
-    ("tr", "Turkish"),
-    ("uk", "Ukrainian"),
-    ("ur", "Urdu"),
-    ("vi", "Vietnamese"),
-    ("cy", "Welsh"),
-    ("yo", "Yoruba"),
-    ("zh", "Chinese"),
+    ("ar", N_("Arabic")),
+    ("bn", N_("Bengali")),
+    ("ca", N_("Catalan")),
+    ("cs", N_("Czech")),
+    ("da", N_("Danish")),
+    ("de", N_("German")),
+    ("el", N_("Greek")),
+    ("en", N_("English")),
+    ("es", N_("Spanish")),
+    ("eu", N_("Basque")),
+    ("fa", N_("Persian")),
+    ("fi", N_("Finnish")),
+    ("fr", N_("French")),
+    ("ga", N_("Irish")),
+    ("gl", N_("Galician")),
+    ("gu", N_("Gujarati")),
+    ("he", N_("Hebrew")),
+    ("hi", N_("Hindi")),
+    ("hr", N_("Croatian")),
+    ("hu", N_("Hungarian")),
+    ("hy", N_("Armenian")),
+    ("id", N_("Indonesian")),
+    ("it", N_("Italian")),
+    ("ja", N_("Japanese")),
+    ("ko", N_("Korean")),
+    ("ms", N_("Malay")),
+    ("nl", N_("Dutch")),
+    ("no", N_("Norwegian")),
+    ("pa", N_("Punjabi")),
+    ("pl", N_("Polish")),
+    ("pt", N_("Portuguese")),
+    ("ro", N_("Romanian")),
+    ("ru", N_("Russian")),
+    ("sk", N_("Slovak")),
+    ("so", N_("Somali")),
+    ("sq", N_("Albanian")),
+    ("sr", N_("Serbian")),
+    ("sv", N_("Swedish")),
+    ("sw", N_("Swahili")),
+    ("ta", N_("Tamil")),
+    ("th", N_("Thai")),
+    ("tl", N_("Tagalog")),
+    ("tr", N_("Turkish")),
+    ("uk", N_("Ukrainian")),
+    ("ur", N_("Urdu")),
+    ("vi", N_("Vietnamese")),
+    ("cy", N_("Welsh")),
+    ("yo", N_("Yoruba")),
+    ("zh", N_("Chinese")),
 )
 
 PROFESSIONS = (
-    ("pt", "Physical therapist / physiotherapist"),
-    ("dpt", "Doctor of physical therapy"),
-    ("chiropractor", "Chiropractor"),
-    ("physician", "Physician"),
-    ("osteopath", "Osteopath"),
-    ("acupuncturist", "Acupuncturist"),
-    ("athletic_trainer", "Athletic trainer"),
+    ("pt", N_("Physical therapist / physiotherapist")),
+    ("dpt", N_("Doctor of physical therapy")),
+    ("chiropractor", N_("Chiropractor")),
+    ("physician", N_("Physician")),
+    ("osteopath", N_("Osteopath")),
+    ("acupuncturist", N_("Acupuncturist")),
+    ("athletic_trainer", N_("Athletic trainer")),
 )
 
 # Real dry-needling training programmes; "other" lets a therapist name another.
@@ -120,31 +124,31 @@ CERTIFYING_BODIES = (
     ("aacp", "Acupuncture Association of Chartered Physiotherapists"),
     ("istop", "iSTOP Gunn IMS (Institute for the Study and Treatment of Pain)"),
     ("travell_simons", "Seminarios Travell & Simons"),
-    ("other", "Other program"),
+    ("other", N_("Other program")),
 )
 
 GENDERS = (
-    ("woman", "Woman"),
-    ("man", "Man"),
-    ("nonbinary", "Non-binary"),
+    ("woman", N_("Woman")),
+    ("man", N_("Man")),
+    ("nonbinary", N_("Non-binary")),
 )
 
 # Parts of the week a patient can ask for; minutes after midnight, local time.
 AVAILABILITY_PERIODS = (
-    ("weekday_morning", "Weekday mornings", (0, 1, 2, 3, 4), 6 * 60, 12 * 60),
-    ("weekday_afternoon", "Weekday afternoons", (0, 1, 2, 3, 4), 12 * 60, 17 * 60),
-    ("weekday_evening", "Weekday evenings", (0, 1, 2, 3, 4), 17 * 60, 22 * 60),
-    ("weekend", "Weekends", (5, 6), 0, 24 * 60),
+    ("weekday_morning", N_("Weekday mornings"), (0, 1, 2, 3, 4), 6 * 60, 12 * 60),
+    ("weekday_afternoon", N_("Weekday afternoons"), (0, 1, 2, 3, 4), 12 * 60, 17 * 60),
+    ("weekday_evening", N_("Weekday evenings"), (0, 1, 2, 3, 4), 17 * 60, 22 * 60),
+    ("weekend", N_("Weekends"), (5, 6), 0, 24 * 60),
 )
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
 
 CURRENCIES = (
-    ("USD", "US dollar"),
-    ("GBP", "Pound sterling"),
-    ("EUR", "Euro"),
-    ("CAD", "Canadian dollar"),
-    ("AUD", "Australian dollar"),
+    ("USD", N_("US dollar")),
+    ("GBP", N_("Pound sterling")),
+    ("EUR", N_("Euro")),
+    ("CAD", N_("Canadian dollar")),
+    ("AUD", N_("Australian dollar")),
 )
 
 
@@ -161,8 +165,8 @@ def is_self_pay(text: str) -> bool:
 
 
 def label(vocabulary, code: str) -> str:
-    """The display name of a code in one of the (code, name, ...) tuples above."""
+    """The display name of a code in one of the (code, name, ...) tuples above, in the page's language."""
     for entry in vocabulary:
         if entry[0] == code:
-            return entry[1]
+            return gettext(entry[1])
     return code

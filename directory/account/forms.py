@@ -1,21 +1,25 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from directory.forms import Form
+from directory.forms import Form, _lt
 from directory.services.core.passwords import PASSWORD_MAX_LENGTH
 
 
 class ChangePasswordForm(Form):
-    current = PasswordField("Current password", validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)])
+    current = PasswordField(_lt("Current password"), validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)])
     password = PasswordField(
-        "New password",
+        _lt("New password"),
         validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)],
-        description="At least 10 characters, not a common password.",
+        description=_lt("At least 10 characters, not a common password."),
     )
     confirm = PasswordField(
-        "New password again", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")]
+        _lt("New password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
 
 
 class DeleteAccountForm(Form):
-    password = PasswordField("Your password, to confirm", validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)])
+    password = PasswordField(
+        _lt("Your password, to confirm"), validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)]
+    )

@@ -1,6 +1,7 @@
 import json
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -56,7 +57,7 @@ def settings():
         else:
             # The session version changed: log in again here so only other sessions end.
             login_user(current_user._get_current_object())
-            flash("Your password is changed. Other devices have been logged out.", "success")
+            flash(gettext("Your password is changed. Other devices have been logged out."), "success")
             return redirect(url_for("account.settings"))
     status = 200 if not form.errors else 400
     return render_template("account/settings.html", form=form, delete_form=DeleteAccountForm()), status
@@ -84,7 +85,7 @@ def delete():
             form.password.errors.append(str(error))
         else:
             logout_user()
-            flash("Your account and your personal data are deleted.", "info")
+            flash(gettext("Your account and your personal data are deleted."), "info")
             return redirect(url_for("main.index"))
     return render_template("account/settings.html", form=ChangePasswordForm(formdata=None), delete_form=form), 400
 
@@ -103,9 +104,9 @@ def save_practitioner(slug: str):
     profile = shortlist.listed_profile(slug) or abort(404)
     if EmptyForm().validate_on_submit():
         if shortlist.save(current_user, profile):
-            flash(f"{profile.display_name} is saved to your shortlist.", "success")
+            flash(gettext("%(name)s is saved to your shortlist.", name=profile.display_name), "success")
         else:
-            flash(f"{profile.display_name} was already on your shortlist.", "info")
+            flash(gettext("%(name)s was already on your shortlist.", name=profile.display_name), "info")
     return redirect(safe_next(request.form.get("next"), "account.saved_practitioners"))
 
 
@@ -115,5 +116,5 @@ def remove_practitioner(slug: str):
     """Take a practitioner off the patient's shortlist."""
     profile = shortlist.listed_profile(slug)
     if EmptyForm().validate_on_submit() and profile is not None and shortlist.remove(current_user, profile.id):
-        flash(f"{profile.display_name} is no longer on your shortlist.", "info")
+        flash(gettext("%(name)s is no longer on your shortlist.", name=profile.display_name), "info")
     return redirect(safe_next(request.form.get("next"), "account.saved_practitioners"))

@@ -13,6 +13,7 @@ from directory.api.problems import problem
 from directory.api.spec import DOCUMENT_PATCHES, Problem, api_spec
 from directory.extensions import csrf
 from directory.models import Role
+from directory.services.core.text import N_
 from directory.services.diary import csv_io, entries, measures
 from directory.services.diary.entries import DiaryError
 
@@ -77,9 +78,9 @@ def _patient_only(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
-            return problem(401, detail="Sign in as a patient to use your diary.")
+            return problem(401, detail=N_("Sign in as a patient to use your diary."))
         if current_user.role != Role.PATIENT:
-            return problem(403, detail="Only patients keep a headache diary.")
+            return problem(403, detail=N_("Only patients keep a headache diary."))
         response = view(*args, **kwargs)
         response.headers["Cache-Control"] = "no-store"
         return response
@@ -156,9 +157,9 @@ def import_diary_entries():
         try:
             csrf.protect()
         except CSRFError:
-            return problem(400, detail="Send the page's CSRF token in the X-CSRFToken header.")
+            return problem(400, detail=N_("Send the page's CSRF token in the X-CSRFToken header."))
     if request.mimetype != "text/csv":
-        return problem(415, detail="Send the diary as Content-Type: text/csv.")
+        return problem(415, detail=N_("Send the diary as Content-Type: text/csv."))
     if (request.content_length or 0) > csv_io.MAX_BYTES:
         return problem(413, detail=f"The file is larger than {csv_io.MAX_BYTES // (1024 * 1024)} MB.")
     data = request.get_data(cache=False)

@@ -4,13 +4,33 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import jsonify
+from flask_babel import gettext
+
+from directory.services.core.text import N_
+
+# The titles the API answers with, for the catalog: each is HTTPStatus(status).phrase, translated by Accept-Language.
+TITLES = (
+    N_("Bad Request"),
+    N_("Unauthorized"),
+    N_("Forbidden"),
+    N_("Not Found"),
+    N_("Method Not Allowed"),
+    N_("Conflict"),
+    N_("Request Entity Too Large"),
+    N_("Unsupported Media Type"),
+    N_("Unprocessable Entity"),
+    N_("Too Many Requests"),
+    N_("Internal Server Error"),
+    N_("Service Unavailable"),
+)
 
 
 def problem(status: int, detail: str | None = None, **extra: Any):
-    """A problem-details JSON response with the given status."""
-    body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status}
+    """A problem-details JSON response with the given status, its title and detail in the Accept-Language's language."""
+    body = {"type": "about:blank", "title": gettext(HTTPStatus(status).phrase), "status": status}
     if detail:
-        body["detail"] = detail
+        # A detail from the catalog (a fixed sentence) is translated; one made for this request stays as written.
+        body["detail"] = gettext(detail)
     body.update(extra)
     response = jsonify(body)
     response.status_code = status

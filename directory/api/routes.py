@@ -18,6 +18,7 @@ from directory.api.search_schemas import (
 from directory.api.spec import Problem, api_spec, openapi_document
 from directory.extensions import limiter
 from directory.models import TherapistProfile
+from directory.services.core.text import N_
 from directory.services.geo import places
 from directory.services.geo.geocoding import Location
 from directory.services.geo.points import InvalidNear, parse_fhir_near
@@ -33,7 +34,7 @@ from directory.services.search.nearby import ResultProfile
 def require_json_object():
     """A POST body must be a JSON object: say so plainly rather than 'age is required'."""
     if request.method == "POST" and not isinstance(request.get_json(silent=True), dict):
-        return problem(400, detail="The request body must be a JSON object sent as application/json.")
+        return problem(400, detail=N_("The request body must be a JSON object sent as application/json."))
     return None
 
 
@@ -165,7 +166,7 @@ def get_practitioner(practitioner_id: int):
     """One listed practitioner's public profile."""
     found = details.practitioner_details(practitioner_id)
     if found is None:
-        return problem(404, detail="No listed practitioner has this id.")
+        return problem(404, detail=N_("No listed practitioner has this id."))
     profile = found.profile
     return PractitionerDetail(
         **_summary_fields(

@@ -1,11 +1,13 @@
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, Field, HiddenField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from directory.forms import Form, choices
+from directory.forms import Form, _lt, choices
 from directory.models import Role, User
 from directory.models.types import column_length
 from directory.services.core.passwords import PASSWORD_MAX_LENGTH, password_problems
+from directory.vocabulary import N_
 
 
 def _all_password_problems(field: Field, email: str = "") -> None:
@@ -16,25 +18,25 @@ def _all_password_problems(field: Field, email: str = "") -> None:
 
 class SignupForm(Form):
     role = RadioField(
-        "I am",
+        _lt("I am"),
         choices=choices(
             [
-                (Role.PATIENT, "Looking for help with my headaches"),
-                (Role.THERAPIST, "A practitioner offering dry needling"),
+                (Role.PATIENT, N_("Looking for help with my headaches")),
+                (Role.THERAPIST, N_("A practitioner offering dry needling")),
             ]
         ),
         default=Role.PATIENT.value,
-        validators=[DataRequired(message="Choose one.")],
+        validators=[DataRequired(message=_l("Choose one."))],
     )
-    name = StringField("Your name (optional)", validators=[Optional(), Length(max=column_length(User.name))])
-    email = EmailField("Email address", validators=[DataRequired(), Length(max=column_length(User.email))])
+    name = StringField(_lt("Your name (optional)"), validators=[Optional(), Length(max=column_length(User.name))])
+    email = EmailField(_lt("Email address"), validators=[DataRequired(), Length(max=column_length(User.email))])
     password = PasswordField(
-        "Password",
+        _lt("Password"),
         validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)],
-        description="At least 10 characters, not a common password.",
+        description=_lt("At least 10 characters, not a common password."),
     )
     confirm = PasswordField(
-        "Password again", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")]
+        _lt("Password again"), validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))]
     )
 
     def validate_password(self, field: Field) -> None:
@@ -42,24 +44,25 @@ class SignupForm(Form):
 
 
 class LoginForm(Form):
-    email = EmailField("Email address", validators=[DataRequired(), Length(max=column_length(User.email))])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)])
-    remember = BooleanField("Keep me logged in on this device")
+    email = EmailField(_lt("Email address"), validators=[DataRequired(), Length(max=column_length(User.email))])
+    password = PasswordField(_lt("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)])
+    remember = BooleanField(_lt("Keep me logged in on this device"))
     next = HiddenField()
 
 
 class ForgotPasswordForm(Form):
-    email = EmailField("Email address", validators=[DataRequired(), Length(max=column_length(User.email))])
+    email = EmailField(_lt("Email address"), validators=[DataRequired(), Length(max=column_length(User.email))])
 
 
 class ResetPasswordForm(Form):
     password = PasswordField(
-        "New password",
+        _lt("New password"),
         validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)],
-        description="At least 10 characters, not a common password.",
+        description=_lt("At least 10 characters, not a common password."),
     )
     confirm = PasswordField(
-        "New password again", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")]
+        _lt("New password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
 
     def validate_password(self, field: Field) -> None:

@@ -1,4 +1,5 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from directory.auth import bp
@@ -35,7 +36,7 @@ def signup():
         else:
             # The same answer for a new and a taken address, so that sign-up never tells whether one
             # exists; that is also why nobody is logged in here.
-            flash(f"We sent a link to {accounts.normalise_email(form.email.data)}.", "success")
+            flash(gettext("We sent a link to %(email)s.", email=accounts.normalise_email(form.email.data)), "success")
             return redirect(url_for("auth.check_mail"))
     return render_template("auth/signup.html", form=form), 200 if not form.errors else 400
 
@@ -64,7 +65,7 @@ def login():
             )
         else:
             login_user(user, remember=form.remember.data)
-            flash("You are logged in.", "success")
+            flash(gettext("You are logged in."), "success")
             return redirect(safe_next(form.next.data, "account.dashboard"))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
 
@@ -82,7 +83,7 @@ def logout():
     # the remember cookie lives in the session, and clearing after it would cancel that order.
     session.clear()
     logout_user()
-    flash("You are logged out.", "info")
+    flash(gettext("You are logged out."), "info")
     return redirect(url_for("main.index"))
 
 
@@ -92,9 +93,9 @@ def confirm_email(token: str):
     try:
         accounts.confirm_email(token)
     except accounts.InvalidToken as error:
-        flash(str(error), "error")
+        flash(gettext(str(error)), "error")
         return render_template("auth/link_invalid.html", message=str(error)), 400
-    flash("Thank you: your email address is confirmed.", "success")
+    flash(gettext("Thank you: your email address is confirmed."), "success")
     return redirect(url_for("account.dashboard") if current_user.is_authenticated else url_for("auth.login"))
 
 
@@ -105,7 +106,7 @@ def resend_confirmation():
     """Mail a new confirmation link to the logged-in user."""
     if EmptyForm().validate_on_submit() and not current_user.email_confirmed:
         accounts.resend_confirmation(current_user)
-        flash(f"We sent a new link to {current_user.email}.", "success")
+        flash(gettext("We sent a new link to %(email)s.", email=current_user.email), "success")
     return redirect(url_for("account.dashboard"))
 
 
@@ -116,7 +117,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         accounts.request_password_reset(form.email.data)
-        flash("If an account uses that address, we sent it a link to reset the password.", "info")
+        flash(gettext("If an account uses that address, we sent it a link to reset the password."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form), 200 if not form.errors else 400
 
@@ -138,6 +139,6 @@ def reset_password(token: str):
             return render_template("auth/link_invalid.html", message=str(error)), 400
         else:
             logout_user()
-            flash("Your password is changed. Log in with the new one.", "success")
+            flash(gettext("Your password is changed. Log in with the new one."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 200 if not form.errors else 400

@@ -1,4 +1,5 @@
 from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from directory.access import role_required
@@ -58,7 +59,13 @@ def request_new(slug: str):
             flash(str(error), "error")
         else:
             SENT_REQUESTS.count()
-            flash(f"Your request was sent to {profile.display_name}. You will hear back here and by email.", "success")
+            flash(
+                gettext(
+                    "Your request was sent to %(name)s. You will hear back here and by email.",
+                    name=profile.display_name,
+                ),
+                "success",
+            )
             return redirect(url_for("consultations.my_requests"))
     status = 400 if form.errors or request.method == "POST" else 200
     return render_template("consultations/request_new.html", form=form, profile=profile, answers=answers), status
@@ -94,7 +101,10 @@ def confirm(request_id: int):
         except ConsultationError as error:
             flash(str(error), "error")
         else:
-            flash(f"Confirmed: {consultation.proposed_time}. The practitioner has been told.", "success")
+            flash(
+                gettext("Confirmed: %(time)s. The practitioner has been told.", time=consultation.proposed_time),
+                "success",
+            )
     return redirect(url_for("consultations.my_requests"))
 
 
@@ -110,7 +120,7 @@ def ask_for_another_time(request_id: int):
         except ConsultationError as error:
             flash(str(error), "error")
         else:
-            flash("The practitioner is asked for another time. You will hear back here and by email.", "info")
+            flash(gettext("The practitioner is asked for another time. You will hear back here and by email."), "info")
             return redirect(url_for("consultations.my_requests"))
     page = paginate(consultations.patient_requests(current_user), per_page=20)
     return render_template("consultations/my_requests.html", page=page, form=EmptyForm(), another_form=form), 400
@@ -127,7 +137,7 @@ def cancel(request_id: int):
         except ConsultationError as error:
             flash(str(error), "error")
         else:
-            flash("Your request is canceled.", "info")
+            flash(gettext("Your request is canceled."), "info")
     return redirect(url_for("consultations.my_requests"))
 
 
@@ -137,7 +147,7 @@ def inbox():
     """Requests to the therapist's practice, with a status filter."""
     profile = current_user.profile
     if profile is None:
-        flash("Create your profile first: requests come to it.", "info")
+        flash(gettext("Create your profile first: requests come to it."), "info")
         return render_template("consultations/inbox.html", page=None, filters=InboxFilterForm(request.args))
     filters = InboxFilterForm(request.args)
     status = filters.status.data if filters.validate() else None

@@ -1,9 +1,10 @@
-from flask import jsonify
+from flask import jsonify, redirect, request
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from directory.extensions import db, limiter
 from directory.http_caching import render_for_anyone
+from directory.i18n import COOKIE, COOKIE_MAX_AGE, ORIGINAL_SCRIPT_NAME, PREFIXED, safe_local_path
 from directory.main import bp
 
 
@@ -25,3 +26,15 @@ def healthz():
         database = "unavailable"
     healthy = database == "ok"
     return jsonify(status="ok" if healthy else "degraded", app="ok", database=database), 200 if healthy else 503
+
+
+@bp.route("/language/<any(en, es):language>")
+def choose_language(language: str):
+    """Remember the visitor's language (a cookie) and show the page they were on in it."""
+    # next is the page's path and query without any language prefix (language_path() in the templates).
+    target = safe_local_path(request.args.get("next")) or "/"
+    root = request.environ.get(ORIGINAL_SCRIPT_NAME, "")
+    address = root + ("/" + PREFIXED if language == PREFIXED else "") + target
+    response = redirect(address)
+    response.set_cookie(COOKIE, language, max_age=COOKIE_MAX_AGE, samesite="Lax")
+    return response

@@ -94,6 +94,8 @@ class TherapistProfile(Model):
     phone: Mapped[str | None] = mapped_column(String(40))
     website: Mapped[str | None] = mapped_column(String(300))
     bio: Mapped[str | None] = mapped_column(Text)
+    # The same in Spanish, shown on the /es/ pages when there is one (optional).
+    bio_es: Mapped[str | None] = mapped_column(Text)
     practising_since: Mapped[int | None] = mapped_column(Integer)
     session_minutes: Mapped[int | None] = mapped_column(Integer)
     fee_min: Mapped[int | None] = mapped_column(Integer)

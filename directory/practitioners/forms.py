@@ -1,14 +1,16 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from config import Config
 from directory import vocabulary
-from directory.forms import FiniteFloatField, Form, MultiCheckboxField, WholeNumberField, choices
+from directory.forms import FiniteFloatField, Form, MultiCheckboxField, WholeNumberField, _lt, choices
 from directory.models.practitioner import FEE_MAX
 from directory.services.geo.geocoding import MAX_QUERY_LENGTH
+from directory.vocabulary import N_
 
-SORT_CHOICES = (("distance", "Nearest first"), ("rating", "Best rated"), ("experience", "Most experienced"))
+SORT_CHOICES = (("distance", N_("Nearest first")), ("rating", N_("Best rated")), ("experience", N_("Most experienced")))
 
 
 class SearchForm(Form):
@@ -18,46 +20,56 @@ class SearchForm(Form):
         csrf = False
 
     q = StringField(
-        "Town, city or ZIP code",
+        _lt("Town, city or ZIP code"),
         validators=[Optional(), Length(max=MAX_QUERY_LENGTH)],
-        render_kw={"placeholder": "e.g. 10001 or Boulder, CO"},
+        render_kw={"placeholder": _lt("e.g. 10001 or Boulder, CO")},
     )
     lat = FiniteFloatField(validators=[Optional(), NumberRange(-90, 90)], widget=HiddenInput())
     lon = FiniteFloatField(validators=[Optional(), NumberRange(-180, 180)], widget=HiddenInput())
     radius = WholeNumberField(
-        "Distance",
+        _lt("Distance"),
         default=Config.SEARCH_DEFAULT_RADIUS_KM,
         validators=[
             Optional(),
-            NumberRange(1, Config.SEARCH_MAX_RADIUS_KM, f"Choose a distance from 1 to {Config.SEARCH_MAX_RADIUS_KM}."),
+            NumberRange(
+                1,
+                Config.SEARCH_MAX_RADIUS_KM,
+                _l("Choose a distance from 1 to %(max)d.", max=Config.SEARCH_MAX_RADIUS_KM),
+            ),
         ],
     )
-    unit = SelectField("Unit", choices=choices((("km", "km"), ("mi", "miles"))), default="km")
+    unit = SelectField(_lt("Unit"), choices=choices((("km", "km"), ("mi", N_("miles")))), default="km")
     show = SelectField(
-        "Certification",
-        choices=choices((("verified", "Verified certification only"), ("all", "All practitioners"))),
+        _lt("Certification"),
+        choices=choices((("verified", N_("Verified certification only")), ("all", N_("All practitioners")))),
         default="verified",
     )
-    headache = MultiCheckboxField("Treats", choices=choices(vocabulary.HEADACHE_TYPES))
-    mode = MultiCheckboxField("First consultation", choices=choices(vocabulary.CONSULTATION_MODES))
-    language = SelectField("Speaks", choices=choices((("", "Any language"), *vocabulary.LANGUAGES)), default="")
+    headache = MultiCheckboxField(_lt("Treats"), choices=choices(vocabulary.HEADACHE_TYPES))
+    mode = MultiCheckboxField(_lt("First consultation"), choices=choices(vocabulary.CONSULTATION_MODES))
+    language = SelectField(
+        _lt("Speaks"), choices=choices((("", N_("Any language")), *vocabulary.LANGUAGES)), default=""
+    )
     availability = MultiCheckboxField(
-        "Available", choices=choices((code, name) for code, name, *_ in vocabulary.AVAILABILITY_PERIODS)
+        _lt("Available"), choices=choices((code, name) for code, name, *_ in vocabulary.AVAILABILITY_PERIODS)
     )
-    accepting = BooleanField("Accepting new patients")
-    max_fee = WholeNumberField("Highest fee per session", validators=[Optional(), NumberRange(0, FEE_MAX)])
+    accepting = BooleanField(_lt("Accepting new patients"))
+    max_fee = WholeNumberField(_lt("Highest fee per session"), validators=[Optional(), NumberRange(0, FEE_MAX)])
     insurance = StringField(
-        "Insurance",
+        _lt("Insurance"),
         validators=[Optional(), Length(max=vocabulary.INSURANCE_QUERY_MAX_LENGTH)],
-        description='Your insurer, or "self-pay".',
+        description=_lt('Your insurer, or "self-pay".'),
     )
-    access = MultiCheckboxField("Accessibility", choices=choices(vocabulary.ACCESSIBILITY_FEATURES))
-    gender = SelectField("Practitioner", choices=choices((("", "No preference"), *vocabulary.GENDERS)), default="")
+    access = MultiCheckboxField(_lt("Accessibility"), choices=choices(vocabulary.ACCESSIBILITY_FEATURES))
+    gender = SelectField(
+        _lt("Practitioner"), choices=choices((("", N_("No preference")), *vocabulary.GENDERS)), default=""
+    )
     sort = SelectField(
-        "Sort by",
+        _lt("Sort by"),
         choices=choices(SORT_CHOICES),
         default="distance",
-        description="Best rated weighs each average by its number of reviews, so one 5-star review does not come first.",
+        description=_lt(
+            "Best rated weighs each average by its number of reviews, so one 5-star review does not come first."
+        ),
     )
     page = WholeNumberField(
         default=1, validators=[Optional(), NumberRange(1, Config.SEARCH_MAX_PAGE)], widget=HiddenInput()

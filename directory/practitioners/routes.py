@@ -1,6 +1,7 @@
 from datetime import date
 
 from flask import abort, current_app, g, render_template, request, session
+from flask_babel import gettext
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -113,7 +114,7 @@ def search_page():
     place = places.resolve_place((form.q.data or "").strip(), form.lat.data, form.lon.data, label=form.q.data)
     if place.location is None:
         if not place.candidates:
-            form.q.errors.append(place.problem)
+            form.q.errors.append(gettext(place.problem))
         status = 200 if place.candidates else 400
         suggestion = geocoding.suggest_spelling(form.q.data) if place.status is places.PlaceStatus.NOT_FOUND else None
         return _render_search(
@@ -145,7 +146,8 @@ def search_page():
         },
         unit=form.unit.data,
         query_args=_query_args,
-        back=request.full_path,
+        # With the language prefix (/es), so that the way back stays in the page's language.
+        back=request.script_root + request.full_path,
     )
 
 

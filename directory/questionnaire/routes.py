@@ -8,6 +8,7 @@ never in a URL; they are never logged. Every page is sent with Cache-Control: no
 import dataclasses
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from directory.access import role_required
@@ -15,16 +16,17 @@ from directory.forms import EmptyForm, contains_nul
 from directory.models import Role
 from directory.questionnaire import bp, forms, steps
 from directory.services.geo import places
-from directory.services.geo.points import UNIT_SESSION_KEY, format_distance
+from directory.services.geo.points import UNIT_SESSION_KEY
 from directory.services.questionnaire import clinical, matching, responses
 from directory.services.questionnaire.answers import NEEDLING_SAFETY
 from directory.services.questionnaire.clinical import emergency
 from directory.services.questionnaire.responses import TOKEN_KEY
+from directory.vocabulary import N_
 
 UNIT_KEY = UNIT_SESSION_KEY
-CONFIDENCE_WORDS = {clinical.LIKELY: "likely", clinical.POSSIBLE: "possible"}
-STOP_HEADINGS = {clinical.EMERGENCY: "Please get help now", clinical.TODAY: "Please see a doctor today"}
-PLACE_NOT_FOUND = (
+CONFIDENCE_WORDS = {clinical.LIKELY: N_("likely"), clinical.POSSIBLE: N_("possible")}
+STOP_HEADINGS = {clinical.EMERGENCY: N_("Please get help now"), clinical.TODAY: N_("Please see a doctor today")}
+PLACE_NOT_FOUND = N_(
     "We could not find the place you typed, so we show the emergency numbers of several countries. "
     "You can change the place at the last step."
 )
@@ -220,7 +222,7 @@ def answer_step(number: int):
     if "distance_unit" in form and not form.distance_unit.errors:
         session[UNIT_KEY] = form.distance_unit.data
     if number == 1 and not going_back and _place_country(response.answers)[1]:
-        flash(PLACE_NOT_FOUND, "info")
+        flash(gettext(PLACE_NOT_FOUND), "info")
     if going_back:
         return redirect(_previous_url(number))
     return redirect(_next_url(number, _current()))
@@ -312,10 +314,14 @@ def _in_unit(match: matching.Match, unit: str) -> matching.Match:
     """The match with its distance reason said in this unit (matching words it in km)."""
     if match.distance_km is None or unit == steps.KILOMETRES:
         return match
-    in_km, in_unit = format_distance(match.distance_km), format_distance(match.distance_km, unit)
-    reasons = tuple(
-        in_unit + reason[len(in_km) :] if reason.startswith(in_km + " away") else reason for reason in match.reasons
-    )
+    # The two distance reasons matching writes, in the page's language, said again in this unit.
+    said = {
+        matching.distance_reason(match.distance_km, unit="km", far=far): matching.distance_reason(
+            match.distance_km, unit=unit, far=far
+        )
+        for far in (False, True)
+    }
+    reasons = tuple(said.get(reason, reason) for reason in match.reasons)
     return dataclasses.replace(match, reasons=reasons)
 
 
@@ -329,7 +335,7 @@ def choose_place():
     result = matching.match(assessed.answers, assessed.assessment, limit=1)
     form = _place_choice_form(result)
     if not result.candidates or not form.validate_on_submit():
-        flash("Please choose one of the places listed.", "error")
+        flash(gettext("Please choose one of the places listed."), "error")
         return redirect(url_for("questionnaire.show_results"))
     chosen = next(c for c in result.candidates if c.label == form.place.data)
     answers = steps.with_place(current.answers, chosen.point.latitude, chosen.point.longitude)
@@ -345,10 +351,10 @@ def save_answers():
         abort(400)
     current = _current()
     if current.response is None:
-        flash("There are no answers to save. You can start the questionnaire below.", "info")
+        flash(gettext("There are no answers to save. You can start the questionnaire below."), "info")
         return redirect(url_for("questionnaire.show_introduction"))
     responses.save_to_account(current.response, current_user._get_current_object())
-    flash("Your answers are saved to your account. You can delete them at any time.", "success")
+    flash(gettext("Your answers are saved to your account. You can delete them at any time."), "success")
     return redirect(url_for("questionnaire.show_results"))
 
 
@@ -360,7 +366,7 @@ def open_saved_answers():
         abort(400)
     response = responses.saved_response(current_user.id)
     if response is None:
-        flash("You have no saved answers.", "info")
+        flash(gettext("You have no saved answers."), "info")
         return redirect(url_for("questionnaire.show_introduction"))
     session[TOKEN_KEY] = response.token
     return redirect(url_for("questionnaire.show_results"))
@@ -374,8 +380,8 @@ def delete_answers():
     current = _current()
     session.pop(TOKEN_KEY, None)
     if current.response is None:
-        flash("There were no answers to delete.", "info")
+        flash(gettext("There were no answers to delete."), "info")
     else:
         responses.delete_response(current.response)
-        flash("Your answers are deleted.", "success")
+        flash(gettext("Your answers are deleted."), "success")
     return redirect(url_for("questionnaire.show_introduction"))

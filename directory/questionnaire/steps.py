@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
@@ -17,7 +18,7 @@ from directory.questionnaire import forms
 from directory.services.geo.points import KM_PER_MILE
 from directory.services.questionnaire import clinical
 from directory.services.questionnaire.answers import MAX_DISTANCE_KM
-from directory.vocabulary import SELF_PAY, is_self_pay
+from directory.vocabulary import N_, SELF_PAY, is_self_pay
 
 Answers = Mapping[str, Any]
 
@@ -29,7 +30,7 @@ INT, FLOAT, CODE, BOOL, CODES, TEXT, DISTANCE = "int", "float", "code", "bool", 
 MILES, KILOMETRES = "mi", "km"
 DEFAULT_DISTANCE = {MILES: 15, KILOMETRES: 25}
 MAX_DISTANCE = {KILOMETRES: MAX_DISTANCE_KM, MILES: int(MAX_DISTANCE_KM / KM_PER_MILE)}
-UNIT_WORDS = {MILES: "miles", KILOMETRES: "km"}
+UNIT_WORDS = {MILES: N_("miles"), KILOMETRES: "km"}
 # Where a distance is said in miles; elsewhere in km. A US-first site: miles too when the country is unknown.
 MILES_COUNTRIES = frozenset({"US", "GB"})
 
@@ -127,10 +128,10 @@ def missing_flags(age: int | None, red_flags: Mapping[str, str]) -> tuple[clinic
 
 # Warning signs grouped for reading; the most urgent first, each dependent question after its parent.
 FLAG_GROUPS: tuple[Group, ...] = (
-    Group("Sudden or alarming symptoms", ("thunderclap", "neuro_deficit", "painful_red_eye", "fever_meningism")),
-    Group("Fever and infection", ("fever", "immunosuppressed", "immunosuppressed_fever")),
+    Group(N_("Sudden or alarming symptoms"), ("thunderclap", "neuro_deficit", "painful_red_eye", "fever_meningism")),
+    Group(N_("Fever and infection"), ("fever", "immunosuppressed", "immunosuppressed_fever")),
     Group(
-        "Injury, pregnancy and medicines",
+        N_("Injury, pregnancy and medicines"),
         (
             "head_injury",
             "head_injury_acute",
@@ -141,9 +142,9 @@ FLAG_GROUPS: tuple[Group, ...] = (
             "new_medicine",
         ),
     ),
-    Group("Your eyes", ("papilledema_told", "papilledema_symptoms")),
+    Group(N_("Your eyes"), ("papilledema_told", "papilledema_symptoms")),
     Group(
-        "How your headaches have changed",
+        N_("How your headaches have changed"),
         (
             "new_or_changed",
             "progressive",
@@ -154,40 +155,45 @@ FLAG_GROUPS: tuple[Group, ...] = (
             "gca_vision",
         ),
     ),
-    Group("Your general health", ("weight_loss", "cancer_history")),
+    Group(N_("Your general health"), ("weight_loss", "cancer_history")),
 )
 
 # What each flag means, said back to the patient ("You told us ..."), for the banner and the stop page.
 FLAG_SUMMARIES: Mapping[str, str] = {
-    "fever_meningism": "a fever together with a stiff neck, a new rash or confusion",
-    "fever": "a fever or chills with this headache",
-    "weight_loss": "weight loss without trying, or night sweats that soak your bedclothes",
-    "cancer_history": "that you have had cancer",
-    "neuro_deficit": "new weakness, numbness, a drooping face, trouble speaking, loss of sight, double vision, "
-    "confusion, fainting or a seizure",
-    "thunderclap": "a headache that reached its worst within about a minute",
-    "onset_after_50": "that this kind of headache started after you turned 50",
-    "giant_cell_arteritis": "jaw pain when chewing, or a tender scalp or temple",
-    "gca_vision": "changes in your eyesight along with jaw pain or a tender scalp or temple",
-    "new_or_changed": "that your headaches are new or have clearly changed",
-    "positional": "that your headache clearly changes when you stand up or lie down",
-    "valsalva": "that coughing, straining, exercise or sex brings your headache on",
-    "papilledema_told": "that the nerve at the back of your eye looked swollen to an optician or eye doctor",
-    "papilledema_symptoms": "that your sight briefly grays out, or you hear a whooshing sound with your heartbeat",
-    "progressive": "that your headache is getting steadily worse week by week",
-    "pregnancy": "that you are pregnant or gave birth in the last 6 weeks",
-    "pregnancy_new": "a new or different headache while pregnant or soon after giving birth",
-    "pregnancy_severe": "changes in your vision, sudden swelling or high blood pressure in pregnancy or since "
-    "giving birth",
-    "painful_red_eye": "a red, painful eye with blurred vision or halos",
-    "head_injury_acute": "a recent head injury with vomiting, drowsiness or confusion, or while taking blood thinners",
-    "head_injury": "that your headache started after a head injury, a fall or whiplash",
-    "immunosuppressed": "that your immune system is weakened by an illness or medicine",
-    "immunosuppressed_fever": "a fever while your immune system is weakened",
-    "medication_overuse": "that you take painkillers or migraine medicines on 10 or more days a month",
-    "new_medicine": "that your headache began soon after you started a new medicine",
-    "aura_unchecked": "an aura that a doctor has not checked yet",
-    "aura_atypical": "weakness, dizziness, double vision or loss of sight in one eye during an aura",
+    "fever_meningism": N_("a fever together with a stiff neck, a new rash or confusion"),
+    "fever": N_("a fever or chills with this headache"),
+    "weight_loss": N_("weight loss without trying, or night sweats that soak your bedclothes"),
+    "cancer_history": N_("that you have had cancer"),
+    "neuro_deficit": N_(
+        "new weakness, numbness, a drooping face, trouble speaking, loss of sight, double vision, "
+        "confusion, fainting or a seizure"
+    ),
+    "thunderclap": N_("a headache that reached its worst within about a minute"),
+    "onset_after_50": N_("that this kind of headache started after you turned 50"),
+    "giant_cell_arteritis": N_("jaw pain when chewing, or a tender scalp or temple"),
+    "gca_vision": N_("changes in your eyesight along with jaw pain or a tender scalp or temple"),
+    "new_or_changed": N_("that your headaches are new or have clearly changed"),
+    "positional": N_("that your headache clearly changes when you stand up or lie down"),
+    "valsalva": N_("that coughing, straining, exercise or sex brings your headache on"),
+    "papilledema_told": N_("that the nerve at the back of your eye looked swollen to an optician or eye doctor"),
+    "papilledema_symptoms": N_("that your sight briefly grays out, or you hear a whooshing sound with your heartbeat"),
+    "progressive": N_("that your headache is getting steadily worse week by week"),
+    "pregnancy": N_("that you are pregnant or gave birth in the last 6 weeks"),
+    "pregnancy_new": N_("a new or different headache while pregnant or soon after giving birth"),
+    "pregnancy_severe": N_(
+        "changes in your vision, sudden swelling or high blood pressure in pregnancy or since giving birth"
+    ),
+    "painful_red_eye": N_("a red, painful eye with blurred vision or halos"),
+    "head_injury_acute": N_(
+        "a recent head injury with vomiting, drowsiness or confusion, or while taking blood thinners"
+    ),
+    "head_injury": N_("that your headache started after a head injury, a fall or whiplash"),
+    "immunosuppressed": N_("that your immune system is weakened by an illness or medicine"),
+    "immunosuppressed_fever": N_("a fever while your immune system is weakened"),
+    "medication_overuse": N_("that you take painkillers or migraine medicines on 10 or more days a month"),
+    "new_medicine": N_("that your headache began soon after you started a new medicine"),
+    "aura_unchecked": N_("an aura that a doctor has not checked yet"),
+    "aura_atypical": N_("weakness, dizziness, double vision or loss of sight in one eye during an aura"),
 }
 
 
@@ -238,8 +244,8 @@ MEDICINES = ("simple_analgesics", "triptans", "combination", "opioids", "ergots"
 STEPS: tuple[Step, ...] = (
     Step(
         1,
-        "About you",
-        "A few questions about you. You can leave out anything you are not sure about, except your age.",
+        N_("About you"),
+        N_("A few questions about you. You can leave out anything you are not sure about, except your age."),
         _bindings(None, {"age": INT, "diagnosed_types": CODES})
         + _bindings("preferences", {"location": TEXT, "latitude": FLOAT, "longitude": FLOAT}),
         (Group(None, ("age", "diagnosed_types", "location")),),
@@ -248,18 +254,20 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         2,
-        "Warning signs",
-        "Some headaches need a doctor before anything else. Please answer each question; "
-        "choose \u201cNot sure\u201d if you do not know. If none of them apply to you, the button "
-        "\u201cNone of these apply to me\u201d at the end answers the rest \u201cNo\u201d.",
+        N_("Warning signs"),
+        N_(
+            "Some headaches need a doctor before anything else. Please answer each question; "
+            "choose \u201cNot sure\u201d if you do not know. If none of them apply to you, the button "
+            "\u201cNone of these apply to me\u201d at the end answers the rest \u201cNo\u201d."
+        ),
         (),
         FLAG_GROUPS,
         _warning_signs_answered,
     ),
     Step(
         3,
-        "Your headaches",
-        "Think of the headaches you want help with. Leave out anything you are not sure about.",
+        N_("Your headaches"),
+        N_("Think of the headaches you want help with. Leave out anything you are not sure about."),
         _bindings(
             "headache",
             {
@@ -283,12 +291,14 @@ STEPS: tuple[Step, ...] = (
         ),
         (
             Group(
-                "How often and how long",
+                N_("How often and how long"),
                 ("days_per_month", "frequent_for", "lifetime_attacks", "duration", "attack_frequency"),
             ),
-            Group("How the pain feels", ("side", "around_eye_or_temple", "quality", "severity", "worse_with_activity")),
             Group(
-                "What comes with it",
+                N_("How the pain feels"), ("side", "around_eye_or_temple", "quality", "severity", "worse_with_activity")
+            ),
+            Group(
+                N_("What comes with it"),
                 ("nausea", "vomiting", "light_sensitive", "sound_sensitive", "restless", "autonomic_signs"),
             ),
         ),
@@ -297,8 +307,8 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         4,
-        "Aura",
-        "Some people get warning signs, called an aura, before or during a headache. Many people never do.",
+        N_("Aura"),
+        N_("Some people get warning signs, called an aura, before or during a headache. Many people never do."),
         _bindings(
             "aura",
             {"present": BOOL}
@@ -306,15 +316,15 @@ STEPS: tuple[Step, ...] = (
         ),
         (
             Group(None, ("present",)),
-            Group("About your aura", AURA_DETAILS, intro="Only if you get an aura.", depends_on="present"),
+            Group(N_("About your aura"), AURA_DETAILS, intro=N_("Only if you get an aura."), depends_on="present"),
         ),
         _has_part("aura"),
         forms.AuraForm,
     ),
     Step(
         5,
-        "Neck and medicines",
-        "Leave out anything you are not sure about.",
+        N_("Neck and medicines"),
+        N_("Leave out anything you are not sure about."),
         _bindings(
             "neck",
             {
@@ -337,7 +347,7 @@ STEPS: tuple[Step, ...] = (
         ),
         (
             Group(
-                "Your neck",
+                N_("Your neck"),
                 (
                     "pain_with_headache",
                     "began_with_neck_problem",
@@ -348,9 +358,9 @@ STEPS: tuple[Step, ...] = (
                 ),
             ),
             Group(
-                "Your medicines",
+                N_("Your medicines"),
                 (*MEDICINES, "for_3_months_or_more", "triptan_relieves", "migraine_like_days"),
-                intro="On how many days a month do you take each of these for headache?",
+                intro=N_("On how many days a month do you take each of these for headache?"),
             ),
         ),
         _has_part("neck", "medication"),
@@ -358,8 +368,8 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         6,
-        "Safety and what suits you",
-        "Last step. Tell us what your practitioner should know and what would suit you.",
+        N_("Safety and what suits you"),
+        N_("Last step. Tell us what your practitioner should know and what would suit you."),
         _bindings(None, {"needling_safety": CODES})
         + _bindings(
             "preferences",
@@ -383,10 +393,10 @@ STEPS: tuple[Step, ...] = (
             },
         ),
         (
-            Group("Needling safety", ("needling_safety",)),
-            Group("Where and how", ("location", "max_distance", "first_consultation")),
+            Group(N_("Needling safety"), ("needling_safety",)),
+            Group(N_("Where and how"), ("location", "max_distance", "first_consultation")),
             Group(
-                "More about what suits you (optional)",
+                N_("More about what suits you (optional)"),
                 ("languages", "practitioner_gender", "availability", "max_fee", "insurance", "accessibility"),
                 details=True,
             ),
@@ -548,7 +558,7 @@ def check(step: Step, form: FlaskForm, answers: Answers) -> bool:
             parent = form[flag.depends_on] if flag.depends_on else None
             field = form[flag.id]
             if parent is not None and parent.data in ("yes", "unsure") and not field.errors and not field.data:
-                field.errors.append("Please answer this question too.")
+                field.errors.append(gettext("Please answer this question too."))
                 passed = False
     if step.number in (1, STEP_COUNT):
         typed = bool((form.location.data or "").strip()) and not form.location.errors
@@ -557,16 +567,22 @@ def check(step: Step, form: FlaskForm, answers: Answers) -> bool:
             # The typed place is used: a location found before no longer matters.
             form.latitude.errors, form.longitude.errors = [], []
         elif form.latitude.errors or form.longitude.errors:
-            form.location.errors.append("We could not use your location. Please type a town, city or ZIP code.")
+            form.location.errors.append(
+                gettext("We could not use your location. Please type a town, city or ZIP code.")
+            )
             passed = False
         elif step.number == STEP_COUNT and not found and not form.location.errors:
             # Step 1 asks for the place only for the emergency number: it may stay empty there.
-            form.location.errors.append("Please type a town, city or ZIP code, or use your location.")
+            form.location.errors.append(gettext("Please type a town, city or ZIP code, or use your location."))
             passed = False
     if step.number == STEP_COUNT and form.max_distance.data is not None and not form.distance_unit.errors:
         unit = form.distance_unit.data
         if not 1 <= form.max_distance.data <= MAX_DISTANCE[unit]:
-            form.max_distance.errors.append(f"Please choose from 1 to {MAX_DISTANCE[unit]} {UNIT_WORDS[unit]}.")
+            form.max_distance.errors.append(
+                gettext(
+                    "Please choose from 1 to %(max)d %(unit)s.", max=MAX_DISTANCE[unit], unit=gettext(UNIT_WORDS[unit])
+                )
+            )
             passed = False
     return passed
 

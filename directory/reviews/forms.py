@@ -1,45 +1,60 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from directory.forms import Form, choices
+from directory.forms import Form, _lt, choices
 from directory.services.community.reviews import MAX_TEXT, MIN_FLAG_REASON, MIN_TEXT
+from directory.vocabulary import N_
 
-RATINGS = ((5, "5 – excellent"), (4, "4 – good"), (3, "3 – fair"), (2, "2 – poor"), (1, "1 – very poor"))
+RATINGS = (
+    (5, N_("5 – excellent")),
+    (4, N_("4 – good")),
+    (3, N_("3 – fair")),
+    (2, N_("2 – poor")),
+    (1, N_("1 – very poor")),
+)
 
 
 class ReviewForm(Form):
     rating = RadioField(
-        "Your rating", choices=choices(RATINGS), coerce=int, validators=[InputRequired(message="Choose a rating.")]
+        _lt("Your rating"),
+        choices=choices(RATINGS),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose a rating."))],
     )
     text = TextAreaField(
-        "Your review",
+        _lt("Your review"),
         validators=[
-            DataRequired(message="Write a few words about your consultation."),
-            Length(min=MIN_TEXT, max=MAX_TEXT, message=f"Write between {MIN_TEXT} and {MAX_TEXT:,} characters."),
+            DataRequired(message=_l("Write a few words about your consultation.")),
+            Length(
+                min=MIN_TEXT,
+                max=MAX_TEXT,
+                message=_l("Write between %(min)s and %(max)s characters.", min=MIN_TEXT, max=f"{MAX_TEXT:,}"),
+            ),
         ],
-        description="What was the consultation like? Please leave out health details you would not want public.",
+        description=_lt("What was the consultation like? Please leave out health details you would not want public."),
     )
 
 
 class ReplyForm(Form):
     text = TextAreaField(
-        "Your public reply",
+        _lt("Your public reply"),
         validators=[
-            DataRequired(message="Write your reply."),
-            Length(max=MAX_TEXT, message=f"Use at most {MAX_TEXT:,} characters."),
+            DataRequired(message=_l("Write your reply.")),
+            Length(max=MAX_TEXT, message=_l("Use at most %(max)s characters.", max=f"{MAX_TEXT:,}")),
         ],
     )
 
 
 class FlagForm(Form):
     reason = TextAreaField(
-        "What is wrong with this review?",
+        _lt("What is wrong with this review?"),
         validators=[
-            DataRequired(message="Say what is wrong with this review."),
+            DataRequired(message=_l("Say what is wrong with this review.")),
             Length(
                 min=MIN_FLAG_REASON,
                 max=MAX_TEXT,
-                message=f"Write between {MIN_FLAG_REASON} and {MAX_TEXT:,} characters.",
+                message=_l("Write between %(min)s and %(max)s characters.", min=MIN_FLAG_REASON, max=f"{MAX_TEXT:,}"),
             ),
         ],
     )

@@ -1,4 +1,5 @@
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from directory.access import role_required
@@ -24,9 +25,9 @@ def write(slug: str):
     if not reviews.can_review(current_user, profile):
         existing = reviews.existing_review(current_user, profile)
         if existing:
-            flash("You have already reviewed this practitioner; you can edit your review.", "info")
+            flash(gettext("You have already reviewed this practitioner; you can edit your review."), "info")
             return redirect(url_for("reviews.edit", review_id=existing.id))
-        flash("You can review a practitioner once your consultation with them has taken place.", "info")
+        flash(gettext("You can review a practitioner once your consultation with them has taken place."), "info")
         return redirect(url_for("practitioners.show", slug=slug)), 303
     form = ReviewForm()
     if form.validate_on_submit():
@@ -35,7 +36,7 @@ def write(slug: str):
         except ReviewError as error:
             flash(str(error), "error")
         else:
-            flash("Thank you: your review is published.", "success")
+            flash(gettext("Thank you: your review is published."), "success")
             return _profile_page(review)
     return render_template("reviews/write.html", form=form, profile=profile), 400 if form.errors else 200
 
@@ -54,7 +55,7 @@ def edit(review_id: int):
         except ReviewError as error:
             flash(str(error), "error")
         else:
-            flash("Your review is updated.", "success")
+            flash(gettext("Your review is updated."), "success")
             return _profile_page(review)
     return render_template(
         "reviews/write.html", form=form, profile=review.profile, review=review, editable=reviews.editable(review)
@@ -85,7 +86,7 @@ def reply(review_id: int):
         except ReviewError as error:
             flash(str(error), "error")
         else:
-            flash("Your reply is published.", "success")
+            flash(gettext("Your reply is published."), "success")
     else:
         flash(f"Write a reply of at most {reviews.MAX_TEXT:,} characters.", "error")
     return redirect(url_for("reviews.of_my_practice"))
@@ -104,7 +105,7 @@ def flag(review_id: int):
         except ReviewError as error:
             flash(str(error), "error")
         else:
-            flash("Thank you: the moderators will look at this review.", "success")
+            flash(gettext("Thank you: the moderators will look at this review."), "success")
     else:
-        flash("Tell the moderators in a few words what is wrong with this review.", "error")
+        flash(gettext("Tell the moderators in a few words what is wrong with this review."), "error")
     return _profile_page(review)

@@ -28,6 +28,7 @@ from directory.forms import (
     Form,
     MultiCheckboxField,
     WholeNumberField,
+    _lt,
     choices,
 )
 from directory.models import Certification, TherapistProfile, User
@@ -274,6 +275,19 @@ class ProfileForm(Form):
         description=f"How you assess and treat headaches, in plain words (at most {BIO_MAX_LENGTH} characters).",
         render_kw={"rows": 6, "maxlength": BIO_MAX_LENGTH},
     )
+    bio_es = TextAreaField(
+        _lt("Your bio in Spanish (optional)"),
+        validators=[
+            Optional(),
+            Length(max=BIO_MAX_LENGTH, message=f"Keep it under {BIO_MAX_LENGTH} characters."),
+            PlainText(multiline=True),
+        ],
+        filters=[strip],
+        description=_lt(
+            "Shown instead of the bio above on the Spanish pages. Leave it empty to show the bio above there too."
+        ),
+        render_kw={"rows": 6, "maxlength": BIO_MAX_LENGTH},
+    )
     # Licence
     licence_number = text_field("License number", column_length(TherapistProfile.licence_number))
     licence_jurisdiction = text_field(
@@ -443,6 +457,7 @@ class ProfileForm(Form):
                 "phone",
                 "website",
                 "bio",
+                "bio_es",
                 "insurance_accepted",
                 "gender",
             )
@@ -471,7 +486,7 @@ class ProfileForm(Form):
         )
 
     SECTIONS = (
-        ("about", "About you", ("display_name", "profession", "practising_since", "gender", "bio")),
+        ("about", "About you", ("display_name", "profession", "practising_since", "gender", "bio", "bio_es")),
         ("licence", "Licence", ("licence_number", "licence_jurisdiction", "npi")),
         (
             "practice",

@@ -29,6 +29,7 @@ PATIENT_API = {ANON: 401, PATIENT: 200, THERAPIST: 403, ADMIN: 403}
 ROUTES = {
     "main.index": ("GET", "/", PUBLIC),
     "main.healthz": ("GET", "/healthz", PUBLIC),
+    "main.choose_language": ("GET", "/language/es?next=/search", dict.fromkeys(ROLES, 302)),
     "static": ("GET", "/static/css/site.css", PUBLIC),
     "auth.signup": ("GET", "/auth/signup", SIGNED_OUT),
     "auth.check_mail": ("GET", "/auth/signup/check-mail", PUBLIC),

@@ -109,6 +109,7 @@ SERVICE_BACKED = {
 # Bounds of their own, and why.
 OWN_BOUNDS = {
     ("ProfileForm", "bio"): "a Text column; BIO_MAX_LENGTH in the profile service",
+    ("ProfileForm", "bio_es"): "a Text column; BIO_MAX_LENGTH in the profile service, as for bio",
     ("ProfileForm", "npi"): "typed with spaces or dashes, stored as the 10 digits npi_number leaves",
     ("RejectForm", "details"): "a Text column; MAX_TEXT in the decisions service",
     ("InfoRequestForm", "message"): "a Text column; MAX_TEXT in the decisions service",

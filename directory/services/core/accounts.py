@@ -6,6 +6,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
+from flask_babel import gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +17,7 @@ from directory.models import Role, StoredFile, User, utcnow
 from directory.services.core import audit
 from directory.services.core.mail import send_mail
 from directory.services.core.passwords import check_password
+from directory.services.core.text import N_
 
 CONFIRM_SALT = "email-confirm"
 RESET_SALT = "password-reset"
@@ -129,6 +131,11 @@ def _spend_one_hash(password: str) -> None:
         check_password_hash(_decoy_hash, password)
 
 
+def _t(text: str, **values: object) -> str:
+    """Mail in the language of the page it was asked from (the /es/ sign-up mails in Spanish)."""
+    return str(gettext(text, **values))
+
+
 def _serializer(salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
@@ -138,9 +145,13 @@ def _send_confirmation(user: User) -> None:
     link = url_for("auth.confirm_email", token=token, _external=True)
     send_mail(
         user.email,
-        "Confirm your email address",
-        f"Welcome to {current_app.config['SITE_NAME']}.\n\nConfirm your email address by opening this link:\n{link}\n\n"
-        "If you did not sign up, ignore this mail.",
+        _t("Confirm your email address"),
+        _t(
+            "Welcome to %(site)s.\n\nConfirm your email address by opening this link:\n%(link)s\n\n"
+            "If you did not sign up, ignore this mail.",
+            site=current_app.config["SITE_NAME"],
+            link=link,
+        ),
     )
 
 
@@ -168,12 +179,12 @@ def confirm_email(token: str) -> User:
     try:
         data = _serializer(CONFIRM_SALT).loads(token, max_age=current_app.config["EMAIL_CONFIRM_MAX_AGE"])
     except SignatureExpired:
-        raise InvalidToken("This confirmation link has expired. Log in to get a new one.") from None
+        raise InvalidToken(N_("This confirmation link has expired. Log in to get a new one.")) from None
     except BadSignature:
-        raise InvalidToken("This confirmation link is not valid.") from None
+        raise InvalidToken(N_("This confirmation link is not valid.")) from None
     user = db.session.get(User, data.get("id"))
     if user is None or user.email != data.get("email"):
-        raise InvalidToken("This confirmation link is not valid.")
+        raise InvalidToken(N_("This confirmation link is not valid."))
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
         db.session.commit()
@@ -191,9 +202,13 @@ def request_password_reset(email: str) -> None:
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     send_mail(
         user.email,
-        "Reset your password",
-        f"Someone asked to reset the password of your account.\n\nChoose a new password here (the link works once, "
-        f"for {minutes} minutes):\n{link}\n\nIf it was not you, ignore this mail; your password stays as it is.",
+        _t("Reset your password"),
+        _t(
+            "Someone asked to reset the password of your account.\n\nChoose a new password here (the link works once, "
+            "for %(minutes)s minutes):\n%(link)s\n\nIf it was not you, ignore this mail; your password stays as it is.",
+            minutes=minutes,
+            link=link,
+        ),
     )
     db.session.commit()
 
@@ -203,12 +218,12 @@ def user_for_reset_token(token: str) -> User:
     try:
         data = _serializer(RESET_SALT).loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
     except SignatureExpired:
-        raise InvalidToken("This reset link has expired. Ask for a new one.") from None
+        raise InvalidToken(N_("This reset link has expired. Ask for a new one.")) from None
     except BadSignature:
-        raise InvalidToken("This reset link is not valid. Ask for a new one.") from None
+        raise InvalidToken(N_("This reset link is not valid. Ask for a new one.")) from None
     user = db.session.get(User, data.get("id"))
     if user is None or not user.active or user.session_version != data.get("v"):
-        raise InvalidToken("This reset link has already been used. Ask for a new one.")
+        raise InvalidToken(N_("This reset link has already been used. Ask for a new one."))
     return user
 
 

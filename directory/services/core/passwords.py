@@ -2,6 +2,7 @@
 
 from functools import cache
 
+from flask_babel import gettext
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 # The longest password taken: hashing is slow on purpose, and a megabyte "password" would make it slower.
@@ -18,21 +19,26 @@ def _common_passwords() -> frozenset[str]:
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
+def _t(text: str, **values: object) -> str:
+    """A problem in the page's language (English outside a request)."""
+    return str(gettext(text, **values))
+
+
 def password_problems(password: str, min_length: int, email: str = "") -> list[str]:
     """Every way the password breaks the policy, in plain words (empty when it is fine)."""
     problems = []
     if len(password) < min_length:
-        problems.append(f"Use at least {min_length} characters.")
+        problems.append(_t("Use at least %(min)d characters.", min=min_length))
     if len(password) > PASSWORD_MAX_LENGTH:
-        problems.append(f"Use at most {PASSWORD_MAX_LENGTH} characters.")
+        problems.append(_t("Use at most %(max)d characters.", max=PASSWORD_MAX_LENGTH))
     lowered = password.lower()
     if lowered in _common_passwords() or lowered.rstrip("0123456789!") in _common_passwords():
-        problems.append("This password is too common; choose one that is harder to guess.")
+        problems.append(_t("This password is too common; choose one that is harder to guess."))
     elif len(set(lowered)) < 4:
-        problems.append("This password repeats too few characters; choose one that is harder to guess.")
+        problems.append(_t("This password repeats too few characters; choose one that is harder to guess."))
     local_part = email.split("@")[0].lower()
     if len(local_part) >= 4 and local_part in lowered:
-        problems.append("Do not use your email address in your password.")
+        problems.append(_t("Do not use your email address in your password."))
     return problems
 
 

@@ -5,8 +5,17 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from flask_babel import get_locale
+
 _SPACES = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[^\w\s-]")
+
+
+def N_(text: str) -> str:
+    """Marks text for the translation catalog (pybabel extract -k N_); it is translated where it is shown."""
+    return text
 
 
 def fold(text: str) -> str:
@@ -32,14 +41,46 @@ def clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def page_locale() -> str | None:
+    """The page's locale when it is not English (Babel formats dates and numbers in it), else None.
+
+    English keeps the site's own formats below, written out by hand; outside a request it is English too.
+    """
+    locale = get_locale()
+    return None if locale is None or locale.language == "en" else str(locale)
+
+
 def day_label(day: date) -> str:
-    """A date as the site writes it everywhere (US order, month in letters): 'Dec 1, 2026'."""
+    """A date as the site writes it everywhere (US order, month in letters): 'Dec 1, 2026'; in Spanish '1 dic 2026'."""
+    locale = page_locale()
+    if locale is not None:
+        return str(format_date(day, "medium", locale=locale))
     return f"{day:%b} {day.day}, {day.year}"
 
 
+def month_label(day: date) -> str:
+    """A month and year: 'Dec 2026'; in Spanish 'dic 2026'."""
+    locale = page_locale()
+    if locale is not None:
+        return str(format_date(day, "MMM y", locale=locale))
+    return f"{day:%b %Y}"
+
+
 def long_day_label(day: date) -> str:
-    """A date with its weekday, for an appointment: 'Tuesday, December 8, 2026'."""
+    """A date with its weekday, for an appointment: 'Tuesday, December 8, 2026'; in Spanish 'martes, 8 de diciembre de 2026'."""
+    locale = page_locale()
+    if locale is not None:
+        return str(format_date(day, "full", locale=locale))
     return f"{day:%A, %B} {day.day}, {day.year}"
+
+
+def number_label(number: float, *, decimals: int | None = None) -> str:
+    """A number with the page's separators: '12,345' and '4.5' in English, '12.345' and '4,5' in Spanish."""
+    locale = page_locale()
+    if locale is None:
+        return f"{number:,.{decimals}f}" if decimals is not None else f"{number:,}"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return str(format_decimal(number, format=pattern, locale=locale))
 
 
 def join_words(items: Iterable[str]) -> str:

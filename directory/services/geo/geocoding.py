@@ -32,6 +32,7 @@ from directory.extensions import db
 from directory.models import GeocodeCache, Place
 from directory.services.core.text import fold
 from directory.services.geo.points import Point, bounding_box, distances_km_from
+from directory.vocabulary import N_
 
 MAX_QUERY_LENGTH = 200
 MAX_CANDIDATES = 8
@@ -49,20 +50,25 @@ _ZIP = re.compile(r"(\d{5})(?:[-\s]\d{4})?")
 # Postal codes of other countries: "SW1A 1AA", "M5V 2T6", "1010", "01310-100".
 _POSTAL_CODE_LIKE = re.compile(r"(?=.*\d)[A-Za-z0-9]{2,8}(?:[\s-][A-Za-z0-9]{2,4})?")
 
-FORMS_HINT = (
+FORMS_HINT = N_(
     'Try a US ZIP code ("80302"), a city with its state or country ("Boulder, CO", "Madrid, Spain") '
     'or coordinates ("40.7, -73.9").'
 )
-NOT_FOUND_MESSAGE = "No place by that name was found. " + FORMS_HINT
-UNKNOWN_QUALIFIER_MESSAGE = (
+# Whole sentences, each one catalog entry (N_): the search page shows them in the page's language.
+NOT_FOUND_MESSAGE = N_(
+    "No place by that name was found. "
+    'Try a US ZIP code ("80302"), a city with its state or country ("Boulder, CO", "Madrid, Spain") '
+    'or coordinates ("40.7, -73.9").'
+)
+UNKNOWN_QUALIFIER_MESSAGE = N_(
     'The part after the comma should be a US state or a country, e.g. "Boulder, CO" or "Madrid, Spain".'
 )
-FOREIGN_POSTAL_CODE_MESSAGE = (
+FOREIGN_POSTAL_CODE_MESSAGE = N_(
     "Postal codes can only be looked up in the United States (5-digit ZIP codes). "
     'Elsewhere, type the city and country, e.g. "Madrid, Spain", or coordinates ("40.4, -3.7").'
 )
-COORDINATES_RANGE_MESSAGE = "Latitude must be between -90 and 90 and longitude between -180 and 180."
-UNAVAILABLE_MESSAGE = (
+COORDINATES_RANGE_MESSAGE = N_("Latitude must be between -90 and 90 and longitude between -180 and 180.")
+UNAVAILABLE_MESSAGE = N_(
     "The place search service is not answering just now. "
     'Try again in a minute, or use a US ZIP code or coordinates ("40.7, -73.9").'
 )

@@ -5,7 +5,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from geopy.distance import EARTH_RADIUS, geodesic
+
+from directory.services.core.text import number_label
 
 # The mean Earth radius (IUGG), in kilometres.
 EARTH_RADIUS_KM = 6371.0088
@@ -178,6 +181,20 @@ def format_distance(km: float, unit: str = "km") -> str:
     if tenths < 100:
         return f"{tenths // 10} {unit}" if tenths % 10 == 0 else f"{tenths / 10:.1f} {unit}"
     return f"{math.floor(value + 0.5):,} {unit}"
+
+
+def localized_distance(km: float, unit: str) -> str:
+    """format_distance's rounding ("under 1 km", "2.5 mi", "12 km") with the page's words and separators."""
+    format_distance(km, unit)  # the same checks (a bad unit or value raises ValueError)
+    value = km_to_miles(km) if unit == "mi" else km
+    if value < 1:
+        return str(gettext("under 1 %(unit)s", unit=unit))
+    tenths = math.floor(value * 10 + 0.5)
+    if tenths < 100:
+        shown = number_label(tenths // 10) if tenths % 10 == 0 else number_label(tenths / 10, decimals=1)
+    else:
+        shown = number_label(math.floor(value + 0.5))
+    return f"{shown} {unit}"
 
 
 def parse_fhir_near(value: str, *, default_radius_km: float) -> tuple[Point, float]:

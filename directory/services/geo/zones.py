@@ -4,6 +4,7 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
 from timezonefinder import TimezoneFinder
 
 from directory.services.core.text import long_day_label
@@ -30,4 +31,6 @@ def local_label(moment: datetime, zone: ZoneInfo) -> str:
     """An aware moment as a person reads it in a zone: "Tuesday, December 8, 2026, 09:30 (New York time)"."""
     local = moment.astimezone(zone)
     place = zone.key.rsplit("/", 1)[-1].replace("_", " ")
-    return f"{long_day_label(local)}, {local:%H:%M} ({place} time)"
+    return str(
+        gettext("%(day)s, %(time)s (%(place)s time)", day=long_day_label(local), time=f"{local:%H:%M}", place=place)
+    )

@@ -58,6 +58,7 @@ class ProfileData:
     phone: str | None = None
     website: str | None = None
     bio: str | None = None
+    bio_es: str | None = None
     practising_since: int | None = None
     session_minutes: int | None = None
     fee_min: int | None = None
@@ -90,6 +91,7 @@ SCALAR_FIELDS = (
     "phone",
     "website",
     "bio",
+    "bio_es",
     "practising_since",
     "session_minutes",
     "fee_min",
@@ -181,6 +183,8 @@ def _check(data: ProfileData) -> None:
         raise ProfileError("Choose a currency from the list.", "currency")
     if data.bio and len(data.bio) > BIO_MAX_LENGTH:
         raise ProfileError(f"Keep the description under {BIO_MAX_LENGTH} characters.", "bio")
+    if data.bio_es and len(data.bio_es) > BIO_MAX_LENGTH:
+        raise ProfileError(f"Keep the description under {BIO_MAX_LENGTH} characters.", "bio_es")
     if (data.latitude is None) != (data.longitude is None):
         raise ProfileError("Give both the latitude and the longitude, or neither.", "longitude")
     by_day: dict[int, list[Slot]] = {}

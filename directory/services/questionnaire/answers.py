@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 from config import Config
 from directory import vocabulary
 from directory.models.practitioner import FEE_MAX
+from directory.services.core.text import N_
 from directory.services.geo.geocoding import MAX_QUERY_LENGTH
 from directory.services.questionnaire import clinical
 from directory.vocabulary import SELF_PAY
@@ -76,15 +77,15 @@ if not TYPE_CHECKING:
 
 # docs/clinical-rules.md "Needling safety": told to the practitioner, never used to exclude one.
 NEEDLING_SAFETY: tuple[tuple[str, str], ...] = (
-    ("blood_thinners", "I take blood thinners (medicines that stop blood clotting)"),
-    ("bleeding_disorder", "I have a bleeding disorder, or I bleed or bruise easily"),
-    ("pregnancy", "I am pregnant or might be pregnant"),
-    ("needle_fear", "I am afraid of needles"),
-    ("implanted_device", "I have a device inside my body, such as a pacemaker"),
-    ("metal_allergy", "I am allergic to metal, such as nickel"),
-    ("weakened_immunity", "My immune system is weakened by an illness or medicine"),
-    ("lymphoedema", "I have lymphedema (long-lasting swelling, often of an arm or leg)"),
-    ("epilepsy", "I have epilepsy"),
+    ("blood_thinners", N_("I take blood thinners (medicines that stop blood clotting)")),
+    ("bleeding_disorder", N_("I have a bleeding disorder, or I bleed or bruise easily")),
+    ("pregnancy", N_("I am pregnant or might be pregnant")),
+    ("needle_fear", N_("I am afraid of needles")),
+    ("implanted_device", N_("I have a device inside my body, such as a pacemaker")),
+    ("metal_allergy", N_("I am allergic to metal, such as nickel")),
+    ("weakened_immunity", N_("My immune system is weakened by an illness or medicine")),
+    ("lymphoedema", N_("I have lymphedema (long-lasting swelling, often of an arm or leg)")),
+    ("epilepsy", N_("I have epilepsy")),
 )
 if not TYPE_CHECKING:
     NeedlingSafetyCode = Literal[tuple(code for code, _ in NEEDLING_SAFETY)]

@@ -12,21 +12,54 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext, ngettext
 from sqlalchemy import ColumnElement, Float, and_, case, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import InstrumentedAttribute
 
 from directory import vocabulary
 from directory.extensions import db
 from directory.models import OutcomeSummary, SearchListing, TherapistProfile
-from directory.services.core.text import escape_like
+from directory.services.core.text import N_, escape_like, number_label, page_locale
 from directory.services.geo import geocoding, places
-from directory.services.geo.points import EARTH_RADIUS_KM, Point, bounding_box, distance_km, format_distance
+from directory.services.geo.points import (
+    EARTH_RADIUS_KM,
+    Point,
+    bounding_box,
+    distance_km,
+    format_distance,
+    localized_distance,
+)
 from directory.services.outcomes import public as outcomes
 from directory.services.questionnaire import clinical
 from directory.services.search import listing, ratings
 from directory.services.search.nearby import haversine_limit, haversine_term
 
-GENDER_WORDS = {"woman": "a woman", "man": "a man", "nonbinary": "non-binary"}
+
+def _t(text: str, **values: object) -> str:
+    """A reason in the page's language (English outside a request, and for the API without Accept-Language)."""
+    return str(gettext(text, **values))
+
+
+def _distance_words(km: float, unit: str = "km") -> str:
+    """format_distance in English; the page's words and separators otherwise."""
+    return format_distance(km, unit) if page_locale() is None else localized_distance(km, unit)
+
+
+def distance_reason(km: float, *, unit: str = "km", far: bool = False) -> str:
+    """The distance reason: "4.2 km away", or, beyond the distance asked, that the practitioner sees by video."""
+    if far:
+        return _t(
+            "%(distance)s away, further than you asked, but offers a video first consultation",
+            distance=_distance_words(km, unit),
+        )
+    return _t("%(distance)s away", distance=_distance_words(km, unit))
+
+
+def _rating_words(rating: float) -> str:
+    return f"{rating:.1f}" if page_locale() is None else number_label(rating, decimals=1)
+
+
+GENDER_WORDS = {"woman": N_("a woman"), "man": N_("a man"), "nonbinary": N_("non-binary")}
 NO_PLACE_MESSAGE = "Tell us where you are: a town, city or ZIP code, or use your location."
 
 
@@ -296,60 +329,72 @@ def reasons(
 ) -> tuple[str, ...]:
     """Why a practitioner ranks where they do, in plain words, strongest first."""
     treated = [f for f in wishes.family_weights if entry.headache_mask & listing.HEADACHE_BITS[f]]
-    said = [f"treats {vocabulary.FAMILY_WORDS[family]}" for family in treated]
+    said = [_t("treats %(family)s", family=_t(vocabulary.FAMILY_WORDS[family])) for family in treated]
     said += [
-        f"does not list {vocabulary.FAMILY_WORDS[family]} among what they treat"
+        _t("does not list %(family)s among what they treat", family=_t(vocabulary.FAMILY_WORDS[family]))
         for family in wishes.family_weights
         if family not in treated
     ]
     offers_video = bool(entry.mode_mask & listing.MODE_BITS["video"])
     if km <= wishes.max_km:
-        said.append(f"{format_distance(km)} away")
+        said.append(distance_reason(km))
     else:
-        said.append(f"{format_distance(km)} away, further than you asked, but offers a video first consultation")
+        said.append(distance_reason(km, far=True))
     if wishes.first_consultation in ("video", "either") and offers_video:
-        said.append("offers a video first consultation")
+        said.append(_t("offers a video first consultation"))
     if wishes.first_consultation in ("in_person", "either") and entry.mode_mask & listing.MODE_BITS["in_person"]:
-        said.append("sees patients in person")
-    said.append("verified certification")
+        said.append(_t("sees patients in person"))
+    said.append(_t("verified certification"))
     spoken = [code for code in wishes.languages if entry.language_mask & listing.LANGUAGE_BITS[code]]
     if spoken:
-        said.append("speaks " + " and ".join(vocabulary.label(vocabulary.LANGUAGES, code) for code in spoken))
+        names = [vocabulary.label(vocabulary.LANGUAGES, code) for code in spoken]
+        said.append(_t("speaks %(languages)s", languages=_t(" and ").join(names)))
     elif wishes.languages:
-        said.append("does not list your languages")
+        said.append(_t("does not list your languages"))
     open_periods = [code for code in wishes.availability if entry.availability_mask & listing.PERIOD_BITS[code]]
     if open_periods:
         said.append(
-            "sees patients on "
-            + ", ".join(vocabulary.label(vocabulary.AVAILABILITY_PERIODS, code).lower() for code in open_periods)
+            _t(
+                "sees patients on %(periods)s",
+                periods=", ".join(
+                    vocabulary.label(vocabulary.AVAILABILITY_PERIODS, code).lower() for code in open_periods
+                ),
+            )
         )
     if wishes.gender and entry.gender == wishes.gender:
         said.append(
-            f"is {GENDER_WORDS[wishes.gender]} practitioner, as you asked"
+            _t("is %(gender)s practitioner, as you asked", gender=_t(GENDER_WORDS[wishes.gender]))
             if wishes.gender != "nonbinary"
-            else "is non-binary, as you asked"
+            else _t("is non-binary, as you asked")
         )
     if wishes.max_fee is not None and entry.fee_min is not None and entry.fee_max is not None:
         if entry.fee_max <= wishes.max_fee:
-            said.append("fee within your budget")
+            said.append(_t("fee within your budget"))
         elif entry.fee_min <= wishes.max_fee:
-            said.append("some sessions cost more than your budget")
+            said.append(_t("some sessions cost more than your budget"))
         else:
-            said.append("fee above your budget")
+            said.append(_t("fee above your budget"))
     if wishes.insurance:
         if vocabulary.is_self_pay(wishes.insurance):
-            said.append("welcomes self-paying patients" if entry.accepts_self_pay else "does not list self-pay")
+            said.append(_t("welcomes self-paying patients") if entry.accepts_self_pay else _t("does not list self-pay"))
         elif entry.insurers and wishes.insurance.lower() in entry.insurers:
-            said.append(f"accepts {wishes.insurance}")
+            said.append(_t("accepts %(insurer)s", insurer=wishes.insurance))
     for code in wishes.accessibility:
         if entry.access_mask & listing.ACCESS_BITS[code]:
             said.append(vocabulary.label(vocabulary.ACCESSIBILITY_FEATURES, code).lower())
     if entry.practising_since and today.year - entry.practising_since >= 1:
         years = today.year - entry.practising_since
-        said.append(f"practicing for {years} year{'' if years == 1 else 's'}")
+        said.append(str(ngettext("practicing for %(num)d year", "practicing for %(num)d years", years)))
     if rating is not None:
         said.append(
-            f"rated {rating:.1f} out of 5 from {entry.review_count} review{'' if entry.review_count == 1 else 's'}"
+            str(
+                ngettext(
+                    "rated %(rating)s out of 5 from %(num)d review",
+                    "rated %(rating)s out of 5 from %(num)d reviews",
+                    entry.review_count,
+                    rating=_rating_words(rating),
+                )
+            )
         )
     if figures is not None:
         said.append(outcomes.reason(figures))

@@ -11,9 +11,10 @@
   var longitude = form.elements[button.dataset.longitude];
   var place = form.elements[button.dataset.place];
   var status = document.getElementById("locate-status");
+  // The words come from the page (data-finding, data-located, data-unavailable), in its language.
   button.hidden = false;
   button.addEventListener("click", function () {
-    status.textContent = "Finding your location…";
+    status.textContent = button.dataset.finding;
     navigator.geolocation.getCurrentPosition(function (position) {
       latitude.value = position.coords.latitude.toFixed(5);
       longitude.value = position.coords.longitude.toFixed(5);
@@ -21,10 +22,10 @@
       if ("submit" in button.dataset) {
         form.submit();  // the search form has no page field: a new search starts on page 1
       } else {
-        status.textContent = "We will look near your current location. Type a town, city or ZIP code to change it.";
+        status.textContent = button.dataset.located;
       }
     }, function () {
-      status.textContent = "Your location is not available. Please type a town, city or ZIP code.";
+      status.textContent = button.dataset.unavailable;
     }, { timeout: 10000, maximumAge: 600000 });
   });
   // Typing a place replaces a location found before.

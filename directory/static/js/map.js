@@ -51,7 +51,8 @@
     // so a far-off place does not shrink the results.
     var place = [parseFloat(results.dataset.placeLat), parseFloat(results.dataset.placeLon)];
     if (!isNaN(place[0]) && !isNaN(place[1])) {
-      var placeName = "Searched place: " + (results.dataset.placeName || "");
+      // The page gives the words in its language (data-place-words: "Searched place: %s").
+      var placeName = (results.dataset.placeWords || "Searched place: %s").replace("%s", results.dataset.placeName || "");
       L.marker(place, {
         title: placeName,
         alt: placeName,

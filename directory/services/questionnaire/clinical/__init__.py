@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext
+
 from directory.services.questionnaire.clinical.flags import (
     ANSWERED,
     DERIVED,
@@ -154,13 +156,15 @@ def assess(answers: Answers) -> Assessment:
 def to_api_dict(assessment: Assessment, emergency_number: str | None = None) -> dict[str, Any]:
     """The JSON body of POST /api/v1/assessments (docs/clinical-rules.md, "The assessment answer")."""
     result = assessment.triage
+    # In the language the request asked for (Accept-Language); English outside a request.
+    message = str(gettext(result.message))
     return {
         "triage": {
             "level": result.level,
             "flags": [{"id": f.id, "level": f.level, "source": f.source} for f in result.raised],
-            "message": result.message,
+            "message": message,
         },
-        "stop": None if result.stop_reason is None else {"reason": result.stop_reason, "message": result.message},
+        "stop": None if result.stop_reason is None else {"reason": result.stop_reason, "message": message},
         "emergency_number": emergency_number,
         "probable_types": [
             {
@@ -172,5 +176,5 @@ def to_api_dict(assessment: Assessment, emergency_number: str | None = None) -> 
             }
             for p in assessment.probable_types
         ],
-        "disclaimer": assessment.disclaimer,
+        "disclaimer": str(gettext(assessment.disclaimer)),
     }

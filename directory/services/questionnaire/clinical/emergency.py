@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from flask_babel import lazy_gettext as _l
+
 # The first number is the one to call; the others work too.
 _EUROPE_112 = "AT BE BG HR CY CZ DK EE FI FR DE GR HU IS IT LV LI LT LU MT NL NO PL PT RO SK SI ES SE CH"
 EMERGENCY_NUMBERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -24,13 +26,14 @@ EMERGENCY_NUMBERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 
 # Shown when the patient's country is not known: the countries the directory serves first.
-GENERAL_LIST = (
-    ("the US and Canada", "911"),
-    ("the UK", "999 or 112"),
-    ("Ireland", "112 or 999"),
-    ("Australia", "000"),
-    ("New Zealand", "111"),
-    ("the EU and most of Europe", "112"),
+# The places are translated where they are shown (lazy strings, rendered as text).
+GENERAL_LIST: tuple[tuple[str, str], ...] = (
+    (_l("the US and Canada"), "911"),
+    (_l("the UK"), "999 or 112"),
+    (_l("Ireland"), "112 or 999"),
+    (_l("Australia"), "000"),
+    (_l("New Zealand"), "111"),
+    (_l("the EU and most of Europe"), "112"),
 )
 
 

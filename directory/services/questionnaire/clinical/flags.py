@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from directory.services.core.text import N_
+
 EMERGENCY = "emergency"
 TODAY = "today"
 SOON = "soon"
@@ -40,162 +42,178 @@ class RedFlag:
 RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag(
         "fever_meningism",
-        "Do you have a fever together with a stiff neck, a new rash, or confusion?",
+        N_("Do you have a fever together with a stiff neck, a new rash, or confusion?"),
         EMERGENCY,
-        label="a fever with a stiff neck, a rash or confusion",
+        label=N_("a fever with a stiff neck, a rash or confusion"),
     ),
-    RedFlag("fever", "Have you had a fever or chills with this headache?", TODAY, label="a fever with this headache"),
+    RedFlag(
+        "fever", N_("Have you had a fever or chills with this headache?"), TODAY, label=N_("a fever with this headache")
+    ),
     RedFlag(
         "weight_loss",
-        "Have you lost weight without trying, or had night sweats that soak your bedclothes?",
+        N_("Have you lost weight without trying, or had night sweats that soak your bedclothes?"),
         SOON,
-        label="weight loss or night sweats",
+        label=N_("weight loss or night sweats"),
     ),
-    RedFlag("cancer_history", "Have you ever had cancer?", SOON, label="having had cancer"),
+    RedFlag("cancer_history", N_("Have you ever had cancer?"), SOON, label=N_("having had cancer")),
     RedFlag(
         "neuro_deficit",
-        "Have you had anything new such as weakness or numbness on one side of your "
-        "body, a drooping face, trouble speaking, loss of sight, double vision, "
-        "confusion, fainting or a seizure (not an aura a doctor has told you is part "
-        "of your migraine)?",
+        N_(
+            "Have you had anything new such as weakness or numbness on one side of your "
+            "body, a drooping face, trouble speaking, loss of sight, double vision, "
+            "confusion, fainting or a seizure (not an aura a doctor has told you is part "
+            "of your migraine)?"
+        ),
         EMERGENCY,
-        label="new weakness, numbness, trouble speaking or loss of sight",
+        label=N_("new weakness, numbness, trouble speaking or loss of sight"),
     ),
     RedFlag(
         "thunderclap",
-        "In the past month, have you had a headache that went from nothing to its worst within about a minute?",
+        N_("In the past month, have you had a headache that went from nothing to its worst within about a minute?"),
         EMERGENCY,
-        label="a headache that reached its worst within a minute",
+        label=N_("a headache that reached its worst within a minute"),
     ),
     RedFlag(
         "onset_after_50",
-        "Did this kind of headache first start after you turned 50?",
+        N_("Did this kind of headache first start after you turned 50?"),
         SOON,
         over_50_only=True,
-        label="headaches that started after 50",
+        label=N_("headaches that started after 50"),
     ),
     RedFlag(
         "giant_cell_arteritis",
-        "Do you get pain in your jaw when you chew, or does your scalp or temple feel tender to touch?",
+        N_("Do you get pain in your jaw when you chew, or does your scalp or temple feel tender to touch?"),
         TODAY,
         over_50_only=True,
-        label="jaw pain on chewing or a tender scalp or temple",
+        label=N_("jaw pain on chewing or a tender scalp or temple"),
     ),
     RedFlag(
         "gca_vision",
-        "Along with jaw pain or a tender scalp or temple, has your eyesight changed or have you lost any vision?",
+        N_("Along with jaw pain or a tender scalp or temple, has your eyesight changed or have you lost any vision?"),
         EMERGENCY,
         over_50_only=True,
         depends_on="giant_cell_arteritis",
-        label="changes in your eyesight",
+        label=N_("changes in your eyesight"),
     ),
     RedFlag(
         "new_or_changed",
-        "Did your headaches start less than 3 months ago, or have they clearly changed "
-        "in how often they come, how strong they are or how they feel?",
+        N_(
+            "Did your headaches start less than 3 months ago, or have they clearly changed "
+            "in how often they come, how strong they are or how they feel?"
+        ),
         SOON,
-        label="headaches that are new or have changed",
+        label=N_("headaches that are new or have changed"),
     ),
     RedFlag(
         "positional",
-        "Is your headache clearly worse when you sit or stand up and better when you lie down, or the other way round?",
+        N_(
+            "Is your headache clearly worse when you sit or stand up and better when you lie down, or the other way round?"
+        ),
         SOON,
-        label="a headache that changes with lying down or standing up",
+        label=N_("a headache that changes with lying down or standing up"),
     ),
     RedFlag(
         "valsalva",
-        "Is your headache brought on by coughing, sneezing, straining, exercise or sex?",
+        N_("Is your headache brought on by coughing, sneezing, straining, exercise or sex?"),
         SOON,
-        label="a headache brought on by coughing, straining or exercise",
+        label=N_("a headache brought on by coughing, straining or exercise"),
     ),
     RedFlag(
         "papilledema_told",
-        "Has an optician or eye doctor told you that the nerve at the back of your eye looks swollen?",
+        N_("Has an optician or eye doctor told you that the nerve at the back of your eye looks swollen?"),
         TODAY,
-        label="being told the nerve at the back of your eye looks swollen",
+        label=N_("being told the nerve at the back of your eye looks swollen"),
     ),
     RedFlag(
         "papilledema_symptoms",
-        "Does your sight briefly go gray or dark, or do you hear a whooshing sound in "
-        "your ears in time with your heartbeat?",
+        N_(
+            "Does your sight briefly go gray or dark, or do you hear a whooshing sound in "
+            "your ears in time with your heartbeat?"
+        ),
         SOON,
-        label="your sight going gray or a whooshing sound with your heartbeat",
+        label=N_("your sight going gray or a whooshing sound with your heartbeat"),
     ),
     RedFlag(
         "progressive",
-        "Is your headache getting steadily worse week by week?",
+        N_("Is your headache getting steadily worse week by week?"),
         SOON,
-        label="a headache getting worse week by week",
+        label=N_("a headache getting worse week by week"),
     ),
     # The gateway raises nothing itself: it only decides whether the two questions after it
     # are asked. A pregnant patient also tells the practitioner through needling safety.
     RedFlag(
         PREGNANCY,
-        "Are you pregnant, or did you give birth in the last 6 weeks?",
+        N_("Are you pregnant, or did you give birth in the last 6 weeks?"),
         NONE,
-        label="being pregnant or having given birth recently",
+        label=N_("being pregnant or having given birth recently"),
     ),
     RedFlag(
         "pregnancy_new",
-        "During this pregnancy or since the birth, is this headache new or different from your usual ones?",
+        N_("During this pregnancy or since the birth, is this headache new or different from your usual ones?"),
         TODAY,
         depends_on=PREGNANCY,
-        label="a new or different headache in pregnancy or after the birth",
+        label=N_("a new or different headache in pregnancy or after the birth"),
     ),
     RedFlag(
         "pregnancy_severe",
-        "While pregnant or since giving birth, have you noticed changes in your "
-        "vision, sudden swelling of your face, hands or feet, or been told your blood "
-        "pressure is high?",
+        N_(
+            "While pregnant or since giving birth, have you noticed changes in your "
+            "vision, sudden swelling of your face, hands or feet, or been told your blood "
+            "pressure is high?"
+        ),
         EMERGENCY,
         depends_on=PREGNANCY,
-        label="vision changes, sudden swelling or high blood pressure in pregnancy",
+        label=N_("vision changes, sudden swelling or high blood pressure in pregnancy"),
     ),
     RedFlag(
         "painful_red_eye",
-        "Is one of your eyes red and painful, with blurred vision or colored rings (halos) around lights?",
+        N_("Is one of your eyes red and painful, with blurred vision or colored rings (halos) around lights?"),
         EMERGENCY,
-        label="a red, painful eye",
+        label=N_("a red, painful eye"),
     ),
     RedFlag(
         "head_injury",
-        "Did this headache start after a head injury, a fall or whiplash?",
+        N_("Did this headache start after a head injury, a fall or whiplash?"),
         SOON,
-        label="a headache that started after a head injury",
+        label=N_("a headache that started after a head injury"),
     ),
     RedFlag(
         "head_injury_acute",
-        "Was that injury in the last 7 days and, since then, have you vomited "
-        "(thrown up), felt unusually drowsy or confused? Or do you take blood thinners?",
+        N_(
+            "Was that injury in the last 7 days and, since then, have you vomited "
+            "(thrown up), felt unusually drowsy or confused? Or do you take blood thinners?"
+        ),
         EMERGENCY,
         depends_on="head_injury",
-        label="a recent head injury with vomiting, drowsiness or blood thinners",
+        label=N_("a recent head injury with vomiting, drowsiness or blood thinners"),
     ),
     RedFlag(
         "immunosuppressed",
-        "Do you have HIV, or take medicines that weaken your immune system (for "
-        "example after a transplant, for cancer, or steroid tablets for a long time)?",
+        N_(
+            "Do you have HIV, or take medicines that weaken your immune system (for "
+            "example after a transplant, for cancer, or steroid tablets for a long time)?"
+        ),
         SOON,
-        label="a weakened immune system",
+        label=N_("a weakened immune system"),
     ),
     RedFlag(
         "immunosuppressed_fever",
-        "With a weakened immune system, do you also have a fever?",
+        N_("With a weakened immune system, do you also have a fever?"),
         TODAY,
         depends_on="immunosuppressed",
-        label="a fever with a weakened immune system",
+        label=N_("a fever with a weakened immune system"),
     ),
     RedFlag(
         "medication_overuse",
-        "Do you take painkillers or migraine medicines on 10 or more days a month?",
+        N_("Do you take painkillers or migraine medicines on 10 or more days a month?"),
         SOON,
-        label="taking headache medicines on 10 or more days a month",
+        label=N_("taking headache medicines on 10 or more days a month"),
     ),
     RedFlag(
         "new_medicine",
-        "Did your headache begin soon after you started a new medicine?",
+        N_("Did your headache begin soon after you started a new medicine?"),
         SOON,
-        label="a headache that began after a new medicine",
+        label=N_("a headache that began after a new medicine"),
     ),
 )
 
@@ -222,12 +240,12 @@ DERIVED_FLAGS: tuple[DerivedFlag, ...] = (
     DerivedFlag(
         AURA_UNCHECKED,
         "Your aura (the warning signs before a headache) has not been checked by a doctor. Please have it checked.",
-        label="an aura no doctor has checked",
+        label=N_("an aura no doctor has checked"),
     ),
     DerivedFlag(
         AURA_ATYPICAL,
         "Weakness, dizziness, double vision or loss of sight in one eye during an aura should be checked by a doctor.",
-        label="weakness, dizziness or loss of sight in one eye during an aura",
+        label=N_("weakness, dizziness or loss of sight in one eye during an aura"),
     ),
 )
 

@@ -10,7 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from flask_babel import gettext
+
 from directory import vocabulary
+from directory.services.core.text import N_
 from directory.services.questionnaire.clinical.readers import (
     Answers,
     Tri,
@@ -60,23 +63,23 @@ class ClinicalType:
     evidence_summary: str
 
 
-_MIGRAINE_EVIDENCE = (
+_MIGRAINE_EVIDENCE = N_(
     "Only a few small trials, none compared with a sham (pretend) treatment. Dry needling "
     "may help, but the evidence is weak."
 )
-_TENSION_EVIDENCE = (
+_TENSION_EVIDENCE = N_(
     "Trials that compared dry needling with a sham (pretend) treatment found that people "
     "were less disabled by their headaches."
 )
-_CERVICOGENIC_EVIDENCE = (
+_CERVICOGENIC_EVIDENCE = N_(
     "Trials that compared dry needling with a sham (pretend) treatment found it helps "
     "headaches that come from the neck."
 )
-_CLUSTER_EVIDENCE = (
+_CLUSTER_EVIDENCE = N_(
     "There are no trials of dry needling for cluster headache. See a doctor or headache "
     "clinic first: there are medical treatments that work."
 )
-_MEDICATION_OVERUSE_EVIDENCE = (
+_MEDICATION_OVERUSE_EVIDENCE = N_(
     "There are no trials of dry needling for this headache. See a doctor or headache "
     "clinic first: it is treated by changing how medicines are taken, with medical advice."
 )
@@ -86,14 +89,16 @@ CLINICAL_TYPES: Mapping[str, ClinicalType] = MappingProxyType(
         t.id: t
         for t in (
             ClinicalType(
-                MIGRAINE_WITHOUT_AURA, "1.1", "migraine without aura", "migraine", "C", 0.7, _MIGRAINE_EVIDENCE
+                MIGRAINE_WITHOUT_AURA, "1.1", N_("migraine without aura"), "migraine", "C", 0.7, _MIGRAINE_EVIDENCE
             ),
-            ClinicalType(MIGRAINE_WITH_AURA, "1.2.1", "migraine with aura", "migraine", "C", 0.7, _MIGRAINE_EVIDENCE),
-            ClinicalType(CHRONIC_MIGRAINE, "1.3", "chronic migraine", "migraine", "C", 0.7, _MIGRAINE_EVIDENCE),
+            ClinicalType(
+                MIGRAINE_WITH_AURA, "1.2.1", N_("migraine with aura"), "migraine", "C", 0.7, _MIGRAINE_EVIDENCE
+            ),
+            ClinicalType(CHRONIC_MIGRAINE, "1.3", N_("chronic migraine"), "migraine", "C", 0.7, _MIGRAINE_EVIDENCE),
             ClinicalType(
                 TENSION_TYPE_INFREQUENT,
                 "2.1",
-                "occasional tension-type headache",
+                N_("occasional tension-type headache"),
                 "tension_type",
                 "B",
                 1.0,
@@ -102,7 +107,7 @@ CLINICAL_TYPES: Mapping[str, ClinicalType] = MappingProxyType(
             ClinicalType(
                 TENSION_TYPE_FREQUENT,
                 "2.2",
-                "frequent tension-type headache",
+                N_("frequent tension-type headache"),
                 "tension_type",
                 "B",
                 1.0,
@@ -111,17 +116,17 @@ CLINICAL_TYPES: Mapping[str, ClinicalType] = MappingProxyType(
             ClinicalType(
                 TENSION_TYPE_CHRONIC,
                 "2.3",
-                "chronic tension-type headache",
+                N_("chronic tension-type headache"),
                 "tension_type",
                 "B",
                 1.0,
                 _TENSION_EVIDENCE,
             ),
-            ClinicalType(CLUSTER, "3.1", "cluster headache", "cluster", "D", 0.0, _CLUSTER_EVIDENCE),
+            ClinicalType(CLUSTER, "3.1", N_("cluster headache"), "cluster", "D", 0.0, _CLUSTER_EVIDENCE),
             ClinicalType(
                 MEDICATION_OVERUSE,
                 "8.2",
-                "medication-overuse headache",
+                N_("medication-overuse headache"),
                 "medication_overuse",
                 "D",
                 0.0,
@@ -130,7 +135,7 @@ CLINICAL_TYPES: Mapping[str, ClinicalType] = MappingProxyType(
             ClinicalType(
                 CERVICOGENIC,
                 "11.2.1",
-                "headache coming from the neck (cervicogenic)",
+                N_("headache coming from the neck (cervicogenic)"),
                 "cervicogenic",
                 "B",
                 1.0,
@@ -202,9 +207,13 @@ class _Evaluation:
         return POSSIBLE if unmet == 1 else None
 
     def reasons(self) -> tuple[str, ...]:
-        words = {True: "Matches", False: "Does not match", None: "Not answered"}
-        lines = tuple(f"{words[c.met]}: {c.label}." for c in self.criteria)
-        return lines + ((self.cap,) if self.cap else ())
+        # In the page's language (English outside a request); the labels are marked with N_ where they are written.
+        words = {True: N_("Matches"), False: N_("Does not match"), None: N_("Not answered")}
+        lines = tuple(
+            str(gettext("%(verdict)s: %(criterion)s.", verdict=gettext(words[c.met]), criterion=gettext(c.label)))
+            for c in self.criteria
+        )
+        return lines + ((str(gettext(self.cap)),) if self.cap else ())
 
 
 def _migraine_pain(h: Answers) -> Tri:
@@ -225,16 +234,16 @@ def _migraine_symptoms(h: Answers) -> Tri:
     return any_of(sick, light_and_sound)
 
 
-_MIGRAINE_PAIN = "at least 2 of: one side, throbbing, moderate or worse, worse with everyday activity"
-_MIGRAINE_SYMPTOMS = "nausea or vomiting, or both light and sound bother you"
+_MIGRAINE_PAIN = N_("at least 2 of: one side, throbbing, moderate or worse, worse with everyday activity")
+_MIGRAINE_SYMPTOMS = N_("nausea or vomiting, or both light and sound bother you")
 
 
 def _migraine_without_aura(h: Answers) -> _Evaluation:
     return _Evaluation(
         MIGRAINE_WITHOUT_AURA,
         (
-            _Criterion("5 or more attacks", one_of(h.get("lifetime_attacks"), AT_LEAST_5_ATTACKS)),
-            _Criterion("attacks last 4 hours to 3 days", one_of(h.get("duration"), {"4h_3d"})),
+            _Criterion(N_("5 or more attacks"), one_of(h.get("lifetime_attacks"), AT_LEAST_5_ATTACKS)),
+            _Criterion(N_("attacks last 4 hours to 3 days"), one_of(h.get("duration"), {"4h_3d"})),
             _Criterion(_MIGRAINE_PAIN, _migraine_pain(h)),
             _Criterion(_MIGRAINE_SYMPTOMS, _migraine_symptoms(h)),
         ),
@@ -272,14 +281,14 @@ def _migraine_with_aura(aura: Answers) -> _Evaluation | None:
     cap = (
         None
         if aura.get("doctor_checked") is True
-        else ("Your aura has not been checked by a doctor yet, so this can only be 'possible'.")
+        else (N_("Your aura has not been checked by a doctor yet, so this can only be 'possible'."))
     )
     return _Evaluation(
         MIGRAINE_WITH_AURA,
         (
-            _Criterion("2 or more aura episodes", one_of(aura.get("episodes"), {"2_plus"})),
-            _Criterion("aura with changes in sight, feeling or speech only", _typical_aura_symptoms(aura)),
-            _Criterion("at least 3 of the 6 usual aura features", _aura_features(aura)),
+            _Criterion(N_("2 or more aura episodes"), one_of(aura.get("episodes"), {"2_plus"})),
+            _Criterion(N_("aura with changes in sight, feeling or speech only"), _typical_aura_symptoms(aura)),
+            _Criterion(N_("at least 3 of the 6 usual aura features"), _aura_features(aura)),
         ),
         cap,
     )
@@ -311,10 +320,10 @@ def _chronic_migraine(h: Answers, aura: Answers, medication: Answers) -> _Evalua
     return _Evaluation(
         CHRONIC_MIGRAINE,
         (
-            _Criterion("headache on 15 or more days a month for more than 3 months", _15_days_for_3_months(h)),
-            _Criterion("the headaches have migraine features", any_of(headache_features, aura_features)),
+            _Criterion(N_("headache on 15 or more days a month for more than 3 months"), _15_days_for_3_months(h)),
+            _Criterion(N_("the headaches have migraine features"), any_of(headache_features, aura_features)),
             _Criterion(
-                "migraine-like days (or days a triptan helps) on 8 or more days a month",
+                N_("migraine-like days (or days a triptan helps) on 8 or more days a month"),
                 _migraine_like_days(medication),
             ),
         ),
@@ -339,22 +348,24 @@ def _tension_type(h: Answers) -> _Evaluation:
     sound = boolean(h.get("sound_sensitive"))
     vomiting = boolean(h.get("vomiting"))
     pain = _Criterion(
-        "at least 2 of: both sides, pressing or tight, mild or moderate, not worse with everyday activity",
+        N_("at least 2 of: both sides, pressing or tight, mild or moderate, not worse with everyday activity"),
         _tension_pain(h),
     )
     if days is not None and days >= 15:
         return _Evaluation(
             TENSION_TYPE_CHRONIC,
             (
-                _Criterion("headache on 15 or more days a month for more than 3 months", _15_days_for_3_months(h)),
+                _Criterion(N_("headache on 15 or more days a month for more than 3 months"), _15_days_for_3_months(h)),
                 _Criterion(
-                    "lasts 30 minutes or more, or is constant", one_of(h.get("duration"), CHRONIC_TENSION_DURATIONS)
+                    N_("lasts 30 minutes or more, or is constant"), one_of(h.get("duration"), CHRONIC_TENSION_DURATIONS)
                 ),
                 pain,
                 # ICHD-3 2.3 C: one of light, sound or mild nausea may come with it, no more.
                 _Criterion(
-                    "no vomiting or worse than mild sickness, and at most one of: light "
-                    "bothers you, sound bothers you, mild sickness",
+                    N_(
+                        "no vomiting or worse than mild sickness, and at most one of: light "
+                        "bothers you, sound bothers you, mild sickness"
+                    ),
                     all_of(
                         negate(one_of(h.get("nausea"), {"moderate"})),
                         negate(vomiting),
@@ -364,23 +375,26 @@ def _tension_type(h: Answers) -> _Evaluation:
             ),
         )
     if days == 0:
-        type_id, frequency = TENSION_TYPE_INFREQUENT, "on less than 1 day a month"
+        type_id, criterion = TENSION_TYPE_INFREQUENT, N_("10 or more episodes, on less than 1 day a month")
         for_long_enough: Tri = True
     else:
         # ICHD-3 2.2 A: the frequent form must have come that often for more than 3 months.
-        type_id, frequency = TENSION_TYPE_FREQUENT, "on 1 to 14 days a month for more than 3 months"
+        type_id, criterion = (
+            TENSION_TYPE_FREQUENT,
+            N_("10 or more episodes, on 1 to 14 days a month for more than 3 months"),
+        )
         for_long_enough = one_of(h.get("frequent_for"), MORE_THAN_3_MONTHS)
     return _Evaluation(
         type_id,
         (
             _Criterion(
-                f"10 or more episodes, {frequency}",
+                criterion,
                 all_of(one_of(h.get("lifetime_attacks"), {"10_plus"}), None if days is None else True, for_long_enough),
             ),
-            _Criterion("episodes last 30 minutes to 7 days", one_of(h.get("duration"), EPISODIC_TENSION_DURATIONS)),
+            _Criterion(N_("episodes last 30 minutes to 7 days"), one_of(h.get("duration"), EPISODIC_TENSION_DURATIONS)),
             pain,
             _Criterion(
-                "no nausea or vomiting, and at most one of: light bothers you, sound bothers you",
+                N_("no nausea or vomiting, and at most one of: light bothers you, sound bothers you"),
                 all_of(one_of(h.get("nausea"), {"none"}), negate(vomiting), at_most(1, (light, sound))),
             ),
         ),
@@ -392,9 +406,9 @@ def _cluster(h: Answers) -> _Evaluation:
     return _Evaluation(
         CLUSTER,
         (
-            _Criterion("5 or more attacks", one_of(h.get("lifetime_attacks"), AT_LEAST_5_ATTACKS)),
+            _Criterion(N_("5 or more attacks"), one_of(h.get("lifetime_attacks"), AT_LEAST_5_ATTACKS)),
             _Criterion(
-                "severe pain on one side around the eye or temple for 15 minutes to 3 hours",
+                N_("severe pain on one side around the eye or temple for 15 minutes to 3 hours"),
                 all_of(
                     one_of(h.get("severity"), {"severe", "extreme"}),
                     one_of(h.get("side"), {"one"}),
@@ -403,11 +417,11 @@ def _cluster(h: Answers) -> _Evaluation:
                 ),
             ),
             _Criterion(
-                "a red or watery eye, blocked or runny nose, or other signs on the same side, or restlessness",
+                N_("a red or watery eye, blocked or runny nose, or other signs on the same side, or restlessness"),
                 any_of(None if signs is None else bool(signs), boolean(h.get("restless"))),
             ),
             _Criterion(
-                "from one attack every other day up to 8 a day",
+                N_("from one attack every other day up to 8 a day"),
                 one_of(h.get("attack_frequency"), {"every_other_day_to_8_daily"}),
             ),
         ),
@@ -420,10 +434,10 @@ def _medication_overuse(h: Answers, medication: Answers) -> _Evaluation | None:
     return _Evaluation(
         MEDICATION_OVERUSE,
         (
-            _Criterion("headache on 15 or more days a month for more than 3 months", _15_days_for_3_months(h)),
-            _Criterion("painkillers or migraine medicines on enough days a month to cause headaches", True),
+            _Criterion(N_("headache on 15 or more days a month for more than 3 months"), _15_days_for_3_months(h)),
+            _Criterion(N_("painkillers or migraine medicines on enough days a month to cause headaches"), True),
             _Criterion(
-                "medicines taken this often for 3 months or more", boolean(medication.get("for_3_months_or_more"))
+                N_("medicines taken this often for 3 months or more"), boolean(medication.get("for_3_months_or_more"))
             ),
         ),
         "Only a doctor can confirm medication-overuse headache, so this can only be 'possible'.",
@@ -434,10 +448,12 @@ def _cervicogenic(neck: Answers) -> _Evaluation:
     return _Evaluation(
         CERVICOGENIC,
         (
-            _Criterion("neck pain with your headaches", boolean(neck.get("pain_with_headache"))),
+            _Criterion(N_("neck pain with your headaches"), boolean(neck.get("pain_with_headache"))),
             _Criterion(
-                "at least 2 of: began with a neck problem or injury, gets better when "
-                "your neck gets better, brought on by neck movement, posture or pressure",
+                N_(
+                    "at least 2 of: began with a neck problem or injury, gets better when "
+                    "your neck gets better, brought on by neck movement, posture or pressure"
+                ),
                 at_least(
                     2,
                     (
@@ -451,7 +467,7 @@ def _cervicogenic(neck: Answers) -> _Evaluation:
                 ),
             ),
             _Criterion(
-                "a clinician found a neck problem on examination or a scan",
+                N_("a clinician found a neck problem on examination or a scan"),
                 one_of(neck.get("clinician_found_disorder"), {"yes"}),
             ),
         ),
@@ -463,7 +479,8 @@ def _cervicogenic(neck: Answers) -> _Evaluation:
 
 def _listed(evaluation: _Evaluation, confirmed: bool, confidence: str, reasons: tuple[str, ...]) -> ProbableType:
     kind = CLINICAL_TYPES[evaluation.type_id]
-    note = (f"A doctor has diagnosed {vocabulary.FAMILY_WORDS[kind.family]}.",) if confirmed else ()
+    family = gettext(vocabulary.FAMILY_WORDS[kind.family])
+    note = (str(gettext("A doctor has diagnosed %(family)s.", family=family)),) if confirmed else ()
     return ProbableType(
         type=kind.id,
         ichd3=kind.ichd3,
