@@ -22,5 +22,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('therapist_profile', schema=None) as batch_op:
-        batch_op.drop_column('bio_es')
+    # A plain DROP COLUMN (SQLite 3.35+, PostgreSQL): a batch copy of therapist_profile on SQLite would drop the
+    # table, and its ON DELETE CASCADE children (the search listing, certifications) with it.
+    op.execute('ALTER TABLE therapist_profile DROP COLUMN bio_es')

@@ -49,29 +49,34 @@ def test_upgrade_keeps_the_accepted_or_oldest_open_request_and_cancels_the_other
     with app.app_context():
         _empty()
         config = current_app.extensions["migrate"].migrate.get_config()
-        upgrade(revision=ScriptDirectory.from_config(config).get_revision(REVISION).down_revision)
+        # The people are made with today's models (at the head), then the schema goes back to before 0003.
+        upgrade()
         with _without_listing_refresh():
             profile = factories.make_profile()
             patients = [factories.make_user(Role.PATIENT) for _ in range(4)]
+        db.session.commit()
+        profile_id, patient_ids = profile.id, [patient.id for patient in patients]
+        db.session.remove()
+        downgrade(revision=ScriptDirectory.from_config(config).get_revision(REVISION).down_revision)
         statuses = [
-            (patients[0], "requested"),
-            (patients[0], "requested"),
-            (patients[1], "requested"),
-            (patients[1], "accepted"),
-            (patients[1], "requested"),
-            (patients[2], "declined"),
-            (patients[2], "requested"),
-            (patients[3], "requested"),
+            (patient_ids[0], "requested"),
+            (patient_ids[0], "requested"),
+            (patient_ids[1], "requested"),
+            (patient_ids[1], "accepted"),
+            (patient_ids[1], "requested"),
+            (patient_ids[2], "declined"),
+            (patient_ids[2], "requested"),
+            (patient_ids[3], "requested"),
         ]
         # Rows as the schema of that revision holds them (the model has gained columns since).
         now = utcnow()
-        for patient, status in statuses:
+        for patient_id, status in statuses:
             db.session.execute(
                 text(
                     "INSERT INTO consultation_request (patient_id, profile_id, mode, status, created_at, updated_at)"
                     " VALUES (:patient, :profile, 'in_person', :status, :now, :now)"
                 ),
-                {"patient": patient.id, "profile": profile.id, "status": status, "now": now},
+                {"patient": patient_id, "profile": profile_id, "status": status, "now": now},
             )
         db.session.commit()
         upgrade()
