@@ -99,7 +99,7 @@ def test_therapist_signs_up_builds_a_profile_and_is_found(page, phone_page, site
     page.get_by_label("Tension-type headache").check()
     page.get_by_label("In person").check()
     page.get_by_label("English").check()
-    page.get_by_label("Spanish").check()
+    page.get_by_label("Spanish", exact=True).check()
     page.get_by_label("Lowest fee per session").fill("90")
     page.get_by_label("Highest fee per session").fill("130")
     page.locator("#availability-monday-start").fill("09:00")
