@@ -2,8 +2,8 @@
 
 from flask_babel import gettext
 
-from directory.services.core.text import number_label, page_locale
-from directory.services.geo.points import format_distance, localized_distance
+from directory.services.core.text import number_label
+from directory.services.geo.points import localized_distance
 from directory.vocabulary import label
 
 CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "CAD": "CA$", "AUD": "A$"}
@@ -12,8 +12,6 @@ CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "CAD": "CA$", "AUD": 
 def distance(km: float, unit: str = "km") -> str:
     """'4.2 km away' or '2.6 mi away'; in Spanish 'a 4,2 km'."""
     unit = "mi" if unit == "mi" else "km"
-    if page_locale() is None:
-        return f"{format_distance(km, unit)} away"
     return gettext("%(distance)s away", distance=localized_distance(km, unit))
 
 
@@ -24,7 +22,7 @@ def number(value: float) -> str:
 
 def rating(value: float) -> str:
     """A rating with one decimal: '4.5' ('4,5' in Spanish)."""
-    return f"{value:.1f}" if page_locale() is None else number_label(value, decimals=1)
+    return number_label(value, decimals=1)
 
 
 def fee_range(profile) -> str:

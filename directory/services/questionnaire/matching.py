@@ -19,14 +19,13 @@ from sqlalchemy.orm import InstrumentedAttribute
 from directory import vocabulary
 from directory.extensions import db
 from directory.models import OutcomeSummary, SearchListing, TherapistProfile
-from directory.services.core.text import N_, escape_like, number_label, page_locale
+from directory.services.core.text import N_, escape_like, number_label
 from directory.services.geo import geocoding, places
 from directory.services.geo.points import (
     EARTH_RADIUS_KM,
     Point,
     bounding_box,
     distance_km,
-    format_distance,
     localized_distance,
 )
 from directory.services.outcomes import public as outcomes
@@ -40,23 +39,14 @@ def _t(text: str, **values: object) -> str:
     return str(gettext(text, **values))
 
 
-def _distance_words(km: float, unit: str = "km") -> str:
-    """format_distance in English; the page's words and separators otherwise."""
-    return format_distance(km, unit) if page_locale() is None else localized_distance(km, unit)
-
-
 def distance_reason(km: float, *, unit: str = "km", far: bool = False) -> str:
     """The distance reason: "4.2 km away", or, beyond the distance asked, that the practitioner sees by video."""
     if far:
         return _t(
             "%(distance)s away, further than you asked, but offers a video first consultation",
-            distance=_distance_words(km, unit),
+            distance=localized_distance(km, unit),
         )
-    return _t("%(distance)s away", distance=_distance_words(km, unit))
-
-
-def _rating_words(rating: float) -> str:
-    return f"{rating:.1f}" if page_locale() is None else number_label(rating, decimals=1)
+    return _t("%(distance)s away", distance=localized_distance(km, unit))
 
 
 GENDER_WORDS = {"woman": N_("a woman"), "man": N_("a man"), "nonbinary": N_("non-binary")}
@@ -392,7 +382,7 @@ def reasons(
                     "rated %(rating)s out of 5 from %(num)d review",
                     "rated %(rating)s out of 5 from %(num)d reviews",
                     entry.review_count,
-                    rating=_rating_words(rating),
+                    rating=number_label(rating, decimals=1),
                 )
             )
         )
