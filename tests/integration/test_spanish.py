@@ -378,6 +378,15 @@ def test_dates_and_numbers_follow_the_page_language(app):
         assert day_label(date(2026, 12, 1)) == "Dec 1, 2026"
         assert long_day_label(date(2026, 12, 8)) == "Tuesday, December 8, 2026"
         assert number_label(12345) == "12,345"
+        # English distances are format_distance's, word for word (matching's reasons rely on it).
+        assert [
+            localized_distance(km, unit) for km, unit in ((0.5, "mi"), (4.25, "km"), (7.0, "km"), (12345.6, "km"))
+        ] == [
+            "under 1 mi",
+            "4.3 km",
+            "7 km",
+            "12,346 km",
+        ]
 
 
 # -- the second bio ---------------------------------------------------------------------
@@ -497,3 +506,25 @@ def test_a_weak_password_is_refused_in_spanish(client):
     assert "Esta contraseña es demasiado común" in page
     response.status_code = 200
     _assert_spanish(response)
+
+
+def test_the_therapist_reads_requests_and_reviews_in_spanish(app, client, auth, towns):
+    from directory.models import ConsultationRequest, TherapistProfile, User
+
+    patient_id = auth.login("patient")
+    client.post("/es/consultations/new/lucia", data={"mode": "in_person", "message": "Hola."})
+    auth.logout()
+    with app.app_context():
+        profile = db.session.scalar(db.select(TherapistProfile).where(TherapistProfile.slug == "lucia"))
+        therapist_email = profile.user.email
+        requested = db.session.scalar(
+            db.select(ConsultationRequest.id).where(ConsultationRequest.patient_id == patient_id)
+        )
+        factories.make_completed_consultation(db.session.get(User, patient_id), profile)
+    auth.login(email=therapist_email)
+    client.get("/search")  # shows (and so clears) the English login's flash
+    inbox = client.get("/es/consultations/inbox")
+    _assert_spanish(inbox)
+    assert f'href="/es/consultations/inbox/{requested}"' in inbox.get_data(as_text=True)
+    _assert_spanish(client.get(f"/es/consultations/inbox/{requested}"))
+    _assert_spanish(client.get("/es/reviews/mine"))
