@@ -3,9 +3,7 @@
 The English pages keep today's URLs and words (the rest of the suite pins them); these tests pin the Spanish ones.
 """
 
-import html
 import re
-from pathlib import Path
 
 import pytest
 from babel.messages.mofile import read_mo
@@ -15,11 +13,7 @@ from directory.extensions import db
 from directory.models import Place
 from directory.services.questionnaire import clinical
 from tests import factories
-
-TRANSLATIONS = Path(__file__).resolve().parents[2] / "directory" / "translations"
-PO = TRANSLATIONS / "es" / "LC_MESSAGES" / "messages.po"
-MO = TRANSLATIONS / "es" / "LC_MESSAGES" / "messages.mo"
-POT = TRANSLATIONS / "messages.pot"
+from tests.spanish import MO, POT, assert_spanish, catalog
 
 NO_FLAGS = {flag.id: "no" for flag in clinical.RED_FLAGS if not flag.over_50_only}
 HEADACHE = {
@@ -38,51 +32,13 @@ HEADACHE = {
 }
 
 
-def _catalog():
-    with PO.open("rb") as file:
-        return read_po(file, locale="es")
-
-
-def _english_phrases() -> list[str]:
-    """Every catalog msgid of four words or more, as plain text: placeholders and markup taken out."""
-    phrases = []
-    for message in _catalog():
-        if not message.id:
-            continue
-        for msgid in message.id if isinstance(message.id, tuple) else (message.id,):
-            # The fixed text between placeholders and tags: each piece must not show on a Spanish page.
-            for piece in re.split(r"%\(\w+\)[sd]|<[^>]+>", msgid):
-                text = " ".join(html.unescape(piece).split()).strip(" .,:;()")
-                if len(text.split()) >= 4:
-                    phrases.append(text)
-    return phrases
-
-
-def _page_text(response) -> str:
-    """The words a reader sees, and the attributes read aloud or shown (alt, aria-label, placeholder, title)."""
-    page = response.get_data(as_text=True)
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
-    attributes = " ".join(re.findall(r'(?:alt|aria-label|placeholder|title)="([^"]*)"', page))
-    text = re.sub(r"<[^>]+>", " ", page) + " " + attributes
-    return " ".join(html.unescape(text).split())
-
-
-def _assert_spanish(response):
-    assert response.status_code == 200, response.status_code
-    page = response.get_data(as_text=True)
-    assert '<html lang="es">' in page
-    text = _page_text(response)
-    left = sorted({phrase for phrase in _english_phrases() if phrase in text})
-    assert not left, left
-
-
 # -- the catalog ------------------------------------------------------------------------
 
 
 def test_every_message_in_the_catalog_has_a_spanish_translation():
     untranslated = [
         message.id
-        for message in _catalog()
+        for message in catalog()
         if message.id
         and (message.fuzzy or not (all(message.string) if isinstance(message.string, tuple) else message.string))
     ]
@@ -92,8 +48,8 @@ def test_every_message_in_the_catalog_has_a_spanish_translation():
 def test_the_catalog_holds_every_message_of_the_template():
     with POT.open("rb") as file:
         template = {message.id for message in read_po(file) if message.id}
-    catalog = {message.id for message in _catalog() if message.id}
-    assert template <= catalog, sorted(map(str, template - catalog))
+    known = {message.id for message in catalog() if message.id}
+    assert template <= known, sorted(map(str, template - known))
 
 
 def _key(message) -> tuple[str, ...]:
@@ -104,16 +60,16 @@ def _strings(message) -> tuple[str, ...]:
     return tuple(message.string) if isinstance(message.string, list | tuple) else (message.string,)
 
 
-def test_the_compiled_catalog_is_the_catalog():
+def test_the_compiled_catalog_is_thecatalog():
     """The committed .mo says what the .po says (make translations compiles it again)."""
     with MO.open("rb") as file:
         compiled = {_key(message): _strings(message) for message in read_mo(file) if message.id}
-    written = {_key(message): _strings(message) for message in _catalog() if message.id}
+    written = {_key(message): _strings(message) for message in catalog() if message.id}
     assert compiled == written
 
 
 def test_placeholders_are_kept_in_every_translation():
-    for message in _catalog():
+    for message in catalog():
         if not message.id:
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
@@ -198,7 +154,7 @@ def test_a_spanish_page_shows_no_english_from_the_catalog(client, towns, path):
     )
     assert response.status_code == expected
     response.status_code = 200
-    _assert_spanish(response)
+    assert_spanish(response)
 
 
 def _post(client, number, data, action="continue"):
@@ -221,12 +177,12 @@ def test_the_questionnaire_in_spanish_step_by_step_to_the_results(client, towns)
         },
     )
     for number, data in enumerate(steps, start=1):
-        _assert_spanish(client.get(f"/es/questionnaire/step/{number}"))
+        assert_spanish(client.get(f"/es/questionnaire/step/{number}"))
         response = _post(client, number, data)
         assert response.status_code == 302, response.get_data(as_text=True)[:3000]
         assert response.headers["Location"].startswith("/es/questionnaire/")
     results = client.get(response.headers["Location"])
-    _assert_spanish(results)
+    assert_spanish(results)
     page = results.get_data(as_text=True)
     assert "Lucía Ramos" in page
     assert "Migraña sin aura" in page
@@ -238,7 +194,7 @@ def test_the_questionnaire_stops_in_spanish_at_an_emergency_sign(client, towns):
     response = _post(client, 2, {**NO_FLAGS, "thunderclap": "yes"})
     assert response.headers["Location"] == "/es/questionnaire/stop"
     stop = client.get("/es/questionnaire/stop")
-    _assert_spanish(stop)
+    assert_spanish(stop)
     page = stop.get_data(as_text=True)
     assert "Busque ayuda ahora" in page
     assert 'href="tel:112"' in page
@@ -250,7 +206,7 @@ def test_a_spanish_form_error_is_in_spanish(client):
     assert response.status_code == 400
     assert "Escriba su edad en años." in response.get_data(as_text=True)
     response.status_code = 200
-    _assert_spanish(response)
+    assert_spanish(response)
 
 
 def test_english_pages_stay_english_at_their_own_addresses(client, towns):
@@ -421,7 +377,7 @@ def _clinical_strings() -> list[str]:
 
 def test_every_clinical_sentence_is_translated_with_the_same_numbers():
     """A threshold lost in translation would change the advice: 10 days, 6 weeks, 50, 7 days, a minute."""
-    translations = {message.id: message.string for message in _catalog() if message.id}
+    translations = {message.id: message.string for message in catalog() if message.id}
     for text in _clinical_strings():
         assert translations.get(text), text
         english_numbers = re.findall(r"\d+", text)
@@ -431,7 +387,7 @@ def test_every_clinical_sentence_is_translated_with_the_same_numbers():
 
 def test_the_spanish_emergency_advice_keeps_its_three_instructions():
     """Call now, or go to an emergency department; and do not drive yourself."""
-    translations = {message.id: message.string for message in _catalog() if message.id}
+    translations = {message.id: message.string for message in catalog() if message.id}
     emergency = translations[clinical.LEVEL_MESSAGES[clinical.EMERGENCY]]
     assert (
         "Llame ahora" in emergency and "urgencias" in emergency and "No maneje (no conduzca) usted mismo" in emergency
@@ -450,23 +406,23 @@ def test_a_patient_requests_a_consultation_and_reviews_in_spanish(app, client, a
 
     patient_id = auth.login("patient")
     client.get("/search")  # shows (and so clears) the English login's flash
-    _assert_spanish(client.get("/es/practitioners/lucia"))
-    _assert_spanish(client.get("/es/consultations/new/lucia"))
+    assert_spanish(client.get("/es/practitioners/lucia"))
+    assert_spanish(client.get("/es/consultations/new/lucia"))
     sent_request = client.post("/es/consultations/new/lucia", data={"mode": "in_person", "message": "Hola."})
     assert sent_request.headers["Location"].startswith("/es/")
-    _assert_spanish(client.get(sent_request.headers["Location"]))
+    assert_spanish(client.get(sent_request.headers["Location"]))
     for path in ("/es/account/", "/es/account/saved", "/es/consultations/", "/es/account/settings"):
-        _assert_spanish(client.get(path))
+        assert_spanish(client.get(path))
     with app.app_context():
         profile = db.session.scalar(db.select(TherapistProfile).where(TherapistProfile.slug == "lucia"))
         factories.make_completed_consultation(db.session.get(User, patient_id), profile)
-    _assert_spanish(client.get("/es/reviews/new/lucia"))
+    assert_spanish(client.get("/es/reviews/new/lucia"))
     sent = client.post("/es/reviews/new/lucia", data={"rating": 5, "text": "Muy buena consulta, me ayudó mucho."})
     assert sent.status_code in (302, 303)
     assert sent.headers["Location"].startswith("/es/")
     after = client.get(sent.headers["Location"])
     assert "Gracias: su opinión está publicada." in after.get_data(as_text=True)
-    _assert_spanish(after)
+    assert_spanish(after)
 
 
 def test_signing_up_in_spanish_sends_the_mail_in_spanish_with_a_spanish_link(client, outbox):
@@ -478,7 +434,7 @@ def test_signing_up_in_spanish_sends_the_mail_in_spanish_with_a_spanish_link(cli
     }
     response = client.post("/es/auth/signup", data=data)
     assert response.headers["Location"] == "/es/auth/check-mail" or response.headers["Location"].startswith("/es/")
-    _assert_spanish(client.get(response.headers["Location"]))
+    assert_spanish(client.get(response.headers["Location"]))
     mail = outbox()[-1]
     assert mail.subject == "Confirme su correo electrónico"
     assert "Confirme su correo electrónico abriendo este enlace" in mail.body
@@ -505,7 +461,7 @@ def test_a_weak_password_is_refused_in_spanish(client):
     assert "Use al menos 10 caracteres." in page
     assert "Esta contraseña es demasiado común" in page
     response.status_code = 200
-    _assert_spanish(response)
+    assert_spanish(response)
 
 
 def test_the_therapist_reads_requests_and_reviews_in_spanish(app, client, auth, towns):
@@ -524,7 +480,7 @@ def test_the_therapist_reads_requests_and_reviews_in_spanish(app, client, auth, 
     auth.login(email=therapist_email)
     client.get("/search")  # shows (and so clears) the English login's flash
     inbox = client.get("/es/consultations/inbox")
-    _assert_spanish(inbox)
+    assert_spanish(inbox)
     assert f'href="/es/consultations/inbox/{requested}"' in inbox.get_data(as_text=True)
-    _assert_spanish(client.get(f"/es/consultations/inbox/{requested}"))
-    _assert_spanish(client.get("/es/reviews/mine"))
+    assert_spanish(client.get(f"/es/consultations/inbox/{requested}"))
+    assert_spanish(client.get("/es/reviews/mine"))
