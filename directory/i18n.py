@@ -6,9 +6,9 @@ builds a /es/... address by itself.
 """
 
 from collections.abc import Callable, Iterable
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from flask import Flask, Response, has_request_context, redirect, request
+from flask import Flask, Response, current_app, has_request_context, redirect, request, url_for
 from flask_babel import get_locale
 
 LANGUAGES = ("en", "es")
@@ -71,11 +71,30 @@ def language_path() -> str:
     return request.path + ("?" + urlencode(kept) if kept else "")
 
 
+def in_language(language: str, path: str, root: str = "") -> str:
+    """A path of the site (without any language prefix) as the address of its page in the given language."""
+    return root + ("/" + PREFIXED if language == PREFIXED else "") + path
+
+
 def language_url(language: str, *, absolute: bool = False) -> str:
     """This page's address (path and query) in the given language."""
-    root = request.environ.get(ORIGINAL_SCRIPT_NAME, request.script_root)
-    url = root + ("/" + PREFIXED if language == PREFIXED else "") + language_path()
+    url = in_language(language, language_path(), request.environ.get(ORIGINAL_SCRIPT_NAME, request.script_root))
     return request.host_url.rstrip("/") + url if absolute else url
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """The full address of an endpoint in the language being spoken: the page's, or the one force_locale chose.
+
+    url_for alone builds in the language of the request (a Spanish page's SCRIPT_NAME ends in /es), which is
+    not the language of a notice sent to someone else: a therapist answering in English, a patient reading Spanish.
+    """
+    url = urlsplit(url_for(endpoint, _external=True, **values))
+    if has_request_context():
+        spoken, root = request.script_root, request.environ.get(ORIGINAL_SCRIPT_NAME, request.script_root)
+    else:  # a command: no prefix, only the application root
+        spoken = root = current_app.config["APPLICATION_ROOT"].rstrip("/")
+    path = in_language(current_language(), url.path[len(spoken) :], root)
+    return urlunsplit(url._replace(path=path))
 
 
 def safe_local_path(target: str | None) -> str | None:

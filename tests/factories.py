@@ -70,6 +70,7 @@ def make_user(
     confirmed: bool = True,
     active: bool = True,
     name: str | None = None,
+    language: str = "en",
 ) -> User:
     n = next(_numbers)
     user = User(
@@ -77,6 +78,7 @@ def make_user(
         password_hash=password_hash(),
         role=role,
         name=name,
+        language=language,
         active=active,
         email_confirmed_at=utcnow() if confirmed else None,
     )

@@ -6,6 +6,7 @@ from directory.auth import bp
 from directory.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 from directory.extensions import limiter
 from directory.forms import EmptyForm
+from directory.i18n import current_language
 from directory.redirects import safe_next
 from directory.services.core import accounts
 from directory.services.core.passwords import WeakPassword
@@ -28,7 +29,7 @@ def signup():
     if form.validate_on_submit():
         try:
             # None when the address already has an account: its owner is mailed instead.
-            accounts.register(form.email.data, form.password.data, form.role.data, form.name.data)
+            accounts.register(form.email.data, form.password.data, form.role.data, form.name.data, current_language())
         except WeakPassword as error:
             form.password.errors.append(str(error))
         except accounts.AccountError as error:

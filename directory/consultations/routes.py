@@ -75,6 +75,7 @@ def request_new(slug: str):
 def consultation_helpers() -> dict:
     return {
         "practice_time": consultations.practice_time,
+        "proposed_words": consultations.proposed_words,
         "practice_contact": consultations.practice_contact,
         "can_complete": consultations.can_complete,
     }
@@ -102,7 +103,10 @@ def confirm(request_id: int):
             flash(str(error), "error")
         else:
             flash(
-                gettext("Confirmed: %(time)s. The practitioner has been told.", time=consultation.proposed_time),
+                gettext(
+                    "Confirmed: %(time)s. The practitioner has been told.",
+                    time=consultations.proposed_words(consultation),
+                ),
                 "success",
             )
     return redirect(url_for("consultations.my_requests"))

@@ -1,10 +1,11 @@
 from flask import jsonify, redirect, request
+from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from directory.extensions import db, limiter
 from directory.http_caching import render_for_anyone
-from directory.i18n import COOKIE, COOKIE_MAX_AGE, ORIGINAL_SCRIPT_NAME, PREFIXED, safe_local_path
+from directory.i18n import COOKIE, COOKIE_MAX_AGE, ORIGINAL_SCRIPT_NAME, in_language, safe_local_path
 from directory.main import bp
 
 
@@ -30,11 +31,13 @@ def healthz():
 
 @bp.route("/language/<any(en, es):language>")
 def choose_language(language: str):
-    """Remember the visitor's language (a cookie) and show the page they were on in it."""
+    """Remember the visitor's language (a cookie, and their account's) and show the page they were on in it."""
     # next is the page's path and query without any language prefix (language_path() in the templates).
     target = safe_local_path(request.args.get("next")) or "/"
-    root = request.environ.get(ORIGINAL_SCRIPT_NAME, "")
-    address = root + ("/" + PREFIXED if language == PREFIXED else "") + target
-    response = redirect(address)
+    response = redirect(in_language(language, target, request.environ.get(ORIGINAL_SCRIPT_NAME, "")))
+    if current_user.is_authenticated and current_user.language != language:
+        # Notices and mail sent to them from now on (a therapist's answer, a reminder) follow this choice.
+        current_user.language = language
+        db.session.commit()
     response.set_cookie(COOKIE, language, max_age=COOKIE_MAX_AGE, samesite="Lax")
     return response

@@ -22,7 +22,10 @@ class Role(StrEnum):
 
 
 class User(UserMixin, Model):
-    __table_args__ = (CheckConstraint("role IN ('patient', 'therapist', 'admin')", name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('patient', 'therapist', 'admin')", name="role"),
+        CheckConstraint("language IN ('en', 'es')", name="language"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -34,6 +37,9 @@ class User(UserMixin, Model):
     # Bumped when the password changes, so that every other session and reset link dies.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The language of the notices and mail sent to them later (directory.i18n.LANGUAGES): the page's
+    # language at sign-up, then the language switcher's last choice while signed in.
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
 
     profile: Mapped[Optional["TherapistProfile"]] = relationship(back_populates="user", cascade="all, delete-orphan")
     notices: Mapped[list["Notice"]] = relationship(back_populates="user", cascade="all, delete-orphan")

@@ -4,7 +4,9 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -22,18 +24,27 @@ from directory.models import (
 )
 from directory.models.consultation import OPEN_STATUSES
 from directory.models.types import column_length
-from directory.services.core.mail import notify
-from directory.services.core.text import clock
+from directory.services.core.errors import Refusal
+from directory.services.core.mail import later, link, notify
+from directory.services.core.text import N_, clock
 from directory.services.geo.zones import local_label, zone_at
 from directory.services.questionnaire import clinical
 from directory.services.search import nearby
 
 OPEN = OPEN_STATUSES
 MAX_MESSAGE = 2000
-ALREADY_OPEN = "You already have an open request with this practitioner."
+ALREADY_OPEN = N_("You already have an open request with this practitioner.")
+# A request's status in words, for "This request is ... already".
+STATUS_WORDS: dict[str, str] = {
+    ConsultationStatus.REQUESTED: N_("requested"),
+    ConsultationStatus.ACCEPTED: N_("accepted"),
+    ConsultationStatus.DECLINED: N_("declined"),
+    ConsultationStatus.COMPLETED: N_("completed"),
+    ConsultationStatus.CANCELLED: N_("canceled"),
+}
 
 
-class ConsultationError(ValueError):
+class ConsultationError(Refusal):
     """The request cannot be made or changed; the message is for the user."""
 
 
@@ -83,18 +94,18 @@ def request_consultation(
     which the view does only when the consent box was ticked.
     """
     if patient.role != Role.PATIENT:
-        raise ConsultationError("Only patients can request a consultation.")
+        raise ConsultationError(N_("Only patients can request a consultation."))
     if not patient.email_confirmed:
-        raise ConsultationError("Please confirm your email address first: open the link we sent you.")
+        raise ConsultationError(N_("Please confirm your email address first: open the link we sent you."))
     if not profile.accepting_new_patients:
-        raise ConsultationError(f"{profile.display_name} is not taking new patients at the moment.")
+        raise ConsultationError(N_("%(name)s is not taking new patients at the moment."), name=profile.display_name)
     if mode not in {code for code, _ in requestable_modes(profile)}:
-        raise ConsultationError("Choose one of the ways this practitioner offers a first consultation.")
+        raise ConsultationError(N_("Choose one of the ways this practitioner offers a first consultation."))
     offered = set(slot_labels(profile))
     if any(time not in offered for time in preferred_times):
-        raise ConsultationError("Choose your preferred times from the practitioner's openings.")
+        raise ConsultationError(N_("Choose your preferred times from the practitioner's openings."))
     if len(message) > MAX_MESSAGE:
-        raise ConsultationError(f"Keep the message under {MAX_MESSAGE} characters.")
+        raise ConsultationError(N_("Keep the message under %(max)d characters."), max=MAX_MESSAGE)
     already = db.session.scalar(
         select(ConsultationRequest.id).where(
             ConsultationRequest.patient_id == patient.id,
@@ -121,9 +132,13 @@ def request_consultation(
         raise ConsultationError(ALREADY_OPEN) from None
     notify(
         profile.user,
-        "New consultation request",
-        f"{patient.name or 'A patient'} asked for a first consultation ({_mode_name(mode)}).",
-        url_for("consultations.inbox", _external=True),
+        _l("New consultation request"),
+        _l(
+            "%(patient)s asked for a first consultation (%(mode)s).",
+            patient=patient.name or _l("A patient"),
+            mode=later(_mode_name, mode),
+        ),
+        link("consultations.inbox"),
     )
     db.session.commit()
     return consultation
@@ -176,12 +191,19 @@ def request_for_patient(request_id: int, patient: User) -> ConsultationRequest |
 
 def _change(consultation: ConsultationRequest, allowed_from: tuple[str, ...], status: str) -> None:
     if consultation.status not in allowed_from:
-        raise ConsultationError(f"This request is {consultation.status} already; it cannot be changed that way.")
+        raise ConsultationError(
+            N_("This request is %(status)s already; it cannot be changed that way."),
+            status=gettext(STATUS_WORDS[consultation.status]),
+        )
     consultation.status = status
 
 
-def _tell_patient(consultation: ConsultationRequest, subject: str, body: str) -> None:
-    notify(consultation.patient, subject, body, url_for("consultations.my_requests", _external=True))
+def _tell_patient(consultation: ConsultationRequest, subject: LazyString, body: LazyString) -> None:
+    notify(consultation.patient, subject, body, link("consultations.my_requests"))
+
+
+def _tell_therapist(consultation: ConsultationRequest, subject: LazyString, body: LazyString) -> None:
+    notify(consultation.profile.user, subject, body, link("consultations.inbox_detail", request_id=consultation.id))
 
 
 def practice_zone(consultation: ConsultationRequest) -> ZoneInfo:
@@ -195,13 +217,20 @@ def practice_time(consultation: ConsultationRequest, moment: datetime) -> str:
     return local_label(moment, practice_zone(consultation))
 
 
+def proposed_words(consultation: ConsultationRequest) -> str | None:
+    """The proposed time in the reader's language (proposed_time keeps the words the therapist read)."""
+    if consultation.proposed_at is None:  # accepted before times were moments: only words
+        return consultation.proposed_time
+    return practice_time(consultation, consultation.proposed_at)
+
+
 def accept(consultation: ConsultationRequest, proposed_local: datetime | None, now: datetime | None = None) -> None:
     """Accept a request, proposing a time given in the practice's own zone; raises ConsultationError."""
     if proposed_local is None:
-        raise ConsultationError("Propose a date and time for the first consultation.")
+        raise ConsultationError(N_("Propose a date and time for the first consultation."))
     proposed_at = proposed_local.replace(tzinfo=practice_zone(consultation)).astimezone(UTC)
     if proposed_at <= (now or utcnow()):
-        raise ConsultationError("Propose a time that is still to come.")
+        raise ConsultationError(N_("Propose a time that is still to come."))
     _change(consultation, (ConsultationStatus.REQUESTED,), ConsultationStatus.ACCEPTED)
     consultation.proposed_at = proposed_at
     consultation.declined_time = consultation.another_time_note = None
@@ -211,9 +240,12 @@ def accept(consultation: ConsultationRequest, proposed_local: datetime | None, n
     consultation.confirmed_at = None
     _tell_patient(
         consultation,
-        "Your consultation request was accepted",
-        f"{consultation.profile.display_name} proposes {consultation.proposed_time}. "
-        "Confirm this time, or ask for another, on your requests page.",
+        _l("Your consultation request was accepted"),
+        _l(
+            "%(name)s proposes %(time)s. Confirm this time, or ask for another, on your requests page.",
+            name=consultation.profile.display_name,
+            time=later(proposed_words, consultation),
+        ),
     )
     db.session.commit()
 
@@ -230,26 +262,29 @@ def practice_contact(consultation: ConsultationRequest) -> str:
         for part in (profile.clinic_name, profile.street, profile.city, profile.region, profile.postal_code)
         if part
     )
-    return "; ".join(part for part in (address, f"phone {profile.phone}" if profile.phone else "") if part)
+    return "; ".join(
+        part for part in (address, gettext("phone %(number)s", number=profile.phone) if profile.phone else "") if part
+    )
 
 
 def confirm(consultation: ConsultationRequest, now: datetime | None = None) -> None:
     """The patient confirms the proposed time; both are told, the patient with the address and phone."""
     if not _waiting_for_patient(consultation) or consultation.proposed_at is None:
-        raise ConsultationError("There is no proposed time waiting for your answer on this request.")
+        raise ConsultationError(N_("There is no proposed time waiting for your answer on this request."))
     consultation.confirmed_at = now or utcnow()
-    name = consultation.profile.display_name
-    contact = practice_contact(consultation)
+    name, time = consultation.profile.display_name, later(proposed_words, consultation)
+    contact = later(practice_contact, consultation)
     _tell_patient(
         consultation,
-        "Your first consultation is confirmed",
-        f"With {name} on {consultation.proposed_time}." + (f" {contact}." if contact else ""),
+        _l("Your first consultation is confirmed"),
+        _l("With %(name)s on %(time)s. %(contact)s.", name=name, time=time, contact=contact)
+        if practice_contact(consultation)
+        else _l("With %(name)s on %(time)s.", name=name, time=time),
     )
-    notify(
-        consultation.profile.user,
-        "A patient confirmed the proposed time",
-        f"{consultation.patient.name or 'The patient'} confirmed {consultation.proposed_time}.",
-        url_for("consultations.inbox_detail", request_id=consultation.id, _external=True),
+    _tell_therapist(
+        consultation,
+        _l("A patient confirmed the proposed time"),
+        _l("%(patient)s confirmed %(time)s.", patient=consultation.patient.name or _l("The patient"), time=time),
     )
     db.session.commit()
 
@@ -257,22 +292,27 @@ def confirm(consultation: ConsultationRequest, now: datetime | None = None) -> N
 def ask_for_another_time(consultation: ConsultationRequest, note: str = "") -> None:
     """The patient asks for another time than the one proposed: the request waits for the therapist again."""
     if not _waiting_for_patient(consultation):
-        raise ConsultationError("There is no proposed time waiting for your answer on this request.")
+        raise ConsultationError(N_("There is no proposed time waiting for your answer on this request."))
     note = note.strip()
     if len(note) > MAX_MESSAGE:
-        raise ConsultationError(f"Keep the message under {MAX_MESSAGE} characters.")
+        raise ConsultationError(N_("Keep the message under %(max)d characters."), max=MAX_MESSAGE)
     consultation.declined_time = consultation.proposed_time
     consultation.another_time_note = note or None
     consultation.status = ConsultationStatus.REQUESTED
     consultation.proposed_at = None
     consultation.proposed_time = None
-    notify(
-        consultation.profile.user,
-        "A patient asked for another time",
-        f"{consultation.patient.name or 'The patient'} cannot come on {consultation.declined_time}."
-        + (f" They wrote: {note}" if note else "")
-        + " Propose another time.",
-        url_for("consultations.inbox_detail", request_id=consultation.id, _external=True),
+    patient, declined = consultation.patient.name or _l("The patient"), consultation.declined_time
+    _tell_therapist(
+        consultation,
+        _l("A patient asked for another time"),
+        _l(
+            "%(patient)s cannot come on %(time)s. They wrote: %(note)s Propose another time.",
+            patient=patient,
+            time=declined,
+            note=note,
+        )
+        if note
+        else _l("%(patient)s cannot come on %(time)s. Propose another time.", patient=patient, time=declined),
     )
     db.session.commit()
 
@@ -289,13 +329,13 @@ def decline(consultation: ConsultationRequest, reason: str) -> None:
     """Decline a request with a reason the patient will read; raises ConsultationError."""
     reason = reason.strip()
     if not reason:
-        raise ConsultationError("Give the patient a short reason.")
+        raise ConsultationError(N_("Give the patient a short reason."))
     _change(consultation, (ConsultationStatus.REQUESTED, ConsultationStatus.ACCEPTED), ConsultationStatus.DECLINED)
     consultation.decline_reason = reason[:MAX_MESSAGE]
     _tell_patient(
         consultation,
-        "Your consultation request was declined",
-        f"{consultation.profile.display_name}: {consultation.decline_reason}",
+        _l("Your consultation request was declined"),
+        _l("%(name)s: %(reason)s", name=consultation.profile.display_name, reason=consultation.decline_reason),
     )
     db.session.commit()
 
@@ -305,14 +345,18 @@ def complete(consultation: ConsultationRequest, when: datetime | None = None) ->
     when = when or utcnow()
     if consultation.status == ConsultationStatus.ACCEPTED and not can_complete(consultation, when):
         raise ConsultationError(
-            f"You can mark it as completed once the consultation time ({consultation.proposed_time}) has passed."
+            N_("You can mark it as completed once the consultation time (%(time)s) has passed."),
+            time=proposed_words(consultation),
         )
     _change(consultation, (ConsultationStatus.ACCEPTED,), ConsultationStatus.COMPLETED)
     consultation.completed_at = when
     _tell_patient(
         consultation,
-        "How was your consultation?",
-        f"{consultation.profile.display_name} marked your first consultation as done. You can now review it.",
+        _l("How was your consultation?"),
+        _l(
+            "%(name)s marked your first consultation as done. You can now review it.",
+            name=consultation.profile.display_name,
+        ),
     )
     db.session.commit()
 
@@ -322,9 +366,9 @@ def cancel(consultation: ConsultationRequest) -> None:
     _change(consultation, OPEN, ConsultationStatus.CANCELLED)
     notify(
         consultation.profile.user,
-        "A consultation request was canceled",
-        f"{consultation.patient.name or 'The patient'} canceled their request.",
-        url_for("consultations.inbox", _external=True),
+        _l("A consultation request was canceled"),
+        _l("%(patient)s canceled their request.", patient=consultation.patient.name or _l("The patient")),
+        link("consultations.inbox"),
     )
     db.session.commit()
 

@@ -6,13 +6,14 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from directory.extensions import db
+from directory.i18n import DEFAULT_LANGUAGE, absolute_url
 from directory.models import Role, StoredFile, User, utcnow
 from directory.services.core import audit
 from directory.services.core.mail import send_mail
@@ -60,8 +61,12 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
-def register(email: str, password: str, role: str, name: str | None = None) -> User | None:
+def register(
+    email: str, password: str, role: str, name: str | None = None, language: str = DEFAULT_LANGUAGE
+) -> User | None:
     """Create a patient or therapist account and mail the confirmation link; returns the new user.
+
+    `language` is the one they signed up in: their later notices and mail are written in it.
 
     When the address already has an account, nothing is created: its owner gets a mail saying someone
     tried to sign up, and None is returned, so the caller answers alike and never says the address exists.
@@ -78,7 +83,9 @@ def register(email: str, password: str, role: str, name: str | None = None) -> U
         _send_signup_attempt(existing)
         db.session.commit()
         return None
-    user = User(email=email, password_hash=password_hash, role=role, name=(name or "").strip() or None)
+    user = User(
+        email=email, password_hash=password_hash, role=role, name=(name or "").strip() or None, language=language
+    )
     db.session.add(user)
     try:
         db.session.flush()
@@ -156,16 +163,20 @@ def _send_confirmation(user: User) -> None:
 
 
 def _send_signup_attempt(user: User) -> None:
-    login = url_for("auth.login", _external=True)
-    forgot = url_for("auth.forgot_password", _external=True)
-    send_mail(
-        user.email,
-        "Someone tried to sign up with your address",
-        f"Someone, perhaps you, tried to create an account at {current_app.config['SITE_NAME']} with this address. "
-        f"It already has an account, so nothing was created or changed.\n\nLog in here:\n{login}\n\n"
-        f"Forgot your password? Choose a new one here:\n{forgot}\n\n"
-        "If it was not you, ignore this mail; your account stays as it is.",
-    )
+    # In the language of the account's owner, who reads it, whatever the page the attempt came from.
+    with force_locale(user.language):
+        send_mail(
+            user.email,
+            _t("Someone tried to sign up with your address"),
+            _t(
+                "Someone, perhaps you, tried to create an account at %(site)s with this address. It already has an "
+                "account, so nothing was created or changed.\n\nLog in here:\n%(login)s\n\nForgot your password? "
+                "Choose a new one here:\n%(forgot)s\n\nIf it was not you, ignore this mail; your account stays as it is.",
+                site=current_app.config["SITE_NAME"],
+                login=absolute_url("auth.login"),
+                forgot=absolute_url("auth.forgot_password"),
+            ),
+        )
 
 
 def resend_confirmation(user: User) -> None:

@@ -10,14 +10,18 @@ import queue
 import re
 import smtplib
 import threading
+from collections.abc import Callable
 from email.message import EmailMessage
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel.speaklater import LazyString
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from directory.extensions import db
+from directory.i18n import absolute_url
 from directory.models import Notice, OutboxMessage, User
 
 log = logging.getLogger(__name__)
@@ -58,13 +62,29 @@ def send_mail(recipient: str, subject: str, body: str) -> None:
         log.info("Mail to %s: %s\n%s", recipient, subject, body)
 
 
-def notify(user: User, subject: str, body: str, link: str | None = None) -> None:
-    """Tell a user something in the app and by mail (adds; the caller commits)."""
+def notify(user: User, subject: str | LazyString, body: str | LazyString, link: str | LazyString | None = None) -> None:
+    """Tell a user something in the app and by mail, in their language (adds; the caller commits).
+
+    Give the subject, body and link lazily (lazy_gettext with its values, `link`, `later`): they are made
+    here, in the language the user reads (User.language), not in the language of the page that caused them.
+    """
+    with force_locale(user.language):
+        subject, body = str(subject), str(body)
+        address = None if link is None else str(link)
     # "How was your consultation? Dr ..." rather than "...?: Dr ...".
     separator = " " if subject.endswith(("?", "!", ".")) else ": "
-    db.session.add(Notice(user=user, message=subject if not body else f"{subject}{separator}{body}", link=link))
-    text = body if not link else f"{body}\n\n{link}"
-    send_mail(user.email, subject, text)
+    db.session.add(Notice(user=user, message=subject if not body else f"{subject}{separator}{body}", link=address))
+    send_mail(user.email, subject, body if not address else f"{body}\n\n{address}")
+
+
+def link(endpoint: str, **values: Any) -> LazyString:
+    """A notice's link, built in the recipient's language when notify makes the notice."""
+    return LazyString(absolute_url, endpoint, **values)
+
+
+def later(function: Callable[..., object], *args: Any) -> LazyString:
+    """A piece of a notice that depends on the language (a date, a vocabulary name), made in the recipient's."""
+    return LazyString(function, *args)
 
 
 HIDDEN = "[link hidden]"

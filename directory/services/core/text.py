@@ -66,6 +66,15 @@ def month_label(day: date) -> str:
     return f"{day:%b %Y}"
 
 
+def long_date_label(day: date) -> str:
+    """A date in full, without the weekday, as the certification mails give it: '01 March 2030'; in Spanish
+    '1 de marzo de 2030'."""
+    locale = page_locale()
+    if locale is not None:
+        return str(format_date(day, "long", locale=locale))
+    return f"{day:%d %B %Y}"
+
+
 def long_day_label(day: date) -> str:
     """A date with its weekday, for an appointment: 'Tuesday, December 8, 2026'; in Spanish 'martes, 8 de diciembre de 2026'."""
     locale = page_locale()

@@ -3,10 +3,11 @@
 import zoneinfo
 from datetime import UTC, date, datetime
 
-from flask import url_for
+from flask_babel import force_locale, gettext
 from sqlalchemy import or_, select, update
 
 from directory.extensions import db
+from directory.i18n import absolute_url
 from directory.models import DiaryEntry, DiaryReminder, Role, User
 from directory.services.core.mail import send_mail
 from directory.services.diary.entries import DiaryError
@@ -54,11 +55,11 @@ def send_due_reminders(now: datetime | None = None) -> int:
     now = now or datetime.now(UTC)
     sent = 0
     due = db.session.execute(
-        select(DiaryReminder.patient_id, DiaryReminder.minute_of_day, DiaryReminder.timezone, User.email)
+        select(DiaryReminder.patient_id, DiaryReminder.minute_of_day, DiaryReminder.timezone, User.email, User.language)
         .join(User, User.id == DiaryReminder.patient_id)
         .where(DiaryReminder.enabled, User.active, User.email_confirmed_at.is_not(None))
     ).all()
-    for patient_id, minute_of_day, timezone, email in due:
+    for patient_id, minute_of_day, timezone, email, language in due:
         local = _local(now, timezone)
         today: date = local.date()
         if local.hour * 60 + local.minute < minute_of_day:
@@ -78,14 +79,18 @@ def send_due_reminders(now: datetime | None = None) -> int:
         )
         if not getattr(claimed, "rowcount", 0):
             continue
-        # No health data in a mail: only the reminder and the link.
-        send_mail(
-            email,
-            "Your headache diary for today",
-            "A reminder you asked for: how was your day? One tap records a day without headache.\n\n"
-            f"{url_for('diary.show_diary', _external=True)}\n\n"
-            f"To stop these reminders: {url_for('diary.edit_reminders', _external=True)}",
-        )
+        # No health data in a mail: only the reminder and the link, in the patient's language.
+        with force_locale(language):
+            send_mail(
+                email,
+                gettext("Your headache diary for today"),
+                gettext(
+                    "A reminder you asked for: how was your day? One tap records a day without headache.\n\n"
+                    "%(diary)s\n\nTo stop these reminders: %(settings)s",
+                    diary=absolute_url("diary.show_diary"),
+                    settings=absolute_url("diary.edit_reminders"),
+                ),
+            )
         db.session.commit()
         sent += 1
     db.session.commit()

@@ -1,6 +1,8 @@
 """Moderation by admins: hiding and restoring reviews, suspending and reactivating accounts."""
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
@@ -11,8 +13,6 @@ from directory.services.core.text import escape_like
 
 MAX_REASON = 2000
 USER_STATUSES = ("active", "suspended")
-_AND_PROFILE_HIDDEN = ", and your profile is not shown in search"
-_AND_PROFILE_SHOWN = " and your profile is shown in search as before"
 
 
 class ModerationError(ValueError):
@@ -93,42 +93,60 @@ def _moderate(review_id: int, seen_status: str, admin: User, reason: str, status
     return review
 
 
-def _moderation_messages(review: Review, old: str, reason: str) -> tuple[tuple[str, str], tuple[str, str]]:
+def _moderation_messages(
+    review: Review, old: str, reason: str
+) -> tuple[tuple[LazyString, LazyString], tuple[LazyString, LazyString]]:
     """What the review's author and the therapist are told about a moderation decision."""
-    name, stars = review.profile.display_name, f"{review.rating}-star"
+    values = {"name": review.profile.display_name, "rating": review.rating, "reason": reason, "contact": _contact()}
     if review.status == ReviewStatus.REMOVED:
         return (
             (
-                "Your review is hidden",
-                f"Your review of {name} is no longer shown on the site. Reason: {reason}\n\n"
-                f"If you think this is a mistake, write to {_contact()} and tell us why.",
+                _l("Your review is hidden"),
+                _l(
+                    "Your review of %(name)s is no longer shown on the site. Reason: %(reason)s\n\n"
+                    "If you think this is a mistake, write to %(contact)s and tell us why.",
+                    **values,
+                ),
             ),
             (
-                "A review of your practice is hidden",
-                f"After moderation, a {stars} review is no longer shown on your "
-                f"profile and no longer counts in your rating. Reason: {reason}",
+                _l("A review of your practice is hidden"),
+                _l(
+                    "After moderation, a %(rating)d-star review is no longer shown on your profile and no longer "
+                    "counts in your rating. Reason: %(reason)s",
+                    **values,
+                ),
             ),
         )
     if old == ReviewStatus.FLAGGED:
         return (
             (
-                "Your review stays on the site",
-                f"Someone reported your review of {name}; we checked it and it stays on the site. Note: {reason}",
+                _l("Your review stays on the site"),
+                _l(
+                    "Someone reported your review of %(name)s; we checked it and it stays on the site. Note: %(reason)s",
+                    **values,
+                ),
             ),
             (
-                "A reported review stays on your profile",
-                f"We checked a reported {stars} review of your practice; it stays on your profile. Note: {reason}",
+                _l("A reported review stays on your profile"),
+                _l(
+                    "We checked a reported %(rating)d-star review of your practice; it stays on your profile. "
+                    "Note: %(reason)s",
+                    **values,
+                ),
             ),
         )
     return (
         (
-            "Your review is shown again",
-            f"After moderation, your review of {name} is shown on the site again. Note: {reason}",
+            _l("Your review is shown again"),
+            _l("After moderation, your review of %(name)s is shown on the site again. Note: %(reason)s", **values),
         ),
         (
-            "A review of your practice is shown again",
-            f"After moderation, a {stars} review is shown on your profile "
-            f"again and counts in your rating. Note: {reason}",
+            _l("A review of your practice is shown again"),
+            _l(
+                "After moderation, a %(rating)d-star review is shown on your profile again and counts in your "
+                "rating. Note: %(reason)s",
+                **values,
+            ),
         ),
     )
 
@@ -177,9 +195,20 @@ def suspend_user(user_id: int, admin: User, reason: str) -> User:
     audit.record(admin, "user.suspended", "user", user.id, email=user.email, role=user.role, reason=reason)
     mail.notify(
         user,
-        "Your account is suspended",
-        f"Your account can no longer be used to log in{_AND_PROFILE_HIDDEN if user.is_therapist else ''}. "
-        f"Reason: {reason}\n\nIf you think this is a mistake, write to {_contact()}.",
+        _l("Your account is suspended"),
+        _l(
+            "Your account can no longer be used to log in, and your profile is not shown in search. Reason: "
+            "%(reason)s\n\nIf you think this is a mistake, write to %(contact)s.",
+            reason=reason,
+            contact=_contact(),
+        )
+        if user.is_therapist
+        else _l(
+            "Your account can no longer be used to log in. Reason: %(reason)s\n\n"
+            "If you think this is a mistake, write to %(contact)s.",
+            reason=reason,
+            contact=_contact(),
+        ),
     )
     db.session.commit()
     return user
@@ -195,8 +224,10 @@ def reactivate_user(user_id: int, admin: User, reason: str) -> User:
     audit.record(admin, "user.reactivated", "user", user.id, email=user.email, role=user.role, reason=reason)
     mail.notify(
         user,
-        "Your account is active again",
-        f"You can log in again{_AND_PROFILE_SHOWN if user.is_therapist else ''}. Note: {reason}",
+        _l("Your account is active again"),
+        _l("You can log in again and your profile is shown in search as before. Note: %(reason)s", reason=reason)
+        if user.is_therapist
+        else _l("You can log in again. Note: %(reason)s", reason=reason),
     )
     db.session.commit()
     return user

@@ -4,6 +4,9 @@ from datetime import date
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -11,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from directory.extensions import db
 from directory.models import Certification, CertificationStatus, TherapistProfile, User, utcnow
 from directory.services.core import audit, mail
-from directory.services.core.text import day_label, escape_like
+from directory.services.core.text import day_label, escape_like, long_date_label
 
 MAX_TEXT = 2000
 
@@ -138,10 +141,15 @@ def reject(certification_id: int, seen_version: int, admin: User, reason_code: s
     )
     mail.notify(
         certification.profile.user,
-        "Your certification could not be verified",
-        f"We could not verify your {certification.issuer_name} certification{credential_words(certification)}. "
-        f"Reason: {reason}\n\nWhat to do next: if you have a clearer or more complete certificate, or think this "
-        "is a mistake, add the certification again in your account with the new evidence and we will review it.",
+        _l("Your certification could not be verified"),
+        _l(
+            "We could not verify your %(issuer)s certification%(credential)s. Reason: %(reason)s\n\nWhat to do "
+            "next: if you have a clearer or more complete certificate, or think this is a mistake, add the "
+            "certification again in your account with the new evidence and we will review it.",
+            issuer=certification.issuer_name,
+            credential=credential_words(certification),
+            reason=mail.later(_reason_words, reason_code, details),
+        ),
         certifications_link(),
     )
     db.session.commit()
@@ -159,10 +167,15 @@ def request_information(certification_id: int, seen_version: int, admin: User, m
     _record_decision(certification, admin, "certification.info_requested", {"info_requested": message}, message=message)
     mail.notify(
         certification.profile.user,
-        "We need more information about your certification",
-        f"Before we can verify your {certification.issuer_name} certification{credential_words(certification)}, "
-        f"our reviewer asks:\n\n{message}\n\nWhat to do next: open the certification in your account and replace "
-        "its evidence document with a file that answers this. We will review it again as soon as it arrives.",
+        _l("We need more information about your certification"),
+        _l(
+            "Before we can verify your %(issuer)s certification%(credential)s, our reviewer asks:\n\n%(message)s\n\n"
+            "What to do next: open the certification in your account and replace its evidence document with a file "
+            "that answers this. We will review it again as soon as it arrives.",
+            issuer=certification.issuer_name,
+            credential=credential_words(certification),
+            message=message,
+        ),
         certifications_link(),
     )
     db.session.commit()
@@ -207,19 +220,22 @@ def rejection_text(reason_code: str, details: str = "") -> str:
 def notify_verified(certification: Certification) -> None:
     """Tell the therapist their certification is verified (adds; the caller commits)."""
     expires_on = certification.expires_on
+    values = {"issuer": certification.issuer_name, "credential": credential_words(certification)}
     # A badge is never promised "until" a day that has already gone.
-    until = (
-        f" until {expires_on:%d %B %Y}"
-        if expires_on is not None and not certification.past_expiry_on(date.today())
-        else ""
-    )
-    mail.notify(
-        certification.profile.user,
-        "Your certification is verified",
-        f"Your {certification.issuer_name} certification{credential_words(certification)} is verified. "
-        f"Your profile shows the verified badge in search{until}. There is nothing more you need to do.",
-        certifications_link(),
-    )
+    if expires_on is not None and not certification.past_expiry_on(date.today()):
+        body = _l(
+            "Your %(issuer)s certification%(credential)s is verified. Your profile shows the verified badge in "
+            "search until %(day)s. There is nothing more you need to do.",
+            day=mail.later(long_date_label, expires_on),
+            **values,
+        )
+    else:
+        body = _l(
+            "Your %(issuer)s certification%(credential)s is verified. Your profile shows the verified badge in "
+            "search. There is nothing more you need to do.",
+            **values,
+        )
+    mail.notify(certification.profile.user, _l("Your certification is verified"), body, certifications_link())
 
 
 def _decidable(certification_id: int, seen_version: int) -> Certification:
@@ -270,9 +286,18 @@ def credential_words(certification: Certification) -> str:
     return f" ({certification.credential_id})" if certification.credential_id else ""
 
 
-def certifications_link() -> str | None:
-    """The therapist's certifications page, where they answer; None where no URL can be built."""
+def certifications_link() -> LazyString | None:
+    """The therapist's certifications page, where they answer, in their language; None where no URL can be built."""
     try:
-        return url_for("therapist.list_certifications", _external=True)
+        url_for("therapist.list_certifications", _external=True)
     except RuntimeError:  # a command run without SERVER_NAME
         return None
+    return mail.link("therapist.list_certifications")
+
+
+def _reason_words(reason_code: str, details: str) -> str:
+    """A rejection's reason in the language being spoken (the stored reason is in English)."""
+    details = (details or "").strip()
+    if reason_code == "other":
+        return details
+    return f"{gettext(_REASON_TEXT[reason_code])} {details}".strip()

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -65,21 +67,21 @@ def expire_certifications(today: date | None = None) -> ExpiryRun:
     for certification in expired:
         mail.notify(
             certification.profile.user,
-            "Your certification has expired",
-            f"Your {certification.issuer_name} certification{credential_words(certification)} expired on "
-            f"{day_label(_expiry_date(certification))}, so your profile no longer shows as verified. What to do next: "
-            "renew it with the issuing body, then add the new certificate in your account for verification.",
+            _l("Your certification has expired"),
+            _l(
+                "Your %(issuer)s certification%(credential)s expired on %(day)s, so your profile no longer shows as "
+                "verified. What to do next: renew it with the issuing body, then add the new certificate in your "
+                "account for verification.",
+                **_mail_values(certification),
+            ),
             certifications_link(),
         )
     for certification in reminded:
         days = (_expiry_date(certification) - today).days
         mail.notify(
             certification.profile.user,
-            "Your certification expires soon",
-            f"Your {certification.issuer_name} certification{credential_words(certification)} expires on "
-            f"{day_label(_expiry_date(certification))}, in {days} day{'' if days == 1 else 's'}. After that day your "
-            "profile no longer shows as verified. What to do next: renew it with the issuing body and add the new "
-            "certificate in your account.",
+            _l("Your certification expires soon"),
+            mail.later(_expires_soon, days, _mail_values(certification)),
             certifications_link(),
         )
     run = ExpiryRun(tuple(c.id for c in expired), tuple(c.id for c in reminded))
@@ -99,3 +101,27 @@ def _reminder_due(certification: Certification) -> bool:
     window_opens = _expiry_date(certification) - timedelta(days=EXPIRY_NOTICE_DAYS)
     sent = certification.expiry_notice_sent_on
     return sent is None or sent < window_opens
+
+
+def _mail_values(certification: Certification) -> dict[str, object]:
+    """What the expiry mails say of a certification; the day in the recipient's language."""
+    return {
+        "issuer": certification.issuer_name,
+        "credential": credential_words(certification),
+        "day": mail.later(day_label, _expiry_date(certification)),
+    }
+
+
+def _expires_soon(days: int, values: dict[str, object]) -> str:
+    return str(
+        ngettext(
+            "Your %(issuer)s certification%(credential)s expires on %(day)s, in %(num)d day. After that day your profile "
+            "no longer shows as verified. What to do next: renew it with the issuing body and add the new certificate in "
+            "your account.",
+            "Your %(issuer)s certification%(credential)s expires on %(day)s, in %(num)d days. After that day your profile "
+            "no longer shows as verified. What to do next: renew it with the issuing body and add the new certificate in "
+            "your account.",
+            days,
+            **values,
+        )
+    )
