@@ -35,7 +35,7 @@ def request_new(slug: str):
     if request.method == "GET" and len(form.mode.choices) == 1:
         # Only one way is offered: nothing to choose.
         form.mode.data = form.mode.choices[0].value
-    form.preferred_times.choices = choices((label, label) for label in consultations.slot_labels(profile))
+    form.preferred_times.choices = choices(consultations.slot_choices(profile))
     answers = _patients_answers()
     if form.validate_on_submit():
         if wait := SENT_REQUESTS.seconds_to_wait():
@@ -76,6 +76,7 @@ def consultation_helpers() -> dict:
     return {
         "practice_time": consultations.practice_time,
         "proposed_words": consultations.proposed_words,
+        "preferred_words": consultations.preferred_words,
         "practice_contact": consultations.practice_contact,
         "can_complete": consultations.can_complete,
     }

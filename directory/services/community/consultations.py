@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from directory import vocabulary
 from directory.extensions import db
 from directory.models import (
+    AvailabilitySlot,
     ConsultationRequest,
     ConsultationStatus,
     QuestionnaireResponse,
@@ -49,10 +50,34 @@ class ConsultationError(Refusal):
 
 
 def slot_labels(profile: TherapistProfile) -> list[str]:
-    """The practitioner's weekly openings in words, which patients choose their preferred times from."""
+    """The practitioner's weekly openings in words, which patients choose their preferred times from.
+
+    In English: they are the values sent and stored with a request (see slot_choices for what is shown).
+    """
+    return [stored for stored, _shown in slot_choices(profile)]
+
+
+def slot_choices(profile: TherapistProfile) -> list[tuple[str, str]]:
+    """(stored English label, label in the page's language) for each weekly opening."""
     return [
-        f"{vocabulary.WEEKDAYS[s.weekday]} {clock(s.start_minute)}–{clock(s.end_minute)}" for s in profile.availability
+        (f"{vocabulary.WEEKDAYS[s.weekday]} {_hours(s)}", f"{gettext(vocabulary.WEEKDAYS[s.weekday])} {_hours(s)}")
+        for s in profile.availability
     ]
+
+
+def preferred_words(consultation: ConsultationRequest) -> str | None:
+    """The times the patient chose, in the reader's language: they are kept in English (slot_labels)."""
+    if not consultation.preferred_times:
+        return None
+    days = {day: gettext(day) for day in vocabulary.WEEKDAYS}
+    return ", ".join(
+        f"{days.get(day, day)} {hours}"
+        for day, _, hours in (line.partition(" ") for line in consultation.preferred_times.splitlines())
+    )
+
+
+def _hours(slot: AvailabilitySlot) -> str:
+    return f"{clock(slot.start_minute)}–{clock(slot.end_minute)}"
 
 
 def requestable_modes(profile: TherapistProfile) -> list[tuple[str, str]]:

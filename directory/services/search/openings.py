@@ -5,18 +5,31 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, SQLColumnExpression, String, cast, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from directory import vocabulary
 from directory.models import AvailabilitySlot
+from directory.services.core.text import N_
 from directory.services.geo import zones
 
 # Minutes 0 to 1440: an opening packs into one number, (weekday * 1441 + start) * 1441 + end.
 MINUTE_CODES = 1441
 MORNING_ENDS = 12 * 60
 AFTERNOON_ENDS = 17 * 60
+
+
+# The hint's words by part of the day, whole phrases so that each language can say them its own way.
+THIS = {"morning": N_("This morning"), "afternoon": N_("This afternoon"), "evening": N_("This evening")}
+TOMORROW = {"morning": N_("Tomorrow morning"), "afternoon": N_("Tomorrow afternoon"), "evening": N_("Tomorrow evening")}
+ON_DAY = {"morning": N_("%(day)s morning"), "afternoon": N_("%(day)s afternoon"), "evening": N_("%(day)s evening")}
+NEXT_DAY = {
+    "morning": N_("Next %(day)s morning"),
+    "afternoon": N_("Next %(day)s afternoon"),
+    "evening": N_("Next %(day)s evening"),
+}
 
 
 def _part_of_day(minute: int) -> str:
@@ -49,9 +62,11 @@ def next_opening(slots: Iterable[tuple[int, int, int]], now: datetime) -> str | 
                 # A week on is today again: only what has already passed today.
                 continue
             if ahead == 0:
-                return f"This {_part_of_day(max(start, minute))}"
-            day = "Tomorrow" if ahead == 1 else vocabulary.WEEKDAYS[weekday]
-            return f"{'Next ' if ahead == 7 else ''}{day} {_part_of_day(start)}"
+                return str(gettext(THIS[_part_of_day(max(start, minute))]))
+            if ahead == 1:
+                return str(gettext(TOMORROW[_part_of_day(start)]))
+            phrases = NEXT_DAY if ahead == 7 else ON_DAY
+            return str(gettext(phrases[_part_of_day(start)], day=gettext(vocabulary.WEEKDAYS[weekday])))
     return None
 
 
