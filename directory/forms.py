@@ -12,6 +12,8 @@ from wtforms import FloatField, FormField, IntegerField, SelectChoice, SelectMul
 from wtforms.fields.choices import Choice
 from wtforms.meta import DefaultMeta
 
+from directory.services.core.text import Said, translated
+
 CONTROL_CHARACTERS_MESSAGE = "Remove the invisible control characters from this text."
 
 
@@ -72,7 +74,7 @@ class TranslatedLabel:
         self.values = values
 
     def __str__(self) -> str:
-        return gettext(self.text, **self.values)
+        return gettext(self.text, **self.values) if self.values else translated(self.text)
 
     def __bool__(self) -> bool:
         return bool(self.text)
@@ -106,7 +108,10 @@ def _lt(text: str, **values) -> TranslatedLabel:
 
 def choices(pairs: Iterable[tuple]) -> list[SelectChoice]:
     """SelectChoice objects from (value, label, ...) tuples such as the vocabularies, labels shown in the page's language."""
-    return [SelectChoice(str(pair[0]), TranslatedLabel(pair[1]) if type(pair[1]) is str else pair[1]) for pair in pairs]
+    return [
+        SelectChoice(str(pair[0]), TranslatedLabel(pair[1]) if type(pair[1]) in (str, Said) else pair[1])
+        for pair in pairs
+    ]
 
 
 class MultiCheckboxField(SelectMultipleField):

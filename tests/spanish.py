@@ -44,8 +44,8 @@ def page_text(response) -> str:
     return " ".join(html.unescape(text).split())
 
 
-def assert_spanish(response):
-    assert response.status_code == 200, response.status_code
+def assert_spanish(response, status: int = 200):
+    assert response.status_code == status, response.status_code
     page = response.get_data(as_text=True)
     assert '<html lang="es">' in page
     text = page_text(response)

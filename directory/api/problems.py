@@ -6,7 +6,7 @@ from typing import Any
 from flask import jsonify
 from flask_babel import gettext
 
-from directory.services.core.text import N_
+from directory.services.core.text import N_, translated
 
 # The titles the API answers with, for the catalog: each is HTTPStatus(status).phrase, translated by Accept-Language.
 TITLES = (
@@ -29,8 +29,8 @@ def problem(status: int, detail: str | None = None, **extra: Any):
     """A problem-details JSON response with the given status, its title and detail in the Accept-Language's language."""
     body = {"type": "about:blank", "title": gettext(HTTPStatus(status).phrase), "status": status}
     if detail:
-        # A detail from the catalog (a fixed sentence) is translated; one made for this request stays as written.
-        body["detail"] = gettext(detail)
+        # A detail from the catalog (a fixed sentence, or a Said with its values) is translated; another stays as written.
+        body["detail"] = translated(detail)
     body.update(extra)
     response = jsonify(body)
     response.status_code = status

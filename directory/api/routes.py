@@ -1,6 +1,7 @@
 """API v1 views: validate with the schemas, call one service, answer JSON."""
 
 from flask import current_app, jsonify, request, url_for
+from flask_babel import gettext
 from spectree import Response
 
 from directory.api import bp
@@ -18,7 +19,7 @@ from directory.api.search_schemas import (
 from directory.api.spec import Problem, api_spec, openapi_document
 from directory.extensions import limiter
 from directory.models import TherapistProfile
-from directory.services.core.text import N_
+from directory.services.core.text import N_, Said, translated
 from directory.services.geo import places
 from directory.services.geo.geocoding import Location
 from directory.services.geo.points import InvalidNear, parse_fhir_near
@@ -95,10 +96,10 @@ def _place(query: PractitionerQuery):
         try:
             point, radius_km = parse_fhir_near(query.near, default_radius_km=query.radius_km)
         except InvalidNear as error:
-            return None, problem(400, detail=str(error), errors=[{"field": "near", "message": str(error)}])
+            return None, _field_problem("near", error.args[0])
         if radius_km > current_app.config["SEARCH_MAX_RADIUS_KM"]:
-            message = f"The distance can be at most {current_app.config['SEARCH_MAX_RADIUS_KM']} km."
-            return None, problem(400, detail=message, errors=[{"field": "near", "message": message}])
+            most = current_app.config["SEARCH_MAX_RADIUS_KM"]
+            return None, _field_problem("near", Said(N_("The distance can be at most %(max)s km."), max=most))
         place = places.resolve_place(
             None, point.latitude, point.longitude, label=f"{point.latitude}, {point.longitude}"
         )
@@ -111,11 +112,16 @@ def _place(query: PractitionerQuery):
         return (found, location.point, radius_km), None
     if place.candidates:
         return None, problem(
-            400, title="Ambiguous place", detail=place.problem, candidates=_candidates(place.candidates)
+            400, title=gettext("Ambiguous place"), detail=place.problem, candidates=_candidates(place.candidates)
         )
     if place.status is places.PlaceStatus.MISSING:  # the query's validator asks for exactly one of near and location
         return None, problem(400, detail=place.problem)
-    return None, problem(400, detail=place.problem, errors=[{"field": "location", "message": place.problem}])
+    return None, _field_problem("location", place.problem)
+
+
+def _field_problem(field: str, message: str):
+    """A 400 about one field: its message as the detail and in errors, in the Accept-Language's language."""
+    return problem(400, detail=message, errors=[{"field": field, "message": translated(message)}])
 
 
 @bp.get("/practitioners")
@@ -261,9 +267,9 @@ def create_matches(json: Answers):
         candidates = _candidates(result.candidates)
         return problem(
             400,
-            title="Ambiguous place" if candidates else "Place not usable",
+            title=gettext("Ambiguous place") if candidates else gettext("Place not usable"),
             detail=result.problem,
-            errors=[{"field": "preferences.location", "message": result.problem}],
+            errors=[{"field": "preferences.location", "message": translated(result.problem or "")}],
             **({"candidates": candidates} if candidates else {}),
         )
     practitioners = [

@@ -1,7 +1,6 @@
 from datetime import date
 
 from flask import abort, current_app, g, render_template, request, session
-from flask_babel import gettext
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -11,6 +10,7 @@ from directory.redirects import safe_next
 from directory.reviews.forms import FlagForm
 from directory.services.community import reviews as review_service
 from directory.services.community import shortlist
+from directory.services.core.text import translated
 from directory.services.geo import geocoding, places
 from directory.services.geo.points import (
     UNIT_SESSION_KEY,
@@ -114,7 +114,7 @@ def search_page():
     place = places.resolve_place((form.q.data or "").strip(), form.lat.data, form.lon.data, label=form.q.data)
     if place.location is None:
         if not place.candidates:
-            form.q.errors.append(gettext(place.problem))
+            form.q.errors.append(translated(place.problem))
         status = 200 if place.candidates else 400
         suggestion = geocoding.suggest_spelling(form.q.data) if place.status is places.PlaceStatus.NOT_FOUND else None
         return _render_search(

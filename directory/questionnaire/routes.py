@@ -12,7 +12,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from directory.access import role_required
-from directory.forms import EmptyForm, contains_nul
+from directory.forms import EmptyForm, choices, contains_nul
 from directory.models import Role
 from directory.questionnaire import bp, forms, steps
 from directory.services.geo import places
@@ -275,7 +275,7 @@ def show_stop():
 
 def _place_choice_form(result: matching.MatchResult) -> forms.ChoosePlaceForm:
     form = forms.ChoosePlaceForm()
-    form.place.choices = [(candidate.label, candidate.label) for candidate in result.candidates]
+    form.place.choices = choices((candidate.label, candidate.label) for candidate in result.candidates)
     return form
 
 

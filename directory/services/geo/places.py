@@ -98,7 +98,7 @@ def resolve_place(
     try:
         result = geocoding.geocode(query)
     except geocoding.GeocodingError as error:
-        return ResolvedPlace(PlaceStatus.UNUSABLE, problem=str(error))
+        return ResolvedPlace(PlaceStatus.UNUSABLE, problem=error.args[0])  # a Said keeps its values
     if result.location is not None:
         return ResolvedPlace(PlaceStatus.FOUND, location=result.location)
     return ResolvedPlace(

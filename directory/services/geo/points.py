@@ -6,9 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import gettext
+from flask_babel.speaklater import LazyString
 from geopy.distance import EARTH_RADIUS, geodesic
 
-from directory.services.core.text import number_label
+from directory.services.core.text import N_, Said, number_label
 
 # The mean Earth radius (IUGG), in kilometres.
 EARTH_RADIUS_KM = 6371.0088
@@ -43,11 +44,11 @@ class Point:
     def __post_init__(self) -> None:
         for value in (self.latitude, self.longitude):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise ValueError("Coordinates must be finite numbers.")
+                raise ValueError(N_("Coordinates must be finite numbers."))
         if not -90.0 <= self.latitude <= 90.0:
-            raise ValueError("Latitude must be between -90 and 90.")
+            raise ValueError(N_("Latitude must be between -90 and 90."))
         if not -180.0 <= self.longitude <= 180.0:
-            raise ValueError("Longitude must be between -180 and 180.")
+            raise ValueError(N_("Longitude must be between -180 and 180."))
 
     @property
     def as_tuple(self) -> tuple[float, float]:
@@ -205,29 +206,33 @@ def parse_fhir_near(value: str, *, default_radius_km: float) -> tuple[Point, flo
     """
     parts = [part.strip() for part in value.split("|")]
     if not 2 <= len(parts) <= 4:
-        raise InvalidNear("near must look like latitude|longitude|distance|unit, e.g. 40.7|-73.9|10|km.")
-    latitude = _near_number(parts[0], "latitude")
-    longitude = _near_number(parts[1], "longitude")
+        raise InvalidNear(N_("near must look like latitude|longitude|distance|unit, e.g. 40.7|-73.9|10|km."))
+    latitude = _near_number(parts[0], N_("near: the latitude must be a decimal number."))
+    longitude = _near_number(parts[1], N_("near: the longitude must be a decimal number."))
     try:
         point = Point(latitude, longitude)
     except ValueError as error:
-        raise InvalidNear(f"near: {error}") from None
+        raise InvalidNear(Said(N_("near: %(problem)s"), problem=LazyString(gettext, error.args[0]))) from None
     distance = parts[2] if len(parts) > 2 else ""
     unit = (parts[3] if len(parts) > 3 else "").lower() or "km"
     if unit not in _NEAR_UNITS:
-        raise InvalidNear("near: the unit must be km or mi.")
-    radius_km = default_radius_km if distance == "" else _near_number(distance, "distance") * _NEAR_UNITS[unit]
+        raise InvalidNear(N_("near: the unit must be km or mi."))
+    radius_km = (
+        default_radius_km
+        if distance == ""
+        else _near_number(distance, N_("near: the distance must be a decimal number.")) * _NEAR_UNITS[unit]
+    )
     if radius_km < 0:
-        raise InvalidNear("near: the distance cannot be negative.")
+        raise InvalidNear(N_("near: the distance cannot be negative."))
     if radius_km > MAX_NEAR_DISTANCE_KM:
-        raise InvalidNear(f"near: the distance can be at most {MAX_NEAR_DISTANCE_KM:,.0f} km.")
+        raise InvalidNear(Said(N_("near: the distance can be at most %(max)s km."), max=f"{MAX_NEAR_DISTANCE_KM:,.0f}"))
     return point, radius_km
 
 
-def _near_number(text: str, what: str) -> float:
-    """A plain decimal from one part of a `near` value; raises InvalidNear."""
+def _near_number(text: str, refusal: str) -> float:
+    """A plain decimal from one part of a `near` value; raises InvalidNear with the refusal."""
     if not _DECIMAL.fullmatch(text):
-        raise InvalidNear(f"near: the {what} must be a decimal number.")
+        raise InvalidNear(refusal)
     return float(text)
 
 
