@@ -4,6 +4,7 @@ from datetime import timedelta
 from functools import lru_cache
 
 from flask import url_for
+from flask_babel import gettext
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -121,12 +122,12 @@ def edit_review(review: Review, author: User, rating: int, text: str) -> None:
 def reply(review: Review, therapist: User, text: str) -> None:
     """The practitioner's one public reply; raises ReviewError."""
     if review.profile.user_id != therapist.id:
-        raise ReviewError("You can only reply to reviews of your own practice.")
+        raise ReviewError(gettext("You can only reply to reviews of your own practice."))
     if review.reply:
-        raise ReviewError("You have already replied to this review.")
+        raise ReviewError(gettext("You have already replied to this review."))
     text = (text or "").strip()
     if not 1 <= len(text) <= MAX_TEXT:
-        raise ReviewError(f"Write a reply of at most {MAX_TEXT} characters.")
+        raise ReviewError(gettext("Write a reply of at most %(max)s characters.", max=MAX_TEXT))
     review.reply, review.replied_at = text, utcnow()
     db.session.commit()
 
