@@ -12,9 +12,10 @@ from wtforms import FloatField, FormField, IntegerField, SelectChoice, SelectMul
 from wtforms.fields.choices import Choice
 from wtforms.meta import DefaultMeta
 
-from directory.services.core.text import Said, translated
+from directory.services.core.text import N_, Said, number_label, translated
 
-CONTROL_CHARACTERS_MESSAGE = "Remove the invisible control characters from this text."
+# Kept in English, as a catalog key: gettext it where it is shown.
+CONTROL_CHARACTERS_MESSAGE = N_("Remove the invisible control characters from this text.")
 
 
 def contains_nul(value) -> bool:
@@ -58,7 +59,7 @@ def _refuse_nul(form) -> None:
         if isinstance(field, FormField):  # its errors are its subfields'
             _refuse_nul(field.form)
         else:
-            field.errors = [CONTROL_CHARACTERS_MESSAGE] if contains_nul(field.data) else []
+            field.errors = [gettext(CONTROL_CHARACTERS_MESSAGE)] if contains_nul(field.data) else []
 
 
 class TranslatedLabel:
@@ -104,6 +105,24 @@ class TranslatedLabel:
 def _lt(text: str, **values) -> TranslatedLabel:
     """A label, description or placeholder defined at import, translated where it is shown (pybabel extract -k _lt)."""
     return TranslatedLabel(text, **values)
+
+
+class LocalNumber:
+    """A number written with the page's separators each time it is shown ("5,000" in English, "5000" in Spanish).
+
+    For a message defined at import (_l, _lt) whose placeholder is a number: `max=LocalNumber(5000)` with `%(max)s`.
+    """
+
+    __slots__ = ("number",)
+
+    def __init__(self, number: float) -> None:
+        self.number = number
+
+    def __str__(self) -> str:
+        return number_label(self.number)
+
+    def __repr__(self) -> str:
+        return f"LocalNumber({self.number!r})"
 
 
 def choices(pairs: Iterable[tuple]) -> list[SelectChoice]:

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from directory.forms import Form, _lt, choices
+from directory.forms import Form, LocalNumber, _lt, choices
 from directory.services.community.reviews import MAX_TEXT, MIN_FLAG_REASON, MIN_TEXT
 from directory.vocabulary import N_
 
@@ -41,7 +41,7 @@ class ReplyForm(Form):
         _lt("Your public reply"),
         validators=[
             DataRequired(message=_l("Write your reply.")),
-            Length(max=MAX_TEXT, message=_l("Use at most %(max)s characters.", max=f"{MAX_TEXT:,}")),
+            Length(max=MAX_TEXT, message=_l("Use at most %(max)s characters.", max=LocalNumber(MAX_TEXT))),
         ],
     )
 

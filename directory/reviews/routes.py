@@ -10,6 +10,7 @@ from directory.reviews import bp
 from directory.reviews.forms import FlagForm, ReplyForm, ReviewForm
 from directory.services.community import consultations, reviews
 from directory.services.community.reviews import ReviewError
+from directory.services.core.text import number_label
 
 
 def _profile_page(review: Review):
@@ -88,7 +89,7 @@ def reply(review_id: int):
         else:
             flash(gettext("Your reply is published."), "success")
     else:
-        flash(f"Write a reply of at most {reviews.MAX_TEXT:,} characters.", "error")
+        flash(gettext("Write a reply of at most %(max)s characters.", max=number_label(reviews.MAX_TEXT)), "error")
     return redirect(url_for("reviews.of_my_practice"))
 
 

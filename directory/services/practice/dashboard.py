@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from directory.extensions import db
@@ -82,29 +83,54 @@ def next_steps(user: User, today: date) -> tuple[Step, ...]:
     profile = user.profile
     steps: list[Step] = []
     if not user.email_confirmed:
-        steps.append(Step("confirm_email", f"Confirm your email address: open the link we sent to {user.email}."))
+        steps.append(
+            Step(
+                "confirm_email",
+                gettext("Confirm your email address: open the link we sent to %(email)s.", email=user.email),
+            )
+        )
     if profile is None:
-        steps.append(Step("edit_profile", "Fill in your profile: your practice, where it is and what you treat."))
+        steps.append(
+            Step("edit_profile", gettext("Fill in your profile: your practice, where it is and what you treat."))
+        )
         return tuple(steps)
     required = completeness(profile).missing_required
     if required:
-        steps.append(Step("edit_profile", "Add " + join_words(required) + " to your profile."))
+        steps.append(Step("edit_profile", gettext("Add %(missing)s to your profile.", missing=join_words(required))))
     for cert in sorted(profile.certifications, key=lambda c: c.id):
         name = cert.issuer_name
         if cert.status == CertificationStatus.PENDING and cert.info_requested:
-            steps.append(Step("answer_request", f"Our team asked for more information about {name}.", cert.id))
+            steps.append(
+                Step(
+                    "answer_request", gettext("Our team asked for more information about %(name)s.", name=name), cert.id
+                )
+            )
         elif cert.status == CertificationStatus.REJECTED:
             steps.append(
-                Step("edit_certification", f"{name} was not accepted: correct it or upload clearer evidence.", cert.id)
+                Step(
+                    "edit_certification",
+                    gettext("%(name)s was not accepted: correct it or upload clearer evidence.", name=name),
+                    cert.id,
+                )
             )
         elif cert.lapsed_on(today):
-            steps.append(Step("edit_certification", f"{name} has expired: add the renewed certificate.", cert.id))
+            steps.append(
+                Step(
+                    "edit_certification",
+                    gettext("%(name)s has expired: add the renewed certificate.", name=name),
+                    cert.id,
+                )
+            )
         # Unlike the status badge (verified ones only), this also warns about a pending certification.
         elif cert.expires_on and cert.expires_within(today, EXPIRY_WARNING_DAYS):
             steps.append(
                 Step(
                     "edit_certification",
-                    f"{name} expires on {day_label(cert.expires_on)}: add the renewed certificate.",
+                    gettext(
+                        "%(name)s expires on %(day)s: add the renewed certificate.",
+                        name=name,
+                        day=day_label(cert.expires_on),
+                    ),
                     cert.id,
                 )
             )
@@ -112,9 +138,9 @@ def next_steps(user: User, today: date) -> tuple[Step, ...]:
         steps.append(
             Step(
                 "add_certification",
-                "Add your dry-needling certification with its evidence, so that our team can verify it.",
+                gettext("Add your dry-needling certification with its evidence, so that our team can verify it."),
             )
         )
     if not profile.published and not missing_for_publishing(user):
-        steps.append(Step("publish", "Publish your profile so that patients can find you."))
+        steps.append(Step("publish", gettext("Publish your profile so that patients can find you.")))
     return tuple(steps)

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from typing import Protocol
 
+from flask_babel import gettext
+
 from directory.services.geo import geocoding
 from directory.services.geo.points import Point
 from directory.services.practice.errors import ProfileError
@@ -121,7 +123,7 @@ def _point(latitude: float | None, longitude: float | None) -> Point | None:
         return Point(float(latitude), float(longitude))
     except (TypeError, ValueError):
         raise ProfileError(
-            "Latitude must be between -90 and 90 and longitude between -180 and 180.", "latitude"
+            gettext("Latitude must be between -90 and 90 and longitude between -180 and 180."), "latitude"
         ) from None
 
 
@@ -130,7 +132,7 @@ def locate_practice(profile: PracticeAddress | None, data: PracticeAddress) -> t
     stored = _point(profile.latitude, profile.longitude) if profile else None
     given = _point(data.latitude, data.longitude)
     if given is not None and (stored is None or not _same_point(stored, given)):
-        return given, LocationNote("manual", "Your practice is placed at the coordinates you gave.")
+        return given, LocationNote("manual", gettext("Your practice is placed at the coordinates you gave."))
     address_changed = profile is None or _address(profile) != _address(data)
     if given is not None and not address_changed:
         return stored, LocationNote("unchanged")
@@ -138,7 +140,7 @@ def locate_practice(profile: PracticeAddress | None, data: PracticeAddress) -> t
     if not has_address:
         return given, LocationNote(
             "missing" if given is None else "unchanged",
-            "Add the practice address, or place the pin on the map, so that patients nearby can find you."
+            gettext("Add the practice address, or place the pin on the map, so that patients nearby can find you.")
             if given is None
             else "",
         )
@@ -147,22 +149,28 @@ def locate_practice(profile: PracticeAddress | None, data: PracticeAddress) -> t
         typed = ", ".join(part for part in (data.street, data.city, data.region, data.postal_code) if part)
         return given, LocationNote(
             "not_found",
-            f"We could not find “{typed}” on the map. Your address is saved: place the pin on the map or "
-            "type the latitude and longitude, then save again.",
+            gettext(
+                "We could not find “%(address)s” on the map. Your address is saved: place the pin on the map or "
+                "type the latitude and longitude, then save again.",
+                address=typed,
+            ),
         )
     label = match.location.label
     if match.exact:
-        message = (
-            f"We placed the pin at {label}. Check it on the map; if it is not quite at your door, drag it and save."
+        message = gettext(
+            "We placed the pin at %(place)s. Check it on the map; if it is not quite at your door, drag it and save.",
+            place=label,
         )
         return match.location.point, LocationNote("found", message, label)
     if match.ambiguous:
-        message = (
-            f"Several places match your address; we used {label}. Check the pin on the map, move it if needed and save."
+        message = gettext(
+            "Several places match your address; we used %(place)s. Check the pin on the map, move it if needed and save.",
+            place=label,
         )
     else:
-        message = (
-            f"We could only place the pin at the center of {label}. Drag it to your practice, "
-            "or type its coordinates, and save, so that distances are right."
+        message = gettext(
+            "We could only place the pin at the center of %(place)s. Drag it to your practice, "
+            "or type its coordinates, and save, so that distances are right.",
+            place=label,
         )
     return match.location.point, LocationNote("approximate", message, label)

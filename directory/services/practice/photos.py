@@ -1,5 +1,6 @@
 """The profile photo: replacing it with a clean JPEG, removing it, and who may see it."""
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from directory.extensions import db
@@ -18,7 +19,7 @@ PHOTO_MAX_BYTES = 2 * 1024 * 1024
 
 def _require_profile(user: User) -> TherapistProfile:
     if user.profile is None:
-        raise ProfileError("Save your profile first.")
+        raise ProfileError(gettext("Save your profile first."))
     return user.profile
 
 

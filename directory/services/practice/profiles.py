@@ -3,6 +3,7 @@
 import itertools
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -166,7 +167,7 @@ def save_profile(user: User, data: ProfileData) -> SaveResult:
     except IntegrityError:
         db.session.rollback()
         raise ProfileError(
-            "Your profile changed elsewhere at the same moment and was not saved. Please send the form again."
+            gettext("Your profile changed elsewhere at the same moment and was not saved. Please send the form again.")
         ) from None
     return SaveResult(profile, note, created, unpublished_for)
 
@@ -174,28 +175,28 @@ def save_profile(user: User, data: ProfileData) -> SaveResult:
 def _check(data: ProfileData) -> None:
     """The invariants the database relies on, whoever calls; raises ProfileError."""
     if not data.display_name or not data.display_name.strip():
-        raise ProfileError("Enter the name patients will see.", "display_name")
+        raise ProfileError(gettext("Enter the name patients will see."), "display_name")
     if data.npi and not npi_is_valid(data.npi):
-        raise ProfileError("This is not a valid NPI.", "npi")
+        raise ProfileError(gettext("This is not a valid NPI."), "npi")
     if data.fee_min is not None and data.fee_max is not None and data.fee_min > data.fee_max:
-        raise ProfileError("The lowest fee cannot be more than the highest.", "fee_max")
+        raise ProfileError(gettext("The lowest fee cannot be more than the highest."), "fee_max")
     if data.currency not in {code for code, _ in vocabulary.CURRENCIES}:
-        raise ProfileError("Choose a currency from the list.", "currency")
+        raise ProfileError(gettext("Choose a currency from the list."), "currency")
     if data.bio and len(data.bio) > BIO_MAX_LENGTH:
-        raise ProfileError(f"Keep the description under {BIO_MAX_LENGTH} characters.", "bio")
+        raise ProfileError(gettext("Keep the description under %(max)d characters.", max=BIO_MAX_LENGTH), "bio")
     if data.bio_es and len(data.bio_es) > BIO_MAX_LENGTH:
-        raise ProfileError(f"Keep the description under {BIO_MAX_LENGTH} characters.", "bio_es")
+        raise ProfileError(gettext("Keep the description under %(max)d characters.", max=BIO_MAX_LENGTH), "bio_es")
     if (data.latitude is None) != (data.longitude is None):
-        raise ProfileError("Give both the latitude and the longitude, or neither.", "longitude")
+        raise ProfileError(gettext("Give both the latitude and the longitude, or neither."), "longitude")
     by_day: dict[int, list[Slot]] = {}
     for slot in data.availability:
         if not (0 <= slot.weekday <= 6 and 0 <= slot.start_minute < slot.end_minute <= MINUTES_PER_DAY):
-            raise ProfileError("An opening time must come before its closing time.", "availability")
+            raise ProfileError(gettext("An opening time must come before its closing time."), "availability")
         by_day.setdefault(slot.weekday, []).append(slot)
     for slots in by_day.values():
         slots.sort(key=lambda s: s.start_minute)
         if any(earlier.end_minute > later.start_minute for earlier, later in itertools.pairwise(slots)):
-            raise ProfileError("The openings of one day must not overlap.", "availability")
+            raise ProfileError(gettext("The openings of one day must not overlap."), "availability")
 
 
 def _rows(model: type[VocabularyRow], codes: tuple[str, ...], field_name: str) -> list[VocabularyRow]:
@@ -205,7 +206,7 @@ def _rows(model: type[VocabularyRow], codes: tuple[str, ...], field_name: str) -
         return []
     rows = {row.code: row for row in db.session.scalars(select(model).where(model.code.in_(wanted)))}
     if len(rows) != len(wanted):
-        raise ProfileError("Choose only from the list.", field_name)
+        raise ProfileError(gettext("Choose only from the list."), field_name)
     return [rows[code] for code in wanted]
 
 

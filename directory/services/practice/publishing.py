@@ -3,9 +3,11 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from directory.extensions import db
 from directory.models import TherapistProfile, User
-from directory.services.core.text import join_words
+from directory.services.core.text import N_, join_words
 from directory.services.practice.errors import ProfileError
 
 
@@ -13,13 +15,13 @@ class PublishError(ProfileError):
     """The profile cannot be published yet; `missing` lists what it needs, in words."""
 
     def __init__(self, missing: list[str]):
-        super().__init__("Before publishing, add " + join_words(missing) + ".")
+        super().__init__(gettext("Before publishing, add %(missing)s.", missing=join_words(missing)))
         self.missing = tuple(missing)
 
 
 @dataclass(frozen=True)
 class Completeness:
-    """How much of the profile is filled in, and what is missing, in words."""
+    """How much of the profile is filled in, and what is missing, in words (in the page's language)."""
 
     done: int
     total: int
@@ -40,26 +42,26 @@ _Item = tuple[str, Callable[[TherapistProfile], bool]]
 
 
 _REQUIRED: tuple[_Item, ...] = (
-    ("your name", lambda p: bool(p.display_name)),
-    ("your profession", lambda p: bool(p.profession)),
-    ("the practice's position on the map", lambda p: p.latitude is not None and p.longitude is not None),
-    ("at least one headache type you treat", lambda p: bool(p.headache_types)),
-    ("at least one way to hold a first consultation", lambda p: bool(p.consultation_modes)),
+    (N_("your name"), lambda p: bool(p.display_name)),
+    (N_("your profession"), lambda p: bool(p.profession)),
+    (N_("the practice's position on the map"), lambda p: p.latitude is not None and p.longitude is not None),
+    (N_("at least one headache type you treat"), lambda p: bool(p.headache_types)),
+    (N_("at least one way to hold a first consultation"), lambda p: bool(p.consultation_modes)),
 )
 
 
 _RECOMMENDED: tuple[_Item, ...] = (
-    ("your licence number and where it was issued", lambda p: bool(p.licence_number and p.licence_jurisdiction)),
-    ("the practice address", lambda p: bool(p.city or p.postal_code)),
-    ("a phone number or website", lambda p: bool(p.phone or p.website)),
-    ("a few words about your work", lambda p: bool(p.bio)),
-    ("the year you started practising", lambda p: p.practising_since is not None),
-    ("the length of a session", lambda p: p.session_minutes is not None),
-    ("your fees", lambda p: p.fee_min is not None),
-    ("the languages you speak", lambda p: bool(p.languages)),
-    ("your weekly availability", lambda p: bool(p.availability)),
-    ("a photo", lambda p: p.photo_id is not None),
-    ("a dry-needling certification", lambda p: bool(p.certifications)),
+    (N_("your licence number and where it was issued"), lambda p: bool(p.licence_number and p.licence_jurisdiction)),
+    (N_("the practice address"), lambda p: bool(p.city or p.postal_code)),
+    (N_("a phone number or website"), lambda p: bool(p.phone or p.website)),
+    (N_("a few words about your work"), lambda p: bool(p.bio)),
+    (N_("the year you started practising"), lambda p: p.practising_since is not None),
+    (N_("the length of a session"), lambda p: p.session_minutes is not None),
+    (N_("your fees"), lambda p: p.fee_min is not None),
+    (N_("the languages you speak"), lambda p: bool(p.languages)),
+    (N_("your weekly availability"), lambda p: bool(p.availability)),
+    (N_("a photo"), lambda p: p.photo_id is not None),
+    (N_("a dry-needling certification"), lambda p: bool(p.certifications)),
 )
 
 
@@ -67,15 +69,17 @@ def completeness(profile: TherapistProfile | None) -> Completeness:
     """What the profile holds of what patients look for; required items come first."""
     total = len(_REQUIRED) + len(_RECOMMENDED)
     if profile is None:
-        return Completeness(0, total, tuple(name for name, _ in _REQUIRED), tuple(name for name, _ in _RECOMMENDED))
-    required = tuple(name for name, present in _REQUIRED if not present(profile))
-    recommended = tuple(name for name, present in _RECOMMENDED if not present(profile))
+        return Completeness(
+            0, total, tuple(gettext(name) for name, _ in _REQUIRED), tuple(gettext(name) for name, _ in _RECOMMENDED)
+        )
+    required = tuple(gettext(name) for name, present in _REQUIRED if not present(profile))
+    recommended = tuple(gettext(name) for name, present in _RECOMMENDED if not present(profile))
     return Completeness(total - len(required) - len(recommended), total, required, recommended)
 
 
 def missing_for_publishing(user: User) -> list[str]:
     """What the therapist must still add before their profile can be published, in words."""
-    missing = [] if user.email_confirmed else ["a confirmed email address (open the link we mailed you)"]
+    missing = [] if user.email_confirmed else [gettext("a confirmed email address (open the link we mailed you)")]
     return missing + list(completeness(user.profile).missing_required)
 
 

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
+from flask_babel import gettext
 from sqlalchemy import (
     ColumnElement,
     Select,
@@ -51,11 +52,12 @@ def practice_labels(profile: TherapistProfile, masks: Sequence[int | None] | Non
     # The masks come from an outer join: all None when the profile has no listing row.
     known = [mask for mask in masks or () if mask is not None]
     if len(known) != 4:
+        # The rows' names are the vocabularies' English names (N_), shown in the page's language.
         treats, modes, languages = (
-            ", ".join(entry.name for entry in entries)
+            ", ".join(gettext(entry.name) for entry in entries)
             for entries in (profile.headache_types, profile.consultation_modes, profile.languages)
         )
-        return PracticeLabels(treats, modes, languages, tuple(entry.name for entry in profile.accessibility))
+        return PracticeLabels(treats, modes, languages, tuple(gettext(entry.name) for entry in profile.accessibility))
     headache, mode, language, access = known
     # The same words and order as the vocabulary tables (services.vocabularies keeps them in step): languages by name.
     return PracticeLabels(

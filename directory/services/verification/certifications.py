@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,7 +16,7 @@ from directory.extensions import db
 from directory.models import Certification, CertificationStatus, StoredFile, TherapistProfile, User
 from directory.models.certification import EXPIRY_WARNING_DAYS
 from directory.services.core import audit, uploads
-from directory.services.core.text import day_label
+from directory.services.core.text import N_, day_label
 
 if TYPE_CHECKING:
     from directory.services.core.uploads import Upload
@@ -24,7 +25,7 @@ EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 # Changing any of these on a verified certification means our team must look at it again.
 RECHECKED_FIELDS = ("issuing_body", "issuing_body_other", "credential_id", "obtained_on", "expires_on")
 EDITABLE_FIELDS = (*RECHECKED_FIELDS, "programme", "training_hours")
-STALE_MESSAGE = (
+STALE_MESSAGE = N_(
     "This certification was changed in the meantime, perhaps by our team. "
     "Reload the page to see its current state, then make your change again."
 )
@@ -42,7 +43,7 @@ class StaleCertification(CertificationError):
     """The certification changed since the therapist loaded it (optimistic locking)."""
 
     def __init__(self) -> None:
-        super().__init__(STALE_MESSAGE)
+        super().__init__(gettext(STALE_MESSAGE))
 
 
 @dataclass(frozen=True)
@@ -82,22 +83,30 @@ def describe_status(certification: Certification, today: date | None = None) -> 
     if status == CertificationStatus.PENDING and certification.info_requested:
         return StatusView(
             "info_requested",
-            "Information requested",
-            "Our team needs more information before deciding. Read their question and answer it by uploading a new evidence document.",
+            gettext("Information requested"),
+            gettext(
+                "Our team needs more information before deciding. "
+                "Read their question and answer it by uploading a new evidence document."
+            ),
             "unverified",
         )
     if status == CertificationStatus.PENDING:
         return StatusView(
             "pending",
-            "Awaiting verification",
-            "Our team will check it against the evidence. Nothing to do: you will get a notice when it is decided.",
+            gettext("Awaiting verification"),
+            gettext(
+                "Our team will check it against the evidence. Nothing to do: you will get a notice when it is decided."
+            ),
             "",
         )
     if certification.lapsed_on(today):
         return StatusView(
             "expired",
-            "Expired",
-            "It no longer counts towards your verified badge. Edit it with the renewed certificate and its new expiry date to send it for verification again.",
+            gettext("Expired"),
+            gettext(
+                "It no longer counts towards your verified badge. "
+                "Edit it with the renewed certificate and its new expiry date to send it for verification again."
+            ),
             "unverified",
         )
     if status == CertificationStatus.VERIFIED:
@@ -105,22 +114,33 @@ def describe_status(certification: Certification, today: date | None = None) -> 
         if expires and certification.expires_within(today, EXPIRY_WARNING_DAYS):
             return StatusView(
                 "expiring",
-                f"Verified, expires on {day_label(expires)}",
-                "Renew it in time: edit it with the renewed certificate and the new expiry date.",
+                gettext("Verified, expires on %(day)s", day=day_label(expires)),
+                gettext("Renew it in time: edit it with the renewed certificate and the new expiry date."),
                 "verified",
             )
-        until = f" until {day_label(expires)}" if expires else ""
         return StatusView(
             "verified",
-            "Verified" + until,
-            "Nothing to do. Changing the issuer, the credential number or the dates sends it back for verification.",
+            gettext("Verified until %(day)s", day=day_label(expires)) if expires else gettext("Verified"),
+            gettext(
+                "Nothing to do. Changing the issuer, the credential number or the dates sends it back for verification."
+            ),
             "verified",
         )
-    reason = f" Reason given: {certification.reason}" if certification.reason else ""
+    if certification.reason:
+        next_step = gettext(
+            "Our team could not verify it. Reason given: %(reason)s Correct the details or upload clearer evidence "
+            "and save to send it again, or withdraw it.",
+            reason=certification.reason,
+        )
+    else:
+        next_step = gettext(
+            "Our team could not verify it. Correct the details or upload clearer evidence "
+            "and save to send it again, or withdraw it."
+        )
     return StatusView(
         "rejected",
-        "Not accepted",
-        f"Our team could not verify it.{reason} Correct the details or upload clearer evidence and save to send it again, or withdraw it.",
+        gettext("Not accepted"),
+        next_step,
         "unverified",
     )
 
@@ -150,13 +170,13 @@ def evidence_for_owner(user: User, certification_id: int) -> StoredFile | None:
 def _check(data: CertificationData) -> None:
     """The rules whoever calls; raises CertificationError."""
     if data.issuing_body not in {code for code, _ in vocabulary.CERTIFYING_BODIES}:
-        raise CertificationError("Choose the certifying body from the list, or Other.", "issuing_body")
+        raise CertificationError(gettext("Choose the certifying body from the list, or Other."), "issuing_body")
     if data.issuing_body == "other" and not (data.issuing_body_other or "").strip():
-        raise CertificationError("Name the program that certified you.", "issuing_body_other")
+        raise CertificationError(gettext("Name the program that certified you."), "issuing_body_other")
     if data.training_hours is not None and data.training_hours < 0:
-        raise CertificationError("Training hours cannot be negative.", "training_hours")
+        raise CertificationError(gettext("Training hours cannot be negative."), "training_hours")
     if data.obtained_on and data.expires_on and data.expires_on <= data.obtained_on:
-        raise CertificationError("The expiry date must come after the date obtained.", "expires_on")
+        raise CertificationError(gettext("The expiry date must come after the date obtained."), "expires_on")
 
 
 def _values(data: CertificationData) -> dict[str, Any]:
@@ -174,7 +194,7 @@ def _evidence(upload: "Upload") -> StoredFile:
 def add_certification(user: User, data: CertificationData, evidence: "Upload") -> Certification:
     """Submit a certification with its evidence for verification; raises CertificationError or UploadError."""
     if user.profile is None:
-        raise CertificationError("Fill in your profile first, then add your certifications.")
+        raise CertificationError(gettext("Fill in your profile first, then add your certifications."))
     _check(data)
     stored = _evidence(evidence)
     certification = Certification(
