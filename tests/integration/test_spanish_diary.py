@@ -323,7 +323,7 @@ def test_the_practitioner_records_a_session_in_spanish(client, auth, diary):
     assert flashes(client) == [f"Sesión del {day_words_es(TODAY - timedelta(days=2))} registrada."]
     empty = client.post(path, data={"day": ""})
     assert empty.status_code == 400
-    assert "Indique el día, como AAAA-MM-DD (YYYY-MM-DD)." in page_text(empty)
+    assert "Indique el día, como AAAA-MM-DD." in page_text(empty)
 
 
 def test_the_outcomes_block_of_a_profile_reads_in_spanish(client, diary):
