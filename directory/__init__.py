@@ -303,7 +303,7 @@ def register_housekeeping(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from directory import filters, vocabulary
     from directory.forms import option_markup
-    from directory.services.core.text import clock, day_label, month_label, translated
+    from directory.services.core.text import clock, day_label, month_label, signed_number_label, translated, upper_first
 
     app.jinja_env.add_extension("jinja2.ext.do")
     register_url_helpers(app)
@@ -316,6 +316,8 @@ def register_template_helpers(app: Flask) -> None:
         labels=filters.labels,
         number=filters.number,
         rating=filters.rating,
+        signed=lambda value, decimals=1: signed_number_label(value, decimals=decimals),
+        upper_first=upper_first,
         # A name marked with N_ where it is defined, or a Said message, shown in the page's language.
         translate=translated,
     )

@@ -15,9 +15,9 @@ def distance(km: float, unit: str = "km") -> str:
     return gettext("%(distance)s away", distance=localized_distance(km, unit))
 
 
-def number(value: float) -> str:
-    """A count with the page's thousands separator: '12,345'."""
-    return number_label(value)
+def number(value: float, decimals: int | None = None) -> str:
+    """A count with the page's thousands separator: '12,345'; with decimals, '4.2' ('4,2' in Spanish)."""
+    return number_label(value, decimals=decimals)
 
 
 def rating(value: float) -> str:

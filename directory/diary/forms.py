@@ -1,66 +1,81 @@
 import zoneinfo
 from functools import cache
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from directory.forms import Form, MultiCheckboxField, choices
+from directory.forms import Form, MultiCheckboxField, TranslatedLabel, _lt, choices
 from directory.models.diary import MEDICINE_CLASSES
+from directory.services.core.text import N_, megabytes
 from directory.services.diary import terms
+from directory.services.diary.csv_io import MAX_BYTES
 from directory.services.diary.entries import MAX_NOTES, DayAnswers
 from directory.services.diary.sessions import MAX_NOTE
 
 NOT_TAKEN = ""
-RELIEF_CHOICES = choices(
-    ((NOT_TAKEN, "Not taken"), *((code, f"Taken: {label.lower()}") for code, label in terms.RELIEF_LABELS.items()))
-)
+RELIEF_CHOICES = choices(((NOT_TAKEN, N_("Not taken")), *terms.RELIEF_LABELS.items()))
+
+
+class NumberedLabel(TranslatedLabel):
+    """A choice's label after its number, "3: Could not do my usual activities", the words in the page's language."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return f"{self.values['number']}: {gettext(self.text)}"
 
 
 class DayForm(Form):
     """One diary day: a headache day's answers, or no headache."""
 
     headache = RadioField(
-        "Did you have a headache this day?",
-        choices=choices((("yes", "Yes"), ("no", "No headache"))),
+        _lt("Did you have a headache this day?"),
+        choices=choices((("yes", N_("Yes")), ("no", N_("No headache")))),
         default="yes",
-        validators=[InputRequired(message="Choose yes or no.")],
+        validators=[InputRequired(message=_l("Choose yes or no."))],
     )
     pain = RadioField(
-        "Worst pain (0 none, 10 worst imaginable)",
+        _lt("Worst pain (0 none, 10 worst imaginable)"),
         choices=choices((str(n), str(n)) for n in range(11)),
         validators=[Optional()],
     )
-    duration = RadioField("How long in total?", choices=choices(terms.DURATION_LABELS.items()), validators=[Optional()])
-    features = MultiCheckboxField("What was it like?", choices=choices(terms.FEATURES))
-    med_simple = SelectField(terms.MEDICINE_LABELS["simple"], choices=RELIEF_CHOICES, default=NOT_TAKEN)
-    med_combination = SelectField(terms.MEDICINE_LABELS["combination"], choices=RELIEF_CHOICES, default=NOT_TAKEN)
-    med_triptan = SelectField(terms.MEDICINE_LABELS["triptan"], choices=RELIEF_CHOICES, default=NOT_TAKEN)
-    med_ergot = SelectField(terms.MEDICINE_LABELS["ergot"], choices=RELIEF_CHOICES, default=NOT_TAKEN)
-    med_opioid = SelectField(terms.MEDICINE_LABELS["opioid"], choices=RELIEF_CHOICES, default=NOT_TAKEN)
-    med_other = SelectField(terms.MEDICINE_LABELS["other"], choices=RELIEF_CHOICES, default=NOT_TAKEN)
+    duration = RadioField(
+        _lt("How long in total?"), choices=choices(terms.DURATION_LABELS.items()), validators=[Optional()]
+    )
+    features = MultiCheckboxField(_lt("What was it like?"), choices=choices(terms.FEATURES))
+    med_simple = SelectField(_lt(terms.MEDICINE_LABELS["simple"]), choices=RELIEF_CHOICES, default=NOT_TAKEN)
+    med_combination = SelectField(_lt(terms.MEDICINE_LABELS["combination"]), choices=RELIEF_CHOICES, default=NOT_TAKEN)
+    med_triptan = SelectField(_lt(terms.MEDICINE_LABELS["triptan"]), choices=RELIEF_CHOICES, default=NOT_TAKEN)
+    med_ergot = SelectField(_lt(terms.MEDICINE_LABELS["ergot"]), choices=RELIEF_CHOICES, default=NOT_TAKEN)
+    med_opioid = SelectField(_lt(terms.MEDICINE_LABELS["opioid"]), choices=RELIEF_CHOICES, default=NOT_TAKEN)
+    med_other = SelectField(_lt(terms.MEDICINE_LABELS["other"]), choices=RELIEF_CHOICES, default=NOT_TAKEN)
     function_level = RadioField(
-        "How much did it limit your day?",
-        choices=choices((str(level), f"{level}: {label}") for level, label in terms.FUNCTION_LABELS.items()),
+        _lt("How much did it limit your day?"),
+        choices=choices(
+            (str(level), NumberedLabel(label, number=level)) for level, label in terms.FUNCTION_LABELS.items()
+        ),
         validators=[Optional()],
     )
-    triggers = MultiCheckboxField("Possible triggers (optional)", choices=choices(terms.TRIGGERS.items()))
+    triggers = MultiCheckboxField(_lt("Possible triggers (optional)"), choices=choices(terms.TRIGGERS.items()))
     notes = TextAreaField(
-        "Private notes (optional)",
+        _lt("Private notes (optional)"),
         validators=[Optional(), Length(max=MAX_NOTES)],
-        description="Only you see these, and a practitioner you share your diary with.",
+        description=_lt("Only you see these, and a practitioner you share your diary with."),
     )
     until = DateField(
-        "It went on until (optional)",
+        _lt("It went on until (optional)"),
         validators=[Optional()],
-        description="For a headache over several days: the same answers are saved for each day up to this one.",
+        description=_lt("For a headache over several days: the same answers are saved for each day up to this one."),
     )
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         # Optional() ends the pain field's own checks when it is empty: a headache day needs it all the same.
         if self.headache.data == "yes" and self.pain.data in (None, "", "None") and not self.pain.errors:
-            self.pain.errors = ["Choose the worst pain, from 0 to 10."]
+            self.pain.errors = [gettext("Choose the worst pain, from 0 to 10.")]
             valid = False
         return valid
 
@@ -103,12 +118,15 @@ class DayForm(Form):
 
 
 class SessionForm(Form):
-    day = DateField("Day of the session", validators=[DataRequired(message="Give the day, as YYYY-MM-DD.")])
-    note = StringField("Note (optional)", validators=[Optional(), Length(max=MAX_NOTE)])
+    day = DateField(_lt("Day of the session"), validators=[DataRequired(message=_l("Give the day, as YYYY-MM-DD."))])
+    note = StringField(_lt("Note (optional)"), validators=[Optional(), Length(max=MAX_NOTE)])
 
 
 class ImportForm(Form):
-    file = FileField("CSV file", description="The diary's CSV format (see below), UTF-8, up to 2 MB.")
+    file = FileField(
+        _lt("CSV file"),
+        description=_lt("The diary's CSV format (see below), UTF-8, up to %(size)s.", size=megabytes(MAX_BYTES)),
+    )
 
 
 @cache
@@ -118,13 +136,13 @@ def _timezones() -> list[str]:
 
 class ReminderForm(Form):
     enabled = RadioField(
-        "Daily reminder by mail",
-        choices=choices((("on", "On"), ("off", "Off"))),
+        _lt("Daily reminder by mail"),
+        choices=choices((("on", N_("On")), ("off", N_("Off")))),
         default="off",
         validators=[InputRequired()],
     )
-    time = StringField("At (your local time, HH:MM)", default="20:00", validators=[DataRequired(), Length(max=5)])
-    timezone = SelectField("Your time zone", default="UTC")
+    time = StringField(_lt("At (your local time, HH:MM)"), default="20:00", validators=[DataRequired(), Length(max=5)])
+    timezone = SelectField(_lt("Your time zone"), default="UTC")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,7 +151,7 @@ class ReminderForm(Form):
     def validate_time(self, field) -> None:
         hours, _, minutes = (field.data or "").partition(":")
         if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60 and len(minutes) == 2):
-            raise ValidationError("Give the time as HH:MM, for example 20:30.")
+            raise ValidationError(gettext("Give the time as HH:MM, for example 20:30."))
 
     def minute_of_day(self) -> int:
         hours, _, minutes = self.time.data.partition(":")

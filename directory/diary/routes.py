@@ -3,6 +3,7 @@
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from directory.access import role_required
@@ -10,7 +11,7 @@ from directory.diary import bp
 from directory.diary.forms import DayForm, ImportForm, ReminderForm, SessionForm
 from directory.forms import EmptyForm
 from directory.models import Role, User
-from directory.services.core.text import clock
+from directory.services.core.text import clock, number_label
 from directory.services.diary import charts, csv_io, entries, reminders, sessions, sharing, terms
 from directory.services.diary.entries import DiaryError, day_words
 from directory.services.outcomes import consent
@@ -28,7 +29,7 @@ def diary_day_filter(day: date) -> str:
 
 @bp.app_template_filter("one_decimal")
 def one_decimal(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
+    return "–" if value is None else number_label(value, decimals=1)
 
 
 @bp.context_processor
@@ -45,7 +46,7 @@ def _parse_day(text: str) -> date:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        abort(400, "The day must be written YYYY-MM-DD, for example 2025-03-14.")
+        abort(400, gettext("The day must be written YYYY-MM-DD, for example 2025-03-14."))
     try:
         entries.check_day(day, date.today())
     except DiaryError as error:
@@ -64,9 +65,9 @@ def _chart_context(
         try:
             chosen = date.fromisoformat(f"{month}-01")
         except ValueError:
-            abort(400, "The month must be written YYYY-MM, for example 2025-03.")
+            abort(400, gettext("The month must be written YYYY-MM, for example 2025-03."))
         if chosen > diary.today or chosen.year < 2000:
-            abort(400, "Choose a month from January 2000 to this one.")
+            abort(400, gettext("Choose a month from January 2000 to this one."))
         year, number = chosen.year, chosen.month
     session_set = set(diary.sessions)
     return {
@@ -120,12 +121,18 @@ def edit_day(day: str):
         try:
             if form.until.data and form.headache.data == "yes" and form.until.data != the_day:
                 result = entries.record_attack(_me(), the_day, form.until.data, form.answers())
-                message = f"Saved {len(result.saved)} days of this headache."
+                message = ngettext(
+                    "Saved %(num)d day of this headache.", "Saved %(num)d days of this headache.", len(result.saved)
+                )
                 if result.skipped:
-                    message += f" {len(result.skipped)} already had an entry and were left as they were."
+                    message += " " + ngettext(
+                        "%(num)d already had an entry and was left as it was.",
+                        "%(num)d already had an entry and were left as they were.",
+                        len(result.skipped),
+                    )
             else:
                 entries.record_day(_me(), the_day, form.answers())
-                message = f"{day_words(the_day)} is saved."
+                message = gettext("%(day)s is saved.", day=day_words(the_day))
         except DiaryError as error:
             flash(str(error), "error")
         else:
@@ -144,7 +151,7 @@ def _record_no_headache(the_day: date):
     except DiaryError as error:
         flash(str(error), "error")
         return _diary_page(), 409
-    flash(f"{day_words(the_day)}: no headache, saved.", "success")
+    flash(gettext("%(day)s: no headache, saved.", day=day_words(the_day)), "success")
     return redirect(url_for("diary.show_diary"))
 
 
@@ -157,7 +164,7 @@ def delete_day(day: str):
         abort(400)
     if not entries.delete_entry(_me(), the_day):
         abort(404)
-    flash(f"{day_words(the_day)} is deleted from your diary.", "info")
+    flash(gettext("%(day)s is deleted from your diary.", day=day_words(the_day)), "info")
     return redirect(url_for("diary.show_diary"))
 
 
@@ -179,7 +186,7 @@ def list_sessions():
         except DiaryError as error:
             form.day.errors = [str(error)]
         else:
-            flash(f"The session on {day_words(form.day.data)} is added.", "success")
+            flash(gettext("The session on %(day)s is added.", day=day_words(form.day.data)), "success")
             return redirect(url_for("diary.list_sessions"))
     status = 400 if request.method == "POST" else 200
     return render_template(
@@ -195,7 +202,7 @@ def delete_session(session_id: int):
         abort(400)
     if not sessions.delete_session(_me(), session_id):
         abort(404)
-    flash("The session is deleted.", "info")
+    flash(gettext("The session is deleted."), "info")
     if current_user.role == THERAPIST:
         return redirect(url_for("diary.list_shared"))
     return redirect(url_for("diary.list_sessions"))
@@ -218,7 +225,9 @@ def share(profile_id: int):
         profile = sharing.share(_me(), profile_id)
     except DiaryError:
         abort(404)
-    flash(f"{profile.display_name} can now see your diary. You can stop this at any time.", "success")
+    flash(
+        gettext("%(name)s can now see your diary. You can stop this at any time.", name=profile.display_name), "success"
+    )
     return redirect(url_for("diary.show_sharing"))
 
 
@@ -230,7 +239,7 @@ def revoke(profile_id: int):
         abort(400)
     if not sharing.revoke(_me(), profile_id):
         abort(404)
-    flash("Stopped: that practitioner can no longer see your diary.", "info")
+    flash(gettext("Stopped: that practitioner can no longer see your diary."), "info")
     return redirect(url_for("diary.show_sharing"))
 
 
@@ -252,8 +261,11 @@ def give_outcome_consent(profile_id: int):
     except consent.ConsentError:
         abort(404)
     flash(
-        f"Your anonymous result now counts toward {profile.display_name}'s outcome figures. "
-        "They are not told who counts. You can stop this at any time.",
+        gettext(
+            "Your anonymous result now counts toward %(name)s's outcome figures. "
+            "They are not told who counts. You can stop this at any time.",
+            name=profile.display_name,
+        ),
         "success",
     )
     return redirect(url_for("diary.show_outcome_consent"))
@@ -267,7 +279,9 @@ def revoke_outcome_consent(profile_id: int):
         abort(400)
     if not consent.revoke_consent(_me(), profile_id):
         abort(404)
-    flash("Stopped: your result is taken out of that practitioner's figures at the next nightly update.", "info")
+    flash(
+        gettext("Stopped: your result is taken out of that practitioner's figures at the next nightly update."), "info"
+    )
     return redirect(url_for("diary.show_outcome_consent"))
 
 
@@ -294,7 +308,7 @@ def import_csv():
         upload = form.file.data
         data = upload.stream.read(csv_io.MAX_BYTES + 1) if upload else b""
         if not data:
-            form.file.errors = ["Choose a CSV file."]
+            form.file.errors = [gettext("Choose a CSV file.")]
             status = 400
         else:
             try:
@@ -304,7 +318,14 @@ def import_csv():
                 status = 413 if len(data) > csv_io.MAX_BYTES else 400
             else:
                 if not result.errors:
-                    flash(f"Imported {result.imported} days; they are marked as imported.", "success")
+                    flash(
+                        ngettext(
+                            "Imported %(num)d day; it is marked as imported.",
+                            "Imported %(num)d days; they are marked as imported.",
+                            result.imported,
+                        ),
+                        "success",
+                    )
                     return redirect(url_for("diary.show_diary"))
                 errors = result.errors
                 status = 400
@@ -343,9 +364,9 @@ def edit_reminders():
             form.timezone.errors = [str(error)]
         else:
             flash(
-                f"Reminder on, every day at {form.time.data} ({form.timezone.data})."
+                gettext("Reminder on, every day at %(time)s (%(zone)s).", time=form.time.data, zone=form.timezone.data)
                 if form.enabled.data == "on"
-                else "Reminder off.",
+                else gettext("Reminder off."),
                 "success",
             )
             return redirect(url_for("diary.show_diary"))
@@ -389,7 +410,7 @@ def consultation_sessions(request_id: int):
         except DiaryError as error:
             form.day.errors = [str(error)]
         else:
-            flash(f"Session on {day_words(form.day.data)} recorded.", "success")
+            flash(gettext("Session on %(day)s recorded.", day=day_words(form.day.data)), "success")
             return redirect(url_for("diary.consultation_sessions", request_id=request_id))
     status = 400 if request.method == "POST" else 200
     shared = sharing.shared_patient(_me(), consultation.patient_id) is not None

@@ -153,7 +153,7 @@ def test_review_and_flag_minimums_are_the_services():
     ],
 )
 def test_upload_help_text_gives_the_size_the_service_takes(form, field, size):
-    assert f"up to {megabytes(size)}" in getattr(form, field).kwargs["description"]
+    assert f"up to {megabytes(size)}" in str(getattr(form, field).kwargs["description"])
 
 
 def test_megabytes_reads_as_people_say_it():

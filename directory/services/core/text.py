@@ -5,7 +5,7 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton, get_day_names
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from flask_babel import get_locale, gettext
@@ -103,6 +103,23 @@ def long_date_label(day: date) -> str:
     return f"{day:%d %B %Y}"
 
 
+def month_year_label(day: date) -> str:
+    """A month in full and its year, as a calendar's title: 'March 2025'; in Spanish 'marzo de 2025'."""
+    locale = page_locale()
+    if locale is not None:
+        return str(format_skeleton("yMMMM", day, locale=locale))
+    return f"{day:%B} {day.year}"
+
+
+def weekday_letters() -> tuple[str, ...]:
+    """The weekdays' one-letter names from Monday, as a calendar's columns: M T W T F S S; in Spanish L M X J V S D."""
+    locale = page_locale()
+    if locale is None:
+        return tuple("MTWTFSS")
+    names = get_day_names("narrow", context="stand-alone", locale=locale)
+    return tuple(str(names[weekday]) for weekday in range(7))
+
+
 def long_day_label(day: date) -> str:
     """A date with its weekday, for an appointment: 'Tuesday, December 8, 2026'; in Spanish 'martes, 8 de diciembre de 2026'."""
     locale = page_locale()
@@ -118,6 +135,20 @@ def number_label(number: float, *, decimals: int | None = None) -> str:
         return f"{number:,.{decimals}f}" if decimals is not None else f"{number:,}"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return str(format_decimal(number, format=pattern, locale=locale))
+
+
+def signed_number_label(number: float, *, decimals: int = 1) -> str:
+    """A change with its sign always written: '+1.5', '-6.0' (as '%+.1f' writes them); in Spanish '+1,5', '-6,0'."""
+    english = f"{number:+,.{decimals}f}"
+    if page_locale() is None:
+        return english
+    # The sign of the rounded number, as English shows it ('-0.0' for a tiny fall), then the digits in the locale.
+    return english[0] + number_label(abs(number), decimals=decimals)
+
+
+def upper_first(text: str) -> str:
+    """The text with its first letter a capital, the rest untouched: a Spanish date at the start of a heading."""
+    return text[:1].upper() + text[1:]
 
 
 def join_words(items: Iterable[str]) -> str:

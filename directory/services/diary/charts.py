@@ -9,6 +9,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext
+
+from directory.services.core.text import N_, month_year_label, weekday_letters
 from directory.services.diary import measures
 from directory.services.diary.measures import DayRecord
 
@@ -29,12 +32,13 @@ def pain_band(record: DayRecord | None) -> str:
     return "mild" if pain < 4 else "moderate" if pain < 7 else "severe"
 
 
+# The catalog's English (N_), translated where shown.
 BAND_WORDS = {
-    "unrecorded": "not recorded",
-    "none": "no headache",
-    "mild": "mild (0-3)",
-    "moderate": "moderate (4-6)",
-    "severe": "severe (7-10)",
+    "unrecorded": N_("not recorded"),
+    "none": N_("no headache"),
+    "mild": N_("mild (0-3)"),
+    "moderate": N_("moderate (4-6)"),
+    "severe": N_("severe (7-10)"),
 }
 
 
@@ -46,18 +50,19 @@ class CalendarCell:
     band: str
     mark: str  # the non-colour cue: the pain number, "–" for no headache, "" when not recorded
     session: bool
-    words: str
+    words: str  # in the page's language
 
 
 @dataclass(frozen=True)
 class CalendarMonth:
     year: int
     month: int
-    title: str
+    title: str  # "March 2025", in the page's language
     cells: list[CalendarCell]
     height: int
     previous: date | None
     following: date | None
+    weekdays: tuple[str, ...]  # the columns' letters from Monday, in the page's language
 
 
 CELL_W, CELL_H, CAL_TOP = 44, 40, 22
@@ -76,7 +81,11 @@ def calendar_month(
             record = records.get(day)
             band = pain_band(record)
             mark = "" if record is None else ("–" if not record.headache else str(record.pain or 0))
-            words = BAND_WORDS[band] if record is None or not record.headache else f"pain {record.pain or 0}"
+            words = (
+                gettext(BAND_WORDS[band])
+                if record is None or not record.headache
+                else gettext("pain %(pain)s", pain=record.pain or 0)
+            )
             cells.append(CalendarCell(day, column * CELL_W, CAL_TOP + row * CELL_H, band, mark, day in sessions, words))
     # Rows still to come this month take no room.
     rows = (max(cell.y for cell in cells) - CAL_TOP) // CELL_H + 1 if cells else 1
@@ -86,11 +95,12 @@ def calendar_month(
     return CalendarMonth(
         year,
         month,
-        f"{calendar.month_name[month]} {year}",
+        month_year_label(first),
         cells,
         CAL_TOP + rows * CELL_H,
         previous if previous.year >= 2000 else None,
         following if following <= today else None,
+        weekday_letters(),
     )
 
 
@@ -203,18 +213,19 @@ def pain_over_time(
     return PainChart(first, today, points, lines, marks, ticks, bottom)
 
 
+# The catalog's English (N_), translated where shown.
 WINDOW_LABELS = {
-    "baseline": "Before (days -28 to -1)",
-    "days_1_28": "Days 1-28",
-    "days_29_56": "Days 29-56",
-    "follow_up": "Follow-up (days 57-84)",
+    "baseline": N_("Before (days -28 to -1)"),
+    "days_1_28": N_("Days 1-28"),
+    "days_29_56": N_("Days 29-56"),
+    "follow_up": N_("Follow-up (days 57-84)"),
 }
 
 
 @dataclass(frozen=True)
 class SummaryBar:
     name: str
-    label: str
+    label: str  # the catalog's English, translated where shown
     window: measures.Window
     value: float | None
     x: float

@@ -19,8 +19,9 @@ from directory.models import DiaryEntry, DiaryMedicine, Role, TreatmentSession, 
 from directory.models.diary import DURATIONS, EARLIEST_DAY, MEDICINE_CLASSES
 from directory.services.core.audit import csv_safe
 from directory.services.core.bulk import table_of
+from directory.services.core.text import megabytes, number_label
 from directory.services.diary import terms
-from directory.services.diary.entries import MAX_NOTES, DayAnswers, DiaryError, check_answers
+from directory.services.diary.entries import MAX_NOTES, DayAnswers, DiaryError, _t, check_answers
 
 COLUMNS = (
     "date",
@@ -128,7 +129,7 @@ def _flag(value: str, column: str) -> bool | None:
         return True
     if value in (NO, "n", "false", "0"):
         return False
-    raise _BadCell(f"{column} must be yes or no, not {value[:20]!r}.")
+    raise _BadCell(_t("%(column)s must be yes or no, not %(value)s.", column=column, value=repr(value[:20])))
 
 
 def _number(value: str, column: str, low: int, high: int) -> int | None:
@@ -138,9 +139,25 @@ def _number(value: str, column: str, low: int, high: int) -> int | None:
     try:
         number = int(value)
     except ValueError:
-        raise _BadCell(f"{column} must be a whole number from {low} to {high}, not {value[:20]!r}.") from None
+        raise _BadCell(
+            _t(
+                "%(column)s must be a whole number from %(low)s to %(high)s, not %(value)s.",
+                column=column,
+                low=low,
+                high=high,
+                value=repr(value[:20]),
+            )
+        ) from None
     if not low <= number <= high:
-        raise _BadCell(f"{column} must be from {low} to {high}, not {number}.")
+        raise _BadCell(
+            _t(
+                "%(column)s must be from %(low)s to %(high)s, not %(number)s.",
+                column=column,
+                low=low,
+                high=high,
+                number=number,
+            )
+        )
     return number
 
 
@@ -151,11 +168,13 @@ def _day(value: str, today: date) -> date:
         if len(value) != 10:
             raise ValueError
     except ValueError:
-        raise _BadCell(f"date must be written YYYY-MM-DD, for example 2025-03-14, not {value[:20]!r}.") from None
+        raise _BadCell(
+            _t("date must be written YYYY-MM-DD, for example 2025-03-14, not %(value)s.", value=repr(value[:20]))
+        ) from None
     if day > today:
-        raise _BadCell(f"date {value} is in the future.")
+        raise _BadCell(_t("date %(value)s is in the future.", value=value))
     if day < EARLIEST_DAY:
-        raise _BadCell(f"date {value} is before 2000.")
+        raise _BadCell(_t("date %(value)s is before 2000.", value=value))
     return day
 
 
@@ -172,22 +191,32 @@ def _row(cells: dict[str, str], line: int, today: date) -> ImportRow:
         others = [name for name, value in cells.items() if value.strip() and name not in ("date", "session")]
         if session and not others:
             return ImportRow(line, day, None, True)
-        raise _BadCell("headache must be yes or no.")
+        raise _BadCell(_t("headache must be yes or no."))
     duration = cells.get("duration", "").strip().lower() or None
     if duration is not None and duration not in DURATIONS:
-        raise _BadCell(f"duration must be one of {', '.join(DURATIONS)}, not {duration[:20]!r}.")
+        raise _BadCell(
+            _t(
+                "duration must be one of %(durations)s, not %(value)s.",
+                durations=", ".join(DURATIONS),
+                value=repr(duration[:20]),
+            )
+        )
     medicine_text = cells.get("medicines", "").strip().lower()
     classes = [part.strip() for part in medicine_text.split(";") if part.strip()] if medicine_text else []
     unknown = [c for c in classes if c not in MEDICINE_CLASSES]
     if unknown:
         raise _BadCell(
-            f"unknown medicine class {unknown[0][:20]!r}: use {', '.join(MEDICINE_CLASSES)}, separated by ';'."
+            _t(
+                "unknown medicine class %(value)s: use %(classes)s, separated by ';'.",
+                value=repr(unknown[0][:20]),
+                classes=", ".join(MEDICINE_CLASSES),
+            )
         )
     if len(set(classes)) != len(classes):
-        raise _BadCell("a medicine class is named twice.")
+        raise _BadCell(_t("a medicine class is named twice."))
     notes = _unquoted(cells.get("notes", ""))
     if len(notes) > MAX_NOTES:
-        raise _BadCell(f"notes are longer than {MAX_NOTES} characters.")
+        raise _BadCell(_t("notes are longer than %(max)s characters.", max=MAX_NOTES))
     answers = DayAnswers(
         headache=headache,
         pain=_number(cells.get("pain", ""), "pain", 0, 10),
@@ -204,32 +233,50 @@ def _row(cells: dict[str, str], line: int, today: date) -> ImportRow:
     return ImportRow(line, day, answers, session)
 
 
+def _csv_problem(error: csv.Error) -> str:
+    """What the csv module says about a line, in the page's language where it is the one it says over a long cell."""
+    text = str(error)
+    if text.startswith("field larger than field limit"):
+        return _t("a cell is longer than %(limit)s characters", limit=number_label(csv.field_size_limit()))
+    return text
+
+
 def parse(data: bytes, today: date) -> tuple[list[ImportRow], list[LineError]]:
     """The rows of a diary CSV and the errors by line (line 1 is the header); raises DiaryError for a file that is not one."""
     if len(data) > MAX_BYTES:
         raise DiaryError(
-            f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; a diary of many years is far smaller."
+            _t("The file is larger than %(size)s; a diary of many years is far smaller.", size=megabytes(MAX_BYTES))
         )
     if b"\x00" in data:
-        raise DiaryError("This is not a CSV text file.")
+        raise DiaryError(_t("This is not a CSV text file."))
     text = _decode(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text))
     try:
         header = [name.strip().lower() for name in next(reader)]
     except StopIteration:
-        raise DiaryError("The file is empty.") from None
+        raise DiaryError(_t("The file is empty.")) from None
     except csv.Error:
-        raise DiaryError("The file cannot be read as CSV.") from None
+        raise DiaryError(_t("The file cannot be read as CSV.")) from None
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     unknown = [name for name in header if name and name not in COLUMNS]
     errors: list[LineError] = []
     if missing or unknown:
-        problems = []
-        if missing:
-            problems.append(f"missing the column {', '.join(missing)}")
-        if unknown:
-            problems.append(f"unknown column {', '.join(repr(name[:30]) for name in unknown)}")
-        return [], [LineError(1, f"The header row is {' and '.join(problems)}; the columns are {', '.join(COLUMNS)}.")]
+        names = {
+            "missing": ", ".join(missing),
+            "unknown": ", ".join(repr(name[:30]) for name in unknown),
+            "columns": ", ".join(COLUMNS),
+        }
+        if missing and unknown:
+            message = _t(
+                "The header row is missing the column %(missing)s and unknown column %(unknown)s; "
+                "the columns are %(columns)s.",
+                **names,
+            )
+        elif missing:
+            message = _t("The header row is missing the column %(missing)s; the columns are %(columns)s.", **names)
+        else:
+            message = _t("The header row is unknown column %(unknown)s; the columns are %(columns)s.", **names)
+        return [], [LineError(1, message)]
     rows: list[ImportRow] = []
     seen: dict[date, int] = {}
     try:
@@ -238,7 +285,11 @@ def parse(data: bytes, today: date) -> tuple[list[ImportRow], list[LineError]]:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) > len(header):
-                errors.append(LineError(line, f"{len(cells)} cells for {len(header)} columns."))
+                errors.append(
+                    LineError(
+                        line, _t("%(cells)s cells for %(columns)s columns.", cells=len(cells), columns=len(header))
+                    )
+                )
                 continue
             try:
                 row = _row(dict(zip(header, cells, strict=False)), line, today)
@@ -247,20 +298,29 @@ def parse(data: bytes, today: date) -> tuple[list[ImportRow], list[LineError]]:
                 continue
             if row.day in seen:
                 errors.append(
-                    LineError(line, f"date {row.day.isoformat()} is repeated (first on line {seen[row.day]}).")
+                    LineError(
+                        line,
+                        _t(
+                            "date %(day)s is repeated (first on line %(line)s).",
+                            day=row.day.isoformat(),
+                            line=seen[row.day],
+                        ),
+                    )
                 )
                 continue
             seen[row.day] = line
             rows.append(row)
     except csv.Error as error:
-        errors.append(LineError(reader.line_num, f"this line cannot be read as CSV ({error})."))
+        errors.append(
+            LineError(reader.line_num, _t("this line cannot be read as CSV (%(error)s).", error=_csv_problem(error)))
+        )
     return rows, errors
 
 
 def import_csv(patient: User, data: bytes, today: date | None = None) -> ImportResult:
     """Import a diary CSV: all its rows, or none when any line has an error (raises DiaryError for an unreadable file)."""
     if patient.role != Role.PATIENT:
-        raise DiaryError("Only patients keep a headache diary.")
+        raise DiaryError(_t("Only patients keep a headache diary."))
     today = today or date.today()
     rows, errors = parse(data, today)
     existing = set(db.session.scalars(select(DiaryEntry.day).where(DiaryEntry.patient_id == patient.id)))
@@ -269,11 +329,14 @@ def import_csv(patient: User, data: bytes, today: date | None = None) -> ImportR
             errors.append(
                 LineError(
                     row.line,
-                    f"your diary already has {row.day.isoformat()}: delete that day first, or leave the line out.",
+                    _t(
+                        "your diary already has %(day)s: delete that day first, or leave the line out.",
+                        day=row.day.isoformat(),
+                    ),
                 )
             )
     if not rows and not errors:
-        errors.append(LineError(2, "The file has a header but no diary rows."))
+        errors.append(LineError(2, _t("The file has a header but no diary rows.")))
     if errors:
         errors.sort(key=lambda e: e.line)
         return ImportResult(0, errors)
@@ -337,5 +400,5 @@ def import_csv(patient: User, data: bytes, today: date | None = None) -> ImportR
     except IntegrityError:
         # The same file sent twice at once: the first import holds these days.
         db.session.rollback()
-        raise DiaryError("Some of these days were saved in your diary meanwhile; nothing was imported.") from None
+        raise DiaryError(_t("Some of these days were saved in your diary meanwhile; nothing was imported.")) from None
     return ImportResult(entries, [], sessions)

@@ -5,12 +5,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from directory.extensions import db
 from directory.models import DiaryEntry, DiaryMedicine, Role, TreatmentSession, User, utcnow
 from directory.models.diary import DURATIONS, EARLIEST_DAY, MEDICINE_CLASSES, RELIEF_LEVELS
+from directory.services.core.text import long_day_label, page_locale
 from directory.services.diary import measures, terms
 from directory.services.diary.measures import DayRecord
 
@@ -19,7 +21,12 @@ WEEK_DAYS = 8  # today and the 7 days before it: none of them late yet
 
 
 class DiaryError(ValueError):
-    """A diary change cannot be made; the message is for the patient."""
+    """A diary change cannot be made; the message is for the patient, in the page's language."""
+
+
+def _t(text: str, **values: object) -> str:
+    """A message in the page's language (the API's: by Accept-Language; English outside a request)."""
+    return str(gettext(text, **values))
 
 
 @dataclass(frozen=True)
@@ -43,49 +50,57 @@ NO_HEADACHE = DayAnswers(headache=False)
 def check_day(day: date, today: date) -> None:
     """Raises DiaryError for a day in the future or before 2000."""
     if day > today:
-        raise DiaryError("That day has not come yet: a diary entry is for today or a day before.")
+        raise DiaryError(_t("That day has not come yet: a diary entry is for today or a day before."))
     if day < EARLIEST_DAY:
-        raise DiaryError("The diary starts on 1 January 2000: check the year.")
+        raise DiaryError(_t("The diary starts on 1 January 2000: check the year."))
 
 
 def check_answers(answers: DayAnswers) -> None:
     """Raises DiaryError when an answer is outside its scale or list."""
     if answers.pain is not None and not 0 <= answers.pain <= 10:
-        raise DiaryError("Pain is a number from 0 (none) to 10 (worst imaginable).")
+        raise DiaryError(_t("Pain is a number from 0 (none) to 10 (worst imaginable)."))
     if answers.duration is not None and answers.duration not in DURATIONS:
-        raise DiaryError("Choose how long the headache lasted from the list.")
+        raise DiaryError(_t("Choose how long the headache lasted from the list."))
     if set(answers.features) - set(terms.FEATURE_CODES):
-        raise DiaryError("Unknown headache feature.")
+        raise DiaryError(_t("Unknown headache feature."))
     classes = [medicine_class for medicine_class, _ in answers.medicines]
     unknown = sorted(set(classes) - set(MEDICINE_CLASSES))
     if unknown:
-        raise DiaryError(f"Unknown medicine class: {', '.join(unknown)}. Use one of {', '.join(MEDICINE_CLASSES)}.")
+        raise DiaryError(
+            _t(
+                "Unknown medicine class: %(unknown)s. Use one of %(classes)s.",
+                unknown=", ".join(unknown),
+                classes=", ".join(MEDICINE_CLASSES),
+            )
+        )
     if len(set(classes)) != len(classes):
-        raise DiaryError("Each medicine class once a day, please.")
+        raise DiaryError(_t("Each medicine class once a day, please."))
     if any(relief is not None and relief not in RELIEF_LEVELS for _, relief in answers.medicines):
-        raise DiaryError("Choose how well the medicine helped from the list.")
+        raise DiaryError(_t("Choose how well the medicine helped from the list."))
     if answers.function_level is not None and not 0 <= answers.function_level <= 4:
-        raise DiaryError("How much it limited the day is from 0 (not at all) to 4 (in bed).")
+        raise DiaryError(_t("How much it limited the day is from 0 (not at all) to 4 (in bed)."))
     if set(answers.triggers) - set(terms.TRIGGER_CODES):
-        raise DiaryError("Choose triggers from the list.")
+        raise DiaryError(_t("Choose triggers from the list."))
     if answers.notes and len(answers.notes) > MAX_NOTES:
-        raise DiaryError(f"Keep the notes under {MAX_NOTES} characters.")
+        raise DiaryError(_t("Keep the notes under %(max)s characters.", max=MAX_NOTES))
     if not answers.headache and (
         answers.pain is not None
         or answers.duration is not None
         or any(v is not None for v in answers.features.values())
     ):
-        raise DiaryError("A day without headache has no pain, duration or headache features.")
+        raise DiaryError(_t("A day without headache has no pain, duration or headache features."))
 
 
 def day_words(day: date) -> str:
-    """A day as the pages say it: Tuesday 4 March 2025."""
+    """A day as the pages say it: Tuesday 4 March 2025; in Spanish 'martes, 4 de marzo de 2025'."""
+    if page_locale() is not None:
+        return long_day_label(day)
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def _check_patient(patient: User) -> None:
     if patient.role != Role.PATIENT:
-        raise DiaryError("Only patients keep a headache diary.")
+        raise DiaryError(_t("Only patients keep a headache diary."))
 
 
 def entry_for(patient_id: int, day: date) -> DiaryEntry | None:
@@ -115,7 +130,7 @@ def record_day(
     check_answers(answers)
     entry = entry_for(patient.id, day)
     if entry is not None and not replace:
-        raise DiaryError(f"{day_words(day)} is already in your diary: open it to change it.")
+        raise DiaryError(_t("%(day)s is already in your diary: open it to change it.", day=day_words(day)))
     if entry is None:
         entry = DiaryEntry(patient_id=patient.id, day=day, source="form")
         db.session.add(entry)
@@ -129,7 +144,7 @@ def record_day(
     except IntegrityError:
         # The same day saved twice at once (two taps, two tabs): the unique constraint kept one.
         db.session.rollback()
-        raise DiaryError(f"{day_words(day)} is already in your diary: open it to change it.") from None
+        raise DiaryError(_t("%(day)s is already in your diary: open it to change it.", day=day_words(day))) from None
     return entry
 
 
@@ -151,9 +166,9 @@ def record_attack(
     today = today or date.today()
     check_day(last_day, today)
     if last_day < first_day:
-        raise DiaryError("The last day of the headache must be on or after its first day.")
+        raise DiaryError(_t("The last day of the headache must be on or after its first day."))
     if (last_day - first_day).days > 31:
-        raise DiaryError("Record an attack of at most a month at once.")
+        raise DiaryError(_t("Record an attack of at most a month at once."))
     record_day(patient, first_day, answers, today)
     saved, skipped = [first_day], []
     for n in range(1, (last_day - first_day).days + 1):

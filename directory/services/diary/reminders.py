@@ -10,7 +10,7 @@ from directory.extensions import db
 from directory.i18n import absolute_url
 from directory.models import DiaryEntry, DiaryReminder, Role, User
 from directory.services.core.mail import send_mail
-from directory.services.diary.entries import DiaryError
+from directory.services.diary.entries import DiaryError, _t
 
 
 def setting_for(patient_id: int) -> DiaryReminder | None:
@@ -22,15 +22,15 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise DiaryError("Choose your time zone from the list.") from None
+        raise DiaryError(_t("Choose your time zone from the list.")) from None
 
 
 def save_setting(patient: User, enabled: bool, minute_of_day: int, timezone: str) -> DiaryReminder:
     """Switch the reminder on or off, at a local time (minutes after midnight); raises DiaryError."""
     if patient.role != Role.PATIENT:
-        raise DiaryError("Only patients keep a headache diary.")
+        raise DiaryError(_t("Only patients keep a headache diary."))
     if not 0 <= minute_of_day < 24 * 60:
-        raise DiaryError("Give the time as HH:MM, for example 20:30.")
+        raise DiaryError(_t("Give the time as HH:MM, for example 20:30."))
     _zone(timezone)
     setting = setting_for(patient.id) or DiaryReminder(patient_id=patient.id)
     setting.enabled, setting.minute_of_day, setting.timezone = enabled, minute_of_day, timezone

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from directory.extensions import db
 from directory.models import ConsultationRequest, ConsultationStatus, Role, TreatmentSession, User
-from directory.services.diary.entries import DiaryError, check_day, day_words
+from directory.services.diary.entries import DiaryError, _t, check_day, day_words
 
 MAX_NOTE = 500
 
@@ -19,7 +19,9 @@ def _save(session: TreatmentSession, patient_id: int) -> TreatmentSession:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise DiaryError(f"There is already a session on {day_words(session.day)} in this diary.") from None
+        raise DiaryError(
+            _t("There is already a session on %(day)s in this diary.", day=day_words(session.day))
+        ) from None
     return session
 
 
@@ -27,14 +29,14 @@ def _check(day: date, note: str | None, today: date) -> str | None:
     check_day(day, today)
     note = (note or "").strip() or None
     if note and len(note) > MAX_NOTE:
-        raise DiaryError(f"Keep the note under {MAX_NOTE} characters.")
+        raise DiaryError(_t("Keep the note under %(max)s characters.", max=MAX_NOTE))
     return note
 
 
 def add_own_session(patient: User, day: date, note: str | None = None, today: date | None = None) -> TreatmentSession:
     """A session the patient had elsewhere; raises DiaryError (also when that day already has one)."""
     if patient.role != Role.PATIENT:
-        raise DiaryError("Only patients keep a headache diary.")
+        raise DiaryError(_t("Only patients keep a headache diary."))
     note = _check(day, note, today or date.today())
     return _save(TreatmentSession(patient_id=patient.id, day=day, note=note, recorded_by_id=patient.id), patient.id)
 
@@ -55,9 +57,11 @@ def record_session(
 ) -> TreatmentSession:
     """The practitioner records a dry-needling session on a completed consultation; raises DiaryError."""
     if therapist.profile is None or consultation.profile_id != therapist.profile.id:
-        raise DiaryError("You can record sessions only on your own consultations.")
+        raise DiaryError(_t("You can record sessions only on your own consultations."))
     if consultation.status != ConsultationStatus.COMPLETED:
-        raise DiaryError("Mark the consultation as completed first; sessions are recorded on completed consultations.")
+        raise DiaryError(
+            _t("Mark the consultation as completed first; sessions are recorded on completed consultations.")
+        )
     note = _check(day, note, today or date.today())
     session = TreatmentSession(
         patient_id=consultation.patient_id,

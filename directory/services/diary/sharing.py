@@ -17,7 +17,7 @@ from directory.models import (
     utcnow,
 )
 from directory.services.core import audit
-from directory.services.diary.entries import DiaryError
+from directory.services.diary.entries import DiaryError, _t
 
 # A practitioner the patient has a consultation with: asked, agreed or held (not declined or cancelled).
 SHAREABLE_STATUSES = (ConsultationStatus.REQUESTED, ConsultationStatus.ACCEPTED, ConsultationStatus.COMPLETED)
@@ -61,10 +61,10 @@ def share_choices(patient: User) -> list[ShareChoice]:
 def share(patient: User, profile_id: int) -> TherapistProfile:
     """Let one practitioner read the diary; raises DiaryError unless the patient has a consultation with them."""
     if patient.role != Role.PATIENT:
-        raise DiaryError("Only patients keep a headache diary.")
+        raise DiaryError(_t("Only patients keep a headache diary."))
     profile = next((p for p in _consulted_profiles(patient) if p.id == profile_id), None)
     if profile is None:
-        raise DiaryError("You can share your diary only with a practitioner you have a consultation with.")
+        raise DiaryError(_t("You can share your diary only with a practitioner you have a consultation with."))
     existing = _share(patient.id, profile_id)
     if existing is None:
         db.session.add(DiaryShare(patient_id=patient.id, profile_id=profile_id))

@@ -5,6 +5,7 @@ Revoking takes the patient out at the next refresh. The practitioner is never to
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -22,7 +23,11 @@ from directory.services.core import audit
 
 
 class ConsentError(ValueError):
-    """A consent cannot be given; the message is for the patient."""
+    """A consent cannot be given; the message is for the patient, in the page's language."""
+
+
+def _t(text: str, **values: object) -> str:
+    return str(gettext(text, **values))
 
 
 @dataclass(frozen=True)
@@ -68,10 +73,10 @@ def give_consent(patient: User, profile_id: int) -> TherapistProfile:
     """Count the patient's anonymous result toward one practitioner's figures; raises ConsentError unless the patient
     had a completed consultation with them."""
     if patient.role != Role.PATIENT:
-        raise ConsentError("Only patients keep a headache diary.")
+        raise ConsentError(_t("Only patients keep a headache diary."))
     profile = next((p for p in _completed_profiles(patient) if p.id == profile_id), None)
     if profile is None:
-        raise ConsentError("Your result can count only for a practitioner whose consultation with you took place.")
+        raise ConsentError(_t("Your result can count only for a practitioner whose consultation with you took place."))
     existing = _consent(patient.id, profile_id)
     if existing is None:
         db.session.add(OutcomeConsent(patient_id=patient.id, profile_id=profile_id))

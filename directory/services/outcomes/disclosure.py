@@ -5,6 +5,10 @@ No count from 1 to 10 is ever shown, nor derivable by subtracting two counts tha
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
+from directory.services.core.text import number_label
+
 # The figures are shown only from this many evaluable patients (the cut public hospital reporting uses).
 MIN_EVALUABLE = 25
 # Counts from 1 to this are never shown (0 is: it reveals nobody).
@@ -31,7 +35,7 @@ class ShownCounts:
     recording: int | None
     stopped: int | None
     responders: int | None
-    responders_words: str  # "14", "fewer than 11", "all but fewer than 11 of them"
+    responders_words: str  # "14", "fewer than 11", "all but fewer than 11", in the page's language
 
 
 def shown_counts(started: int, evaluable: int, recording: int, stopped: int, responders: int) -> ShownCounts:
@@ -51,11 +55,11 @@ def shown_counts(started: int, evaluable: int, recording: int, stopped: int, res
     split = show_started and not is_small(recording) and not is_small(stopped)
     non_responders = evaluable - responders
     if is_small(responders):
-        shown_responders, words = None, f"fewer than {SMALL_CELL + 1}"
+        shown_responders, words = None, str(gettext("fewer than %(count)s", count=SMALL_CELL + 1))
     elif is_small(non_responders):
-        shown_responders, words = None, f"all but fewer than {SMALL_CELL + 1}"
+        shown_responders, words = None, str(gettext("all but fewer than %(count)s", count=SMALL_CELL + 1))
     else:
-        shown_responders, words = responders, str(responders)
+        shown_responders, words = responders, number_label(responders)
     return ShownCounts(
         evaluable=evaluable,
         started=started if show_started else None,

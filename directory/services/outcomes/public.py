@@ -4,16 +4,20 @@ the shrunk figures, their intervals and the counts the suppression rule lets thr
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext
+
 from directory.extensions import db
 from directory.models import OutcomeSummary
+from directory.services.core.text import N_, number_label
 from directory.services.outcomes import disclosure
 from directory.services.outcomes.disclosure import ShownCounts
 from directory.services.outcomes.statistics import Estimate
 
+# The catalog's English (N_): label_words says it in the page's language.
 LABEL_WORDS = {
-    "better_than_expected": "Better than expected",
-    "as_expected": "As expected",
-    "worse_than_expected": "Worse than expected",
+    "better_than_expected": N_("Better than expected"),
+    "as_expected": N_("As expected"),
+    "worse_than_expected": N_("Worse than expected"),
 }
 
 
@@ -32,7 +36,7 @@ class PublicOutcomes:
 
     @property
     def label_words(self) -> str:
-        return LABEL_WORDS[self.label]
+        return str(gettext(LABEL_WORDS[self.label]))
 
 
 def from_summary(summary: OutcomeSummary | None) -> PublicOutcomes | None:
@@ -75,9 +79,13 @@ def public_outcomes(profile_id: int) -> PublicOutcomes | None:
 
 
 def reason(outcomes: PublicOutcomes) -> str:
-    """The ranking's reason in plain words, with the suppression rule's counts."""
+    """The ranking's reason in plain words, with the suppression rule's counts, in the page's language."""
     counts = outcomes.counts
-    return (
-        f"of {counts.evaluable} patients who kept a diary, {counts.responders_words} had half as many headache days "
-        "or fewer after 12 weeks"
+    return str(
+        gettext(
+            "of %(evaluable)s patients who kept a diary, %(responders)s had half as many headache days "
+            "or fewer after 12 weeks",
+            evaluable=number_label(counts.evaluable),
+            responders=counts.responders_words,
+        )
     )
