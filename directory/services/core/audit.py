@@ -36,7 +36,7 @@ ACTION_LABELS = {
     "certification.expired": N_("Certification expired"),
     "roster.applied": N_("Roster applied"),
     "review.hidden": N_("Review hidden"),
-    "review.restored": N_("Review published again"),
+    "review.restored": N_("Review kept or restored"),
     "user.suspended": N_("Account suspended"),
     "user.reactivated": N_("Account reactivated"),
     "diary.share_granted": N_("Diary shared with a practitioner"),
