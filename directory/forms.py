@@ -92,6 +92,9 @@ class TranslatedLabel:
     def __len__(self) -> int:
         return len(str(self))
 
+    def __contains__(self, text: str) -> bool:
+        return text in str(self)
+
     def __add__(self, other: str) -> str:
         return str(self) + other
 

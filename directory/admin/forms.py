@@ -1,19 +1,23 @@
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from directory.forms import Form, WholeNumberField, choices
-from directory.models import AuditEvent, ReviewStatus, Role
+from directory.admin.display import ROLE_LABELS
+from directory.forms import Form, TranslatedLabel, WholeNumberField, _lt, choices
+from directory.models import AuditEvent, ReviewStatus
 from directory.models.types import column_length
-from directory.services.core.text import megabytes
+from directory.services.core import audit
+from directory.services.core.text import N_, megabytes
 from directory.services.oversight.moderation import MAX_REASON
 from directory.services.verification.decisions import MAX_TEXT, REJECTION_REASONS
-from directory.services.verification.roster.mapping import FIELD_LABELS, FIELDS, REQUIRED_FIELDS
+from directory.services.verification.roster.mapping import FIELD_TITLES, FIELDS, REQUIRED_FIELDS
 from directory.services.verification.roster.reading import MAX_BYTES as ROSTER_MAX_BYTES
 from directory.vocabulary import CERTIFYING_BODIES
 
-ANY_BODY = (("", "Any issuing body"),)
+ANY_BODY = (("", N_("Any issuing body")),)
 
 
 class QueueFilterForm(Form):
@@ -22,26 +26,32 @@ class QueueFilterForm(Form):
     class Meta:
         csrf = False
 
-    body = SelectField("Issuing body", choices=choices(ANY_BODY + CERTIFYING_BODIES), default="")
+    body = SelectField(_lt("Issuing body"), choices=choices(ANY_BODY + CERTIFYING_BODIES), default="")
     waiting = SelectField(
-        "Waiting for",
-        choices=choices((("", "Anyone"), ("admin", "An admin's decision"), ("therapist", "The therapist's answer"))),
+        _lt("Waiting for"),
+        choices=choices(
+            (("", N_("Anyone")), ("admin", N_("An admin's decision")), ("therapist", N_("The therapist's answer")))
+        ),
         default="",
     )
     q = StringField(
-        "Name, email or credential id",
-        validators=[Optional(), Length(max=200, message="Search for at most 200 characters.")],
+        _lt("Name, email or credential id"),
+        validators=[Optional(), Length(max=200, message=_l("Search for at most 200 characters."))],
     )
     evidence = SelectField(
-        "Evidence",
-        choices=choices((("", "With or without"), ("with", "Has evidence"), ("without", "No evidence"))),
+        _lt("Evidence"),
+        choices=choices((("", N_("With or without")), ("with", N_("Has evidence")), ("without", N_("No evidence")))),
         default="",
     )
     expired = SelectField(
-        "Expiry", choices=choices((("", "Expired or not"), ("yes", "Expired"), ("no", "Not expired"))), default=""
+        _lt("Expiry"),
+        choices=choices((("", N_("Expired or not")), ("yes", N_("Expired")), ("no", N_("Not expired")))),
+        default="",
     )
     order = SelectField(
-        "Order", choices=choices((("newest", "Newest first"), ("oldest", "Oldest first"))), default="newest"
+        _lt("Order"),
+        choices=choices((("newest", N_("Newest first")), ("oldest", N_("Oldest first")))),
+        default="newest",
     )
 
 
@@ -58,19 +68,19 @@ class RejectForm(_Versioned):
     """Reject a certification with a reason (prefix 'reject')."""
 
     reason = RadioField(
-        "Reason", choices=choices(REJECTION_REASONS), validators=[DataRequired(message="Choose a reason.")]
+        _lt("Reason"), choices=choices(REJECTION_REASONS), validators=[DataRequired(message=_l("Choose a reason."))]
     )
     details = TextAreaField(
-        "Explanation for the therapist",
+        _lt("Explanation for the therapist"),
         validators=[Optional(), Length(max=MAX_TEXT)],
-        description="Required for 'Another reason'; added to the reason otherwise. The therapist reads this.",
+        description=_lt("Required for 'Another reason'; added to the reason otherwise. The therapist reads this."),
     )
 
     def validate(self, extra_validators=None) -> bool:
         # Not an inline validator: Optional() ends the chain on an empty field before it would run.
         valid = super().validate(extra_validators)
         if self.reason.data == "other" and not (self.details.data or "").strip():
-            self.details.errors = [*self.details.errors, "Explain the reason for the rejection."]
+            self.details.errors = [*self.details.errors, gettext("Explain the reason for the rejection.")]
             return False
         return valid
 
@@ -79,9 +89,9 @@ class InfoRequestForm(_Versioned):
     """Ask the therapist for more information (prefix 'info')."""
 
     message = TextAreaField(
-        "What should the therapist send?",
-        validators=[DataRequired(message="Write what the therapist should send."), Length(max=MAX_TEXT)],
-        description="The therapist reads this and answers by replacing the evidence document.",
+        _lt("What should the therapist send?"),
+        validators=[DataRequired(message=_l("Write what the therapist should send.")), Length(max=MAX_TEXT)],
+        description=_lt("The therapist reads this and answers by replacing the evidence document."),
     )
 
 
@@ -89,17 +99,19 @@ class RosterUploadForm(Form):
     """Upload a certifying body's roster."""
 
     roster = FileField(
-        "Roster file (CSV)",
-        validators=[FileRequired(message="Choose the roster file.")],
-        description=f"A CSV export, up to {megabytes(ROSTER_MAX_BYTES)}: commas, semicolons or tabs; "
-        "UTF-8 or Windows encoding.",
+        _lt("Roster file (CSV)"),
+        validators=[FileRequired(message=_l("Choose the roster file."))],
+        description=_lt(
+            "A CSV export, up to %(size)s: commas, semicolons or tabs; UTF-8 or Windows encoding.",
+            size=megabytes(ROSTER_MAX_BYTES),
+        ),
         render_kw={"accept": ".csv,.txt,text/csv,text/plain"},
     )
     body = SelectField(
-        "Issuing body",
-        choices=choices((("", "Any issuing body (the roster lists several)"), *CERTIFYING_BODIES)),
+        _lt("Issuing body"),
+        choices=choices((("", N_("Any issuing body (the roster lists several)")), *CERTIFYING_BODIES)),
         default="",
-        description="Only pending certifications from this body are compared with the roster.",
+        description=_lt("Only pending certifications from this body are compared with the roster."),
     )
 
 
@@ -109,21 +121,21 @@ class RosterMappingForm(Form):
     class Meta:
         csrf = False
 
-    name = SelectField(FIELD_LABELS["name"].capitalize())
-    credential_id = SelectField(FIELD_LABELS["credential_id"].capitalize())
-    issuing_body = SelectField(FIELD_LABELS["issuing_body"].capitalize())
-    obtained_on = SelectField(FIELD_LABELS["obtained_on"].capitalize())
-    expires_on = SelectField(FIELD_LABELS["expires_on"].capitalize())
+    name = SelectField(_lt(FIELD_TITLES["name"]))
+    credential_id = SelectField(_lt(FIELD_TITLES["credential_id"]))
+    issuing_body = SelectField(_lt(FIELD_TITLES["issuing_body"]))
+    obtained_on = SelectField(_lt(FIELD_TITLES["obtained_on"]))
+    expires_on = SelectField(_lt(FIELD_TITLES["expires_on"]))
     body = SelectField(
-        "Compare with pending certifications of", choices=choices(ANY_BODY + CERTIFYING_BODIES), default=""
+        _lt("Compare with pending certifications of"), choices=choices(ANY_BODY + CERTIFYING_BODIES), default=""
     )
 
     def set_columns(self, headers: list[str]) -> None:
-        """Offer the file's columns in each field's select."""
-        columns = [(str(position), header) for position, header in enumerate(headers)]
+        """Offer the file's columns in each field's select (the file's own header names, never translated)."""
+        columns = [SelectChoice(str(position), header) for position, header in enumerate(headers)]
         for field in FIELDS:
-            empty = ("", "Choose a column") if field in REQUIRED_FIELDS else ("", "Not in this file")
-            getattr(self, field).choices = choices([empty, *columns])
+            empty = N_("Choose a column") if field in REQUIRED_FIELDS else N_("Not in this file")
+            getattr(self, field).choices = [SelectChoice("", TranslatedLabel(empty)), *columns]
 
     def mapping(self) -> dict[str, int | None]:
         """The chosen column of each field."""
@@ -151,9 +163,9 @@ class ModerationForm(Form):
 
     seen_status = HiddenField(validators=[DataRequired()])
     reason = TextAreaField(
-        "Reason",
-        validators=[DataRequired(message="Give a reason."), Length(max=MAX_REASON)],
-        description="Kept in the audit log and sent to the review's author and the therapist.",
+        _lt("Reason"),
+        validators=[DataRequired(message=_l("Give a reason.")), Length(max=MAX_REASON)],
+        description=_lt("Kept in the audit log and sent to the review's author and the therapist."),
     )
 
 
@@ -164,9 +176,9 @@ class ReviewFilterForm(Form):
         csrf = False
 
     status = SelectField(
-        "Show",
+        _lt("Show"),
         choices=choices(
-            ((ReviewStatus.FLAGGED.value, "Flagged reviews"), (ReviewStatus.REMOVED.value, "Hidden reviews"))
+            ((ReviewStatus.FLAGGED.value, N_("Flagged reviews")), (ReviewStatus.REMOVED.value, N_("Hidden reviews")))
         ),
         default=ReviewStatus.FLAGGED.value,
     )
@@ -178,21 +190,12 @@ class UserSearchForm(Form):
     class Meta:
         csrf = False
 
-    q = StringField("Email or name", validators=[Optional(), Length(max=200)])
-    role = SelectField(
-        "Role",
-        choices=choices(
-            (
-                ("", "Any role"),
-                (Role.PATIENT.value, "Patient"),
-                (Role.THERAPIST.value, "Therapist"),
-                (Role.ADMIN.value, "Admin"),
-            )
-        ),
-        default="",
-    )
+    q = StringField(_lt("Email or name"), validators=[Optional(), Length(max=200)])
+    role = SelectField(_lt("Role"), choices=choices((("", N_("Any role")), *ROLE_LABELS)), default="")
     status = SelectField(
-        "Status", choices=choices((("", "Any status"), ("active", "Active"), ("suspended", "Suspended"))), default=""
+        _lt("Status"),
+        choices=choices((("", N_("Any status")), ("active", N_("Active")), ("suspended", N_("Suspended")))),
+        default="",
     )
 
 
@@ -200,9 +203,9 @@ class SuspensionForm(Form):
     """Suspend or reactivate an account with a reason."""
 
     reason = TextAreaField(
-        "Reason",
-        validators=[DataRequired(message="Give a reason."), Length(max=MAX_REASON)],
-        description="Kept in the audit log and sent to the account's owner.",
+        _lt("Reason"),
+        validators=[DataRequired(message=_l("Give a reason.")), Length(max=MAX_REASON)],
+        description=_lt("Kept in the audit log and sent to the account's owner."),
     )
 
 
@@ -213,21 +216,26 @@ class AuditFilterForm(Form):
         csrf = False
 
     actor = StringField(
-        'Actor (email, or "system")', validators=[Optional(), Length(max=column_length(AuditEvent.actor_email))]
+        _lt('Actor (email, or "system")'), validators=[Optional(), Length(max=column_length(AuditEvent.actor_email))]
     )
-    action = SelectField("Action", default="")
-    target_type = SelectField("Target type", default="")
-    target_id = WholeNumberField("Target id", validators=[Optional(), NumberRange(min=1)])
-    since = DateField("From", validators=[Optional()])
-    until = DateField("To", validators=[Optional()])
+    action = SelectField(_lt("Action"), default="")
+    target_type = SelectField(_lt("Target type"), default="")
+    target_id = WholeNumberField(_lt("Target id"), validators=[Optional(), NumberRange(min=1)])
+    since = DateField(_lt("From"), validators=[Optional()])
+    until = DateField(_lt("To"), validators=[Optional()])
 
     def validate_until(self, field):
         if field.data and self.since.data and field.data < self.since.data:
-            raise ValidationError("The end date is before the start date.")
+            raise ValidationError(gettext("The end date is before the start date."))
 
     def set_choices(self, actions: list[str], target_types: list[str]) -> None:
-        """Offer the actions and target types the log holds (keeping a value already asked for)."""
-        for field, values in ((self.action, actions), (self.target_type, target_types)):
+        """Offer the actions and target types the log holds (keeping a value already asked for), by their labels."""
+        for field, values, label in (
+            (self.action, actions, audit.action_label),
+            (self.target_type, target_types, audit.target_label),
+        ):
             if field.data and field.data not in values:
                 values = [*values, field.data]
-            field.choices = choices([("", "Any")] + [(value, value) for value in values])
+            field.choices = [SelectChoice("", TranslatedLabel(N_("Any")))] + [
+                SelectChoice(value, label(value)) for value in values
+            ]

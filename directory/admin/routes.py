@@ -14,11 +14,12 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from directory.access import role_required
-from directory.admin import bp
+from directory.admin import bp, display
 from directory.admin.forms import (
     ApproveForm,
     AuditFilterForm,
@@ -38,6 +39,7 @@ from directory.forms import required_number
 from directory.models import Certification, OutboxMessage, Review, Role, User
 from directory.pagination import paginate
 from directory.services.core import audit, mail, uploads
+from directory.services.core.text import number_label
 from directory.services.oversight import moderation, overview
 from directory.services.verification import decisions
 from directory.services.verification.roster import mapping, preview, reading, stored
@@ -45,6 +47,8 @@ from directory.services.verification.roster import mapping, preview, reading, st
 PAGE_SIZE = 25
 # Long roster previews are cut here; the counts above each list stay complete.
 PREVIEW_ROWS_SHOWN = 200
+# After applying a roster, the flash names this many of the certifications left pending, and counts the rest.
+SKIPS_NAMED = 5
 EVIDENCE_TYPES = (uploads.PDF, uploads.PNG, uploads.JPEG)
 # The certification page frames its PDF evidence: this page alone allows same-origin frames and objects.
 CERTIFICATION_PAGE_CSP = (
@@ -57,6 +61,11 @@ EVIDENCE_CSP = "default-src 'none'; img-src 'self'; object-src 'self'; frame-anc
 
 def _admin() -> User:
     return current_user._get_current_object()
+
+
+@bp.context_processor
+def admin_helpers() -> dict:
+    return display.helpers()
 
 
 # ---------------------------------------------------------------- dashboard and outbox
@@ -126,7 +135,7 @@ def approve_certification(certification_id: int):
     except decisions.DecisionError as error:
         flash(str(error), "error")
         return redirect(url_for(".show_certification", certification_id=certification_id))
-    flash("The certification is verified, and the therapist has been told.", "success")
+    flash(gettext("The certification is verified, and the therapist has been told."), "success")
     return redirect(url_for(".list_certifications"))
 
 
@@ -143,7 +152,7 @@ def reject_certification(certification_id: int):
     except decisions.DecisionError as error:
         flash(str(error), "error")
         return redirect(url_for(".show_certification", certification_id=certification_id))
-    flash("The certification is rejected, and the therapist has been told why.", "success")
+    flash(gettext("The certification is rejected, and the therapist has been told why."), "success")
     return redirect(url_for(".list_certifications"))
 
 
@@ -160,7 +169,7 @@ def request_information(certification_id: int):
     except decisions.DecisionError as error:
         flash(str(error), "error")
         return redirect(url_for(".show_certification", certification_id=certification_id))
-    flash("Your request is sent to the therapist. The certification stays in the queue.", "success")
+    flash(gettext("Your request is sent to the therapist. The certification stays in the queue."), "success")
     return redirect(url_for(".list_certifications"))
 
 
@@ -285,11 +294,13 @@ def apply_roster(file_id: int):
     """Verify the certifications the previewed roster confirms, in one transaction."""
     form = RosterApplyForm()
     if not form.validate_on_submit():
-        abort(400, "The form was incomplete. Open the roster preview again and apply from there.")
+        abort(400, gettext("The form was incomplete. Open the roster preview again and apply from there."))
     try:
         mapping = form.mapping()
     except ValueError:
-        abort(400, "The column choices were not understood. Open the roster preview again and apply from there.")
+        abort(
+            400, gettext("The column choices were not understood. Open the roster preview again and apply from there.")
+        )
     # Any: url_for types its own keywords (_external, _anchor, ...), which these never are.
     columns: dict[str, Any] = {field: "" if column is None else column for field, column in mapping.items()}
     back = url_for(".preview_roster", file_id=file_id, body=form.body.data, **columns)
@@ -303,15 +314,35 @@ def apply_roster(file_id: int):
         return redirect(back)
     count = len(applied.verified_ids)
     flash(
-        f"{count} certification{'' if count == 1 else 's'} verified from the roster; each therapist has been told.",
+        ngettext(
+            "%(count)s certification verified from the roster; each therapist has been told.",
+            "%(count)s certifications verified from the roster; each therapist has been told.",
+            count,
+            count=number_label(count),
+        ),
         "success",
     )
     if applied.skipped:
-        reasons = "; ".join(f"#{skip.certification_id}: {skip.reason}" for skip in applied.skipped[:5])
-        more = f" (and {len(applied.skipped) - 5} more)" if len(applied.skipped) > 5 else ""
-        flash(
-            f"{len(applied.skipped)} left pending because they changed since the preview: {reasons}{more}.", "warning"
-        )
+        skipped = len(applied.skipped)
+        reasons = "; ".join(f"#{skip.certification_id}: {skip.reason}" for skip in applied.skipped[:SKIPS_NAMED])
+        if skipped > SKIPS_NAMED:
+            message = ngettext(
+                "%(count)s left pending because they changed since the preview: %(reasons)s (and %(more)s more).",
+                "%(count)s left pending because they changed since the preview: %(reasons)s (and %(more)s more).",
+                skipped,
+                count=number_label(skipped),
+                reasons=reasons,
+                more=number_label(skipped - SKIPS_NAMED),
+            )
+        else:
+            message = ngettext(
+                "%(count)s left pending because it changed since the preview: %(reasons)s.",
+                "%(count)s left pending because they changed since the preview: %(reasons)s.",
+                skipped,
+                count=number_label(skipped),
+                reasons=reasons,
+            )
+        flash(message, "warning")
     return redirect(url_for(".list_certifications"))
 
 
@@ -341,14 +372,24 @@ def show_review(review_id: int):
 @role_required(Role.ADMIN)
 def hide_review(review_id: int):
     """Hide a review from the site, with a reason."""
-    return _moderate(review_id, moderation.hide_review, "The review is hidden and no longer counts in the rating.")
+    return _moderate(
+        review_id,
+        moderation.hide_review,
+        gettext(
+            "The review is hidden and no longer counts in the rating. The author and the therapist have been told."
+        ),
+    )
 
 
 @bp.route("/reviews/<int:review_id>/restore", methods=["POST"])
 @role_required(Role.ADMIN)
 def restore_review(review_id: int):
     """Keep a flagged review, or show a hidden one again, with a reason."""
-    return _moderate(review_id, moderation.restore_review, "The review is published and counts in the rating.")
+    return _moderate(
+        review_id,
+        moderation.restore_review,
+        gettext("The review is published and counts in the rating. The author and the therapist have been told."),
+    )
 
 
 def _moderate(review_id: int, action, done: str):
@@ -361,7 +402,7 @@ def _moderate(review_id: int, action, done: str):
     except moderation.ModerationError as error:
         flash(str(error), "error")
         return redirect(url_for(".show_review", review_id=review_id))
-    flash(f"{done} The author and the therapist have been told.", "success")
+    flash(done, "success")
     return redirect(url_for(".list_reviews"))
 
 
@@ -397,14 +438,18 @@ def show_user(user_id: int):
 @role_required(Role.ADMIN)
 def suspend_user(user_id: int):
     """Suspend an account, with a reason."""
-    return _change_user(user_id, moderation.suspend_user, "The account is suspended and its owner has been told.")
+    return _change_user(
+        user_id, moderation.suspend_user, gettext("The account is suspended and its owner has been told.")
+    )
 
 
 @bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
 @role_required(Role.ADMIN)
 def reactivate_user(user_id: int):
     """Reactivate a suspended account, with a reason."""
-    return _change_user(user_id, moderation.reactivate_user, "The account is active again and its owner has been told.")
+    return _change_user(
+        user_id, moderation.reactivate_user, gettext("The account is active again and its owner has been told.")
+    )
 
 
 def _change_user(user_id: int, action, done: str):
@@ -446,7 +491,7 @@ def export_audit_events():
     """The filtered audit log as a CSV download."""
     _form, filters = _audit_filters()
     if filters is None:
-        abort(400, "Correct the filters on the audit log page, then export again.")
+        abort(400, gettext("Correct the filters on the audit log page, then export again."))
     response = Response(stream_with_context(audit.csv_lines(filters)), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="audit-log-{date.today():%Y%m%d}.csv"'
     response.headers["Cache-Control"] = "private, no-store"
@@ -458,8 +503,11 @@ def _audit_filters() -> tuple[AuditFilterForm, audit.AuditFilters | None]:
     form.set_choices(audit.known_actions(), audit.known_target_types())
     if not form.validate():
         return form, None
+    actor = form.actor.data or None
+    if actor and actor.strip().lower() == gettext("system").lower():
+        actor = "system"  # the word the page shows for events without an actor, in the page's language
     return form, audit.AuditFilters(
-        actor=form.actor.data or None,
+        actor=actor,
         action=form.action.data or None,
         target_type=form.target_type.data or None,
         target_id=form.target_id.data,

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -38,7 +39,7 @@ def trail(app):
 
 def listed_actions(client, query: str = "") -> list[str]:
     html = client.get(f"/admin/audit{query}").get_data(as_text=True)
-    return [chunk.split("</td>")[0] for chunk in html.split('<td data-label="Action">')[1:]]
+    return re.findall(r'<td data-label="Action" data-action="([^"]+)">', html)
 
 
 def test_the_log_lists_every_event_newest_first(client, auth, trail):

@@ -162,7 +162,7 @@ def test_a_repeated_credential_id_confirms_by_its_valid_row(app):
     data = b"Name,Credential ID,Expiry\nAna Ruiz,DN-5,2020-01-01\nAna Ruiz,DN-5,2028-01-01\n"
     result = run_preview(app, data=data)
     assert [(item.certification_id, item.roster_row) for item in result.confirmed] == [(cert_id, 3)]
-    assert result.warnings == ("1 credential ids appear on more than one row; the first row that confirms is used.",)
+    assert result.warnings == ("1 credential id appears on more than one row; the first row that confirms is used.",)
 
 
 def test_two_claims_on_one_credential_id_are_told_apart_by_name(app):

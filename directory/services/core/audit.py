@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import Select, func, select
 
 from directory.extensions import db
 from directory.models import AuditEvent, User
-from directory.services.core.text import escape_like
+from directory.services.core.text import N_, escape_like
 
 CSV_COLUMNS = ("id", "time_utc", "actor_id", "actor_email", "action", "target_type", "target_id", "details")
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -20,6 +21,49 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _CSV_BATCH = 1000
 # An admin page about one record shows this many of its latest events.
 HISTORY_LIMIT = 20
+
+# What each action is called on the admin pages. The log stores the action's code (the filters, the CSV export
+# and the tests use it); pages show this label in their language (action_label). A new action gets a line here.
+ACTION_LABELS = {
+    "admin.created": N_("Admin account created"),
+    "certification.submitted": N_("Certification submitted"),
+    "certification.info_requested": N_("More information requested"),
+    "certification.info_provided": N_("More information provided"),
+    "certification.verified": N_("Certification verified"),
+    "certification.rejected": N_("Certification rejected"),
+    "certification.resubmitted": N_("Certification sent for verification again"),
+    "certification.withdrawn": N_("Certification withdrawn"),
+    "certification.expired": N_("Certification expired"),
+    "roster.applied": N_("Roster applied"),
+    "review.hidden": N_("Review hidden"),
+    "review.restored": N_("Review kept or restored"),
+    "user.suspended": N_("Account suspended"),
+    "user.reactivated": N_("Account reactivated"),
+    "diary.share_granted": N_("Diary shared with a practitioner"),
+    "diary.share_revoked": N_("Diary sharing stopped"),
+    "outcomes.consent_given": N_("Consent to count outcomes given"),
+    "outcomes.consent_revoked": N_("Consent to count outcomes withdrawn"),
+    "outcomes.refreshed": N_("Outcome figures refreshed"),
+}
+# The kinds of record an event is about, named the same way.
+TARGET_LABELS = {
+    "certification": N_("Certification"),
+    "review": N_("Review"),
+    "user": N_("Account"),
+    "roster": N_("Roster"),
+    "therapist_profile": N_("Practitioner profile"),
+    "outcomes": N_("Outcome figures"),
+}
+
+
+def action_label(action: str) -> str:
+    """An action as the admin pages name it, in the page's language; an action without a label, as stored."""
+    return gettext(ACTION_LABELS[action]) if action in ACTION_LABELS else action
+
+
+def target_label(target_type: str) -> str:
+    """A target type as the admin pages name it, in the page's language; one without a label, as stored."""
+    return gettext(TARGET_LABELS[target_type]) if target_type in TARGET_LABELS else target_type
 
 
 def record(actor: User | None, action: str, target_type: str, target_id: int | None, **details: Any) -> AuditEvent:

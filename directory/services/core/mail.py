@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from flask_babel.speaklater import LazyString
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from directory.extensions import db
 from directory.i18n import absolute_url
 from directory.models import Notice, OutboxMessage, User
+from directory.services.core.text import N_
 
 log = logging.getLogger(__name__)
 
@@ -87,19 +88,23 @@ def later(function: Callable[..., object], *args: Any) -> LazyString:
     return LazyString(function, *args)
 
 
-HIDDEN = "[link hidden]"
+HIDDEN = N_("[link hidden]")
 # A secret passed in a query string, whatever the route.
 _QUERY_TOKEN = re.compile(r"([?&]token=)[^\s&#]+")
 
 
 def redact_secret_links(body: str) -> str:
-    """The body with the secret part of every link that signs someone in hidden (for the admin outbox)."""
+    """The body with the secret part of every link that signs someone in hidden (for the admin outbox).
+
+    The mark put in its place is in the page's language.
+    """
+    hidden = gettext(HIDDEN)
     # A route whose argument is called "token" carries a secret (a reset or confirmation link):
     # reading it must not let an admin, or whoever reads over their shoulder, into the account.
     for rule in current_app.url_map.iter_rules():
         if "token" in rule.arguments:
-            body = _secret_route_pattern(rule.rule).sub(lambda match: match.group(1) + HIDDEN, body)
-    return _QUERY_TOKEN.sub(lambda match: match.group(1) + HIDDEN, body)
+            body = _secret_route_pattern(rule.rule).sub(lambda match: match.group(1) + hidden, body)
+    return _QUERY_TOKEN.sub(lambda match: match.group(1) + hidden, body)
 
 
 def _secret_route_pattern(rule: str) -> re.Pattern[str]:

@@ -1,6 +1,7 @@
 """Moderation by admins: hiding and restoring reviews, suspending and reactivating accounts."""
 
 from flask import current_app
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import Select, func, or_, select, update
@@ -9,10 +10,12 @@ from sqlalchemy.orm import selectinload
 from directory.extensions import db
 from directory.models import VISIBLE_REVIEW_STATUSES, Review, ReviewStatus, Role, TherapistProfile, User
 from directory.services.core import audit, mail
-from directory.services.core.text import escape_like
+from directory.services.core.text import N_, escape_like
 
 MAX_REASON = 2000
 USER_STATUSES = ("active", "suspended")
+# A review's status as a word inside an admin's sentence, in the page's language.
+_STATUS_WORDS = {"removed": N_("hidden"), "published": N_("published"), "flagged": N_("flagged")}
 
 
 class ModerationError(ValueError):
@@ -67,10 +70,13 @@ def _moderate(review_id: int, seen_status: str, admin: User, reason: str, status
     # Locked (where the database can) so that two admins cannot both move it and count it twice.
     review = db.session.get(Review, review_id, populate_existing=True, with_for_update=True)
     if review is None:
-        raise ModerationError("This review no longer exists.")
+        raise ModerationError(gettext("This review no longer exists."))
     if review.status != seen_status or review.status == status:
         raise ModerationError(
-            f"This review was moderated meanwhile: it is now {_status_words(review.status)}. Nothing was changed."
+            gettext(
+                "This review was moderated meanwhile: it is now %(status)s. Nothing was changed.",
+                status=status_word(review.status),
+            )
         )
     old = review.status
     set_review_status(review, status)
@@ -151,8 +157,9 @@ def _moderation_messages(
     )
 
 
-def _status_words(status: str) -> str:
-    return {"removed": "hidden", "published": "published", "flagged": "flagged"}.get(status, status)
+def status_word(status: str) -> str:
+    """A review's status as a word inside a sentence, in the page's language ('hidden', 'oculta')."""
+    return gettext(_STATUS_WORDS[status]) if status in _STATUS_WORDS else status
 
 
 # ---------------------------------------------------------------- users
@@ -185,9 +192,9 @@ def suspend_user(user_id: int, admin: User, reason: str) -> User:
     line, and one admin (or a stolen admin session) locking the others out would leave nobody to undo it.
     """
     reason = _reason(reason)
-    user = _target(user_id, admin, "suspend")
+    user = _target(user_id, admin, suspending=True)
     if not user.active:
-        raise ModerationError("This account is already suspended.")
+        raise ModerationError(gettext("This account is already suspended."))
     user.active = False
     # A new session version ends every open session and "remember me" cookie for good,
     # so that reactivating the account later does not bring them back.
@@ -217,9 +224,9 @@ def suspend_user(user_id: int, admin: User, reason: str) -> User:
 def reactivate_user(user_id: int, admin: User, reason: str) -> User:
     """Let a suspended account log in again; raises ModerationError."""
     reason = _reason(reason)
-    user = _target(user_id, admin, "reactivate")
+    user = _target(user_id, admin, suspending=False)
     if user.active:
-        raise ModerationError("This account is not suspended.")
+        raise ModerationError(gettext("This account is not suspended."))
     user.active = True
     audit.record(admin, "user.reactivated", "user", user.id, email=user.email, role=user.role, reason=reason)
     mail.notify(
@@ -233,7 +240,7 @@ def reactivate_user(user_id: int, admin: User, reason: str) -> User:
     return user
 
 
-def _target(user_id: int, admin: User, verb: str) -> User:
+def _target(user_id: int, admin: User, suspending: bool) -> User:
     # The account's row is locked before it is read, so that of two admins acting on it at once the second
     # waits and then reads what the first wrote ("already suspended"). A no-op UPDATE locks on both engines:
     # SQLite has no SELECT ... FOR UPDATE, and its reads hold no lock until the transaction's first write.
@@ -242,18 +249,22 @@ def _target(user_id: int, admin: User, verb: str) -> User:
     )
     user = db.session.get(User, user_id, populate_existing=True)
     if user is None:
-        raise ModerationError("This account no longer exists.")
+        raise ModerationError(gettext("This account no longer exists."))
     if user.id == admin.id:
-        raise ModerationError(f"You cannot {verb} your own account.")
+        raise ModerationError(
+            gettext("You cannot suspend your own account.")
+            if suspending
+            else gettext("You cannot reactivate your own account.")
+        )
     if user.role == Role.ADMIN:
-        raise ModerationError("Admin accounts cannot be suspended or reactivated through the site.")
+        raise ModerationError(gettext("Admin accounts cannot be suspended or reactivated through the site."))
     return user
 
 
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ModerationError("Give a reason.")
+        raise ModerationError(gettext("Give a reason."))
     if len(reason) > MAX_REASON:
-        raise ModerationError(f"Keep the reason under {MAX_REASON} characters.")
+        raise ModerationError(gettext("Keep the reason under %(max)d characters.", max=MAX_REASON))
     return reason

@@ -14,20 +14,29 @@ from sqlalchemy.orm.exc import StaleDataError
 from directory.extensions import db
 from directory.models import Certification, CertificationStatus, TherapistProfile, User, utcnow
 from directory.services.core import audit, mail
-from directory.services.core.text import day_label, escape_like, long_date_label
+from directory.services.core.text import N_, day_label, escape_like, long_date_label
 
 MAX_TEXT = 2000
 
-# Common reasons offered when rejecting; "other" needs the admin's own words.
+# Common reasons offered when rejecting; "other" needs the admin's own words. The reason is stored (and mailed)
+# in English; pages show it in their language with reason_label.
 REJECTION_REASONS = (
-    ("unreadable", "The evidence cannot be read or is incomplete."),
-    ("not_dry_needling", "The document does not show a dry-needling qualification."),
-    ("name_mismatch", "The name on the document does not match the profile."),
-    ("not_confirmed", "The issuing body could not confirm this credential."),
-    ("expired", "The certification has expired."),
-    ("other", "Another reason (explain below)"),
+    ("unreadable", N_("The evidence cannot be read or is incomplete.")),
+    ("not_dry_needling", N_("The document does not show a dry-needling qualification.")),
+    ("name_mismatch", N_("The name on the document does not match the profile.")),
+    ("not_confirmed", N_("The issuing body could not confirm this credential.")),
+    ("expired", N_("The certification has expired.")),
+    ("other", N_("Another reason (explain below)")),
 )
 _REASON_TEXT = dict(REJECTION_REASONS)
+
+# A certification's status as a word inside an admin's sentence ("... marked it verified"), in the page's language.
+STATUS_WORDS = {
+    CertificationStatus.PENDING.value: N_("pending"),
+    CertificationStatus.VERIFIED.value: N_("verified"),
+    CertificationStatus.REJECTED.value: N_("rejected"),
+    CertificationStatus.EXPIRED.value: N_("expired"),
+}
 
 
 class DecisionError(ValueError):
@@ -111,10 +120,14 @@ def approve(certification_id: int, seen_version: int, admin: User, today: date |
     """Verify a pending certification; raises AlreadyDecided, or DecisionError when it has expired."""
     today = today or date.today()
     certification = _decidable(certification_id, seen_version)
-    if certification.past_expiry_on(today):
+    expires_on = certification.expires_on
+    if expires_on is not None and certification.past_expiry_on(today):
         raise DecisionError(
-            f"This certification expired on {certification.expires_on:%d %B %Y}, so it cannot be verified. "
-            "Reject it, or ask the therapist for a current certificate."
+            gettext(
+                "This certification expired on %(day)s, so it cannot be verified. "
+                "Reject it, or ask the therapist for a current certificate.",
+                day=day_label(expires_on),
+            )
         )
     _record_decision(
         certification,
@@ -148,7 +161,7 @@ def reject(certification_id: int, seen_version: int, admin: User, reason_code: s
             "certification again in your account with the new evidence and we will review it.",
             issuer=certification.issuer_name,
             credential=credential_words(certification),
-            reason=mail.later(_reason_words, reason_code, details),
+            reason=mail.later(reason_label, reason),
         ),
         certifications_link(),
     )
@@ -160,9 +173,9 @@ def request_information(certification_id: int, seen_version: int, admin: User, m
     """Ask the therapist for more about a pending certification (it stays pending); raises AlreadyDecided, DecisionError."""
     message = (message or "").strip()
     if not message:
-        raise DecisionError("Write what the therapist should send.")
+        raise DecisionError(gettext("Write what the therapist should send."))
     if len(message) > MAX_TEXT:
-        raise DecisionError(f"Keep the request under {MAX_TEXT} characters.")
+        raise DecisionError(gettext("Keep the request under %(max)d characters.", max=MAX_TEXT))
     certification = _decidable(certification_id, seen_version)
     _record_decision(certification, admin, "certification.info_requested", {"info_requested": message}, message=message)
     mail.notify(
@@ -207,14 +220,29 @@ def rejection_text(reason_code: str, details: str = "") -> str:
     """The reason stored and shown to the therapist; raises DecisionError when it is missing or unknown."""
     details = (details or "").strip()
     if reason_code not in _REASON_TEXT:
-        raise DecisionError("Choose a reason for the rejection.")
+        raise DecisionError(gettext("Choose a reason for the rejection."))
     if len(details) > MAX_TEXT:
-        raise DecisionError(f"Keep the explanation under {MAX_TEXT} characters.")
+        raise DecisionError(gettext("Keep the explanation under %(max)d characters.", max=MAX_TEXT))
     if reason_code == "other":
         if not details:
-            raise DecisionError("Explain the reason for the rejection.")
+            raise DecisionError(gettext("Explain the reason for the rejection."))
         return details
     return f"{_REASON_TEXT[reason_code]} {details}".strip()
+
+
+def reason_label(reason: str | None) -> str:
+    """A stored rejection reason in the page's language: the common reason it starts with translated, the admin's
+    own words after it as written. Any other text (an "other" reason) is the admin's own words, shown as it is."""
+    reason = reason or ""
+    for code, text in REJECTION_REASONS:
+        if code != "other" and (reason == text or reason.startswith(text + " ")):
+            return str(gettext(text)) + reason[len(text) :]
+    return reason
+
+
+def status_word(status: str) -> str:
+    """A certification's status as a word inside a sentence, in the page's language ('verified', 'verificada')."""
+    return gettext(STATUS_WORDS[status]) if status in STATUS_WORDS else status
 
 
 def notify_verified(certification: Certification) -> None:
@@ -242,7 +270,7 @@ def _decidable(certification_id: int, seen_version: int) -> Certification:
     """The certification, freshly read, if it is still pending and unchanged since the admin saw it."""
     certification = db.session.get(Certification, certification_id, populate_existing=True)
     if certification is None:
-        raise DecisionError("This certification no longer exists.")
+        raise DecisionError(gettext("This certification no longer exists."))
     if certification.status != CertificationStatus.PENDING or certification.version != seen_version:
         raise AlreadyDecided(changed_message(certification))
     return certification
@@ -250,20 +278,46 @@ def _decidable(certification_id: int, seen_version: int) -> Certification:
 
 def changed_message(certification: Certification) -> str:
     """Why a decision on this certification was not saved, as the admin reads it."""
-    who = certification.reviewer.email if certification.reviewer else "another admin"
-    when = (
-        f" on {day_label(certification.decided_at)} at {certification.decided_at:%H:%M} UTC"
-        if certification.decided_at
-        else ""
-    )
+    who = certification.reviewer.email if certification.reviewer else gettext("another admin")
+    decided_at = certification.decided_at
+    when = {"day": day_label(decided_at), "time": f"{decided_at:%H:%M}"} if decided_at else {}
     if certification.status != CertificationStatus.PENDING:
-        return f"This certification was already decided: {who} marked it {certification.status}{when}. Your decision was not saved."
-    if certification.info_requested:
-        return (
-            f"This certification changed since you opened it: {who} asked the therapist for more information{when}. "
-            "Your decision was not saved; check the certification again."
+        status = status_word(certification.status)
+        if when:
+            return str(
+                gettext(
+                    "This certification was already decided: %(who)s marked it %(status)s on %(day)s at %(time)s UTC. "
+                    "Your decision was not saved.",
+                    who=who,
+                    status=status,
+                    **when,
+                )
+            )
+        return str(
+            gettext(
+                "This certification was already decided: %(who)s marked it %(status)s. Your decision was not saved.",
+                who=who,
+                status=status,
+            )
         )
-    return "This certification changed since you opened it. Your decision was not saved; check it again."
+    if certification.info_requested:
+        if when:
+            return str(
+                gettext(
+                    "This certification changed since you opened it: %(who)s asked the therapist for more information "
+                    "on %(day)s at %(time)s UTC. Your decision was not saved; check the certification again.",
+                    who=who,
+                    **when,
+                )
+            )
+        return str(
+            gettext(
+                "This certification changed since you opened it: %(who)s asked the therapist for more information. "
+                "Your decision was not saved; check the certification again.",
+                who=who,
+            )
+        )
+    return str(gettext("This certification changed since you opened it. Your decision was not saved; check it again."))
 
 
 def _decided_by(certification: Certification, admin: User) -> None:
@@ -278,7 +332,10 @@ def _flush_decision() -> None:
     except StaleDataError:
         db.session.rollback()
         raise AlreadyDecided(
-            "Another admin decided this certification at the same moment. Your decision was not saved; check it again."
+            gettext(
+                "Another admin decided this certification at the same moment. Your decision was not saved; "
+                "check it again."
+            )
         ) from None
 
 
@@ -293,11 +350,3 @@ def certifications_link() -> LazyString | None:
     except RuntimeError:  # a command run without SERVER_NAME
         return None
     return mail.link("therapist.list_certifications")
-
-
-def _reason_words(reason_code: str, details: str) -> str:
-    """A rejection's reason in the language being spoken (the stored reason is in English)."""
-    details = (details or "").strip()
-    if reason_code == "other":
-        return details
-    return f"{gettext(_REASON_TEXT[reason_code])} {details}".strip()

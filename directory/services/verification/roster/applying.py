@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -11,6 +12,7 @@ from directory.extensions import db
 from directory.models import Certification, CertificationStatus, TherapistProfile, User, utcnow
 from directory.models.certification import expired_by
 from directory.services.core import audit
+from directory.services.verification.decisions import status_word
 from directory.services.verification.roster.names import names_match
 from directory.services.verification.roster.preview import RosterItem, RosterPreview
 from directory.services.verification.roster.reading import RosterError
@@ -56,8 +58,10 @@ def apply_preview(preview: RosterPreview, admin: User, today: date) -> ApplyResu
     except StaleDataError:
         db.session.rollback()
         raise RosterError(
-            "Another admin changed one of these certifications at the same moment; nothing was verified. "
-            "Preview the roster again."
+            gettext(
+                "Another admin changed one of these certifications at the same moment; nothing was verified. "
+                "Preview the roster again."
+            )
         ) from None
     return ApplyResult(tuple(c.id for c in verified), tuple(skipped), tuple(verified))
 
@@ -76,20 +80,20 @@ def _lock_for_update(items: Mapping[int, RosterItem]) -> dict[int, tuple[Certifi
 
 
 def _skip_reason(found: tuple[Certification, str] | None, item: RosterItem, today: date) -> str:
-    """Why a confirmed certification must not be verified now ('' when it can be)."""
+    """Why a confirmed certification must not be verified now ('' when it can be), in the page's language."""
     if found is None:
-        return "The certification no longer exists"
+        return str(gettext("The certification no longer exists"))
     certification, display_name = found
     if certification.status != CertificationStatus.PENDING:
-        return f"No longer pending: it was {certification.status} meanwhile"
+        return str(gettext("No longer pending: it was %(status)s meanwhile", status=status_word(certification.status)))
     if certification.version != item.version:
-        return "The certification changed after the preview"
+        return str(gettext("The certification changed after the preview"))
     if not names_match(item.roster_name or "", display_name):
-        return f"The profile name changed to '{display_name}' after the preview"
+        return str(gettext("The profile name changed to '%(name)s' after the preview", name=display_name))
     if item.roster_expires_on is not None and expired_by(item.roster_expires_on, today):
-        return f"Roster says it expired on {item.roster_expires_on.isoformat()}"
+        return str(gettext("Roster says it expired on %(day)s", day=item.roster_expires_on.isoformat()))
     if certification.expires_on is not None and certification.past_expiry_on(today):
-        return f"The certification says it expired on {certification.expires_on.isoformat()}"
+        return str(gettext("The certification says it expired on %(day)s", day=certification.expires_on.isoformat()))
     return ""
 
 

@@ -3,7 +3,9 @@
 import re
 from collections.abc import Mapping, Sequence
 
-from directory.services.core.text import fold
+from flask_babel import gettext, ngettext
+
+from directory.services.core.text import N_, fold
 from directory.services.verification.roster.reading import RosterError
 
 FIELDS = ("name", "credential_id", "issuing_body", "obtained_on", "expires_on")
@@ -12,13 +14,27 @@ FIELDS = ("name", "credential_id", "issuing_body", "obtained_on", "expires_on")
 REQUIRED_FIELDS = ("name", "credential_id")
 
 
+# Each field named inside a sentence ("Choose the column that holds the credential id."), translated where it is
+# shown (field_label); FIELD_TITLES name it on its own, as the mapping form's labels do.
 FIELD_LABELS = {
-    "name": "name",
-    "credential_id": "credential id",
-    "issuing_body": "issuing body",
-    "obtained_on": "date obtained",
-    "expires_on": "expiry date",
+    "name": N_("name"),
+    "credential_id": N_("credential id"),
+    "issuing_body": N_("issuing body"),
+    "obtained_on": N_("date obtained"),
+    "expires_on": N_("expiry date"),
 }
+FIELD_TITLES = {
+    "name": N_("Name"),
+    "credential_id": N_("Credential id"),
+    "issuing_body": N_("Issuing body"),
+    "obtained_on": N_("Date obtained"),
+    "expires_on": N_("Expiry date"),
+}
+
+
+def field_label(field: str) -> str:
+    """A field's name inside a sentence, in the page's language."""
+    return str(gettext(FIELD_LABELS[field]))
 
 
 def _header_key(text: str) -> str:
@@ -205,7 +221,7 @@ def required_column(mapping: Mapping[str, int | None], field: str) -> int:
     """The column mapped to a required field; raises RosterError when none is."""
     column = mapping.get(field)
     if column is None:
-        raise RosterError(f"Choose the column that holds the {FIELD_LABELS[field]}.")
+        raise RosterError(gettext("Choose the column that holds the %(field)s.", field=field_label(field)))
     return column
 
 
@@ -213,7 +229,7 @@ def check_mapping(mapping: Mapping[str, int | None], headers: Sequence[str]) -> 
     """Raise RosterError naming a missing required field, an unknown field, a column out of range or one used twice."""
     unknown = sorted(set(mapping) - set(FIELDS))
     if unknown:
-        raise RosterError(f"Unknown roster field '{unknown[0]}'.")
+        raise RosterError(gettext("Unknown roster field '%(field)s'.", field=unknown[0]))
     for field in REQUIRED_FIELDS:
         required_column(mapping, field)
     used: dict[int, str] = {}
@@ -223,12 +239,23 @@ def check_mapping(mapping: Mapping[str, int | None], headers: Sequence[str]) -> 
             continue
         if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position < len(headers):
             raise RosterError(
-                f"The column chosen for the {FIELD_LABELS[field]} (column {position}) is not in the file, "
-                f"which has {len(headers)} columns."
+                ngettext(
+                    "The column chosen for the %(field)s (column %(position)s) is not in the file, "
+                    "which has %(num)d column.",
+                    "The column chosen for the %(field)s (column %(position)s) is not in the file, "
+                    "which has %(num)d columns.",
+                    len(headers),
+                    field=field_label(field),
+                    position=position,
+                )
             )
         if position in used:
             raise RosterError(
-                f"Column '{headers[position]}' is chosen for both the {FIELD_LABELS[used[position]]} "
-                f"and the {FIELD_LABELS[field]}."
+                gettext(
+                    "Column '%(column)s' is chosen for both the %(first)s and the %(second)s.",
+                    column=headers[position],
+                    first=field_label(used[position]),
+                    second=field_label(field),
+                )
             )
         used[position] = field

@@ -5,20 +5,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import Row, select
 
 from directory.extensions import db
 from directory.models import Certification, CertificationStatus, TherapistProfile, utcnow
 from directory.models.certification import expired_by, issuer_display_name
+from directory.services.core.text import number_label
 from directory.services.verification.roster.dates import parse_roster_date
-from directory.services.verification.roster.mapping import FIELD_LABELS, check_mapping, required_column
+from directory.services.verification.roster.mapping import check_mapping, field_label, required_column
 from directory.services.verification.roster.names import (
     BODY_CODES,
     body_matches,
     names_match,
     normalise_credential,
 )
-from directory.services.verification.roster.reading import Roster, RosterError, rows_text
+from directory.services.verification.roster.reading import Roster, RosterError
 
 UNMATCHED_SHOWN = 50
 
@@ -86,7 +88,7 @@ def preview(
     """Classify every pending certification (of one body, if given); raises RosterError for a bad mapping or body."""
     check_mapping(mapping, roster.headers)
     if issuing_body is not None and issuing_body not in BODY_CODES:
-        raise RosterError(f"Unknown issuing body '{issuing_body}'.")
+        raise RosterError(gettext("Unknown issuing body '%(body)s'.", body=issuing_body))
     today = today or utcnow().date()
     index = _index_by_credential(roster, required_column(mapping, "credential_id"))
     groups: dict[str, list[RosterItem]] = {"confirmed": [], "expired": [], "contradicted": [], "not_mentioned": []}
@@ -157,7 +159,14 @@ def _row_facts(roster: Roster, mapping: Mapping[str, int | None], position: int)
         text = cells.get(field, "")
         dates[field] = parse_roster_date(text) if text else None
         if text and dates[field] is None:
-            notes.append(f"Row {number}: cannot read the {FIELD_LABELS[field]} '{text}'.")
+            notes.append(
+                gettext(
+                    "Row %(row)d: cannot read the %(field)s '%(text)s'.",
+                    row=number,
+                    field=field_label(field),
+                    text=text,
+                )
+            )
     return _RowFacts(
         row=number,
         name=cells["name"],
@@ -191,9 +200,9 @@ def _objections(certification: PendingRow, facts: _RowFacts, today: date) -> lis
 def _expiry(certification: PendingRow, facts: _RowFacts, today: date) -> str:
     """Why the certification counts as expired, by its own expiry date or the roster's ('' when it does not)."""
     if certification.expires_on is not None and expired_by(certification.expires_on, today):
-        return f"The certification says it expired on {certification.expires_on.isoformat()}"
+        return str(gettext("The certification says it expired on %(day)s", day=certification.expires_on.isoformat()))
     if facts.expires_on is not None and expired_by(facts.expires_on, today):
-        return f"Roster says it expired on {facts.expires_on.isoformat()}"
+        return str(gettext("Roster says it expired on %(day)s", day=facts.expires_on.isoformat()))
     return ""
 
 
@@ -201,13 +210,21 @@ def _mismatches(certification: PendingRow, facts: _RowFacts) -> tuple[str, str]:
     """Where the row and the certification disagree on the name and on the issuing body ('' where they agree)."""
     name = body = ""
     if not facts.name:
-        name = f"Row {facts.row} gives no name"
+        name = gettext("Row %(row)d gives no name", row=facts.row)
     elif not names_match(facts.name, certification.display_name):
-        name = f"Name on roster is '{facts.name}', profile says '{certification.display_name}'"
+        name = gettext(
+            "Name on roster is '%(roster)s', profile says '%(profile)s'",
+            roster=facts.name,
+            profile=certification.display_name,
+        )
     code, other = certification.issuing_body, certification.issuing_body_other
     if facts.issuing_body and not body_matches(facts.issuing_body, code, other):
         named = issuer_display_name(code, other)
-        body = f"Roster names issuing body '{facts.issuing_body}', the certification says '{named}'"
+        body = gettext(
+            "Roster names issuing body '%(roster)s', the certification says '%(named)s'",
+            roster=facts.issuing_body,
+            named=named,
+        )
     return name, body
 
 
@@ -231,9 +248,9 @@ def _item(certification: PendingRow, facts: _RowFacts, reason: str = "") -> Rost
 def _not_mentioned(certification: PendingRow) -> RosterItem:
     """A preview item for a certification the roster does not mention."""
     if normalise_credential(certification.credential_id):
-        reason = "Credential id not on the roster"
+        reason = gettext("Credential id not on the roster")
     else:
-        reason = "The certification has no credential id"
+        reason = gettext("The certification has no credential id")
     return RosterItem(
         certification_id=certification.id,
         profile_name=certification.display_name,
@@ -260,14 +277,35 @@ def _preview_warnings(
     """The file's warnings, rows without a credential id, repeated ids and unreadable dates (the first few)."""
     warnings = list(roster.warnings)
     if index.get(""):
-        warnings.append(f"{rows_text(len(index['']))} no credential id.")
+        count = len(index[""])
+        warnings.append(
+            ngettext(
+                "%(count)s row has no credential id.",
+                "%(count)s rows have no credential id.",
+                count,
+                count=number_label(count),
+            )
+        )
     repeated = sum(1 for key, rows in index.items() if key and len(rows) > 1)
     if repeated:
         warnings.append(
-            f"{repeated:,} credential ids appear on more than one row; the first row that confirms is used."
+            ngettext(
+                "%(count)s credential id appears on more than one row; the first row that confirms is used.",
+                "%(count)s credential ids appear on more than one row; the first row that confirms is used.",
+                repeated,
+                count=number_label(repeated),
+            )
         )
     notes = [note for kind in ("confirmed", "expired", "contradicted") for item in groups[kind] for note in item.notes]
     warnings.extend(notes[:WARNINGS_SHOWN])
     if len(notes) > WARNINGS_SHOWN:
-        warnings.append(f"... and {len(notes) - WARNINGS_SHOWN:,} more dates that cannot be read.")
+        more = len(notes) - WARNINGS_SHOWN
+        warnings.append(
+            ngettext(
+                "... and %(count)s more date that cannot be read.",
+                "... and %(count)s more dates that cannot be read.",
+                more,
+                count=number_label(more),
+            )
+        )
     return tuple(warnings)

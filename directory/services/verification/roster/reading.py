@@ -7,7 +7,9 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from directory.services.core.text import megabytes
+from flask_babel import gettext, ngettext
+
+from directory.services.core.text import N_, megabytes, number_label
 from directory.services.verification.roster.dates import parse_roster_date
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -16,7 +18,7 @@ DELIMITERS = (",", ";", "\t", "|")
 
 
 class RosterError(ValueError):
-    """A roster cannot be read or used; the message is for the admin."""
+    """A roster cannot be read or used; the message is for the admin (in the page's language)."""
 
 
 @dataclass(frozen=True)
@@ -33,13 +35,13 @@ class Roster:
 
 
 _SIGNATURES = (
-    (b"%PDF", "a PDF document"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"PK\x03\x04", "a ZIP archive (an .xlsx workbook is one)"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) or Word file"),
-    (b"\x1f\x8b", "a gzip archive"),
+    (b"%PDF", N_("a PDF document")),
+    (b"\x89PNG", N_("a PNG image")),
+    (b"\xff\xd8\xff", N_("a JPEG image")),
+    (b"GIF8", N_("a GIF image")),
+    (b"PK\x03\x04", N_("a ZIP archive (an .xlsx workbook is one)")),
+    (b"\xd0\xcf\x11\xe0", N_("an old Excel (.xls) or Word file")),
+    (b"\x1f\x8b", N_("a gzip archive")),
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _SNIFF_CHARS = 64 * 1024
@@ -49,9 +51,15 @@ _SNIFF_RECORDS = 50
 def read_roster(data: bytes, max_bytes: int = MAX_BYTES) -> Roster:
     """Decode and parse an uploaded CSV roster; raises RosterError when it is empty, too big, binary or not a table."""
     if not data:
-        raise RosterError("The file is empty.")
+        raise RosterError(gettext("The file is empty."))
     if len(data) > max_bytes:
-        raise RosterError(f"The file is {len(data) / 2**20:.1f} MB; the limit is {megabytes(max_bytes)}.")
+        raise RosterError(
+            gettext(
+                "The file is %(size)s MB; the limit is %(limit)s.",
+                size=number_label(len(data) / 2**20, decimals=1),
+                limit=megabytes(max_bytes),
+            )
+        )
     text, encoding = _decode(data)
     return _parse(text, encoding, _sniff_delimiter(text))
 
@@ -60,18 +68,25 @@ def _decode(data: bytes) -> tuple[str, str]:
     """The text and the codec used: a BOM decides, else strict UTF-8, else Windows-1252."""
     for magic, kind in _SIGNATURES:
         if data.startswith(magic):
-            raise RosterError(f"This looks like {kind}, not a CSV file. Export the roster as CSV and upload that.")
+            raise RosterError(
+                gettext(
+                    "This looks like %(kind)s, not a CSV file. Export the roster as CSV and upload that.",
+                    kind=gettext(kind),
+                )
+            )
     if data.startswith(codecs.BOM_UTF8):
         text, encoding = _decode_as(data[len(codecs.BOM_UTF8) :], "utf-8"), "utf-8-sig"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text, encoding = _decode_as(data, "utf-16"), "utf-16"
     elif b"\x00" in data:
-        raise RosterError("The file contains binary data (NUL bytes), not text. Upload the roster as a CSV file.")
+        raise RosterError(
+            gettext("The file contains binary data (NUL bytes), not text. Upload the roster as a CSV file.")
+        )
     else:
         text, encoding = _decode_unmarked(data)
     _reject_binary_text(text)
     if not text.strip(" \t\r\n\f\v,;|"):
-        raise RosterError("The file is empty.")
+        raise RosterError(gettext("The file is empty."))
     return text, encoding
 
 
@@ -81,7 +96,9 @@ def _decode_as(data: bytes, codec: str) -> str:
         return data.decode(codec)
     except UnicodeDecodeError:
         name = codec.upper()
-        raise RosterError(f"The file starts with a {name} byte-order mark but is not valid {name} text.") from None
+        raise RosterError(
+            gettext("The file starts with a %(codec)s byte-order mark but is not valid %(codec)s text.", codec=name)
+        ) from None
 
 
 def _decode_unmarked(data: bytes) -> tuple[str, str]:
@@ -92,7 +109,7 @@ def _decode_unmarked(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     raise RosterError(
-        "The file's text encoding was not recognized. Save the roster as 'CSV UTF-8' and upload it again."
+        gettext("The file's text encoding was not recognized. Save the roster as 'CSV UTF-8' and upload it again.")
     )
 
 
@@ -100,7 +117,7 @@ def _reject_binary_text(text: str) -> None:
     """Refuse decoded text full of control characters: a binary file that happened to decode."""
     sample = text[:_SNIFF_CHARS]
     if "\x00" in text or len(_CONTROL.findall(sample)) > len(sample) // 100:
-        raise RosterError("The file contains binary data, not text. Upload the roster as a CSV file.")
+        raise RosterError(gettext("The file contains binary data, not text. Upload the roster as a CSV file."))
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -112,7 +129,10 @@ def _sniff_delimiter(text: str) -> str:
     best = max(scores.values())
     if best == 0:
         raise RosterError(
-            "Only one column was found. Save the roster as CSV with columns separated by commas, semicolons, tabs or |."
+            gettext(
+                "Only one column was found. Save the roster as CSV with columns separated by commas, semicolons, "
+                "tabs or |."
+            )
         )
     sniffed = _sniffed(sample)
     if sniffed is not None and scores[sniffed] == best:
@@ -166,7 +186,12 @@ def _parse(text: str, encoding: str, delimiter: str) -> Roster:
                 headers = _header(_trim(cells))
                 continue
             if len(rows) == MAX_ROWS:
-                raise RosterError(f"The roster has more than {MAX_ROWS:,} rows; split it into smaller files.")
+                raise RosterError(
+                    gettext(
+                        "The roster has more than %(max)s rows; split it into smaller files.",
+                        max=number_label(MAX_ROWS),
+                    )
+                )
             shorter += len(cells) < len(headers)
             cells = cells[: len(headers)] + _trim(cells[len(headers) :])
             longer += len(cells) > len(headers)
@@ -174,12 +199,16 @@ def _parse(text: str, encoding: str, delimiter: str) -> Roster:
             numbers.append(number)
     except csv.Error as error:
         raise RosterError(
-            f"The file could not be read as CSV near line {reader.line_num} ({error}); is a quote left open?"
+            gettext(
+                "The file could not be read as CSV near line %(line)d (%(error)s); is a quote left open?",
+                line=reader.line_num,
+                error=error,
+            )
         ) from None
     if headers is None:
-        raise RosterError("The file is empty.")
+        raise RosterError(gettext("The file is empty."))
     if not rows:
-        raise RosterError("The file has a header row but no data rows.")
+        raise RosterError(gettext("The file has a header row but no data rows."))
     return Roster(headers, rows, encoding, delimiter, _shape_warnings(longer, shorter), tuple(numbers))
 
 
@@ -188,22 +217,34 @@ def _header(cells: list[str]) -> list[str]:
     if not any(re.search(r"[^\W\d_]", cell) for cell in cells) or any(parse_roster_date(cell) for cell in cells):
         shown = ", ".join(f"'{cell}'" for cell in cells[:4])
         raise RosterError(
-            "The first row should name the columns (for example 'Name' and 'Credential ID') "
-            f"but it looks like data: {shown}."
+            gettext(
+                "The first row should name the columns (for example 'Name' and 'Credential ID') "
+                "but it looks like data: %(cells)s.",
+                cells=shown,
+            )
         )
-    return [cell or f"Column {position}" for position, cell in enumerate(cells, start=1)]
+    return [cell or gettext("Column %(number)d", number=position) for position, cell in enumerate(cells, start=1)]
 
 
 def _shape_warnings(longer: int, shorter: int) -> tuple[str, ...]:
     """Plain notes about rows whose cell count differs from the header's."""
     warnings = []
     if longer:
-        warnings.append(f"{rows_text(longer)} more cells than the header; the extra cells are ignored.")
+        warnings.append(
+            ngettext(
+                "%(count)s row has more cells than the header; the extra cells are ignored.",
+                "%(count)s rows have more cells than the header; the extra cells are ignored.",
+                longer,
+                count=number_label(longer),
+            )
+        )
     if shorter:
-        warnings.append(f"{rows_text(shorter)} fewer cells than the header; the missing cells are read as empty.")
+        warnings.append(
+            ngettext(
+                "%(count)s row has fewer cells than the header; the missing cells are read as empty.",
+                "%(count)s rows have fewer cells than the header; the missing cells are read as empty.",
+                shorter,
+                count=number_label(shorter),
+            )
+        )
     return tuple(warnings)
-
-
-def rows_text(count: int) -> str:
-    """'1 row has' or '12 rows have'."""
-    return "1 row has" if count == 1 else f"{count:,} rows have"

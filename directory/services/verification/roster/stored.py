@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
@@ -72,7 +73,7 @@ def load(file_id: int) -> RosterUpload:
     )
     if upload is None or upload.created_at < utcnow() - KEPT_FOR:
         raise RosterGone(
-            "This roster upload is no longer kept (it was applied, or is older than a day). Upload it again."
+            gettext("This roster upload is no longer kept (it was applied, or is older than a day). Upload it again.")
         )
     return RosterUpload(upload.id, upload.filename, upload.size, reading.read_roster(upload.content))
 
@@ -100,8 +101,10 @@ def apply(
     result = preview.preview(upload.roster, mapping, issuing_body, today=today)
     if preview_token(result) != token:
         raise RosterChanged(
-            "The pending certifications changed since the preview (another admin decided some, or a therapist "
-            "edited one). Nothing was verified: check the new preview and apply again."
+            gettext(
+                "The pending certifications changed since the preview (another admin decided some, or a therapist "
+                "edited one). Nothing was verified: check the new preview and apply again."
+            )
         )
     applied = applying.apply_preview(result, admin, today)
     for certification in _with_holders(applied.verified_ids):
