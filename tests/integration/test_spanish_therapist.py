@@ -417,3 +417,10 @@ def test_the_english_pages_keep_their_words(app, client, certified):
     page = client.get("/therapist/profile").get_data(as_text=True)
     assert '<option value="ES">Spain</option>' in page and "<legend>Monday</legend>" in page
     assert "Profile 54% complete" in page or re.search(r"Profile \d+% complete", page)
+
+
+def test_a_confirmed_address_agrees_in_gender_with_correo(client, auth):
+    auth.login("therapist")
+    client.get("/therapist/")  # shows (and so clears) the English login's flash
+    page = spanish(client.get("/es/therapist/"))
+    assert "<dd>Confirmado</dd>" in page
