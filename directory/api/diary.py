@@ -13,7 +13,7 @@ from directory.api.problems import problem
 from directory.api.spec import DOCUMENT_PATCHES, Problem, api_spec
 from directory.extensions import csrf
 from directory.models import Role
-from directory.services.core.text import N_
+from directory.services.core.text import N_, Said, megabytes
 from directory.services.diary import csv_io, entries, measures
 from directory.services.diary.entries import DiaryError
 
@@ -161,7 +161,7 @@ def import_diary_entries():
     if request.mimetype != "text/csv":
         return problem(415, detail=N_("Send the diary as Content-Type: text/csv."))
     if (request.content_length or 0) > csv_io.MAX_BYTES:
-        return problem(413, detail=f"The file is larger than {csv_io.MAX_BYTES // (1024 * 1024)} MB.")
+        return problem(413, detail=Said(N_("The file is larger than %(size)s."), size=megabytes(csv_io.MAX_BYTES)))
     data = request.get_data(cache=False)
     try:
         result = csv_io.import_csv(current_user._get_current_object(), data)
@@ -172,7 +172,7 @@ def import_diary_entries():
     if errors:
         return problem(
             400,
-            detail="Nothing was imported: correct the lines listed and send the file again.",
+            detail=N_("Nothing was imported: correct the lines listed and send the file again."),
             imported=0,
             errors=errors,
         )

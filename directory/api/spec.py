@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from spectree import SpecTree
 
 from directory.api.problems import problem
+from directory.services.core.text import N_, Said, translated
 from directory.services.questionnaire.answers import MAX_REPORTED_ERRORS, plain_error
 
 
@@ -39,12 +40,12 @@ Problem.model_rebuild()
 
 
 def field_errors(validation_error) -> list[dict]:
-    """Pydantic errors as [{field, message}] in plain words, each field named by its dotted path."""
+    """Pydantic errors as [{field, message}] in plain words (the Accept-Language's), each field named by its dotted path."""
     errors = []
     for error in validation_error.errors()[:MAX_REPORTED_ERRORS]:
         error = {**error, "loc": tuple(part for part in error["loc"] if part not in ("query", "body", "__root__"))}
         plain = plain_error(error)
-        errors.append({"field": plain["field"] or "(request)", "message": plain["message"]})
+        errors.append({"field": plain["field"] or "(request)", "message": translated(plain["message"])})
     return errors
 
 
@@ -54,7 +55,7 @@ def _problem_on_invalid_request(request, response, validation_error, instance, *
         return
     errors = field_errors(validation_error)
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-    replacement = problem(400, detail=f"The request is not valid. {detail}", errors=errors)
+    replacement = problem(400, detail=Said(N_("The request is not valid. %(details)s"), details=detail), errors=errors)
     response.set_data(replacement.get_data())
     response.mimetype = "application/problem+json"
     response.status_code = 400

@@ -62,3 +62,22 @@ def test_the_questionnaire_names_the_candidate_places_in_spanish(app, client, pl
     text = client.get("/es/questionnaire/results").get_data(as_text=True)
     assert "Hay varios lugares llamados Springfield." in text
     assert "Springfield, MO, US (170.000 habitantes)" in text
+
+
+def test_the_api_names_bad_parameters_in_the_language_asked_for(client):
+    bad = "/api/v1/practitioners?location=10001&radius_km=abc&per_page=0&bogus=1"
+    spanish = client.get(bad, headers=SPANISH).get_json()
+    assert spanish["title"] == "Solicitud incorrecta"
+    assert {(e["field"], e["message"]) for e in spanish["errors"]} == {
+        ("radius_km", "debe ser un número"),
+        ("per_page", "debe ser como mínimo 1"),
+        ("bogus", "Campo desconocido «bogus»"),
+    }
+    assert spanish["detail"].startswith("La solicitud no es válida. ")
+    english = client.get(bad).get_json()
+    assert {(e["field"], e["message"]) for e in english["errors"]} == {
+        ("radius_km", "must be a number"),
+        ("per_page", "must be at least 1"),
+        ("bogus", "Unknown field 'bogus'"),
+    }
+    assert english["detail"].startswith("The request is not valid. ")

@@ -29,7 +29,7 @@ from pydantic_core import PydanticCustomError
 from config import Config
 from directory import vocabulary
 from directory.models.practitioner import FEE_MAX
-from directory.services.core.text import N_
+from directory.services.core.text import N_, Said
 from directory.services.geo.geocoding import MAX_QUERY_LENGTH
 from directory.services.questionnaire import clinical
 from directory.vocabulary import SELF_PAY
@@ -431,25 +431,31 @@ def _number(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
+# The messages are catalog sentences (N_, or Said with their values): the API says them in the Accept-Language's
+# language (api.spec.field_errors); they read as English anywhere else.
 _SIMPLE_MESSAGES = {
-    "missing": "is required",
-    "int_type": "must be a whole number",
-    "bool_type": "must be true or false",
-    "float_type": "must be a number",
-    "finite_number": "must be a finite number",
-    "string_type": "must be text",
-    "list_type": "must be a list",
-    "dict_type": "must be an object",
-    "model_type": "must be an object",
-    "string_too_short": "must not be empty",
+    "missing": N_("is required"),
+    "int_type": N_("must be a whole number"),
+    "int_parsing": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "bool_type": N_("must be true or false"),
+    "bool_parsing": N_("must be true or false"),
+    "float_type": N_("must be a number"),
+    "float_parsing": N_("must be a number"),
+    "finite_number": N_("must be a finite number"),
+    "string_type": N_("must be text"),
+    "list_type": N_("must be a list"),
+    "dict_type": N_("must be an object"),
+    "model_type": N_("must be an object"),
+    "string_too_short": N_("must not be empty"),
 }
 _RANGE_MESSAGES = {
-    "greater_than_equal": ("ge", "must be at least {}"),
-    "greater_than": ("gt", "must be more than {}"),
-    "less_than_equal": ("le", "must be at most {}"),
-    "less_than": ("lt", "must be less than {}"),
-    "string_too_long": ("max_length", "must be at most {} characters"),
-    "too_long": ("max_length", "must have at most {} items"),
+    "greater_than_equal": ("ge", N_("must be at least %(limit)s")),
+    "greater_than": ("gt", N_("must be more than %(limit)s")),
+    "less_than_equal": ("le", N_("must be at most %(limit)s")),
+    "less_than": ("lt", N_("must be less than %(limit)s")),
+    "string_too_long": ("max_length", N_("must be at most %(limit)s characters")),
+    "too_long": ("max_length", N_("must have at most %(limit)s items")),
 }
 
 
@@ -464,17 +470,18 @@ def plain_error(error: Any) -> dict[str, str]:
         # A dict key that is not allowed: only red_flags has restricted keys.
         loc.pop()
         field = ".".join(_shown(p) for p in loc)
-        return {"field": field, "message": f"Unknown red flag '{_shown(loc[-1])}'"}
+        return {"field": field, "message": Said(N_("Unknown red flag '%(name)s'"), name=_shown(loc[-1]))}
     field = ".".join(_shown(p) for p in loc)
+    message: str
     if kind == "extra_forbidden":
-        message = f"Unknown field '{field}'"
+        message = Said(N_("Unknown field '%(name)s'"), name=field)
     elif kind == "literal_error":
-        message = "must be one of: " + ", ".join(re.findall(r"'([^']*)'", ctx["expected"]))
+        message = Said(N_("must be one of: %(values)s"), values=", ".join(re.findall(r"'([^']*)'", ctx["expected"])))
     elif kind in _SIMPLE_MESSAGES:
         message = _SIMPLE_MESSAGES[kind]
     elif kind in _RANGE_MESSAGES:
         key, template = _RANGE_MESSAGES[kind]
-        message = template.format(_number(ctx[key]))
+        message = Said(template, limit=_number(ctx[key]))
     else:
         message = error["msg"]
     return {"field": field, "message": message}
