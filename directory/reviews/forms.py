@@ -29,7 +29,7 @@ class ReviewForm(Form):
             Length(
                 min=MIN_TEXT,
                 max=MAX_TEXT,
-                message=_l("Write between %(min)s and %(max)s characters.", min=MIN_TEXT, max=f"{MAX_TEXT:,}"),
+                message=_l("Write between %(min)s and %(max)s characters.", min=MIN_TEXT, max=LocalNumber(MAX_TEXT)),
             ),
         ],
         description=_lt("What was the consultation like? Please leave out health details you would not want public."),
@@ -54,7 +54,9 @@ class FlagForm(Form):
             Length(
                 min=MIN_FLAG_REASON,
                 max=MAX_TEXT,
-                message=_l("Write between %(min)s and %(max)s characters.", min=MIN_FLAG_REASON, max=f"{MAX_TEXT:,}"),
+                message=_l(
+                    "Write between %(min)s and %(max)s characters.", min=MIN_FLAG_REASON, max=LocalNumber(MAX_TEXT)
+                ),
             ),
         ],
     )

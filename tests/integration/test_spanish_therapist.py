@@ -424,3 +424,19 @@ def test_a_confirmed_address_agrees_in_gender_with_correo(client, auth):
     client.get("/therapist/")  # shows (and so clears) the English login's flash
     page = spanish(client.get("/es/therapist/"))
     assert "<dd>Confirmado</dd>" in page
+
+
+def test_a_rejection_reason_is_shown_in_spanish_with_the_admins_own_words_as_written(app, client, auth):
+    from directory.models import TherapistProfile
+
+    user_id = auth.login("therapist")
+    client.get("/therapist/")  # shows (and so clears) the English login's flash
+    with app.app_context():
+        profile = factories.make_profile(user=db.session.get(User, user_id))
+        certification = factories.make_certification(
+            db.session.get(TherapistProfile, profile.id),
+            status="rejected",
+            reason="The evidence cannot be read or is incomplete. Page 2 is missing.",
+        ).id
+    page = spanish(client.get(f"/es/therapist/certifications/{certification}"))
+    assert "El documento acreditativo no se puede leer o está incompleto. Page 2 is missing." in page

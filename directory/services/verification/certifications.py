@@ -17,6 +17,7 @@ from directory.models import Certification, CertificationStatus, StoredFile, The
 from directory.models.certification import EXPIRY_WARNING_DAYS
 from directory.services.core import audit, uploads
 from directory.services.core.text import N_, day_label
+from directory.services.verification.decisions import reason_label
 
 if TYPE_CHECKING:
     from directory.services.core.uploads import Upload
@@ -130,7 +131,7 @@ def describe_status(certification: Certification, today: date | None = None) -> 
         next_step = gettext(
             "Our team could not verify it. Reason given: %(reason)s Correct the details or upload clearer evidence "
             "and save to send it again, or withdraw it.",
-            reason=certification.reason,
+            reason=reason_label(certification.reason),
         )
     else:
         next_step = gettext(
