@@ -78,29 +78,26 @@ def page_locale() -> str | None:
     return None if locale is None or locale.language == "en" else str(locale)
 
 
+def _dated(day: date, pattern: str, english: str) -> str:
+    """English as the site writes it by hand, or the date in Babel's pattern for the page's locale."""
+    locale = page_locale()
+    return english if locale is None else str(format_date(day, pattern, locale=locale))
+
+
 def day_label(day: date) -> str:
     """A date as the site writes it everywhere (US order, month in letters): 'Dec 1, 2026'; in Spanish '1 dic 2026'."""
-    locale = page_locale()
-    if locale is not None:
-        return str(format_date(day, "medium", locale=locale))
-    return f"{day:%b} {day.day}, {day.year}"
+    return _dated(day, "medium", f"{day:%b} {day.day}, {day.year}")
 
 
 def month_label(day: date) -> str:
     """A month and year: 'Dec 2026'; in Spanish 'dic 2026'."""
-    locale = page_locale()
-    if locale is not None:
-        return str(format_date(day, "MMM y", locale=locale))
-    return f"{day:%b %Y}"
+    return _dated(day, "MMM y", f"{day:%b %Y}")
 
 
 def long_date_label(day: date) -> str:
     """A date in full, without the weekday, as the certification mails give it: '01 March 2030'; in Spanish
     '1 de marzo de 2030'."""
-    locale = page_locale()
-    if locale is not None:
-        return str(format_date(day, "long", locale=locale))
-    return f"{day:%d %B %Y}"
+    return _dated(day, "long", f"{day:%d %B %Y}")
 
 
 def month_year_label(day: date) -> str:
@@ -122,10 +119,7 @@ def weekday_letters() -> tuple[str, ...]:
 
 def long_day_label(day: date) -> str:
     """A date with its weekday, for an appointment: 'Tuesday, December 8, 2026'; in Spanish 'martes, 8 de diciembre de 2026'."""
-    locale = page_locale()
-    if locale is not None:
-        return str(format_date(day, "full", locale=locale))
-    return f"{day:%A, %B} {day.day}, {day.year}"
+    return _dated(day, "full", f"{day:%A, %B} {day.day}, {day.year}")
 
 
 def number_label(number: float, *, decimals: int | None = None) -> str:

@@ -169,33 +169,40 @@ def miles_to_km(miles: float) -> float:
     return miles * KM_PER_MILE
 
 
-def format_distance(km: float, unit: str = "km") -> str:
-    """A distance for people ("under 1 km", "2.5 mi", "12 km"); raises ValueError for a bad unit or value."""
+def _rounded(km: float, unit: str) -> tuple[float, int | None] | None:
+    """A distance in the unit as people say it: None under 1, else (number, decimals); raises ValueError.
+
+    Tenths below 10, whole numbers from 10 (half up, unlike round()): 0.96 -> 1, 2.46 -> 2.5, 12.5 -> 13.
+    """
     if unit not in DISTANCE_UNITS:
         raise ValueError(f"The unit must be one of {', '.join(DISTANCE_UNITS)}.")
     if not math.isfinite(km) or km < 0:
         raise ValueError("A distance must be a finite, non-negative number.")
     value = km_to_miles(km) if unit == "mi" else km
     if value < 1:
-        return f"under 1 {unit}"
-    tenths = math.floor(value * 10 + 0.5)  # round half up, unlike round()
+        return None
+    tenths = math.floor(value * 10 + 0.5)
     if tenths < 100:
-        return f"{tenths // 10} {unit}" if tenths % 10 == 0 else f"{tenths / 10:.1f} {unit}"
-    return f"{math.floor(value + 0.5):,} {unit}"
+        return (tenths // 10, None) if tenths % 10 == 0 else (tenths / 10, 1)
+    return math.floor(value + 0.5), None
+
+
+def format_distance(km: float, unit: str = "km") -> str:
+    """A distance for people, in English ("under 1 km", "2.5 mi", "12 km"); raises ValueError for a bad unit or value."""
+    rounded = _rounded(km, unit)
+    if rounded is None:
+        return f"under 1 {unit}"
+    number, decimals = rounded
+    return f"{number:,.{decimals}f} {unit}" if decimals else f"{number:,} {unit}"
 
 
 def localized_distance(km: float, unit: str) -> str:
     """format_distance's rounding ("under 1 km", "2.5 mi", "12 km") with the page's words and separators."""
-    format_distance(km, unit)  # the same checks (a bad unit or value raises ValueError)
-    value = km_to_miles(km) if unit == "mi" else km
-    if value < 1:
+    rounded = _rounded(km, unit)
+    if rounded is None:
         return str(gettext("under 1 %(unit)s", unit=unit))
-    tenths = math.floor(value * 10 + 0.5)
-    if tenths < 100:
-        shown = number_label(tenths // 10) if tenths % 10 == 0 else number_label(tenths / 10, decimals=1)
-    else:
-        shown = number_label(math.floor(value + 0.5))
-    return f"{shown} {unit}"
+    number, decimals = rounded
+    return f"{number_label(number, decimals=decimals)} {unit}"
 
 
 def parse_fhir_near(value: str, *, default_radius_km: float) -> tuple[Point, float]:
