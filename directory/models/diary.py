@@ -125,6 +125,10 @@ class DiaryShare(Model):
 
     profile: Mapped["TherapistProfile"] = relationship()
 
+    def restart(self) -> None:
+        """Grant again what was revoked."""
+        self.granted_at, self.revoked_at = utcnow(), None
+
 
 class DiaryReminder(Model):
     """A patient's opt-in daily reminder by mail, at a local time of their choosing."""

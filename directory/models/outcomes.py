@@ -33,6 +33,10 @@ class OutcomeConsent(Model):
 
     profile: Mapped["TherapistProfile"] = relationship()
 
+    def restart(self) -> None:
+        """Give again what was revoked."""
+        self.given_at, self.revoked_at = utcnow(), None
+
 
 class OutcomeResult(Model):
     """One counted patient's result for one practitioner, as the last refresh computed it (one row per pair)."""

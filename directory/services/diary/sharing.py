@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from directory.extensions import db
@@ -14,9 +13,8 @@ from directory.models import (
     Role,
     TherapistProfile,
     User,
-    utcnow,
 )
-from directory.services.core import audit
+from directory.services.core import permissions
 from directory.services.diary.entries import DiaryError, _t
 
 # A practitioner the patient has a consultation with: asked, agreed or held (not declined or cancelled).
@@ -41,20 +39,9 @@ def _consulted_profiles(patient: User) -> list[TherapistProfile]:
     )
 
 
-def _share(patient_id: int, profile_id: int) -> DiaryShare | None:
-    return db.session.scalar(
-        select(DiaryShare).where(DiaryShare.patient_id == patient_id, DiaryShare.profile_id == profile_id)
-    )
-
-
 def share_choices(patient: User) -> list[ShareChoice]:
     """Each practitioner the patient has a consultation with, and whether the diary is shared with them now."""
-    active = {
-        share.profile_id
-        for share in db.session.scalars(
-            select(DiaryShare).where(DiaryShare.patient_id == patient.id, DiaryShare.revoked_at.is_(None))
-        )
-    }
+    active = permissions.granted_profile_ids(DiaryShare, patient.id)
     return [ShareChoice(profile, profile.id in active) for profile in _consulted_profiles(patient)]
 
 
@@ -65,31 +52,13 @@ def share(patient: User, profile_id: int) -> TherapistProfile:
     profile = next((p for p in _consulted_profiles(patient) if p.id == profile_id), None)
     if profile is None:
         raise DiaryError(_t("You can share your diary only with a practitioner you have a consultation with."))
-    existing = _share(patient.id, profile_id)
-    if existing is None:
-        db.session.add(DiaryShare(patient_id=patient.id, profile_id=profile_id))
-    elif existing.revoked_at is not None:
-        existing.granted_at, existing.revoked_at = utcnow(), None
-    else:
-        return profile
-    audit.record(patient, "diary.share_granted", "therapist_profile", profile_id)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Shared from two tabs at once: the other request's share (and its audit entry) stands.
-        db.session.rollback()
+    permissions.grant(DiaryShare, patient, profile_id, "diary.share_granted")
     return profile
 
 
 def revoke(patient: User, profile_id: int) -> bool:
     """Stop sharing with one practitioner, at once; whether it was shared."""
-    existing = _share(patient.id, profile_id)
-    if existing is None or existing.revoked_at is not None:
-        return False
-    existing.revoked_at = utcnow()
-    audit.record(patient, "diary.share_revoked", "therapist_profile", profile_id)
-    db.session.commit()
-    return True
+    return permissions.revoke(DiaryShare, patient, profile_id, "diary.share_revoked")
 
 
 def shared_patients(therapist: User) -> list[User]:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from flask_babel import gettext
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from directory.extensions import db
 from directory.models import (
@@ -17,9 +16,8 @@ from directory.models import (
     Role,
     TherapistProfile,
     User,
-    utcnow,
 )
-from directory.services.core import audit
+from directory.services.core import permissions
 
 
 class ConsentError(ValueError):
@@ -51,21 +49,9 @@ def _completed_profiles(patient: User) -> list[TherapistProfile]:
     )
 
 
-def _consent(patient_id: int, profile_id: int) -> OutcomeConsent | None:
-    return db.session.scalar(
-        select(OutcomeConsent).where(OutcomeConsent.patient_id == patient_id, OutcomeConsent.profile_id == profile_id)
-    )
-
-
 def consent_choices(patient: User) -> list[ConsentChoice]:
     """Each practitioner the patient had a completed consultation with, and whether their result counts there now."""
-    active = set(
-        db.session.scalars(
-            select(OutcomeConsent.profile_id).where(
-                OutcomeConsent.patient_id == patient.id, OutcomeConsent.revoked_at.is_(None)
-            )
-        )
-    )
+    active = permissions.granted_profile_ids(OutcomeConsent, patient.id)
     return [ConsentChoice(profile, profile.id in active) for profile in _completed_profiles(patient)]
 
 
@@ -77,28 +63,10 @@ def give_consent(patient: User, profile_id: int) -> TherapistProfile:
     profile = next((p for p in _completed_profiles(patient) if p.id == profile_id), None)
     if profile is None:
         raise ConsentError(_t("Your result can count only for a practitioner whose consultation with you took place."))
-    existing = _consent(patient.id, profile_id)
-    if existing is None:
-        db.session.add(OutcomeConsent(patient_id=patient.id, profile_id=profile_id))
-    elif existing.revoked_at is not None:
-        existing.given_at, existing.revoked_at = utcnow(), None
-    else:
-        return profile
-    audit.record(patient, "outcomes.consent_given", "therapist_profile", profile_id)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Given from two tabs at once: the other request's consent (and its audit entry) stands.
-        db.session.rollback()
+    permissions.grant(OutcomeConsent, patient, profile_id, "outcomes.consent_given")
     return profile
 
 
 def revoke_consent(patient: User, profile_id: int) -> bool:
     """Stop counting toward one practitioner's figures (from the next refresh); whether it was given."""
-    existing = _consent(patient.id, profile_id)
-    if existing is None or existing.revoked_at is not None:
-        return False
-    existing.revoked_at = utcnow()
-    audit.record(patient, "outcomes.consent_revoked", "therapist_profile", profile_id)
-    db.session.commit()
-    return True
+    return permissions.revoke(OutcomeConsent, patient, profile_id, "outcomes.consent_revoked")
