@@ -2,7 +2,7 @@
 
 import itertools
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -114,21 +114,17 @@ def demo_diaries(
                         }
                     )
             result.entries.append(row)
-        for week in range(SESSIONS):
-            day = first_session + timedelta(weeks=week)
-            if day > today:
-                break
-            result.sessions.append(
-                {
-                    "id": next(session_ids),
-                    "patient_id": patient_id,
-                    "day": day,
-                    "consultation_id": consultation["id"],
-                    "recorded_by_id": therapist_of.get(consultation["profile_id"]),
-                    "note": "Dry needling: upper trapezius and suboccipital muscles." if week == 0 else None,
-                    "created_at": datetime.combine(day, time(12, 0), tzinfo=UTC),
-                }
+        result.sessions.extend(
+            _weekly_sessions(
+                session_ids,
+                patient_id,
+                consultation,
+                therapist_of.get(consultation["profile_id"]),
+                first_session,
+                today,
+                first_note="Dry needling: upper trapezius and suboccipital muscles.",
             )
+        )
         if n == 0 or rng.random() < 0.5:
             result.shares.append(
                 {
@@ -215,6 +211,32 @@ def demo_cohorts(
     return result
 
 
+def _weekly_sessions(
+    ids: Iterator[int],
+    patient_id: int,
+    consultation: dict[str, Any],
+    recorded_by_id: int | None,
+    first: date,
+    today: date,
+    first_note: str | None = None,
+) -> list[dict[str, Any]]:
+    """SESSIONS weekly needling sessions from `first`, none after today; the first may carry a note."""
+    days = [first + timedelta(weeks=week) for week in range(SESSIONS)]
+    return [
+        {
+            "id": next(ids),
+            "patient_id": patient_id,
+            "day": day,
+            "consultation_id": consultation["id"],
+            "recorded_by_id": recorded_by_id,
+            "note": first_note if day == first else None,
+            "created_at": datetime.combine(day, time(12, 0), tzinfo=UTC),
+        }
+        for day in days
+        if day <= today
+    ]
+
+
 def _entry(entry_id: int, patient_id: int, day: date) -> dict[str, Any]:
     recorded = datetime.combine(day, time(21, 0), tzinfo=UTC)
     row: dict[str, Any] = dict.fromkeys(
@@ -290,21 +312,11 @@ def add_cohort_diaries(
                         {"id": next(medicine_ids), "entry_id": row["id"], "medicine_class": medicine, "relief": "some"}
                     )
             result.entries.append(row)
-        for week in range(SESSIONS):
-            day = first + timedelta(weeks=week)
-            if day > today:
-                break
-            result.sessions.append(
-                {
-                    "id": next(session_ids),
-                    "patient_id": patient_id,
-                    "day": day,
-                    "consultation_id": consultation["id"],
-                    "recorded_by_id": therapist_of.get(consultation["profile_id"]),
-                    "note": None,
-                    "created_at": datetime.combine(day, time(12, 0), tzinfo=UTC),
-                }
+        result.sessions.extend(
+            _weekly_sessions(
+                session_ids, patient_id, consultation, therapist_of.get(consultation["profile_id"]), first, today
             )
+        )
         result.consents.append(
             {
                 "id": next(consent_ids),
