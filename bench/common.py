@@ -1,8 +1,10 @@
 """Shared pieces of the benchmarks: timing, percentiles, results on disk."""
 
 import json
+import os
 import platform
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -53,3 +55,18 @@ def write_results(name: str, data: dict) -> Path:
     }
     path.write_text(json.dumps(data, indent=2) + "\n")
     return path
+
+
+def bench_app(name: str):
+    """An app on DATABASE_URL, or on a new SQLite file of its own, with the test settings and no SERVER_NAME."""
+    from config import TestingConfig
+    from directory import create_app
+
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp(prefix=f'bench-{name}-')}/{name}.sqlite3"
+
+    class BenchConfig(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = url
+        SERVER_NAME = None
+        SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}  # noqa: RUF012
+
+    return create_app(BenchConfig)

@@ -8,18 +8,14 @@ measured in one run, the requests interleaved; a 730-row CSV import under 1 s.
 """
 
 import argparse
-import os
 import random
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 
 from sqlalchemy import insert
 
-from bench.common import summary, write_results
-from config import TestingConfig
-from directory import create_app
+from bench.common import bench_app, summary, write_results
 from directory.extensions import db
 from directory.models import DiaryEntry, DiaryMedicine, Role, TreatmentSession, User, utcnow
 from directory.services.diary import csv_io
@@ -29,12 +25,6 @@ from tests.conftest import reset_database
 DAYS = 730
 TARGET_RATIO = 3.0
 TARGET_IMPORT_MS = 1000.0
-
-
-def _database_url() -> str:
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
-    return f"sqlite:///{tempfile.mkdtemp(prefix='bench-diary-')}/diary.sqlite3"
 
 
 def seed_two_years(patient_id: int, today: date, rng: random.Random) -> None:
@@ -105,12 +95,7 @@ def main(argv=None) -> int:
     parser.add_argument("--imports", type=int, default=5)
     args = parser.parse_args(argv)
 
-    class BenchConfig(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = _database_url()
-        SERVER_NAME = None
-        SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}  # noqa: RUF012
-
-    app = create_app(BenchConfig)
+    app = bench_app("diary")
     rng = random.Random(16)
     today = date.today()
     with app.app_context():

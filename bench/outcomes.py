@@ -8,17 +8,13 @@ Targets (issue 17): the whole refresh under 60 s, on SQLite and on PostgreSQL; o
 
 import argparse
 import itertools
-import os
 import random
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from bench.common import summary, timings_ms, write_results
-from config import TestingConfig
-from directory import create_app
+from bench.common import bench_app, summary, timings_ms, write_results
 from directory.extensions import db
 from directory.models import (
     ConsultationRequest,
@@ -39,12 +35,6 @@ DAYS = 120
 PER_PRACTITIONER = 50
 TARGET_REFRESH_S = 60.0
 TARGET_ONE_PATIENT_MS = 100.0
-
-
-def _database_url() -> str:
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
-    return f"sqlite:///{tempfile.mkdtemp(prefix='bench-outcomes-')}/outcomes.sqlite3"
 
 
 def seed(patients: int, today: date, rng: random.Random) -> list[int]:
@@ -128,12 +118,7 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args(argv)
 
-    class BenchConfig(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = _database_url()
-        SERVER_NAME = None
-        SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}  # noqa: RUF012
-
-    app = create_app(BenchConfig)
+    app = bench_app("outcomes")
     rng = random.Random(17)
     today = date.today()
     with app.app_context():
