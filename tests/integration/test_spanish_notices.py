@@ -135,3 +135,20 @@ def test_someone_signing_up_with_a_taken_address_warns_its_owner_in_the_owners_l
     [mail] = _mails(app, "ana@example.com")
     assert mail.subject == "Alguien intentó registrarse con su dirección"
     assert "http://localhost/es/auth/login" in mail.body
+
+
+def test_the_kept_catalog_follows_force_locale_in_and_out(app):
+    from flask_babel import force_locale
+
+    from directory.services.core.text import catalog_text
+
+    with app.test_request_context("/es/search"):
+        app.preprocess_request()
+        with force_locale("es"):
+            assert catalog_text("Monday") == "Lunes"
+            with force_locale("en"):
+                assert catalog_text("Monday") == "Monday"
+            assert catalog_text("Monday") == "Lunes"
+    with app.app_context():
+        assert catalog_text("Monday") == "Monday"
+    assert catalog_text("Monday") == "Monday"  # no context at all: English
