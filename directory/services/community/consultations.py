@@ -25,7 +25,6 @@ from directory.models import (
 )
 from directory.models.consultation import OPEN_STATUSES
 from directory.models.types import column_length
-from directory.services.core.errors import Refusal
 from directory.services.core.mail import later, link, notify
 from directory.services.core.text import N_, clock
 from directory.services.geo.zones import local_label, zone_at
@@ -45,8 +44,8 @@ STATUS_WORDS: dict[str, str] = {
 }
 
 
-class ConsultationError(Refusal):
-    """The request cannot be made or changed; the message is for the user."""
+class ConsultationError(ValueError):
+    """The request cannot be made or changed; the message is for the user, in the page's language."""
 
 
 def slot_labels(profile: TherapistProfile) -> list[str]:
@@ -119,18 +118,20 @@ def request_consultation(
     which the view does only when the consent box was ticked.
     """
     if patient.role != Role.PATIENT:
-        raise ConsultationError(N_("Only patients can request a consultation."))
+        raise ConsultationError(gettext("Only patients can request a consultation."))
     if not patient.email_confirmed:
-        raise ConsultationError(N_("Please confirm your email address first: open the link we sent you."))
+        raise ConsultationError(gettext("Please confirm your email address first: open the link we sent you."))
     if not profile.accepting_new_patients:
-        raise ConsultationError(N_("%(name)s is not taking new patients at the moment."), name=profile.display_name)
+        raise ConsultationError(
+            gettext("%(name)s is not taking new patients at the moment.", name=profile.display_name)
+        )
     if mode not in {code for code, _ in requestable_modes(profile)}:
-        raise ConsultationError(N_("Choose one of the ways this practitioner offers a first consultation."))
+        raise ConsultationError(gettext("Choose one of the ways this practitioner offers a first consultation."))
     offered = set(slot_labels(profile))
     if any(time not in offered for time in preferred_times):
-        raise ConsultationError(N_("Choose your preferred times from the practitioner's openings."))
+        raise ConsultationError(gettext("Choose your preferred times from the practitioner's openings."))
     if len(message) > MAX_MESSAGE:
-        raise ConsultationError(N_("Keep the message under %(max)d characters."), max=MAX_MESSAGE)
+        raise ConsultationError(gettext("Keep the message under %(max)d characters.", max=MAX_MESSAGE))
     already = db.session.scalar(
         select(ConsultationRequest.id).where(
             ConsultationRequest.patient_id == patient.id,
@@ -139,7 +140,7 @@ def request_consultation(
         )
     )
     if already:
-        raise ConsultationError(ALREADY_OPEN)
+        raise ConsultationError(gettext(ALREADY_OPEN))
     consultation = ConsultationRequest(
         patient_id=patient.id,
         profile_id=profile.id,
@@ -154,7 +155,7 @@ def request_consultation(
     except IntegrityError:
         # The same request sent twice at once: both passed the check above, the index stopped one.
         db.session.rollback()
-        raise ConsultationError(ALREADY_OPEN) from None
+        raise ConsultationError(gettext(ALREADY_OPEN)) from None
     notify(
         profile.user,
         _l("New consultation request"),
@@ -217,8 +218,10 @@ def request_for_patient(request_id: int, patient: User) -> ConsultationRequest |
 def _change(consultation: ConsultationRequest, allowed_from: tuple[str, ...], status: str) -> None:
     if consultation.status not in allowed_from:
         raise ConsultationError(
-            N_("This request is %(status)s already; it cannot be changed that way."),
-            status=gettext(STATUS_WORDS[consultation.status]),
+            gettext(
+                "This request is %(status)s already; it cannot be changed that way.",
+                status=gettext(STATUS_WORDS[consultation.status]),
+            )
         )
     consultation.status = status
 
@@ -252,10 +255,10 @@ def proposed_words(consultation: ConsultationRequest) -> str | None:
 def accept(consultation: ConsultationRequest, proposed_local: datetime | None, now: datetime | None = None) -> None:
     """Accept a request, proposing a time given in the practice's own zone; raises ConsultationError."""
     if proposed_local is None:
-        raise ConsultationError(N_("Propose a date and time for the first consultation."))
+        raise ConsultationError(gettext("Propose a date and time for the first consultation."))
     proposed_at = proposed_local.replace(tzinfo=practice_zone(consultation)).astimezone(UTC)
     if proposed_at <= (now or utcnow()):
-        raise ConsultationError(N_("Propose a time that is still to come."))
+        raise ConsultationError(gettext("Propose a time that is still to come."))
     _change(consultation, (ConsultationStatus.REQUESTED,), ConsultationStatus.ACCEPTED)
     consultation.proposed_at = proposed_at
     consultation.declined_time = consultation.another_time_note = None
@@ -295,7 +298,7 @@ def practice_contact(consultation: ConsultationRequest) -> str:
 def confirm(consultation: ConsultationRequest, now: datetime | None = None) -> None:
     """The patient confirms the proposed time; both are told, the patient with the address and phone."""
     if not _waiting_for_patient(consultation) or consultation.proposed_at is None:
-        raise ConsultationError(N_("There is no proposed time waiting for your answer on this request."))
+        raise ConsultationError(gettext("There is no proposed time waiting for your answer on this request."))
     consultation.confirmed_at = now or utcnow()
     name, time = consultation.profile.display_name, later(proposed_words, consultation)
     contact = later(practice_contact, consultation)
@@ -317,10 +320,10 @@ def confirm(consultation: ConsultationRequest, now: datetime | None = None) -> N
 def ask_for_another_time(consultation: ConsultationRequest, note: str = "") -> None:
     """The patient asks for another time than the one proposed: the request waits for the therapist again."""
     if not _waiting_for_patient(consultation):
-        raise ConsultationError(N_("There is no proposed time waiting for your answer on this request."))
+        raise ConsultationError(gettext("There is no proposed time waiting for your answer on this request."))
     note = note.strip()
     if len(note) > MAX_MESSAGE:
-        raise ConsultationError(N_("Keep the message under %(max)d characters."), max=MAX_MESSAGE)
+        raise ConsultationError(gettext("Keep the message under %(max)d characters.", max=MAX_MESSAGE))
     consultation.declined_time = consultation.proposed_time
     consultation.another_time_note = note or None
     consultation.status = ConsultationStatus.REQUESTED
@@ -354,7 +357,7 @@ def decline(consultation: ConsultationRequest, reason: str) -> None:
     """Decline a request with a reason the patient will read; raises ConsultationError."""
     reason = reason.strip()
     if not reason:
-        raise ConsultationError(N_("Give the patient a short reason."))
+        raise ConsultationError(gettext("Give the patient a short reason."))
     _change(consultation, (ConsultationStatus.REQUESTED, ConsultationStatus.ACCEPTED), ConsultationStatus.DECLINED)
     consultation.decline_reason = reason[:MAX_MESSAGE]
     _tell_patient(
@@ -370,8 +373,10 @@ def complete(consultation: ConsultationRequest, when: datetime | None = None) ->
     when = when or utcnow()
     if consultation.status == ConsultationStatus.ACCEPTED and not can_complete(consultation, when):
         raise ConsultationError(
-            N_("You can mark it as completed once the consultation time (%(time)s) has passed."),
-            time=proposed_words(consultation),
+            gettext(
+                "You can mark it as completed once the consultation time (%(time)s) has passed.",
+                time=proposed_words(consultation),
+            )
         )
     _change(consultation, (ConsultationStatus.ACCEPTED,), ConsultationStatus.COMPLETED)
     consultation.completed_at = when

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from functools import lru_cache
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
@@ -21,9 +22,7 @@ from directory.models import (
     User,
     utcnow,
 )
-from directory.services.core.errors import Refusal
 from directory.services.core.mail import link, notify
-from directory.services.core.text import N_
 from directory.services.oversight.moderation import set_review_status
 
 MIN_TEXT, MAX_TEXT = 20, 2000
@@ -32,8 +31,8 @@ EDIT_DAYS = 30
 VISIBLE = VISIBLE_REVIEW_STATUSES
 
 
-class ReviewError(Refusal):
-    """The review action is not allowed or not valid; the message is for the user."""
+class ReviewError(ValueError):
+    """The review action is not allowed or not valid; the message is for the user, in the page's language."""
 
 
 def completed_consultation(patient: User, profile: TherapistProfile) -> ConsultationRequest | None:
@@ -65,22 +64,22 @@ def can_review(user: User, profile: TherapistProfile) -> bool:
 
 def _check(rating: int, text: str) -> str:
     if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
-        raise ReviewError(N_("Choose a rating from 1 to 5."))
+        raise ReviewError(gettext("Choose a rating from 1 to 5."))
     text = (text or "").strip()
     if not MIN_TEXT <= len(text) <= MAX_TEXT:
-        raise ReviewError(N_("Write between %(min)d and %(max)d characters."), min=MIN_TEXT, max=MAX_TEXT)
+        raise ReviewError(gettext("Write between %(min)d and %(max)d characters.", min=MIN_TEXT, max=MAX_TEXT))
     return text
 
 
 def write_review(patient: User, profile: TherapistProfile, rating: int, text: str) -> Review:
     """Publish a review; raises ReviewError unless the patient completed a consultation and has not reviewed yet."""
     if patient.role != Role.PATIENT:
-        raise ReviewError(N_("Only patients who were seen can review a practitioner."))
+        raise ReviewError(gettext("Only patients who were seen can review a practitioner."))
     consultation = completed_consultation(patient, profile)
     if consultation is None:
-        raise ReviewError(N_("You can review a practitioner once your consultation with them has taken place."))
+        raise ReviewError(gettext("You can review a practitioner once your consultation with them has taken place."))
     if existing_review(patient, profile):
-        raise ReviewError(N_("You have already reviewed this practitioner; you can edit your review instead."))
+        raise ReviewError(gettext("You have already reviewed this practitioner; you can edit your review instead."))
     review = Review(
         author_id=patient.id,
         profile=profile,
@@ -95,7 +94,7 @@ def write_review(patient: User, profile: TherapistProfile, rating: int, text: st
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise ReviewError(N_("You have already reviewed this practitioner.")) from None
+        raise ReviewError(gettext("You have already reviewed this practitioner.")) from None
     notify(
         profile.user,
         _l("You have a new review"),
@@ -114,9 +113,9 @@ def editable(review: Review) -> bool:
 def edit_review(review: Review, author: User, rating: int, text: str) -> None:
     """Change one's own review within 30 days; raises ReviewError."""
     if review.author_id != author.id:
-        raise ReviewError(N_("You can only edit your own review."))
+        raise ReviewError(gettext("You can only edit your own review."))
     if not editable(review):
-        raise ReviewError(N_("Reviews can be edited for %(days)d days after they are written."), days=EDIT_DAYS)
+        raise ReviewError(gettext("Reviews can be edited for %(days)d days after they are written.", days=EDIT_DAYS))
     text = _check(rating, text)
     if review.status in VISIBLE and rating != review.rating:
         profile = review.profile
@@ -128,12 +127,12 @@ def edit_review(review: Review, author: User, rating: int, text: str) -> None:
 def reply(review: Review, therapist: User, text: str) -> None:
     """The practitioner's one public reply; raises ReviewError."""
     if review.profile.user_id != therapist.id:
-        raise ReviewError(N_("You can only reply to reviews of your own practice."))
+        raise ReviewError(gettext("You can only reply to reviews of your own practice."))
     if review.reply:
-        raise ReviewError(N_("You have already replied to this review."))
+        raise ReviewError(gettext("You have already replied to this review."))
     text = (text or "").strip()
     if not 1 <= len(text) <= MAX_TEXT:
-        raise ReviewError(N_("Write a reply of at most %(max)d characters."), max=MAX_TEXT)
+        raise ReviewError(gettext("Write a reply of at most %(max)d characters.", max=MAX_TEXT))
     review.reply, review.replied_at = text, utcnow()
     db.session.commit()
 
@@ -142,11 +141,11 @@ def flag(review: Review, user: User, reason: str) -> None:
     """Report a review to the moderators with a reason; raises ReviewError."""
     reason = (reason or "").strip()
     if not MIN_FLAG_REASON <= len(reason) <= MAX_TEXT:
-        raise ReviewError(N_("Tell the moderators in a few words what is wrong with this review."))
+        raise ReviewError(gettext("Tell the moderators in a few words what is wrong with this review."))
     if review.status == ReviewStatus.REMOVED:
-        raise ReviewError(N_("This review is already hidden."))
+        raise ReviewError(gettext("This review is already hidden."))
     if db.session.scalar(select(ReviewFlag.id).where(ReviewFlag.review_id == review.id, ReviewFlag.user_id == user.id)):
-        raise ReviewError(N_("You have already reported this review; the moderators will look at it."))
+        raise ReviewError(gettext("You have already reported this review; the moderators will look at it."))
     db.session.add(ReviewFlag(review=review, user_id=user.id, reason=reason))
     set_review_status(review, ReviewStatus.FLAGGED)
     db.session.commit()
