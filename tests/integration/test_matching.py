@@ -212,6 +212,16 @@ def test_rating_part_is_the_bayesian_average_on_the_1_to_5_scale(app, ctx):
     assert not any(reason.startswith("rated") for reason in result.matches[2].reasons)
 
 
+def test_the_rating_reason_keeps_its_one_decimal_in_spanish(app, ctx):
+    from flask_babel import force_locale
+
+    factories.make_profile(display_name="Loved", review_count=10, rating_total=50, verified=True)  # (50+30)/20 = 4.0
+    factories.make_profile(display_name="Disliked", review_count=10, rating_total=10, verified=True)  # 2.0
+    with force_locale("es"):
+        result = run(answers())
+    assert result.matches[0].reasons[-1] == "valoración de 4,0 de 5 según 10 opiniones"
+
+
 @pytest.mark.parametrize("insurance", ["self_pay", "Self-Pay", "selfpay", "self pay"])
 def test_cost_part_self_pay(app, ctx, insurance):
     weigh_only(app, cost=1)

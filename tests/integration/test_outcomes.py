@@ -237,6 +237,19 @@ def test_the_outcomes_part_weighs_in_as_one_more_part_where_shown(app, profile_i
     assert scores == {"No Diaries": 100.0, "Dr Ada Needle": 75.0}
 
 
+def test_a_configuration_without_an_outcomes_weight_leaves_the_figures_out(app, profile_id):
+    # A deployment's MATCH_WEIGHTS written before outcome figures existed: no "outcomes" key, so no part.
+    from tests.integration.test_matching import answers, run, weigh_only
+
+    cohort(app, profile_id, 25)
+    refresh(app)
+    weigh_only(app, distance=1)
+    del app.config["MATCH_WEIGHTS"]["outcomes"]
+    with app.app_context():
+        scores = {m.profile.display_name: m.score for m in run(answers()).matches}
+    assert scores == {"Dr Ada Needle": 100.0}
+
+
 def test_consents_are_in_the_data_export_and_go_with_the_account(app, client, profile_id):
     [patient_id] = cohort(app, profile_id, 1)
     refresh(app)
