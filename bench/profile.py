@@ -28,7 +28,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     app, _ = prepare(args.practitioners, 1)
     app.config["RATING_MEAN_CACHE_SECONDS"] = 300  # as in production
-    client = app.test_client()
+    # The jar would replace a Cookie header given here with its own (empty) cookies.
+    client = app.test_client(use_cookies=not args.cookie)
     headers = {"Cookie": args.cookie} if args.cookie else {}
     statements = []
     with app.app_context():

@@ -301,7 +301,7 @@ def register_housekeeping(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from directory import filters, vocabulary
+    from directory import filters, fragments, vocabulary
     from directory.forms import option_markup
     from directory.services.core.text import clock, day_label, month_label, signed_number_label, translated, upper_first
 
@@ -321,7 +321,9 @@ def register_template_helpers(app: Flask) -> None:
         # A name marked with N_ where it is defined, or a Said message, shown in the page's language.
         translate=translated,
     )
-    app.jinja_env.globals["option_markup"] = option_markup
+    app.jinja_env.globals.update(
+        option_markup=option_markup, cached_call=fragments.cached_call, field_key=fragments.field_key
+    )
 
     @app.context_processor
     def inject_globals():

@@ -10,8 +10,10 @@ import gzip
 import hashlib
 from pathlib import Path
 
-from flask import Flask, Response, current_app, render_template, request, session
+from flask import Flask, Response, render_template, request, session
 from flask_login import current_user
+
+from directory import fragments
 
 STATIC_MAX_AGE = 365 * 24 * 3600
 COMPRESSIBLE = (
@@ -95,18 +97,11 @@ def render_for_anyone(template: str) -> str:
     """A page that takes nothing from the request, rendered once per process for anonymous visitors with an empty session.
 
     Such a visitor has no flashes, no account links and no form token in the page, so it reads the
-    same for all of them (per script root); anyone else gets it rendered afresh. Rendered every time
-    in debug, where templates change.
+    same for all of them (kept in directory.fragments, per language); anyone else gets it rendered afresh.
     """
-    if current_app.debug or session or current_user.is_authenticated:
+    if session or current_user.is_authenticated:
         return render_template(template)
-    cache = current_app.extensions.setdefault("pages_for_anyone", {})
-    key = (template, request.script_root)
-    if key not in cache:
-        if len(cache) >= 64:
-            cache.clear()
-        cache[key] = render_template(template)
-    return cache[key]
+    return fragments.cached("page", template, lambda: render_template(template))
 
 
 def static_version(app: Flask, filename: str, versions: dict[str, str]) -> str:

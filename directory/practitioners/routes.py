@@ -4,6 +4,7 @@ from flask import abort, current_app, g, render_template, request, session
 from flask_login import current_user
 from markupsafe import Markup
 
+from directory import fragments
 from directory.practitioners import bp
 from directory.practitioners.forms import SearchForm
 from directory.redirects import safe_next
@@ -51,24 +52,14 @@ def _query_args(**changes) -> dict:
 
 # The fields drawn by practitioners/_search_filters.html: hundreds of options, the same for most searches.
 FILTER_CONTROLS = SearchForm.PANEL_FIELDS
-FILTER_CACHE_SIZE = 256
 
 
 def filter_controls(form: SearchForm) -> Markup:
-    """The form's options and filters as HTML, rendered once per set of choices (kept per app, a few hundred sets at most)."""
-    # What the fields render from: their values, what was typed and their errors.
-    key = tuple(
-        (name, repr(form[name].data), tuple(form[name].raw_data or ()), tuple(form[name].errors))
-        for name in FILTER_CONTROLS
+    """The form's options and filters as HTML, rendered once per set of choices and language (directory.fragments)."""
+    key = tuple(fragments.field_key(form[name]) for name in FILTER_CONTROLS)
+    return fragments.cached(
+        "search_filters", key, lambda: render_template("practitioners/_search_filters.html", form=form)
     )
-    cache = current_app.extensions.setdefault("search_filter_controls", {})
-    html = cache.get(key)
-    if html is None:
-        html = Markup(render_template("practitioners/_search_filters.html", form=form))
-        if len(cache) >= FILTER_CACHE_SIZE:
-            cache.clear()
-        cache[key] = html
-    return html
 
 
 def _distance_unit(form: SearchForm, country: str | None) -> str:
