@@ -6,7 +6,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, render_template, request
-from flask_babel import gettext, lazy_gettext
+from flask_babel import lazy_gettext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -19,6 +19,7 @@ from directory.forms import contains_nul
 from directory.http_caching import register_http_caching
 from directory.i18n import page_language, register_languages
 from directory.json_input import nesting_exceeds
+from directory.services.core.text import gettext
 from directory.urls import register_url_helpers
 
 
@@ -303,9 +304,29 @@ def register_housekeeping(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from directory import filters, fragments, vocabulary
     from directory.forms import option_markup
-    from directory.services.core.text import clock, day_label, month_label, signed_number_label, translated, upper_first
+    from directory.services.core.text import (
+        catalog_in_context,
+        catalog_plural,
+        catalog_plural_in_context,
+        catalog_text,
+        clock,
+        day_label,
+        month_label,
+        signed_number_label,
+        translated,
+        upper_first,
+    )
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    # _() and ngettext() in templates through the page's kept catalog, as in Python (Flask-Babel installed
+    # its own, which look the catalog up afresh each time); Jinja formats and escapes the values itself.
+    app.jinja_env.install_gettext_callables(
+        gettext=catalog_text,
+        ngettext=catalog_plural,
+        newstyle=True,
+        pgettext=catalog_in_context,
+        npgettext=catalog_plural_in_context,
+    )
     register_url_helpers(app)
     app.jinja_env.filters.update(
         distance=filters.distance,

@@ -1,8 +1,6 @@
 """Template filters: how numbers read on a page, in the page's language."""
 
-from flask_babel import gettext
-
-from directory.services.core.text import number_label
+from directory.services.core.text import gettext, number_label
 from directory.services.geo.points import localized_distance
 from directory.vocabulary import label
 

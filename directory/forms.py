@@ -5,14 +5,13 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from flask import abort
-from flask_babel import gettext
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import FloatField, FormField, IntegerField, SelectChoice, SelectMultipleField, widgets
 from wtforms.fields.choices import Choice
 from wtforms.meta import DefaultMeta
 
-from directory.services.core.text import N_, Said, number_label, translated
+from directory.services.core.text import N_, Said, gettext, number_label, translated
 
 # Kept in English, as a catalog key: gettext it where it is shown.
 CONTROL_CHARACTERS_MESSAGE = N_("Remove the invisible control characters from this text.")

@@ -6,9 +6,7 @@ by the first migration.
 
 from typing import NamedTuple
 
-from flask_babel import gettext
-
-from directory.services.core.text import N_, fold
+from directory.services.core.text import N_, fold, gettext
 
 __all__ = ["N_"]  # re-exported: the vocabularies' names are marked with it
 

@@ -1,7 +1,6 @@
 import json
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -15,6 +14,7 @@ from directory.redirects import safe_next
 from directory.services.community import consultations, reviews, shortlist
 from directory.services.core import accounts
 from directory.services.core.passwords import WeakPassword
+from directory.services.core.text import gettext
 from directory.services.questionnaire import responses
 
 

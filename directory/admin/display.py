@@ -7,11 +7,9 @@ name them where a page shows them (N_ where they are defined, gettext here).
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext
-
 from directory.models import Role
 from directory.services.core import audit
-from directory.services.core.text import N_, day_label, number_label
+from directory.services.core.text import N_, day_label, gettext, number_label
 from directory.services.oversight import moderation
 from directory.services.verification import decisions
 from directory.vocabulary import CERTIFYING_BODIES, label

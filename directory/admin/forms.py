@@ -1,4 +1,3 @@
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
@@ -10,7 +9,7 @@ from directory.forms import Form, TranslatedLabel, WholeNumberField, _lt, choice
 from directory.models import AuditEvent, ReviewStatus
 from directory.models.types import column_length
 from directory.services.core import audit
-from directory.services.core.text import N_, megabytes
+from directory.services.core.text import N_, gettext, megabytes
 from directory.services.oversight.moderation import MAX_REASON
 from directory.services.verification.decisions import MAX_TEXT, REJECTION_REASONS
 from directory.services.verification.roster.mapping import FIELD_TITLES, FIELDS, REQUIRED_FIELDS

@@ -14,7 +14,6 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -39,7 +38,7 @@ from directory.forms import required_number
 from directory.models import Certification, OutboxMessage, Review, Role, User
 from directory.pagination import paginate
 from directory.services.core import audit, mail, uploads
-from directory.services.core.text import number_label
+from directory.services.core.text import gettext, ngettext, number_label
 from directory.services.oversight import moderation, overview
 from directory.services.verification import decisions
 from directory.services.verification.roster import mapping, preview, reading, stored

@@ -4,9 +4,8 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import jsonify
-from flask_babel import gettext
 
-from directory.services.core.text import N_, translated
+from directory.services.core.text import N_, gettext, translated
 
 # The titles the API answers with, for the catalog: each is HTTPStatus(status).phrase, translated by Accept-Language.
 TITLES = (

@@ -1,7 +1,6 @@
 """API v1 views: validate with the schemas, call one service, answer JSON."""
 
 from flask import current_app, jsonify, request, url_for
-from flask_babel import gettext
 from spectree import Response
 
 from directory.api import bp
@@ -19,7 +18,7 @@ from directory.api.search_schemas import (
 from directory.api.spec import Problem, api_spec, openapi_document
 from directory.extensions import limiter
 from directory.models import TherapistProfile
-from directory.services.core.text import N_, Said, translated
+from directory.services.core.text import N_, Said, gettext, translated
 from directory.services.geo import places
 from directory.services.geo.geocoding import Location
 from directory.services.geo.points import InvalidNear, parse_fhir_near

@@ -1,5 +1,4 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from directory.auth import bp
@@ -10,6 +9,7 @@ from directory.i18n import current_language
 from directory.redirects import safe_next
 from directory.services.core import accounts
 from directory.services.core.passwords import WeakPassword
+from directory.services.core.text import gettext
 from directory.services.questionnaire import responses
 
 

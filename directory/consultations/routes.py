@@ -1,5 +1,4 @@
 from flask import abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext
 from flask_login import current_user
 
 from directory.access import role_required
@@ -11,6 +10,7 @@ from directory.pagination import paginate
 from directory.rate_limits import SuccessLimit, wait_in_words
 from directory.services.community import consultations
 from directory.services.community.consultations import ConsultationError
+from directory.services.core.text import gettext
 from directory.services.diary import sharing
 from directory.services.questionnaire import responses
 

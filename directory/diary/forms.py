@@ -1,7 +1,6 @@
 import zoneinfo
 from functools import cache
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
@@ -9,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from directory.forms import Form, MultiCheckboxField, TranslatedLabel, _lt, choices
 from directory.models.diary import MEDICINE_CLASSES
-from directory.services.core.text import N_, megabytes
+from directory.services.core.text import N_, gettext, megabytes
 from directory.services.diary import terms
 from directory.services.diary.csv_io import MAX_BYTES
 from directory.services.diary.entries import MAX_NOTES, DayAnswers

@@ -3,7 +3,6 @@
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from directory.access import role_required
@@ -11,7 +10,7 @@ from directory.diary import bp
 from directory.diary.forms import DayForm, ImportForm, ReminderForm, SessionForm
 from directory.forms import EmptyForm
 from directory.models import Role, User
-from directory.services.core.text import clock, number_label
+from directory.services.core.text import clock, gettext, ngettext, number_label
 from directory.services.diary import charts, csv_io, entries, reminders, sessions, sharing, terms
 from directory.services.diary.entries import DiaryError, day_words
 from directory.services.outcomes import consent

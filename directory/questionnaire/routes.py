@@ -8,13 +8,13 @@ never in a URL; they are never logged. Every page is sent with Cache-Control: no
 import dataclasses
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext
 from flask_login import current_user
 
 from directory.access import role_required
 from directory.forms import EmptyForm, choices, contains_nul
 from directory.models import Role
 from directory.questionnaire import bp, forms, steps
+from directory.services.core.text import gettext
 from directory.services.geo import places
 from directory.services.geo.points import UNIT_SESSION_KEY
 from directory.services.questionnaire import clinical, matching, responses

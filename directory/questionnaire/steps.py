@@ -10,11 +10,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
 from directory.questionnaire import forms
+from directory.services.core.text import gettext
 from directory.services.geo.points import KM_PER_MILE
 from directory.services.questionnaire import clinical
 from directory.services.questionnaire.answers import MAX_DISTANCE_KM

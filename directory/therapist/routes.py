@@ -2,7 +2,6 @@ from datetime import date
 from io import BytesIO
 
 from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext
 from flask_login import current_user
 
 from directory.access import role_required
@@ -10,7 +9,7 @@ from directory.extensions import db
 from directory.forms import EmptyForm, required_number
 from directory.models import Certification, Role, User
 from directory.services.community import reviews
-from directory.services.core.text import join_words
+from directory.services.core.text import gettext, join_words
 from directory.services.core.uploads import Upload, UploadError
 from directory.services.practice import dashboard, photos, profiles, publishing
 from directory.services.practice.errors import ProfileError

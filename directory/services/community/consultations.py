@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import Select, select
@@ -26,7 +25,7 @@ from directory.models import (
 from directory.models.consultation import OPEN_STATUSES
 from directory.models.types import column_length
 from directory.services.core.mail import later, link, notify
-from directory.services.core.text import N_, clock
+from directory.services.core.text import N_, clock, gettext
 from directory.services.geo.zones import local_label, zone_at
 from directory.services.questionnaire import clinical
 from directory.services.search import nearby

@@ -3,7 +3,6 @@
 from datetime import timedelta
 from functools import lru_cache
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +22,7 @@ from directory.models import (
     utcnow,
 )
 from directory.services.core.mail import link, notify
+from directory.services.core.text import gettext
 from directory.services.oversight.moderation import set_review_status
 
 MIN_TEXT, MAX_TEXT = 20, 2000

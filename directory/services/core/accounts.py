@@ -6,7 +6,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +18,7 @@ from directory.models import Role, StoredFile, User, utcnow
 from directory.services.core import audit
 from directory.services.core.mail import send_mail
 from directory.services.core.passwords import check_password
-from directory.services.core.text import N_
+from directory.services.core.text import N_, gettext
 
 CONFIRM_SALT = "email-confirm"
 RESET_SALT = "password-reset"

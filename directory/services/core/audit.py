@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from flask_babel import gettext
 from sqlalchemy import Select, func, select
 
 from directory.extensions import db
 from directory.models import AuditEvent, User
-from directory.services.core.text import N_, escape_like
+from directory.services.core.text import N_, escape_like, gettext
 
 CSV_COLUMNS = ("id", "time_utc", "actor_id", "actor_email", "action", "target_type", "target_id", "details")
 # A spreadsheet runs a cell that starts with one of these as a formula.

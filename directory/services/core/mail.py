@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 from flask_babel.speaklater import LazyString
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from directory.extensions import db
 from directory.i18n import absolute_url
 from directory.models import Notice, OutboxMessage, User
-from directory.services.core.text import N_
+from directory.services.core.text import N_, gettext
 
 log = logging.getLogger(__name__)
 

@@ -2,8 +2,9 @@
 
 from functools import cache
 
-from flask_babel import gettext
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+from directory.services.core.text import gettext
 
 # The longest password taken: hashing is slow on purpose, and a megabyte "password" would make it slower.
 PASSWORD_MAX_LENGTH = 200

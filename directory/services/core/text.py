@@ -9,7 +9,7 @@ from babel.dates import format_date, format_skeleton, get_day_names
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from flask import g
-from flask_babel import get_locale, get_translations, gettext
+from flask_babel import get_locale, get_translations
 
 _SPACES = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[^\w\s-]")
@@ -43,24 +43,64 @@ def translated(message: str) -> str:
         values = {
             name: translated(value) if isinstance(value, Said) else value for name, value in message.values.items()
         }
-        return str(gettext(message.template, **values))
+        return gettext(message.template, **values)
     return catalog_text(message)
 
 
-def catalog_text(text: str) -> str:
-    """gettext(text) without values, for the hundreds of labels a page shows (each option of each question).
+def page_translations():
+    """The page's catalog (None outside a request), kept on `g` for as long as the locale is the same object.
 
-    flask_babel's gettext looks up its domain, context, locale and catalog again on every call (about 45 µs);
-    this keeps the page's catalog on `g` for as long as the locale is the same object (force_locale makes a
-    new one, and puts the old one back after).
+    flask_babel's gettext looks up its domain, context, locale and catalog again on every call (about 45 µs,
+    hundreds of times a page: each option of each question, each reason on a match card); force_locale makes
+    a new locale object, and puts the old one back after, so a mail written in another language looks up its own.
     """
     locale = get_locale()
     if locale is None:
-        return text
+        return None
     kept = g.get("_catalog")
     if kept is None or kept[0] is not locale:
         kept = g._catalog = (locale, get_translations())
-    return str(kept[1].ugettext(text))
+    return kept[1]
+
+
+def catalog_text(text: str) -> str:
+    """The catalog's sentence for text in the page's language, without values (the text itself when there is none)."""
+    translations = page_translations()
+    return text if translations is None else str(translations.ugettext(text))
+
+
+def catalog_plural(singular: str, plural: str, num: int) -> str:
+    """The catalog's singular or plural sentence for num, without values."""
+    translations = page_translations()
+    if translations is None:
+        return singular if num == 1 else plural
+    return str(translations.ungettext(singular, plural, num))
+
+
+def catalog_in_context(context: str, text: str) -> str:
+    """The catalog's sentence for text said in this context (pgettext), without values."""
+    translations = page_translations()
+    return text if translations is None else str(translations.upgettext(context, text))
+
+
+def catalog_plural_in_context(context: str, singular: str, plural: str, num: int) -> str:
+    """The catalog's singular or plural sentence for num in this context (npgettext), without values."""
+    translations = page_translations()
+    if translations is None:
+        return singular if num == 1 else plural
+    return str(translations.unpgettext(context, singular, plural, num))
+
+
+def gettext(text: str, /, **values) -> str:
+    """flask_babel's gettext through the page's kept catalog: the same sentence, formatted with the values given."""
+    said = catalog_text(text)
+    return said % values if values else said
+
+
+def ngettext(singular: str, plural: str, /, num: int, **values) -> str:
+    """flask_babel's ngettext through the page's kept catalog; the sentence may name the count as %(num)d."""
+    values.setdefault("num", num)
+    return catalog_plural(singular, plural, num) % values
 
 
 def fold(text: str) -> str:

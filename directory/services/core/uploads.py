@@ -7,13 +7,12 @@ import struct
 import unicodedata
 from dataclasses import dataclass
 
-from flask_babel import gettext
 from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
 
 from directory.models.certification import StoredFile
-from directory.services.core.text import megabytes
+from directory.services.core.text import gettext, megabytes
 
 PDF = "application/pdf"
 PNG = "image/png"

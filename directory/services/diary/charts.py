@@ -9,9 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import gettext
-
-from directory.services.core.text import N_, month_year_label, weekday_letters
+from directory.services.core.text import N_, gettext, month_year_label, weekday_letters
 from directory.services.diary import measures
 from directory.services.diary.measures import DayRecord
 

@@ -5,14 +5,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from directory.extensions import db
 from directory.models import DiaryEntry, DiaryMedicine, Role, TreatmentSession, User, utcnow
 from directory.models.diary import DURATIONS, EARLIEST_DAY, MEDICINE_CLASSES, RELIEF_LEVELS
-from directory.services.core.text import long_day_label, page_locale
+from directory.services.core.text import gettext, long_day_label, page_locale
 from directory.services.diary import measures, terms
 from directory.services.diary.measures import DayRecord
 

@@ -3,13 +3,14 @@
 import zoneinfo
 from datetime import UTC, date, datetime
 
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 from sqlalchemy import or_, select, update
 
 from directory.extensions import db
 from directory.i18n import absolute_url
 from directory.models import DiaryEntry, DiaryReminder, Role, User
 from directory.services.core.mail import send_mail
+from directory.services.core.text import gettext
 from directory.services.diary.entries import DiaryError, _t
 
 

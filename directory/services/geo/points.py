@@ -5,11 +5,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask_babel import gettext
 from flask_babel.speaklater import LazyString
 from geopy.distance import EARTH_RADIUS, geodesic
 
-from directory.services.core.text import N_, Said, number_label
+from directory.services.core.text import N_, Said, gettext, number_label
 
 # The mean Earth radius (IUGG), in kilometres.
 EARTH_RADIUS_KM = 6371.0088

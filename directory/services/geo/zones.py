@@ -4,10 +4,9 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext
 from timezonefinder import TimezoneFinder
 
-from directory.services.core.text import long_day_label
+from directory.services.core.text import gettext, long_day_label
 
 UTC_ZONE = ZoneInfo("UTC")
 

@@ -5,7 +5,6 @@ Revoking takes the patient out at the next refresh. The practitioner is never to
 
 from dataclasses import dataclass
 
-from flask_babel import gettext
 from sqlalchemy import select
 
 from directory.extensions import db
@@ -18,6 +17,7 @@ from directory.models import (
     User,
 )
 from directory.services.core import permissions
+from directory.services.core.text import gettext
 
 
 class ConsentError(ValueError):

@@ -5,9 +5,7 @@ No count from 1 to 10 is ever shown, nor derivable by subtracting two counts tha
 
 from dataclasses import dataclass
 
-from flask_babel import gettext
-
-from directory.services.core.text import number_label
+from directory.services.core.text import gettext, number_label
 
 # The figures are shown only from this many evaluable patients (the cut public hospital reporting uses).
 MIN_EVALUABLE = 25

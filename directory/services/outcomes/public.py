@@ -4,11 +4,9 @@ the shrunk figures, their intervals and the counts the suppression rule lets thr
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import gettext
-
 from directory.extensions import db
 from directory.models import OutcomeSummary
-from directory.services.core.text import N_, number_label
+from directory.services.core.text import N_, gettext, number_label
 from directory.services.outcomes import disclosure
 from directory.services.outcomes.disclosure import ShownCounts
 from directory.services.outcomes.statistics import Estimate

@@ -1,7 +1,6 @@
 """Moderation by admins: hiding and restoring reviews, suspending and reactivating accounts."""
 
 from flask import current_app
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import Select, func, or_, select, update
@@ -10,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from directory.extensions import db
 from directory.models import VISIBLE_REVIEW_STATUSES, Review, ReviewStatus, Role, TherapistProfile, User
 from directory.services.core import audit, mail
-from directory.services.core.text import N_, escape_like
+from directory.services.core.text import N_, escape_like, gettext
 
 MAX_REASON = 2000
 USER_STATUSES = ("active", "suspended")

@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import gettext
 from sqlalchemy import select
 
 from directory.extensions import db
@@ -15,7 +14,7 @@ from directory.models import (
     User,
 )
 from directory.models.certification import EXPIRY_WARNING_DAYS
-from directory.services.core.text import day_label, join_words
+from directory.services.core.text import day_label, gettext, join_words
 from directory.services.practice.publishing import Completeness, completeness, missing_for_publishing
 
 NOTICES_SHOWN = 10

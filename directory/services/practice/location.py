@@ -3,8 +3,7 @@
 from dataclasses import dataclass
 from typing import Protocol
 
-from flask_babel import gettext
-
+from directory.services.core.text import gettext
 from directory.services.geo import geocoding
 from directory.services.geo.points import Point
 from directory.services.practice.errors import ProfileError

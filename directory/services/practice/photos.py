@@ -1,6 +1,5 @@
 """The profile photo: replacing it with a clean JPEG, removing it, and who may see it."""
 
-from flask_babel import gettext
 from sqlalchemy import select
 
 from directory.extensions import db
@@ -10,6 +9,7 @@ from directory.models import (
     User,
 )
 from directory.services.core import uploads
+from directory.services.core.text import gettext
 from directory.services.core.uploads import Upload
 from directory.services.practice.errors import ProfileError
 from directory.services.search import nearby

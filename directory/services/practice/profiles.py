@@ -3,7 +3,6 @@
 import itertools
 from dataclasses import dataclass
 
-from flask_babel import gettext
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -18,7 +17,7 @@ from directory.models import (
     TherapistProfile,
     User,
 )
-from directory.services.core.text import escape_like, slugify
+from directory.services.core.text import escape_like, gettext, slugify
 from directory.services.core.vocabularies import VocabularyRow
 from directory.services.practice.errors import ProfileError
 from directory.services.practice.location import LocationNote, locate_practice

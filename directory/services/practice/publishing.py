@@ -3,11 +3,9 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask_babel import gettext
-
 from directory.extensions import db
 from directory.models import TherapistProfile, User
-from directory.services.core.text import N_, join_words
+from directory.services.core.text import N_, gettext, join_words
 from directory.services.practice.errors import ProfileError
 
 

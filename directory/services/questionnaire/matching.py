@@ -12,14 +12,13 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext, ngettext
 from sqlalchemy import ColumnElement, Float, and_, case, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import InstrumentedAttribute
 
 from directory import vocabulary
 from directory.extensions import db
 from directory.models import OutcomeSummary, SearchListing, TherapistProfile
-from directory.services.core.text import N_, escape_like, number_label
+from directory.services.core.text import N_, escape_like, gettext, ngettext, number_label
 from directory.services.geo import geocoding, places
 from directory.services.geo.points import (
     EARTH_RADIUS_KM,

@@ -5,14 +5,13 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from flask_babel import gettext
 from sqlalchemy import ColumnElement, SQLColumnExpression, String, cast, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from directory import vocabulary
 from directory.models import AvailabilitySlot
-from directory.services.core.text import N_
+from directory.services.core.text import N_, gettext
 from directory.services.geo import zones
 
 # Minutes 0 to 1440: an opening packs into one number, (weekday * 1441 + start) * 1441 + end.

@@ -4,7 +4,6 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-from flask_babel import gettext
 from sqlalchemy import (
     ColumnElement,
     Select,
@@ -16,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from directory import vocabulary
 from directory.extensions import db
 from directory.models import OutcomeSummary, SearchListing, TherapistProfile
+from directory.services.core.text import gettext
 from directory.services.search import listing
 from directory.services.search.nearby import listed_clause
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -16,7 +15,7 @@ from directory.extensions import db
 from directory.models import Certification, CertificationStatus, StoredFile, TherapistProfile, User
 from directory.models.certification import EXPIRY_WARNING_DAYS
 from directory.services.core import audit, uploads
-from directory.services.core.text import N_, day_label
+from directory.services.core.text import N_, day_label, gettext
 from directory.services.verification.decisions import reason_label
 
 if TYPE_CHECKING:

@@ -4,7 +4,6 @@ from datetime import date
 from typing import Any
 
 from flask import url_for
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import Select, func, or_, select
@@ -14,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from directory.extensions import db
 from directory.models import Certification, CertificationStatus, TherapistProfile, User, utcnow
 from directory.services.core import audit, mail
-from directory.services.core.text import N_, day_label, escape_like, long_date_label
+from directory.services.core.text import N_, day_label, escape_like, gettext, long_date_label
 
 MAX_TEXT = 2000
 

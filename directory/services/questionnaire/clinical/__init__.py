@@ -15,8 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext
-
+from directory.services.core.text import gettext
 from directory.services.questionnaire.clinical.flags import (
     ANSWERED,
     DERIVED,

@@ -10,10 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from flask_babel import gettext
-
 from directory import vocabulary
-from directory.services.core.text import N_
+from directory.services.core.text import N_, gettext
 from directory.services.questionnaire.clinical.readers import (
     Answers,
     Tri,

@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -12,6 +11,7 @@ from directory.extensions import db
 from directory.models import Certification, CertificationStatus, TherapistProfile, User, utcnow
 from directory.models.certification import expired_by
 from directory.services.core import audit
+from directory.services.core.text import gettext
 from directory.services.verification.decisions import status_word
 from directory.services.verification.roster.names import names_match
 from directory.services.verification.roster.preview import RosterItem, RosterPreview

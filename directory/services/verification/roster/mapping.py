@@ -3,9 +3,7 @@
 import re
 from collections.abc import Mapping, Sequence
 
-from flask_babel import gettext, ngettext
-
-from directory.services.core.text import N_, fold
+from directory.services.core.text import N_, fold, gettext, ngettext
 from directory.services.verification.roster.reading import RosterError
 
 FIELDS = ("name", "credential_id", "issuing_body", "obtained_on", "expires_on")

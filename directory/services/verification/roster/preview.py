@@ -5,13 +5,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext, ngettext
 from sqlalchemy import Row, select
 
 from directory.extensions import db
 from directory.models import Certification, CertificationStatus, TherapistProfile, utcnow
 from directory.models.certification import expired_by, issuer_display_name
-from directory.services.core.text import number_label
+from directory.services.core.text import gettext, ngettext, number_label
 from directory.services.verification.roster.dates import parse_roster_date
 from directory.services.verification.roster.mapping import check_mapping, field_label, required_column
 from directory.services.verification.roster.names import (

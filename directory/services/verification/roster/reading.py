@@ -7,9 +7,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from flask_babel import gettext, ngettext
-
-from directory.services.core.text import N_, megabytes, number_label
+from directory.services.core.text import N_, gettext, megabytes, ngettext, number_label
 from directory.services.verification.roster.dates import parse_roster_date
 
 MAX_BYTES = 20 * 1024 * 1024

@@ -5,13 +5,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import gettext
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from directory.extensions import db
 from directory.models import Certification, StoredFile, TherapistProfile, User, utcnow
 from directory.services.core import audit
+from directory.services.core.text import gettext
 from directory.services.verification import decisions
 from directory.services.verification.roster import applying, preview, reading
 from directory.services.verification.roster.applying import ApplyResult
