@@ -320,7 +320,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     # _() and ngettext() in templates through the page's kept catalog, as in Python (Flask-Babel installed
     # its own, which look the catalog up afresh each time); Jinja formats and escapes the values itself.
-    app.jinja_env.install_gettext_callables(
+    # install_gettext_callables is added by the jinja2.ext.i18n extension (Flask-Babel loads it).
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=catalog_text,
         ngettext=catalog_plural,
         newstyle=True,

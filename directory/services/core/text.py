@@ -5,6 +5,7 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date
 
+from babel import support
 from babel.dates import format_date, format_skeleton, get_day_names
 from babel.lists import format_list
 from babel.numbers import format_decimal
@@ -47,7 +48,7 @@ def translated(message: str) -> str:
     return catalog_text(message)
 
 
-def page_translations():
+def page_translations() -> support.NullTranslations | None:
     """The page's catalog (None outside a request), kept on `g` for as long as the locale is the same object.
 
     flask_babel's gettext looks up its domain, context, locale and catalog again on every call (about 45 µs,
@@ -60,7 +61,8 @@ def page_translations():
     kept = g.get("_catalog")
     if kept is None or kept[0] is not locale:
         kept = g._catalog = (locale, get_translations())
-    return kept[1]
+    translations: support.NullTranslations = kept[1]
+    return translations
 
 
 def catalog_text(text: str) -> str:
@@ -91,13 +93,13 @@ def catalog_plural_in_context(context: str, singular: str, plural: str, num: int
     return str(translations.unpgettext(context, singular, plural, num))
 
 
-def gettext(text: str, /, **values) -> str:
+def gettext(text: str, /, **values: object) -> str:
     """flask_babel's gettext through the page's kept catalog: the same sentence, formatted with the values given."""
     said = catalog_text(text)
     return said % values if values else said
 
 
-def ngettext(singular: str, plural: str, /, num: int, **values) -> str:
+def ngettext(singular: str, plural: str, /, num: int, **values: object) -> str:
     """flask_babel's ngettext through the page's kept catalog; the sentence may name the count as %(num)d."""
     values.setdefault("num", num)
     return catalog_plural(singular, plural, num) % values
