@@ -313,6 +313,7 @@ def register_template_helpers(app: Flask) -> None:
         day_label,
         month_label,
         signed_number_label,
+        template_gettext,
         translated,
         upper_first,
     )
@@ -320,7 +321,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     # _() and ngettext() in templates through the page's kept catalog, as in Python (Flask-Babel installed
     # its own, which look the catalog up afresh each time); Jinja formats and escapes the values itself.
-    # install_gettext_callables is added by the jinja2.ext.i18n extension (Flask-Babel loads it).
+    # install_gettext_callables is added by the jinja2.ext.i18n extension (Flask-Babel loads it). Its _()
+    # calls gettext() which calls catalog_text, each through the template context; template_gettext is one call.
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=catalog_text,
         ngettext=catalog_plural,
@@ -328,6 +330,7 @@ def register_template_helpers(app: Flask) -> None:
         pgettext=catalog_in_context,
         npgettext=catalog_plural_in_context,
     )
+    app.jinja_env.globals["_"] = template_gettext
     register_url_helpers(app)
     app.jinja_env.filters.update(
         distance=filters.distance,

@@ -4,11 +4,14 @@ import math
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from babel import support
 from flask import abort
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import FloatField, FormField, IntegerField, SelectChoice, SelectMultipleField, widgets
 from wtforms.fields.choices import Choice
+from wtforms.i18n import messages_path
 from wtforms.meta import DefaultMeta
 
 from directory.services.core.text import N_, Said, gettext, number_label, translated
@@ -34,6 +37,39 @@ def contains_nul(value) -> bool:
     return False
 
 
+class WTFormsMessages:
+    """WTForms' own messages ("Not a valid float value.", a field's default label) in the page's language.
+
+    Flask-WTF reads WTForms' catalog from disk again for every request that builds a form; this keeps
+    one per language in the process, as Flask-Babel does for the site's own.
+    """
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, support.NullTranslations] = {}
+
+    def _catalog(self) -> support.NullTranslations | None:
+        locale = get_locale()
+        if locale is None:
+            return None
+        name = str(locale)
+        if name not in self._loaded:
+            self._loaded[name] = support.Translations.load(messages_path(), [locale], domain="wtforms")
+        return self._loaded[name]
+
+    def gettext(self, string: str) -> str:
+        catalog = self._catalog()
+        return string if catalog is None else catalog.ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        catalog = self._catalog()
+        if catalog is None:
+            return singular if n == 1 else plural
+        return catalog.ungettext(singular, plural, n)
+
+
+WTFORMS_MESSAGES = WTFormsMessages()
+
+
 class Form(FlaskForm):
     """The base of every form: a field holding a NUL character gets a message, and no other check runs.
 
@@ -41,6 +77,10 @@ class Form(FlaskForm):
     before any validator (a uniqueness check, a place lookup) takes it to the database. The page
     comes back with everything the user typed and the message beside the field.
     """
+
+    class Meta:
+        def get_translations(self, form):
+            return WTFORMS_MESSAGES
 
     def validate(self, extra_validators=None) -> bool:
         if not contains_nul(self.data):

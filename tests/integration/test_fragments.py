@@ -1,5 +1,7 @@
 """Parts of pages rendered once (directory.fragments): each language, answer and error still gets its own."""
 
+import re
+
 from directory.questionnaire import forms as questionnaire_forms
 from directory.services.questionnaire import clinical
 from tests.integration.test_questionnaire import (  # noqa: F401  (fixtures)
@@ -63,3 +65,34 @@ def test_field_key_names_what_the_field_is_drawn_from(app):
         assert field_key(blank[name]) != field_key(blank[clinical.RED_FLAGS[1].id])
         answered[name].errors = ["Please choose yes, no or not sure."]
         assert field_key(answered[name]) != field_key(form_class(data={name: "yes"})[name])
+
+
+def _disclaimer(page: str) -> str:
+    return re.search(r'<p class="disclaimer">.*?</p>', page, re.S).group(0)
+
+
+def test_the_footer_s_emergency_number_is_kept_per_country_and_language(client, places):  # noqa: F811
+    us = _disclaimer(client.get(SEARCH).get_data(as_text=True))
+    unknown = _disclaimer(client.get("/auth/login").get_data(as_text=True))
+    spanish = _disclaimer(client.get("/es" + SEARCH).get_data(as_text=True))
+    assert 'href="tel:911"' in us and "in Australia" not in us
+    assert "call your local emergency number" in unknown and 'href="tel:112"' in unknown
+    assert "llame al" in spanish and 'href="tel:911"' in spanish
+    assert _disclaimer(client.get(SEARCH).get_data(as_text=True)) == us
+
+
+def test_wtforms_messages_are_read_from_disk_once_per_language(client, monkeypatch):
+    from babel import support
+
+    from directory import forms
+
+    monkeypatch.setattr(forms, "WTFORMS_MESSAGES", forms.WTFormsMessages())
+    loads = []
+    load = support.Translations.load
+    monkeypatch.setattr(
+        support.Translations, "load", lambda *args, **kwargs: loads.append(kwargs) or load(*args, **kwargs)
+    )
+    for path in ("/questionnaire/step/1", "/es/questionnaire/step/1") * 2:
+        page = client.post(path, data={"age": "thirty", "action": "continue"}).get_data(as_text=True)
+        assert ("No es un valor entero válido." if path.startswith("/es") else "Not a valid integer value.") in page
+    assert [kwargs["domain"] for kwargs in loads] == ["wtforms", "wtforms"]

@@ -195,3 +195,27 @@ def test_a_public_page_gzipped_once_is_served_whole_each_time(client):
     assert first.headers["Content-Encoding"] == again.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(first.data) == gzip.decompress(again.data) == plain
     assert int(again.headers["Content-Length"]) == len(again.data)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ _('Menu') }}",
+        "{{ _('Reply from %(name)s:', name='<b>Ana & co</b>') }}",
+        "{{ _('100%% sure') }}",
+        "{{ _('<strong>Medical disclaimer.</strong> %(site_name)s', site_name='A&B') }}",
+    ],
+)
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_underscore_in_templates_reads_as_jinja_s_own_gettext(app, source, language):
+    # template_gettext is one call where Jinja's newstyle _() makes three; the words and escaping are the same.
+    from flask_babel import force_locale
+    from jinja2.ext import _gettext_alias
+
+    with app.test_request_context(), force_locale(language):
+        for autoescape in (True, False):
+            environment = app.jinja_env.overlay(autoescape=autoescape)
+            ours = environment.from_string(source).render()
+            environment.globals["_"] = _gettext_alias
+            assert environment.from_string(source).render() == ours
+        assert app.jinja_env.from_string("{{ _('Menu') }}").render() == {"en": "Menu", "es": "Menú"}[language]

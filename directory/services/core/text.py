@@ -9,8 +9,11 @@ from babel import support
 from babel.dates import format_date, format_skeleton, get_day_names
 from babel.lists import format_list
 from babel.numbers import format_decimal
-from flask import g
+from flask import g, has_app_context
 from flask_babel import get_locale, get_translations
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 _SPACES = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[^\w\s-]")
@@ -55,12 +58,17 @@ def page_translations() -> support.NullTranslations | None:
     hundreds of times a page: each option of each question, each reason on a match card); force_locale makes
     a new locale object, and puts the old one back after, so a mail written in another language looks up its own.
     """
-    locale = get_locale()
+    if not has_app_context():
+        return None
+    # g itself, found once: each attribute read through the proxy finds it again. flask_babel keeps the chosen
+    # locale in g._flask_babel (force_locale swaps it there); reading it is a fifth of asking get_locale().
+    state = g._get_current_object()
+    locale = getattr(getattr(state, "_flask_babel", None), "babel_locale", None) or get_locale()
     if locale is None:
         return None
-    kept = g.get("_catalog")
+    kept = getattr(state, "_catalog", None)
     if kept is None or kept[0] is not locale:
-        kept = g._catalog = (locale, get_translations())
+        kept = state._catalog = (locale, get_translations())
     translations: support.NullTranslations = kept[1]
     return translations
 
@@ -103,6 +111,17 @@ def ngettext(singular: str, plural: str, /, num: int, **values: object) -> str:
     """flask_babel's ngettext through the page's kept catalog; the sentence may name the count as %(num)d."""
     values.setdefault("num", num)
     return catalog_plural(singular, plural, num) % values
+
+
+@pass_eval_context
+def template_gettext(eval_context: EvalContext, text: str, /, **values: object) -> str:
+    """_() in templates, in one call: what Jinja's newstyle gettext gives (escaped values in a Markup sentence,
+    always formatted, so that %% reads as %) without its two further calls through the template context."""
+    said = catalog_text(text)
+    if eval_context.autoescape:
+        said = Markup(said)
+    # Without values or a %, formatting would give the same sentence.
+    return said % values if values or "%" in said else said
 
 
 def fold(text: str) -> str:
