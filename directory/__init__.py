@@ -14,10 +14,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, Config, ProductionConfig, config_from_env
-from directory.extensions import babel, csrf, db, limiter, login_manager, migrate
+from directory.extensions import SessionCookies, babel, csrf, db, limiter, login_manager, migrate
 from directory.forms import contains_nul
 from directory.http_caching import register_http_caching
-from directory.i18n import page_language, register_languages
+from directory.i18n import page_locale, register_languages
 from directory.json_input import nesting_exceeds
 from directory.services.core.text import gettext
 from directory.urls import register_url_helpers
@@ -73,6 +73,7 @@ def register_proxy_fix(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    app.session_interface = SessionCookies()
     db.init_app(app)
 
     # Registered after Flask-SQLAlchemy's own teardown, so it runs first (teardowns run in reverse).
@@ -92,7 +93,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=page_language)
+    babel.init_app(app, locale_selector=page_locale)
 
     from directory.models import User
     from directory.services.search import listing  # noqa: F401  (registers the flush hook that keeps search in step)

@@ -8,6 +8,7 @@ builds a /es/... address by itself.
 from collections.abc import Callable, Iterable
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from babel import Locale
 from flask import Flask, Response, current_app, has_request_context, redirect, request, url_for
 from flask_babel import get_locale
 
@@ -53,6 +54,15 @@ def page_language() -> str:
     if request.path.startswith(("/api/", "/fhir/")):
         return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
     return DEFAULT_LANGUAGE
+
+
+# Made once: Flask-Babel parses the locale selector's answer on every request unless it is a Locale already.
+LOCALES = {language: Locale.parse(language) for language in LANGUAGES}
+
+
+def page_locale() -> Locale:
+    """The locale of this request's language, for Flask-Babel (its locale selector)."""
+    return LOCALES[page_language()]
 
 
 def current_language() -> str:

@@ -162,9 +162,15 @@ def is_self_pay(text: str) -> bool:
     return " ".join(fold(text).replace("_", " ").split()) in SELF_PAY_SPELLINGS
 
 
+# Each vocabulary's names by code, made on first use; the vocabulary is kept beside it, so that its id is not reused.
+_NAMES: dict[int, tuple[object, dict[str, str]]] = {}
+
+
 def label(vocabulary, code: str) -> str:
     """The display name of a code in one of the (code, name, ...) tuples above, in the page's language."""
-    for entry in vocabulary:
-        if entry[0] == code:
-            return gettext(entry[1])
-    return code
+    kept = _NAMES.get(id(vocabulary))
+    if kept is None or kept[0] is not vocabulary:
+        # Reversed, so that a code listed twice keeps its first name, as a search from the start would find.
+        kept = _NAMES[id(vocabulary)] = (vocabulary, {entry[0]: entry[1] for entry in reversed(vocabulary)})
+    name = kept[1].get(code)
+    return code if name is None else gettext(name)
