@@ -348,12 +348,16 @@ def register_template_helpers(app: Flask) -> None:
         translate=translated,
     )
     app.jinja_env.globals.update(
-        option_markup=option_markup, cached_call=fragments.cached_call, field_key=fragments.field_key
+        option_markup=option_markup,
+        cached_call=fragments.cached_call,
+        field_key=fragments.field_key,
+        # A global, not only in the context processor's dict, so that macros imported without context see it.
+        vocabulary=vocabulary,
     )
 
     @app.context_processor
     def inject_globals():
-        return {"site_name": app.config["SITE_NAME"], "vocabulary": vocabulary, "today": date.today()}
+        return {"site_name": app.config["SITE_NAME"], "today": date.today()}
 
 
 def register_commands(app: Flask) -> None:
