@@ -36,12 +36,17 @@ import requests
 from sqlalchemy import bindparam, create_engine, text
 
 from bench.common import summary, write_results
+from bench.load_app import HELLO_PATH
 from bench.load_users import Persona, Recorder, SimulatedUser, Site, probe
 from config import BASE_DIR
 
 OPEN_STATUSES = ("requested", "accepted")
 VISIBLE_REVIEW_STATUSES = ("published", "flagged")
 TARGET_RECOVERY_SECONDS = 5
+# Issue 14: under the users, each page's p95 at most this many times a hello-world's served by the same workers.
+# The pages are the browsing actions (GET only); a write's action times its form page and its post together.
+TARGET_P95_OVER_HELLO = 10
+PAGE_ACTIONS = ("home", "search_page", "api_search", "api_detail", "profile_page")
 WRITE_KINDS = ("consultation", "review", "profile_save")
 EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Violation|Warning)\b: ")
 
@@ -138,7 +143,7 @@ class Redis:
 
 
 class Gunicorn:
-    """gunicorn serving wsgi:app with the production config."""
+    """gunicorn serving the site (wsgi:app, with the hello-world beside it: bench.load_app) with the production config."""
 
     def __init__(self, workdir: Path, env: dict, workers: int):
         self.port = free_port()
@@ -158,7 +163,7 @@ class Gunicorn:
                 str(self.log),
                 "--graceful-timeout",
                 "5",
-                "wsgi:app",
+                "bench.load_app:app",
             ],
             cwd=BASE_DIR,
             env=env,
@@ -447,7 +452,11 @@ def run_phase(
     threads = [threading.Thread(target=u.run, args=(stop,), daemon=True) for u in users]
     probe_site = Site(base_url, Recorder(), browse, phase=name)
     if probe_slug:
-        threads.append(threading.Thread(target=probe, args=(probe_site, probe_slug, stop), daemon=True))
+        threads.append(
+            threading.Thread(target=probe, args=(probe_site, f"/practitioners/{probe_slug}", stop), daemon=True)
+        )
+    hello_site = Site(base_url, Recorder(), browse, phase=name)
+    threads.append(threading.Thread(target=probe, args=(hello_site, f"{HELLO_PATH}/", stop, "hello"), daemon=True))
     print(f"== {name}: {len(users)} users for {seconds:.0f} s", flush=True)
     started = time.monotonic()
     for thread in threads:
@@ -469,6 +478,7 @@ def run_phase(
         "seconds": round(time.monotonic() - started, 1),
         "recorder": recorder,
         "probe": probe_site.recorder,
+        "hello": hello_site.recorder,
         "fault": measured,
         "fault_expected": fault is not None,
     }
@@ -591,6 +601,19 @@ def analyse(phase: dict, ledger_check: dict) -> dict:
             result["outage"]["seconds_to_recover"] is not None
             and result["outage"]["seconds_to_recover"] <= TARGET_RECOVERY_SECONDS
         )
+    hello = [(o.ended - o.started) * 1000 for o in phase["hello"].outcomes if o.status == 200]
+    if hello and not phase["fault_expected"]:
+        hello_p95 = summary(hello)["p95_ms"]
+        result["hello_p95_ms"] = hello_p95
+        result["p95_over_hello"] = {
+            action: round(result["by_action"][action]["p95_ms"] / hello_p95, 1) if hello_p95 else None
+            for action in PAGE_ACTIONS
+            if action in result["by_action"]
+        }
+        ratios = result["p95_over_hello"].values()
+        targets[f"each page's p95 at most {TARGET_P95_OVER_HELLO} x the hello-world's p95 under the same load"] = bool(
+            ratios
+        ) and all(ratio is not None and ratio <= TARGET_P95_OVER_HELLO for ratio in ratios)
     result["targets"] = targets
     return result
 
@@ -626,6 +649,9 @@ def report(result: dict) -> str:
         lines.append(
             f"   {action:<14} {figures['requests']:>6} req  p50 {figures['p50_ms']:>8} ms  p95 {figures['p95_ms']:>8} ms  errors {figures['errors'] or '-'}"
         )
+    if "hello_p95_ms" in result:
+        ratios = ", ".join(f"{action} {ratio}x" for action, ratio in result["p95_over_hello"].items())
+        lines.append(f"   hello-world beside the site: p95 {result['hello_p95_ms']} ms; pages' p95 over it: {ratios}")
     for exception, count in result.get("server_exceptions", {}).items():
         lines.append(f"   server log: {count} x {exception}")
     for target, met in result["targets"].items():

@@ -388,9 +388,10 @@ class SimulatedUser:
         self._ledger("profile_save", (self.persona.profile_id,), marker, started, answer, "/therapist/profile")
 
 
-def probe(site: Site, slug: str, stop: threading.Event, interval: float = 0.1) -> None:
-    """A public profile page, every `interval` seconds: the moment the site serves again."""
+def probe(site: Site, path: str, stop: threading.Event, action: str = "probe", interval: float = 0.1) -> None:
+    """One page every `interval` seconds: a public profile shows the moment the site serves again, the
+    hello-world the floor of any page's latency under the same load."""
     session = new_session()
     while not stop.is_set():
-        site.call(session, "GET", f"/practitioners/{slug}", "probe")
+        site.call(session, "GET", path, action)
         stop.wait(interval)

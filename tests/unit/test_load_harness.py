@@ -43,17 +43,19 @@ def test_values_replace_fields_and_lists_set_several():
     ]
 
 
-def _phase(outcomes, fault):
-    recorder = Recorder()
+def _phase(outcomes, fault, hello=(), name="outage"):
+    recorder, hello_recorder = Recorder(), Recorder()
     recorder.outcomes = outcomes
+    hello_recorder.outcomes = list(hello)
     return {
-        "name": "outage",
+        "name": name,
         "started": 0.0,
         "seconds": 30.0,
         "recorder": recorder,
         "probe": Recorder(),
+        "hello": hello_recorder,
         "fault": fault,
-        "fault_expected": True,
+        "fault_expected": name != "steady",
     }
 
 
@@ -84,3 +86,36 @@ def test_a_fault_that_did_not_happen_fails_the_phase():
 def test_a_phase_without_writes_fails():
     result = analyse(_phase([Outcome("outage", "home", 1.0, 1.1, 200)], {}), {**NO_DATA, "acknowledged": {"review": 2}})
     assert result["write_kinds_never_acknowledged"] == ["consultation", "profile_save"]
+
+
+P95_TARGET = "each page's p95 at most 10 x the hello-world's p95 under the same load"
+
+
+def _steady(page_ms: dict[str, list[float]], hello_ms: list[float]):
+    outcomes = [
+        Outcome("steady", action, 1.0, 1.0 + ms / 1000, 200) for action, samples in page_ms.items() for ms in samples
+    ]
+    hello = [Outcome("steady", "hello", 1.0, 1.0 + ms / 1000, 200) for ms in hello_ms]
+    return analyse(_phase(outcomes, {}, hello, name="steady"), NO_DATA)
+
+
+def test_each_page_s_p95_is_compared_with_the_hello_world_s_under_the_same_load():
+    result = _steady({"home": [10.0] * 20, "search_page": [50.0] * 20, "consultation": [900.0] * 20}, [5.0] * 20)
+    assert result["hello_p95_ms"] == 5.0
+    # Writes time a form page and its post: they are not pages.
+    assert result["p95_over_hello"] == {"home": 2.0, "search_page": 10.0}
+    assert result["targets"][P95_TARGET] is True
+
+
+def test_one_page_slower_than_ten_hello_worlds_fails_the_target():
+    # One slow answer in twenty is past the p95; three are not.
+    result = _steady({"home": [10.0] * 20, "profile_page": [10.0] * 17 + [30.0] * 3}, [2.0] * 20)
+    assert result["p95_over_hello"] == {"home": 5.0, "profile_page": 15.0}
+    assert result["targets"][P95_TARGET] is False
+
+
+def test_a_fault_phase_is_not_judged_against_the_hello_world():
+    result = analyse(
+        _phase([Outcome("outage", "home", 1.0, 1.1, 200)], {}, [Outcome("outage", "hello", 1.0, 1.01, 200)]), NO_DATA
+    )
+    assert P95_TARGET not in result["targets"]
