@@ -42,15 +42,16 @@ def register_url_helpers(app: Flask) -> None:
     app.jinja_env.globals["profile_urls"] = profile_urls
 
 
-def profile_urls(**query) -> Callable[[str], str]:
-    """A function giving url_for('practitioners.show', slug=slug, **query) for any slug, with the rest built once."""
-    sample = url_for("practitioners.show", slug="x")
-    with_query = url_for("practitioners.show", slug="x", **query)
+def profile_urls(_external: bool = False, **query) -> Callable[[str], str]:
+    """A function giving url_for('practitioners.show', slug=slug, _external=_external, **query) for any slug,
+    with the rest built once (a search page's cards, an API page's items)."""
+    sample = url_for("practitioners.show", slug="x", _external=_external)
+    with_query = url_for("practitioners.show", slug="x", _external=_external, **query)
     prefix, suffix = sample[:-1], with_query[len(sample) :]
 
     def profile_url(slug: str) -> str:
         if UNRESERVED.fullmatch(slug):
             return prefix + slug + suffix
-        return url_for("practitioners.show", slug=slug, **query)
+        return url_for("practitioners.show", slug=slug, _external=_external, **query)
 
     return profile_url

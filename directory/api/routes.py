@@ -28,6 +28,7 @@ from directory.services.questionnaire.answers import Answers, AssessmentOut, Mat
 from directory.services.questionnaire.clinical import emergency
 from directory.services.search import details, nearby
 from directory.services.search.nearby import ResultProfile
+from directory.urls import profile_urls
 
 
 @bp.before_request
@@ -40,6 +41,7 @@ def require_json_object():
 
 def _summary_fields(
     profile: TherapistProfile | ResultProfile,
+    profile_url: str,
     verified: bool,
     rating: float | None,
     average: float | None,
@@ -50,7 +52,7 @@ def _summary_fields(
     return {
         "id": profile.id,
         "name": profile.display_name,
-        "profile_url": url_for("practitioners.show", slug=profile.slug, _external=True),
+        "profile_url": profile_url,
         "profession": profile.profession,
         "verified": verified,
         "latitude": profile.latitude,
@@ -139,10 +141,12 @@ def list_practitioners(query: PractitionerQuery):
     page = nearby.nearby_practitioners(
         point, radius_km, _filters(query), sort=query.sort, page=query.page, per_page=query.per_page
     )
+    profile_url = profile_urls(_external=True)  # built once, not through the routing for each item
     items = [
         PractitionerSummary(
             **_summary_fields(
                 hit.profile,
+                profile_url(hit.profile.slug),
                 hit.verified,
                 hit.rating,
                 hit.average,
@@ -176,6 +180,7 @@ def get_practitioner(practitioner_id: int):
     return PractitionerDetail(
         **_summary_fields(
             profile,
+            url_for("practitioners.show", slug=profile.slug, _external=True),
             found.verified,
             found.rating.score,
             found.rating.mean,

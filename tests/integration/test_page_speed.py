@@ -164,6 +164,16 @@ def test_profile_urls_quote_a_slug_url_for_would_quote(app):
         for slug in ("ana-ruiz", "ana ruiz", "añá", "a/b", "a?b"):
             assert profile_url(slug) == url_for("practitioners.show", slug=slug, back="/search?q=a b&radius=25"), slug
         assert profile_urls()("ana-ruiz") == url_for("practitioners.show", slug="ana-ruiz")
+        external = profile_urls(_external=True)
+        for slug in ("ana-ruiz", "añá"):
+            assert external(slug) == url_for("practitioners.show", slug=slug, _external=True), slug
+
+
+def test_api_items_link_to_profiles_as_url_for_would(app, client, listed):
+    items = client.get("/api/v1/practitioners?location=10001&radius_km=25").get_json()["items"]
+    with app.test_request_context():
+        expected = url_for("practitioners.show", slug="ana-ruiz", _external=True)
+    assert [item["profile_url"] for item in items if item["name"] == "Dr Ana Ruiz"] == [expected]
 
 
 def test_navigation_and_static_urls_are_built_once_and_stay_right(app, client):
