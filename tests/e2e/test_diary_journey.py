@@ -98,6 +98,8 @@ def test_see_the_charts(phone_page, people, site_app):
                 factories.make_diary_entry(patient, day, headache=True, pain=n % 10, duration="4h_24h")
             else:
                 factories.make_diary_entry(patient, day)
+        # Today too, so that this month's calendar holds a headache day with its pain number whatever the date.
+        factories.make_diary_entry(patient, date.today(), headache=True, pain=6, duration="4h_24h")
         db.session.add(TreatmentSession(patient_id=patient.id, day=date.today() - timedelta(days=30)))
         db.session.commit()
     page = phone_page
@@ -113,6 +115,13 @@ def test_see_the_charts(phone_page, people, site_app):
     # Dark mode: the calendar's text is light on the dark page.
     colour = page.locator(".cal-mark").first.evaluate("node => getComputedStyle(node).fill")
     assert colour == "rgb(227, 225, 220)"
+    # The day's numbers are drawn over its link, not in it: a tap on the pain number opens the day all the same.
+    today_link = page.locator(f'a[href="/diary/days/{date.today().isoformat()}"]')
+    expect(today_link).to_have_attribute("aria-label", re.compile(r"pain 6"))
+    box = page.locator(".cal-mark", has_text="6").last.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page).to_have_url(re.compile(rf"/diary/days/{date.today().isoformat()}"))
+    page.go_back()
     page.get_by_role("link", name="Previous month").click()
     expect(page.locator("#calendar-title")).to_be_visible()
 
