@@ -206,6 +206,18 @@ def test_the_limit_keeps_the_best(app, ctx):
     assert names(run(limit=1)) == ["0 km north"]
 
 
+def test_rankings_of_the_same_shape_each_bind_their_own_place_and_wishes(app, ctx):
+    # The ranking statement is built once for each shape of wishes and kept: only the values change.
+    weigh_only(app, distance=1, gender=1)
+    factories.make_profile(display_name="Midtown", gender="man", verified=True)
+    factories.make_profile(display_name="Albany", latitude=42.6526, longitude=-73.7562, gender="woman", verified=True)
+    albany = {"latitude": 42.6526, "longitude": -73.7562}
+    assert scores(run({"practitioner_gender": "man"})) == {"Midtown": 100.0}
+    assert scores(run_at({**albany, "practitioner_gender": "man"})) == {"Albany": 50.0}
+    assert scores(run_at({**albany, "practitioner_gender": "woman"})) == {"Albany": 100.0}
+    assert scores(run({"practitioner_gender": "woman"})) == {"Midtown": 50.0}
+
+
 # -- reasons at the edges ------------------------------------------------------------------------
 
 

@@ -9,10 +9,27 @@ about is left out of the score altogether.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Float, and_, case, func, literal, or_, select, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    BindParameter,
+    ColumnElement,
+    Date,
+    Float,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import InstrumentedAttribute
 
 from directory import vocabulary
@@ -23,14 +40,13 @@ from directory.services.geo import geocoding, places
 from directory.services.geo.points import (
     EARTH_RADIUS_KM,
     Point,
-    bounding_box,
     distance_km,
     localized_distance,
 )
 from directory.services.outcomes import public as outcomes
 from directory.services.questionnaire import clinical
 from directory.services.search import listing, ratings
-from directory.services.search.nearby import haversine_limit, haversine_term
+from directory.services.search.nearby import circle_values, haversine_limit, in_boxes, nearness, origin_values
 
 
 def _t(text: str, **values: object) -> str:
@@ -156,7 +172,29 @@ def _wishes(point: Point, preferences: dict[str, Any], assessment: clinical.Asse
     )
 
 
-def _bit_set(column: InstrumentedAttribute[int], bit: int) -> ColumnElement[float]:
+class _Shape(NamedTuple):
+    """What sets one ranking statement's SQL apart from another's; every value is a parameter (_values)."""
+
+    families: int  # headache families the patient's probable types weigh
+    languages: bool
+    availability: int  # periods wished for
+    accessibility: int  # features wished for
+    gender: bool
+    fee: bool
+    insurance: str | None  # "self_pay", "insurer", or None
+    video_reach: bool  # a video practitioner may be further away than the distance asked
+    boxes: int  # bounding boxes of the circle the candidates are taken from
+
+
+def _float(name: str) -> BindParameter[float]:
+    return bindparam(name, type_=Float)
+
+
+def _int(name: str) -> BindParameter[int]:
+    return bindparam(name, type_=BigInteger)
+
+
+def _bit_set(column: InstrumentedAttribute[int], bit: ColumnElement[int]) -> ColumnElement[float]:
     return case((column.op("&")(bit) != 0, 1.0), else_=0.0)
 
 
@@ -165,140 +203,190 @@ def _total(terms: Iterable[ColumnElement[float]]) -> ColumnElement[float]:
     return sum(terms, literal(0.0))
 
 
-def _parts(wishes: _Wishes, distance: ColumnElement[float], today: date) -> dict[str, ColumnElement[float]]:
-    """Each applicable part of the score as an SQL expression between 0 and 1."""
+def _share(column: InstrumentedAttribute[int], name: str, count: int) -> ColumnElement[float]:
+    """The share of the `count` wished bits (parameters name_0, name_1, ...) that the column's mask has."""
+    return _total(_bit_set(column, _int(f"{name}_{i}")) for i in range(count)) / count
+
+
+def _parts(shape: _Shape, near: ColumnElement[float]) -> dict[str, ColumnElement[float]]:
+    """Each applicable part of the score as an SQL expression between 0 and 1 (near: the haversine term)."""
     parts: dict[str, ColumnElement[float]] = {}
-    total_weight = sum(wishes.family_weights.values())
-    if total_weight:
+    if shape.families:
         parts["headache_fit"] = _total(
-            (weight / total_weight) * _bit_set(SearchListing.headache_mask, listing.HEADACHE_BITS[family])
-            for family, weight in wishes.family_weights.items()
+            _float(f"family_weight_{i}") * _bit_set(SearchListing.headache_mask, _int(f"family_{i}"))
+            for i in range(shape.families)
         )
-    parts["distance"] = case((distance <= wishes.max_km, 1.0 - distance / wishes.max_km), else_=0.0)
-    wanted_modes = {"in_person": ("in_person",), "video": ("video",), "either": ("in_person", "video")}[
-        wishes.first_consultation
-    ]
-    parts["consultation_mode"] = _bit_set(SearchListing.mode_mask, listing.mask(wanted_modes, listing.MODE_BITS))
-    if wishes.languages:
-        parts["language"] = _bit_set(SearchListing.language_mask, listing.mask(wishes.languages, listing.LANGUAGE_BITS))
-    if wishes.availability:
-        parts["availability"] = _total(
-            _bit_set(SearchListing.availability_mask, listing.PERIOD_BITS[code]) for code in wishes.availability
-        ) / len(wishes.availability)
-    if wishes.accessibility:
-        parts["accessibility"] = _total(
-            _bit_set(SearchListing.access_mask, listing.ACCESS_BITS[code]) for code in wishes.accessibility
-        ) / len(wishes.accessibility)
-    if wishes.gender:
-        parts["gender"] = case((SearchListing.gender == wishes.gender, 1.0), else_=0.0)
+    # 1 - distance / max_km within the distance asked, else 0. The test is on the haversine term, which
+    # grows with the distance, so that the distance (asin, sqrt) is only worked out where it counts.
+    # No clamp of the term to 1 is needed: every candidate is within the reach (_reachable).
+    distance = 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(near))
+    parts["distance"] = case((near <= _float("near_limit"), 1.0 - distance / _float("max_km")), else_=0.0)
+    parts["consultation_mode"] = _bit_set(SearchListing.mode_mask, _int("wanted_modes"))
+    if shape.languages:
+        parts["language"] = _bit_set(SearchListing.language_mask, _int("languages"))
+    if shape.availability:
+        parts["availability"] = _share(SearchListing.availability_mask, "period", shape.availability)
+    if shape.accessibility:
+        parts["accessibility"] = _share(SearchListing.access_mask, "access", shape.accessibility)
+    if shape.gender:
+        parts["gender"] = case((SearchListing.gender == bindparam("gender", type_=String), 1.0), else_=0.0)
     cost: list[ColumnElement[float]] = []
-    if wishes.max_fee is not None:
+    if shape.fee:
         # As the search page's fee filter: the top of the range (fee_max) within the budget is a full match;
         # only its bottom within it, half (some sessions cost more); no fee given, half (ask the practice).
+        max_fee = _float("max_fee")
         cost.append(
             case(
                 (SearchListing.fee_min.is_(None), 0.5),
-                (SearchListing.fee_max <= wishes.max_fee, 1.0),
-                (SearchListing.fee_min <= wishes.max_fee, 0.5),
+                (SearchListing.fee_max <= max_fee, 1.0),
+                (SearchListing.fee_min <= max_fee, 0.5),
                 else_=0.0,
             )
         )
-    if wishes.insurance:
-        cost.append(case((_accepts(wishes.insurance), 1.0), else_=0.0))
+    if shape.insurance == "self_pay":
+        cost.append(case((SearchListing.accepts_self_pay.is_(True), 1.0), else_=0.0))
+    elif shape.insurance == "insurer":
+        insurer = SearchListing.insurers.like(bindparam("insurer", type_=String), escape="\\")
+        cost.append(case((insurer, 1.0), else_=0.0))
     if cost:
         parts["cost"] = _total(cost) / len(cost)
-    years = today.year - SearchListing.practising_since
+    years = bindparam("year", type_=Integer) - SearchListing.practising_since
     parts["experience"] = case(
         (SearchListing.practising_since.is_(None), 0.0), (years >= 20, 1.0), (years <= 0, 0.0), else_=years / 20.0
     )
-    prior_mean = ratings.site_mean_rating()
-    prior_weight: float = current_app.config["REVIEW_PRIOR_WEIGHT"]
-    bayesian = (SearchListing.rating_total + prior_weight * prior_mean) / (SearchListing.review_count + prior_weight)
+    prior_weight = _float("prior_weight")
+    bayesian = (SearchListing.rating_total + prior_weight * _float("prior_mean")) / (
+        SearchListing.review_count + prior_weight
+    )
     # Integer columns divided give Numeric in SQLAlchemy's typing; the database computes a float here.
     parts["rating"] = type_coerce((bayesian - 1.0) / 4.0, Float)
     return parts
 
 
-def _accepts(insurance: str) -> ColumnElement[bool]:
-    if vocabulary.is_self_pay(insurance):
-        return SearchListing.accepts_self_pay.is_(True)
-    return SearchListing.insurers.like(f"%{escape_like(insurance.lower())}%", escape="\\")
+def _reachable(shape: _Shape, near: ColumnElement[float]) -> ColumnElement[bool]:
+    """Within the distance asked, or, offering a video first consultation, within the video distance.
 
-
-def _reachable(wishes: _Wishes) -> ColumnElement[bool]:
-    def within(km: float) -> ColumnElement[bool]:
-        boxes = bounding_box(wishes.point, km)
-        box = or_(
-            *(
-                and_(
-                    SearchListing.latitude.between(b.min_lat, b.max_lat),
-                    SearchListing.longitude.between(b.min_lon, b.max_lon),
-                )
-                for b in boxes
-            )
-        )
-        return and_(box, haversine_term(wishes.point) <= haversine_limit(km))
-
-    if wishes.first_consultation in ("video", "either") and wishes.video_km > wishes.max_km:
+    One circle of boxes and one distance test for each row: a video practitioner's limit is the
+    further one. (Two circles joined by OR scanned the index twice and measured many rows twice.)
+    """
+    limit: ColumnElement[float] = _float("near_limit")
+    if shape.video_reach:
         # A video first consultation reaches further, but treatment itself is in person.
-        video = SearchListing.mode_mask.op("&")(listing.MODE_BITS["video"]) != 0
-        return or_(within(wishes.max_km), and_(within(wishes.video_km), video))
-    return within(wishes.max_km)
+        offers_video = SearchListing.mode_mask.op("&")(listing.MODE_BITS["video"]) != 0
+        limit = case((offers_video, _float("reach_limit")), else_=limit)
+    return and_(in_boxes("reach", shape.boxes), near <= limit)
 
 
-def _ranked(wishes: _Wishes, limit: int, today: date) -> list[Match]:
-    weights = current_app.config["MATCH_WEIGHTS"]
-    nearness = haversine_term(wishes.point)
-    distance = 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(case((nearness > 1.0, 1.0), else_=nearness)))
-    parts = _parts(wishes, distance, today)
-    applicable = sum(weights[name] for name in parts)
+@lru_cache(maxsize=256)
+def _ranking_statement(shape: _Shape, weights: tuple[tuple[str, int], ...]) -> Select[int, float]:
+    """The ids and scores of the best `limit` candidates, built once for each shape and weights and kept.
+
+    A ranking then only binds its values: building this expression took longer than running it.
+    """
+    weight = dict(weights)
+    near = nearness()
+    parts = _parts(shape, near)
+    applicable = sum(weight[name] for name in parts)
     # The outcomes part counts only where the figures are shown (ranking_part is None otherwise): elsewhere it is
     # left out of the score altogether, as a part the patient expressed no wish about is.
-    outcome_weight = weights.get("outcomes", 0)
+    outcome_weight = weight.get("outcomes", 0)
     outcome_shown = case((OutcomeSummary.ranking_part.is_not(None), 1.0), else_=0.0)
-    weighted = _total(weights[name] * expression for name, expression in parts.items())
+    weighted = _total(weight[name] * expression for name, expression in parts.items())
     score = (
         (weighted + outcome_weight * func.coalesce(OutcomeSummary.ranking_part, 0.0))
         * 100.0
         / (applicable + outcome_weight * outcome_shown)
-    )
-    rows = db.session.execute(
-        select(SearchListing, score.label("score"))
+    ).label("score")
+    # Every candidate is scored, so the ranking reads the covering index's columns only (insurers aside)
+    # and brings back ids; the winners' rows come after. Ties go to the nearer: the haversine term orders
+    # as the distance does.
+    return (
+        select(SearchListing.profile_id, score)
         .outerjoin(OutcomeSummary, OutcomeSummary.profile_id == SearchListing.profile_id)
         .where(
-            _reachable(wishes),
-            SearchListing.verified_until >= today,
+            _reachable(shape, near),
+            SearchListing.verified_until >= bindparam("today", type_=Date),
             SearchListing.accepting_new_patients.is_(True),
         )
-        .order_by(score.desc(), distance, SearchListing.profile_id)
-        .limit(limit)
-    ).all()
-    if not rows:
+        .order_by(score.desc(), near, SearchListing.profile_id)
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+def _values(wishes: _Wishes, today: date) -> tuple[_Shape, dict[str, Any]]:
+    """The shape of the ranking statement for these wishes, and the values of its parameters."""
+    total_weight = sum(wishes.family_weights.values())
+    values: dict[str, Any] = {
+        "near_limit": haversine_limit(wishes.max_km),
+        "max_km": wishes.max_km,
+        "wanted_modes": listing.mask(
+            {"in_person": ("in_person",), "video": ("video",), "either": ("in_person", "video")}[
+                wishes.first_consultation
+            ],
+            listing.MODE_BITS,
+        ),
+        "languages": listing.mask(wishes.languages, listing.LANGUAGE_BITS),
+        "gender": wishes.gender,
+        "max_fee": wishes.max_fee,
+        "year": today.year,
+        "today": today,
+        "prior_mean": ratings.site_mean_rating(),
+        "prior_weight": float(current_app.config["REVIEW_PRIOR_WEIGHT"]),
+    }
+    for i, (family, weight) in enumerate(wishes.family_weights.items()):
+        values |= {f"family_{i}": listing.HEADACHE_BITS[family], f"family_weight_{i}": weight / total_weight}
+    values |= {f"period_{i}": listing.PERIOD_BITS[code] for i, code in enumerate(wishes.availability)}
+    values |= {f"access_{i}": listing.ACCESS_BITS[code] for i, code in enumerate(wishes.accessibility)}
+    insurance = None
+    if wishes.insurance:
+        insurance = "self_pay" if vocabulary.is_self_pay(wishes.insurance) else "insurer"
+        values["insurer"] = f"%{escape_like(wishes.insurance.lower())}%"
+    video_reach = wishes.first_consultation in ("video", "either") and wishes.video_km > wishes.max_km
+    boxes, reach_values = circle_values("reach", wishes.point, wishes.video_km if video_reach else wishes.max_km)
+    values |= reach_values | origin_values(wishes.point)
+    shape = _Shape(
+        families=len(wishes.family_weights) if total_weight else 0,
+        languages=bool(wishes.languages),
+        availability=len(wishes.availability),
+        accessibility=len(wishes.accessibility),
+        gender=wishes.gender is not None,
+        fee=wishes.max_fee is not None,
+        insurance=insurance,
+        video_reach=video_reach,
+        boxes=boxes,
+    )
+    return shape, values
+
+
+def _ranked(wishes: _Wishes, limit: int, today: date) -> list[Match]:
+    shape, values = _values(wishes, today)
+    weights = tuple(sorted(current_app.config["MATCH_WEIGHTS"].items()))
+    ranked = db.session.execute(_ranking_statement(shape, weights), values | {"limit": limit}).all()
+    if not ranked:
         return []
-    profiles = {
-        profile.id: profile
-        for profile in db.session.scalars(
-            select(TherapistProfile).where(TherapistProfile.id.in_([r.SearchListing.profile_id for r in rows]))
+    rows = {
+        row.SearchListing.profile_id: row
+        for row in db.session.execute(
+            select(SearchListing, TherapistProfile, OutcomeSummary)
+            .join(TherapistProfile, TherapistProfile.id == SearchListing.profile_id)
+            .outerjoin(OutcomeSummary, OutcomeSummary.profile_id == SearchListing.profile_id)
+            .where(SearchListing.profile_id.in_([profile_id for profile_id, _ in ranked]))
         )
     }
-    summaries = {
-        summary.profile_id: summary
-        for summary in db.session.scalars(select(OutcomeSummary).where(OutcomeSummary.profile_id.in_(list(profiles))))
-    }
-    prior_mean, prior_weight = ratings.site_mean_rating(), current_app.config["REVIEW_PRIOR_WEIGHT"]
+    prior_mean, prior_weight = values["prior_mean"], current_app.config["REVIEW_PRIOR_WEIGHT"]
     matches = []
-    for row in rows:
-        entry, profile = row.SearchListing, profiles[row.SearchListing.profile_id]
+    for profile_id, points in ranked:
+        entry, profile, summary = rows[profile_id]
         # The listing's point: a listed profile always has one, and the ranking measured from it.
         km = distance_km(wishes.point, Point(entry.latitude, entry.longitude))
         rating = ratings.bayesian_average(entry.rating_total, entry.review_count, prior_mean, prior_weight)
         matches.append(
             Match(
                 profile=profile,
-                score=round(float(row.score), 1),
+                score=round(float(points), 1),
                 distance_km=km,
                 verified=True,
-                reasons=reasons(wishes, entry, km, rating, today, outcomes.from_summary(summaries.get(profile.id))),
+                reasons=reasons(wishes, entry, km, rating, today, outcomes.from_summary(summary)),
                 rating=rating,
                 headache_types=listing.codes(entry.headache_mask, listing.HEADACHE_BITS),
                 consultation_modes=listing.codes(entry.mode_mask, listing.MODE_BITS),

@@ -151,32 +151,25 @@ def listed_clause() -> ColumnElement[bool]:
     )
 
 
-def _haversine(
-    half_lat0: float | ColumnElement[float],
-    half_lon0: float | ColumnElement[float],
-    cos_lat0: float | ColumnElement[float],
-) -> ColumnElement[float]:
-    # sin((φ - φ0) / 2) as sin(φ° · π/360 - φ0 / 2): plain float arithmetic, the same in every engine.
-    half_dlat = func.sin(SearchListing.latitude * HALF_RADIAN - half_lat0)
-    half_dlon = func.sin(SearchListing.longitude * HALF_RADIAN - half_lon0)
-    term: ColumnElement[float] = (
-        half_dlat * half_dlat + cos_lat0 * func.cos(SearchListing.latitude * RADIAN) * half_dlon * half_dlon
-    )
-    return term
-
-
-def _origin(point: Point) -> dict[str, float]:
-    lat0, lon0 = math.radians(point.latitude), math.radians(point.longitude)
-    return {"half_lat0": lat0 / 2, "half_lon0": lon0 / 2, "cos_lat0": math.cos(lat0)}
-
-
-def haversine_term(point: Point) -> ColumnElement[float]:
-    """The haversine term `a` of the distance from `point`, computed by the database.
+def nearness() -> ColumnElement[float]:
+    """The haversine term `a` of the distance from the point that origin_values() binds, computed by the database.
 
     Distance is 2R·asin(√a), which grows with `a`: filtering and ordering by `a` gives the
     same result as by distance, without asin and sqrt on every candidate.
     """
-    return _haversine(**_origin(point))
+    # sin((φ - φ0) / 2) as sin(φ° · π/360 - φ0 / 2): plain float arithmetic, the same in every engine.
+    half_dlat = func.sin(SearchListing.latitude * HALF_RADIAN - _float("half_lat0"))
+    half_dlon = func.sin(SearchListing.longitude * HALF_RADIAN - _float("half_lon0"))
+    term: ColumnElement[float] = (
+        half_dlat * half_dlat + _float("cos_lat0") * func.cos(SearchListing.latitude * RADIAN) * half_dlon * half_dlon
+    )
+    return term
+
+
+def origin_values(point: Point) -> dict[str, float]:
+    """The parameters of nearness() from `point`."""
+    lat0, lon0 = math.radians(point.latitude), math.radians(point.longitude)
+    return {"half_lat0": lat0 / 2, "half_lon0": lon0 / 2, "cos_lat0": math.cos(lat0)}
 
 
 def haversine_limit(radius_km: float) -> float:
@@ -188,7 +181,8 @@ def _float(name: str) -> BindParameter[float]:
     return bindparam(name, type_=Float)
 
 
-def _in_boxes(circle: str, boxes: int) -> ColumnElement[bool]:
+def in_boxes(circle: str, boxes: int) -> ColumnElement[bool]:
+    """Inside the bounding boxes of a circle, whose corners circle_values() binds."""
     return or_(
         *(
             and_(
@@ -200,8 +194,8 @@ def _in_boxes(circle: str, boxes: int) -> ColumnElement[bool]:
     )
 
 
-def _circle(name: str, point: Point, radius_km: float) -> tuple[int, dict[str, float]]:
-    """How many bounding boxes a circle needs, and the values of its parameters."""
+def circle_values(name: str, point: Point, radius_km: float) -> tuple[int, dict[str, float]]:
+    """How many bounding boxes a circle needs, and the values of its parameters (its boxes, its nearness limit)."""
     values = {f"{name}_limit": haversine_limit(radius_km)}
     boxes = bounding_box(point, radius_km)
     for i, box in enumerate(boxes):
@@ -298,10 +292,13 @@ class _Shape(NamedTuple):
 
 def _within(circle: str, boxes: int, conditions: tuple[str, ...], *columns: SQLColumnExpression[Any]) -> _AnySelect:
     """Listings inside a circle that meet the conditions, with their nearness and `columns`."""
-    nearness = _haversine(_float("half_lat0"), _float("half_lon0"), _float("cos_lat0")).label("nearness")
     clauses = [_condition(name) for name in conditions]
     # The boxes narrow through the covering index; nearness, computed once a candidate, rounds them to a circle.
-    in_box = select(SearchListing.profile_id, nearness, *columns).where(_in_boxes(circle, boxes), *clauses).subquery()
+    in_box = (
+        select(SearchListing.profile_id, nearness().label("nearness"), *columns)
+        .where(in_boxes(circle, boxes), *clauses)
+        .subquery()
+    )
     return select(in_box).where(in_box.c.nearness <= _float(f"{circle}_limit"))
 
 
@@ -376,13 +373,13 @@ def nearby_practitioners(
     prior_weight = current_app.config["REVIEW_PRIOR_WEIGHT"]
     cap = current_app.config["SEARCH_COUNT_CAP"]
     conditions, values = _conditions(filters)
-    total_boxes, total_values = _circle("total", point, radius_km)
-    values |= total_values | _origin(point)
+    total_boxes, total_values = circle_values("total", point, radius_km)
+    values |= total_values | origin_values(point)
     values |= {"today": today or date.today(), "prior_mean": prior_mean, "prior_weight": prior_weight}
     values |= {"per_page": per_page, "offset": (page - 1) * per_page, "count_limit": cap + 1}
 
     def page_within(km: float, with_total: bool) -> Sequence[_AnyRow]:
-        page_boxes, page_values = _circle("page", point, km)
+        page_boxes, page_values = circle_values("page", point, km)
         statement = _page_statement(
             _Shape(sort, conditions, page_boxes, total_boxes if with_total else 0, with_contact)
         )
