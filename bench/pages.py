@@ -105,8 +105,17 @@ def _places(rng: random.Random) -> list[str]:
 
 
 def _session_cookie(app, data: dict) -> str:
-    serializer = app.session_interface.get_signing_serializer(app)
-    return f"{app.config['SESSION_COOKIE_NAME']}={serializer.dumps(data)}"
+    """The session cookie as a browser holds it after its first page: what the site set in answer to `data`.
+
+    The site adds to a new session once (Flask-Login's _fresh, a CSRF token); a cookie without them
+    would make every request sign and send a new cookie, which a browser's next request does not.
+    """
+    name = app.config["SESSION_COOKIE_NAME"]
+    cookie = f"{name}={app.session_interface.get_signing_serializer(app).dumps(data)}"
+    answer = app.test_client(use_cookies=False).get("/questionnaire/", headers={"Cookie": cookie})
+    return next(
+        (value.split(";")[0] for value in answer.headers.getlist("Set-Cookie") if value.startswith(f"{name}=")), cookie
+    )
 
 
 def _questionnaire_sessions(app, rng: random.Random, points: list[tuple[float, float]]) -> list[str]:
