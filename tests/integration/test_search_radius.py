@@ -9,7 +9,6 @@ import pytest
 
 from directory.models import Role
 from directory.services.geo.points import Point
-from directory.services.search import nearby
 from directory.services.search.nearby import SearchFilters, SearchHit, nearby_practitioners
 from tests import factories
 
@@ -59,10 +58,9 @@ def test_just_inside_the_radius_is_found_and_just_outside_is_not(around_the_edge
 
 
 @pytest.mark.parametrize("sort", SORTS)
-def test_the_total_counts_only_the_circle_when_one_page_holds_less(around_the_edge, sort, monkeypatch):
-    # One a page: nearest first, the small circle (10 / 8 = 1.25 km, with the divisor set to 8 for this
-    # 10 km circle) fills it with "Here"; the total still counts the whole 10 km circle, not its box.
-    monkeypatch.setattr(nearby, "INNER_RADIUS_DIVISOR", 8)
+def test_the_total_counts_only_the_circle_when_one_page_holds_less(around_the_edge, sort):
+    # One a page: nearest first, the small circle (10 / 8 = 1.25 km) fills it with "Here"; the total
+    # still counts the whole 10 km circle, not its box.
     page = search(radius_km=10, sort=sort, per_page=1)
     assert (len(page.hits), page.total, page.pages, page.has_next) == (1, 2, 2, True)
     second = search(radius_km=10, sort=sort, per_page=1, page=2)
@@ -91,7 +89,7 @@ def test_a_practitioner_exactly_on_the_radius_is_found(ctx, sort):
 
 
 def test_a_small_radius_is_searched_in_one_circle(ctx):
-    # Under 32 km there is no smaller circle first (32 / 32 = 1 km is the least). Due north: 0.0400° = 4.45 km,
+    # Under 8 km there is no smaller circle first (8 / 8 = 1 km is the least). Due north: 0.0400° = 4.45 km,
     # 0.0450° = 5.00 km, 0.0460° = 5.11 km (111.1951 km a degree).
     factories.make_profile(display_name="4.4 km", latitude=40.7949)
     factories.make_profile(display_name="5.1 km", latitude=40.8009)
