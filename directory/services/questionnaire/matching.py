@@ -376,6 +376,8 @@ def _ranked(wishes: _Wishes, limit: int, today: date) -> list[Match]:
     prior_mean, prior_weight = values["prior_mean"], current_app.config["REVIEW_PRIOR_WEIGHT"]
     matches = []
     for profile_id, points in ranked:
+        if profile_id not in rows:
+            continue  # unlisted between the two statements (each sees the database as it is then)
         entry, profile, summary = rows[profile_id]
         # The listing's point: a listed profile always has one, and the ranking measured from it.
         km = distance_km(wishes.point, Point(entry.latitude, entry.longitude))
