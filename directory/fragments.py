@@ -1,10 +1,9 @@
 """Parts of pages rendered once per process for each set of what they are drawn from.
 
 A questionnaire step draws hundreds of options, each label looked up in the page's catalog and
-escaped; the search form's filters as many; a search card about ten translated words and labels.
-Yet the same question with the same answer and the same errors reads the same for everyone, and
-a practitioner's card the same on every search that shows them: such a part is rendered once and
-kept under a key that names everything its HTML is drawn from. The page's language and its script root (the /es
+escaped; the search form's filters as many. Yet the same question with the same answer and the
+same errors reads the same for everyone: such a part is rendered once and kept under a key that
+names everything its HTML is drawn from. The page's language and its script root (the /es
 prefix, which every URL in it carries) are part of every key here, so a key names only the rest.
 
 What is kept is bounded (the store is emptied when full) and never holds anything of one visitor
@@ -20,24 +19,20 @@ from markupsafe import Markup
 from directory.forms import TranslatedLabel
 from directory.i18n import current_language
 
-# How many of each kind are kept in a worker; a kind's store is emptied when full. Questions and the
-# disclaimer are 1-4 KB each and few. Card bodies are one per practitioner shown (in each language),
-# about 2.8 KB each with their key (tracemalloc over the page benchmark's 520 searches: 8,172 cards,
-# 22.7 MB): 10,000 of them are about 28 MB.
+# About 1-4 KB each: a few MB at most per worker.
 KEPT = 2048
-KEPT_OF_KIND = {"card": 10_000}
 
 
 def cached(kind: str, key: Hashable, render: Callable[[], str]) -> Markup:
     """The HTML render() gives for this key in this page's language, rendered the first time only."""
     if current_app.debug:
         return Markup(render())
-    store: dict = current_app.extensions.setdefault("fragments", {}).setdefault(kind, {})
-    full_key = (current_language(), request.script_root, key)
+    store: dict = current_app.extensions.setdefault("fragments", {})
+    full_key = (kind, current_language(), request.script_root, key)
     html = store.get(full_key)
     if html is None:
         html = Markup(render())
-        if len(store) >= KEPT_OF_KIND.get(kind, KEPT):
+        if len(store) >= KEPT:
             store.clear()
         store[full_key] = html
     return html
