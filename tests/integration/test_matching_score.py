@@ -177,6 +177,23 @@ def test_a_video_first_consultation_reaches_to_the_video_distance_and_no_further
     ]
 
 
+def test_nobody_further_away_is_missed_when_the_near_ones_fit_less(app, ctx):
+    # Those within the distance asked are ranked first; the video distance's wider circle is only skipped
+    # when the last of a full page beats the best anyone further could score. Distance and gender weigh 1
+    # each: beyond 25 km the distance part is 0, so at most (0 + 1) / 2 = 50.
+    weigh_only(app, distance=1, gender=1)
+    north = 40.7549 + 2 / KM_PER_DEGREE  # 2 km: distance part 1 - 2 / 25 = 0.92
+    factories.make_profile(display_name="Near, a man", latitude=north, gender="man", verified=True)
+    far = 40.7549 + 100 / KM_PER_DEGREE
+    factories.make_profile(display_name="Far, a woman", latitude=far, gender="woman", modes=("video",), verified=True)
+    wishes = {"max_distance_km": 25, "first_consultation": "either"}
+    # Near: (0.92 + 0) / 2 = 46, below 50: the far one, (0 + 1) / 2 = 50, is looked for and ranks first.
+    assert scores(run({**wishes, "practitioner_gender": "woman"}, limit=1)) == {"Far, a woman": 50.0}
+    # Near: (0.92 + 1) / 2 = 96, above 50: the page of one is theirs.
+    assert scores(run({**wishes, "practitioner_gender": "man"}, limit=1)) == {"Near, a man": 96.0}
+    assert names(run({**wishes, "practitioner_gender": "woman"})) == ["Far, a woman", "Near, a man"]
+
+
 def test_a_certification_counts_on_its_last_day(ctx):
     last_day = factories.make_profile(display_name="Expires today")
     factories.make_certification(last_day, expires_on=TODAY)

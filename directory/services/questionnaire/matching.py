@@ -6,6 +6,8 @@ come back. Weights live in config (MATCH_WEIGHTS); a part the patient expressed 
 about is left out of the score altogether.
 """
 
+import dataclasses
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -277,8 +279,18 @@ def _reachable(shape: _Shape, near: ColumnElement[float]) -> ColumnElement[bool]
     return and_(in_boxes("reach", shape.boxes), near <= limit)
 
 
+# Scores are summed in floating point by the database: a far candidate's may exceed beyond_best by a rounding.
+SCORE_MARGIN = 1e-6
+
+
+class _Ranking(NamedTuple):
+    statement: Select[int, float]
+    # The most anyone beyond the distance asked can score: their distance part is 0, and every other part at most 1.
+    beyond_best: float
+
+
 @lru_cache(maxsize=256)
-def _ranking_statement(shape: _Shape, weights: tuple[tuple[str, int], ...]) -> Select[int, float]:
+def _ranking(shape: _Shape, weights: tuple[tuple[str, int], ...]) -> _Ranking:
     """The ids and scores of the best `limit` candidates, built once for each shape and weights and kept.
 
     A ranking then only binds its values: building this expression took longer than running it.
@@ -300,7 +312,7 @@ def _ranking_statement(shape: _Shape, weights: tuple[tuple[str, int], ...]) -> S
     # Every candidate is scored, so the ranking reads the covering index's columns only (insurers aside)
     # and brings back ids; the winners' rows come after. Ties go to the nearer: the haversine term orders
     # as the distance does.
-    return (
+    statement = (
         select(SearchListing.profile_id, score)
         .outerjoin(OutcomeSummary, OutcomeSummary.profile_id == SearchListing.profile_id)
         .where(
@@ -311,6 +323,12 @@ def _ranking_statement(shape: _Shape, weights: tuple[tuple[str, int], ...]) -> S
         .order_by(score.desc(), near, SearchListing.profile_id)
         .limit(bindparam("limit", type_=Integer))
     )
+    # Over the weights applicable without outcome figures, or with them; no weight at all: no bound.
+    beyond_best = max(
+        100.0 * (total - weight["distance"]) / total if total else math.inf
+        for total in (applicable, applicable + outcome_weight)
+    )
+    return _Ranking(statement, beyond_best)
 
 
 def _values(wishes: _Wishes, today: date) -> tuple[_Shape, dict[str, Any]]:
@@ -359,9 +377,19 @@ def _values(wishes: _Wishes, today: date) -> tuple[_Shape, dict[str, Any]]:
 
 
 def _ranked(wishes: _Wishes, limit: int, today: date) -> list[Match]:
-    shape, values = _values(wishes, today)
     weights = tuple(sorted(current_app.config["MATCH_WEIGHTS"].items()))
-    ranked = db.session.execute(_ranking_statement(shape, weights), values | {"limit": limit}).all()
+    shape, values = _values(wishes, today)
+    ranked = None
+    if shape.video_reach:
+        # Within the distance asked first: a far smaller circle than the video distance's. When its last of a
+        # full page scores above the best anyone further away could, nobody further away can enter the page.
+        near_shape, near_values = _values(dataclasses.replace(wishes, video_km=wishes.max_km), today)
+        near = _ranking(near_shape, weights)
+        ranked = db.session.execute(near.statement, near_values | {"limit": limit}).all()
+        if len(ranked) < limit or ranked[-1].score <= near.beyond_best + SCORE_MARGIN:
+            ranked = None
+    if ranked is None:
+        ranked = db.session.execute(_ranking(shape, weights).statement, values | {"limit": limit}).all()
     if not ranked:
         return []
     rows = {
