@@ -4,6 +4,8 @@ Every expected figure is worked out by hand in a comment; none comes from the co
 """
 
 import dataclasses
+import math
+import random
 from datetime import date, timedelta
 
 import pytest
@@ -182,16 +184,16 @@ def test_nobody_further_away_is_missed_when_the_near_ones_fit_less(app, ctx):
     # when the last of a full page beats the best anyone further could score. Distance and gender weigh 1
     # each: beyond 25 km the distance part is 0, so at most (0 + 1) / 2 = 50.
     weigh_only(app, distance=1, gender=1)
-    north = 40.7549 + 2 / KM_PER_DEGREE  # 2 km: distance part 1 - 2 / 25 = 0.92
+    north = 40.7549 + 0.1 / KM_PER_DEGREE  # 0.1 km: distance part 1 - 0.1 / 25 = 0.996
     factories.make_profile(display_name="Near, a man", latitude=north, gender="man", verified=True)
     far = 40.7549 + 100 / KM_PER_DEGREE
     factories.make_profile(display_name="Far, a woman", latitude=far, gender="woman", modes=("video",), verified=True)
     wishes = {"max_distance_km": 25, "first_consultation": "either"}
-    # Near: (0.92 + 0) / 2 = 46, below 50: the far one, (0 + 1) / 2 = 50, is looked for and ranks first.
+    # Near: (0.996 + 0) / 2 = 49.8, just below 50: the far one, (0 + 1) / 2 = 50, is looked for and ranks first.
     assert scores(run({**wishes, "practitioner_gender": "woman"}, limit=1)) == {"Far, a woman": 50.0}
-    # Near: (0.92 + 1) / 2 = 96, above 50: the page of one is theirs.
-    assert scores(run({**wishes, "practitioner_gender": "man"}, limit=1)) == {"Near, a man": 96.0}
-    assert names(run({**wishes, "practitioner_gender": "woman"})) == ["Far, a woman", "Near, a man"]
+    # Near: (0.996 + 1) / 2 = 99.8, above 50: the page of one is theirs.
+    assert scores(run({**wishes, "practitioner_gender": "man"}, limit=1)) == {"Near, a man": 99.8}
+    assert scores(run({**wishes, "practitioner_gender": "woman"})) == {"Far, a woman": 50.0, "Near, a man": 49.8}
 
 
 def test_a_certification_counts_on_its_last_day(ctx):
@@ -359,3 +361,46 @@ def test_without_a_day_today_is_matched_on(ctx):
     (match,) = matching.match(data, clinical.assess(data)).matches
     assert match.reasons[-1] == "practicing for 3 years"
     assert match.distance_km == pytest.approx(0.0, abs=1e-9)
+
+
+# -- the shortcut against the whole circle --------------------------------------------------------
+
+
+def test_ranking_within_the_distance_first_changes_no_ranking(ctx, monkeypatch):
+    # A random directory around midtown, and random patients: each page must be the one the whole video
+    # circle gives (the shortcut is turned off by a margin no score can clear). About a quarter of the patients
+    # here are settled by the shortcut.
+    rng = random.Random(14)
+    for i in range(200):
+        spread = 0.3 if i % 2 else 1.8  # half within about 35 km, half out to the video distance and beyond
+        factories.make_profile(
+            display_name=f"P{i}",
+            latitude=40.7549 + rng.uniform(-spread, spread),
+            longitude=-73.9840 + rng.uniform(-spread, spread) * 1.3,
+            headache_types=tuple(rng.sample(("migraine", "tension_type", "cervicogenic"), rng.randint(1, 3))),
+            modes=tuple(rng.sample(("in_person", "video", "home_visit"), rng.randint(1, 3))),
+            languages=tuple(rng.sample(("en", "es", "de"), rng.randint(1, 2))),
+            accessibility=tuple(rng.sample(("step_free", "parking"), rng.randint(0, 2))),
+            slots=((rng.randint(0, 6), 9 * 60, 17 * 60),),
+            gender=rng.choice(("woman", "man", None)),
+            fee_min=rng.choice((None, 60, 90)),
+            fee_max=rng.choice((None, 120)),
+            practising_since=rng.choice((None, 1995, 2015, 2025)),
+            verified=rng.random() < 0.9,
+        )
+    types = (probable("migraine_without_aura"), probable("tension_type_frequent", clinical.POSSIBLE))
+    for _ in range(40):
+        preferences = {
+            "max_distance_km": rng.choice((10, 25, 50, 100)),
+            "first_consultation": rng.choice(("either", "video", "in_person")),
+            "languages": rng.sample(["en", "es", "de"], rng.randint(0, 2)),
+            "availability": rng.sample(["weekday_morning", "weekday_evening", "weekend"], rng.randint(0, 2)),
+            "accessibility": rng.sample(["step_free", "parking"], rng.randint(0, 1)),
+            "practitioner_gender": rng.choice(("woman", "man", "no_preference")),
+            "max_fee": rng.choice((None, 80, 150)),
+        }
+        limit = rng.choice((1, 5, 20))
+        shortcut = run(preferences, types, limit=limit)
+        with monkeypatch.context() as whole:
+            whole.setattr(matching, "SCORE_MARGIN", math.inf)
+            assert run(preferences, types, limit=limit) == shortcut, preferences
