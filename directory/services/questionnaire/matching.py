@@ -6,7 +6,6 @@ come back. Weights live in config (MATCH_WEIGHTS); a part the patient expressed 
 about is left out of the score altogether.
 """
 
-import dataclasses
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -48,7 +47,14 @@ from directory.services.geo.points import (
 from directory.services.outcomes import public as outcomes
 from directory.services.questionnaire import clinical
 from directory.services.search import listing, ratings
-from directory.services.search.nearby import circle_values, haversine_limit, in_boxes, nearness, origin_values
+from directory.services.search.nearby import (
+    circle_values,
+    float_param,
+    haversine_limit,
+    in_boxes,
+    nearness,
+    origin_values,
+)
 
 
 def _t(text: str, **values: object) -> str:
@@ -188,10 +194,6 @@ class _Shape(NamedTuple):
     boxes: int  # bounding boxes of the circle the candidates are taken from
 
 
-def _float(name: str) -> BindParameter[float]:
-    return bindparam(name, type_=Float)
-
-
 def _int(name: str) -> BindParameter[int]:
     return bindparam(name, type_=BigInteger)
 
@@ -215,14 +217,14 @@ def _parts(shape: _Shape, near: ColumnElement[float]) -> dict[str, ColumnElement
     parts: dict[str, ColumnElement[float]] = {}
     if shape.families:
         parts["headache_fit"] = _total(
-            _float(f"family_weight_{i}") * _bit_set(SearchListing.headache_mask, _int(f"family_{i}"))
+            float_param(f"family_weight_{i}") * _bit_set(SearchListing.headache_mask, _int(f"family_{i}"))
             for i in range(shape.families)
         )
     # 1 - distance / max_km within the distance asked, else 0. The test is on the haversine term, which
     # grows with the distance, so that the distance (asin, sqrt) is only worked out where it counts.
     # No clamp of the term to 1 is needed: every candidate is within the reach (_reachable).
     distance = 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(near))
-    parts["distance"] = case((near <= _float("near_limit"), 1.0 - distance / _float("max_km")), else_=0.0)
+    parts["distance"] = case((near <= float_param("near_limit"), 1.0 - distance / float_param("max_km")), else_=0.0)
     parts["consultation_mode"] = _bit_set(SearchListing.mode_mask, _int("wanted_modes"))
     if shape.languages:
         parts["language"] = _bit_set(SearchListing.language_mask, _int("languages"))
@@ -236,7 +238,7 @@ def _parts(shape: _Shape, near: ColumnElement[float]) -> dict[str, ColumnElement
     if shape.fee:
         # As the search page's fee filter: the top of the range (fee_max) within the budget is a full match;
         # only its bottom within it, half (some sessions cost more); no fee given, half (ask the practice).
-        max_fee = _float("max_fee")
+        max_fee = float_param("max_fee")
         cost.append(
             case(
                 (SearchListing.fee_min.is_(None), 0.5),
@@ -256,8 +258,8 @@ def _parts(shape: _Shape, near: ColumnElement[float]) -> dict[str, ColumnElement
     parts["experience"] = case(
         (SearchListing.practising_since.is_(None), 0.0), (years >= 20, 1.0), (years <= 0, 0.0), else_=years / 20.0
     )
-    prior_weight = _float("prior_weight")
-    bayesian = (SearchListing.rating_total + prior_weight * _float("prior_mean")) / (
+    prior_weight = float_param("prior_weight")
+    bayesian = (SearchListing.rating_total + prior_weight * float_param("prior_mean")) / (
         SearchListing.review_count + prior_weight
     )
     # Integer columns divided give Numeric in SQLAlchemy's typing; the database computes a float here.
@@ -271,11 +273,11 @@ def _reachable(shape: _Shape, near: ColumnElement[float]) -> ColumnElement[bool]
     One circle of boxes and one distance test for each row: a video practitioner's limit is the
     further one. (Two circles joined by OR scanned the index twice and measured many rows twice.)
     """
-    limit: ColumnElement[float] = _float("near_limit")
+    limit: ColumnElement[float] = float_param("near_limit")
     if shape.video_reach:
         # A video first consultation reaches further, but treatment itself is in person.
         offers_video = SearchListing.mode_mask.op("&")(listing.MODE_BITS["video"]) != 0
-        limit = case((offers_video, _float("reach_limit")), else_=limit)
+        limit = case((offers_video, float_param("reach_limit")), else_=limit)
     return and_(in_boxes("reach", shape.boxes), near <= limit)
 
 
@@ -383,9 +385,9 @@ def _ranked(wishes: _Wishes, limit: int, today: date) -> list[Match]:
     if shape.video_reach:
         # Within the distance asked first: a far smaller circle than the video distance's. When its last of a
         # full page scores above the best anyone further away could, nobody further away can enter the page.
-        near_shape, near_values = _values(dataclasses.replace(wishes, video_km=wishes.max_km), today)
-        near = _ranking(near_shape, weights)
-        ranked = db.session.execute(near.statement, near_values | {"limit": limit}).all()
+        boxes, circle = circle_values("reach", wishes.point, wishes.max_km)
+        near = _ranking(shape._replace(video_reach=False, boxes=boxes), weights)
+        ranked = db.session.execute(near.statement, values | circle | {"limit": limit}).all()
         if len(ranked) < limit or ranked[-1].score <= near.beyond_best + SCORE_MARGIN:
             ranked = None
     if ranked is None:

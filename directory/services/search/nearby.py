@@ -158,10 +158,11 @@ def nearness() -> ColumnElement[float]:
     same result as by distance, without asin and sqrt on every candidate.
     """
     # sin((φ - φ0) / 2) as sin(φ° · π/360 - φ0 / 2): plain float arithmetic, the same in every engine.
-    half_dlat = func.sin(SearchListing.latitude * HALF_RADIAN - _float("half_lat0"))
-    half_dlon = func.sin(SearchListing.longitude * HALF_RADIAN - _float("half_lon0"))
+    half_dlat = func.sin(SearchListing.latitude * HALF_RADIAN - float_param("half_lat0"))
+    half_dlon = func.sin(SearchListing.longitude * HALF_RADIAN - float_param("half_lon0"))
     term: ColumnElement[float] = (
-        half_dlat * half_dlat + _float("cos_lat0") * func.cos(SearchListing.latitude * RADIAN) * half_dlon * half_dlon
+        half_dlat * half_dlat
+        + float_param("cos_lat0") * func.cos(SearchListing.latitude * RADIAN) * half_dlon * half_dlon
     )
     return term
 
@@ -177,7 +178,8 @@ def haversine_limit(radius_km: float) -> float:
     return math.sin(min(radius_km / EARTH_RADIUS_KM, math.pi) / 2) ** 2
 
 
-def _float(name: str) -> BindParameter[float]:
+def float_param(name: str) -> BindParameter[float]:
+    """A float bind parameter of this name (the shared statements bind every value)."""
     return bindparam(name, type_=Float)
 
 
@@ -186,8 +188,12 @@ def in_boxes(circle: str, boxes: int) -> ColumnElement[bool]:
     return or_(
         *(
             and_(
-                SearchListing.latitude.between(_float(f"{circle}_min_lat_{i}"), _float(f"{circle}_max_lat_{i}")),
-                SearchListing.longitude.between(_float(f"{circle}_min_lon_{i}"), _float(f"{circle}_max_lon_{i}")),
+                SearchListing.latitude.between(
+                    float_param(f"{circle}_min_lat_{i}"), float_param(f"{circle}_max_lat_{i}")
+                ),
+                SearchListing.longitude.between(
+                    float_param(f"{circle}_min_lon_{i}"), float_param(f"{circle}_max_lon_{i}")
+                ),
             )
             for i in range(boxes)
         )
@@ -272,8 +278,10 @@ def _condition(name: str) -> ColumnElement[bool]:
 def _order(sort: str, columns: ColumnCollection[str, Any]) -> tuple[ColumnElement[Any], ...]:
     distance, profile_id = columns.nearness, columns.profile_id
     if sort == "rating":
-        prior_weight = _float("prior_weight")
-        bayesian = (columns.rating_total + prior_weight * _float("prior_mean")) / (columns.review_count + prior_weight)
+        prior_weight = float_param("prior_weight")
+        bayesian = (columns.rating_total + prior_weight * float_param("prior_mean")) / (
+            columns.review_count + prior_weight
+        )
         return (bayesian.desc(), distance, profile_id)
     if sort == "experience":
         return (columns.practising_since.asc().nulls_last(), distance, profile_id)
@@ -299,7 +307,7 @@ def _within(circle: str, boxes: int, conditions: tuple[str, ...], *columns: SQLC
         .where(in_boxes(circle, boxes), *clauses)
         .subquery()
     )
-    return select(in_box).where(in_box.c.nearness <= _float(f"{circle}_limit"))
+    return select(in_box).where(in_box.c.nearness <= float_param(f"{circle}_limit"))
 
 
 @lru_cache(maxsize=256)
