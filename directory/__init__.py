@@ -20,6 +20,7 @@ from directory.http_caching import register_http_caching
 from directory.i18n import page_locale, register_languages
 from directory.json_input import nesting_exceeds
 from directory.services.core.text import gettext
+from directory.transactions import end_request_transaction
 from directory.urls import register_url_helpers
 
 
@@ -81,7 +82,9 @@ def register_extensions(app: Flask) -> None:
     def close_session_quietly(error: BaseException | None) -> None:
         # The response is already made when the session closes: a connection the database dropped
         # meanwhile (a restart, an outage) must not turn it into a 500. The pool discards that connection.
+        # A transaction that only read is committed first, which keeps psycopg's prepared statements.
         try:
+            end_request_transaction(db.session(), error)
             db.session.remove()
         except SQLAlchemyError as close_error:
             # Invalidating closes the connection without the rollback that just failed.
