@@ -511,3 +511,13 @@ def test_patient_country_from_coordinates_or_the_place_typed(two_cities):
     with pytest.raises(geocoding.GeocodingError):
         geocoding.geocode("Boul\x07der")
     assert matching.patient_country({"location": "Boul\x07der"}) is None  # a query that cannot be looked up
+
+
+@pytest.mark.parametrize("weights", [{}, {"cost": 5}], ids=["every-weight-0", "only-a-part-nobody-asked-about"])
+def test_weights_that_leave_nothing_to_score_rank_everyone_at_0_nearest_first(app, ctx, weights):
+    # No part the patient asked about carries any weight: every score is 0 (not a division by zero), ties nearest first.
+    weigh_only(app, **weights)
+    factories.make_profile(display_name="10 km", latitude=NORTH_10_KM, verified=True)
+    factories.make_profile(display_name="Here", verified=True)
+    result = run(answers(max_distance_km=25, first_consultation="in_person"))
+    assert [(m.profile.display_name, m.score) for m in result.matches] == [("Here", 0.0), ("10 km", 0.0)]

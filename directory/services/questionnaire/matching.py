@@ -306,11 +306,14 @@ def _ranking(shape: _Shape, weights: tuple[tuple[str, int], ...]) -> _Ranking:
     outcome_weight = weight.get("outcomes", 0)
     outcome_shown = case((OutcomeSummary.ranking_part.is_not(None), 1.0), else_=0.0)
     weighted = _total(weight[name] * expression for name, expression in parts.items())
-    score = (
-        (weighted + outcome_weight * func.coalesce(OutcomeSummary.ranking_part, 0.0))
-        * 100.0
-        / (applicable + outcome_weight * outcome_shown)
-    ).label("score")
+    points = (weighted + outcome_weight * func.coalesce(OutcomeSummary.ranking_part, 0.0)) * 100.0
+    denominator = applicable + outcome_weight * outcome_shown
+    if applicable:
+        score = (points / denominator).label("score")
+    else:
+        # Weights that leave nothing the patient asked about to score: 0 for everyone without outcome figures
+        # (not a division by zero), and the nearest first, as in any tie.
+        score = func.coalesce(points / func.nullif(denominator, 0), 0.0).label("score")
     # Every candidate is scored, so the ranking reads the covering index's columns only (insurers aside)
     # and brings back ids; the winners' rows come after. Ties go to the nearer: the haversine term orders
     # as the distance does.
