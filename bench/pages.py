@@ -35,6 +35,7 @@ from config import BASE_DIR, Config, TestingConfig
 from directory import create_app
 from directory.extensions import db
 from directory.models import Place, TherapistProfile
+from directory.services.geo.places import resolve_place
 from directory.services.questionnaire import responses
 from directory.services.search.nearby import listed_clause
 
@@ -99,7 +100,10 @@ def _places(rng: random.Random) -> list[str]:
         .order_by(Place.population.desc())
         .limit(400)
     ).all()
-    chosen = rng.sample(zips, 320) + [f"{name}, {region}" for name, region in rng.sample(cities, 200)]
+    # Only names that find one place: an ambiguous one ("Chinatown, CA") gets a page of choices, or the API's 400.
+    names = [f"{name}, {region}" for name, region in cities]
+    names = [name for name in names if resolve_place(name).found]
+    chosen = rng.sample(zips, 320) + rng.sample(names, 200)
     rng.shuffle(chosen)
     return chosen
 
