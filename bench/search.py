@@ -48,7 +48,8 @@ def floor_sql(
 ) -> str:
     """The page of results by one hand-written query on the listing, run through the driver alone."""
     box = " OR ".join(
-        f"(latitude BETWEEN {b.min_lat} AND {b.max_lat} AND longitude BETWEEN {b.min_lon} AND {b.max_lon})"
+        f"(lat_band IN ({', '.join(map(str, b.latitude_bands))})"
+        f" AND latitude BETWEEN {b.min_lat} AND {b.max_lat} AND longitude BETWEEN {b.min_lon} AND {b.max_lon})"
         for b in boxes
     )
     lat0, lon0 = math.radians(point.latitude), math.radians(point.longitude)

@@ -14,13 +14,18 @@ class SearchListing(Model):
     Derived data only: directory.services.search.listing keeps it in step with every change (an ORM
     flush hook), and can rebuild it whole. Sets of codes are bit masks, so that one covering
     index answers a search without visiting other tables.
+
+    The index leads with the latitude band, then longitude: a search reads a short run of the
+    index in each band its box spans, where an index led by latitude would read every entry of
+    the box's latitudes across the whole width of the map (docs/architecture.md, "Search").
     """
 
     __table_args__ = (
         Index(
             "ix_search_listing_geo",
-            "latitude",
+            "lat_band",
             "longitude",
+            "latitude",
             "verified_until",
             "headache_mask",
             "mode_mask",
@@ -44,6 +49,8 @@ class SearchListing(Model):
     )
     latitude: Mapped[float] = mapped_column(Float)
     longitude: Mapped[float] = mapped_column(Float)
+    # The strip of the map the latitude lies in (services.geo.points.latitude_band).
+    lat_band: Mapped[int] = mapped_column(SmallInteger)
     # The last day a verified certification counts (date.max when one never expires); None: not verified.
     verified_until: Mapped[date | None] = mapped_column(Date)
     headache_mask: Mapped[int] = mapped_column(SmallInteger, default=0)

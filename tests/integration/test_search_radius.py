@@ -58,6 +58,21 @@ def test_just_inside_the_radius_is_found_and_just_outside_is_not(around_the_edge
 
 
 @pytest.mark.parametrize("sort", SORTS)
+def test_a_circle_over_two_latitude_bands_finds_practitioners_in_each(ctx, sort):
+    """The index is read band by band: the southmost and the northmost band of the box must both be read.
+
+    From 40.52 N a 10 km box reaches 40.4301-40.6099 (0.0899° each way): bands 521 (40.25-40.50)
+    and 522 (40.50-40.75). 40.44 and 40.60 are 8.9 km south and north (0.08° of 111.19 km).
+    """
+    factories.make_profile(display_name="South, band 521", latitude=40.44, longitude=-73.98)
+    factories.make_profile(display_name="North, band 522", latitude=40.60, longitude=-73.98)
+    factories.make_profile(display_name="Further north, band 522", latitude=40.62, longitude=-73.98)  # 11.1 km
+    page = search(point=Point(40.52, -73.98), radius_km=10, sort=sort)
+    assert sorted(names(page)) == ["North, band 522", "South, band 521"]
+    assert page.total == 2
+
+
+@pytest.mark.parametrize("sort", SORTS)
 def test_the_total_counts_only_the_circle_when_one_page_holds_less(around_the_edge, sort):
     # One a page: nearest first, the small circle (10 / 8 = 1.25 km) fills it with "Here"; the total
     # still counts the whole 10 km circle, not its box.

@@ -18,6 +18,7 @@ from directory.services.geo.points import (
     distances_km_from,
     format_distance,
     km_to_miles,
+    latitude_band,
     make_point,
     miles_to_km,
     parse_fhir_near,
@@ -201,6 +202,36 @@ def test_every_point_within_the_radius_lies_in_a_bounding_box(latitude, longitud
     assert all(-90.0 <= b.min_lat <= b.max_lat <= 90.0 and -180.0 <= b.min_lon <= b.max_lon <= 180.0 for b in boxes)
     if distance_km(centre, point) <= radius_km:
         assert any(box.contains(point) for box in boxes), (centre, point, boxes)
+    for box in boxes:
+        if box.contains(point):  # search finds a listing in its box only through the box's bands
+            assert latitude_band(point.latitude) in box.latitude_bands, (point, box)
+
+
+# By hand: floor((latitude + 90) * 4).
+@pytest.mark.parametrize(
+    ("latitude", "band"),
+    [
+        (-90.0, 0),
+        (-89.76, 0),
+        (-89.75, 1),
+        (-0.0001, 359),
+        (0.0, 360),
+        (0.2499, 360),
+        (0.25, 361),
+        (40.7549, 523),
+        (90.0, 720),
+    ],
+)
+def test_latitude_band_is_the_quarter_degree_strip_counted_from_the_south_pole(latitude, band):
+    assert latitude_band(latitude) == band
+
+
+def test_a_box_lists_every_band_it_touches_edges_included():
+    # 40.60 lies in band 522 (40.50-40.75), 40.75 is the first latitude of band 523, 41.0 of band 524.
+    assert Box(40.60, 40.75, -74.1, -73.9).latitude_bands == [522, 523]
+    assert Box(40.60, 40.7499, -74.1, -73.9).latitude_bands == [522]
+    assert Box(-0.1, 0.3, 0.0, 1.0).latitude_bands == [359, 360, 361]
+    assert Box(-90.0, 90.0, -180.0, 180.0).latitude_bands == list(range(721))
 
 
 @settings(max_examples=200, deadline=None, database=None, derandomize=True)

@@ -68,6 +68,25 @@ class Box:
         """Whether the point lies inside or on the edge of the rectangle."""
         return self.min_lat <= point.latitude <= self.max_lat and self.min_lon <= point.longitude <= self.max_lon
 
+    @property
+    def latitude_bands(self) -> list[int]:
+        """Every latitude band the rectangle touches, south to north."""
+        return list(range(latitude_band(self.min_lat), latitude_band(self.max_lat) + 1))
+
+
+# Search indexes listings by strips of latitude this many to a degree (a quarter degree: about 28 km).
+LATITUDE_BANDS_PER_DEGREE = 4
+
+
+def latitude_band(latitude: float) -> int:
+    """The strip of latitude a point lies in: 0 from the south pole, 720 at the north pole.
+
+    Monotonic, so a point between two latitudes has a band between theirs: a box's bands hold
+    every point inside it, as long as the listing's bands are worked out by this same arithmetic
+    (services.search.listing here; migration 0013 in SQL, with the same doubles).
+    """
+    return math.floor((latitude + 90.0) * LATITUDE_BANDS_PER_DEGREE)
+
 
 def make_point(latitude: float | str, longitude: float | str) -> Point:
     """A Point from numbers or numeric strings; raises ValueError for out-of-range, NaN or infinite values."""

@@ -33,6 +33,7 @@ from directory.models import (
 )
 from directory.models.certification import verified_until as certification_verified_until
 from directory.services.core.bulk import bulk_insert, table_of
+from directory.services.geo.points import latitude_band
 
 # One bit per code, in vocabulary order: masks let one index answer every set filter.
 HEADACHE_BITS = {code: 1 << i for i, (code, _) in enumerate(vocabulary.HEADACHE_TYPES)}
@@ -107,6 +108,7 @@ def _rows_for(session: Session, profile_ids: list[int]) -> list[dict[str, Any]]:
         del row["id"]
         insurers = row.pop("insurance_accepted")
         row["insurers"] = insurers.lower() if insurers else None
+        row["lat_band"] = latitude_band(row["latitude"])
         row.update(
             headache_mask=0, mode_mask=0, language_mask=0, access_mask=0, availability_mask=0, verified_until=None
         )

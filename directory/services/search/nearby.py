@@ -184,10 +184,14 @@ def float_param(name: str) -> BindParameter[float]:
 
 
 def in_boxes(circle: str, boxes: int) -> ColumnElement[bool]:
-    """Inside the bounding boxes of a circle, whose corners circle_values() binds."""
+    """Inside the bounding boxes of a circle, whose latitude bands and corners circle_values() binds.
+
+    The bands come first, as in the index: for each band, one short range of longitudes is read.
+    """
     return or_(
         *(
             and_(
+                SearchListing.lat_band.in_(bindparam(f"{circle}_bands_{i}", expanding=True, type_=Integer)),
                 SearchListing.latitude.between(
                     float_param(f"{circle}_min_lat_{i}"), float_param(f"{circle}_max_lat_{i}")
                 ),
@@ -200,11 +204,12 @@ def in_boxes(circle: str, boxes: int) -> ColumnElement[bool]:
     )
 
 
-def circle_values(name: str, point: Point, radius_km: float) -> tuple[int, dict[str, float]]:
+def circle_values(name: str, point: Point, radius_km: float) -> tuple[int, dict[str, Any]]:
     """How many bounding boxes a circle needs, and the values of its parameters (its boxes, its nearness limit)."""
-    values = {f"{name}_limit": haversine_limit(radius_km)}
+    values: dict[str, Any] = {f"{name}_limit": haversine_limit(radius_km)}
     boxes = bounding_box(point, radius_km)
     for i, box in enumerate(boxes):
+        values[f"{name}_bands_{i}"] = box.latitude_bands
         values |= {f"{name}_min_lat_{i}": box.min_lat, f"{name}_max_lat_{i}": box.max_lat}
         values |= {f"{name}_min_lon_{i}": box.min_lon, f"{name}_max_lon_{i}": box.max_lon}
     return len(boxes), values
