@@ -95,3 +95,18 @@ def test_a_point_near_a_city_reads_only_a_narrow_band_of_the_gazetteer(gazetteer
     # 50 km from Geneva, no city within 10 km: the wide band too, and the same answer as before.
     *bands, country = _latitude_bands(gazetteer, Point(46.65, 6.14569))
     assert country == "CH" and len(bands) == 2 and bands[1] > 1.7
+
+
+def test_a_point_s_country_is_looked_up_once_per_process(gazetteer, monkeypatch):
+    # Every questionnaire page asks for the patient's point: the second time, no query.
+    assert _latitude_bands(gazetteer, Point(46.20, 6.15)) == [pytest.approx(0.18, abs=0.01), "CH"]
+    assert _latitude_bands(gazetteer, Point(46.20, 6.15)) == ["CH"]
+    # Another point, or another reach, is another question.
+    assert _latitude_bands(gazetteer, Point(46.19, 6.22))[-1] == "FR"
+    with gazetteer.app_context():
+        assert country_at(Point(46.20, 6.15), within_km=0.1) is None  # Geneva lies 0.4 km away
+    # Kept bounded: when full, the store starts again.
+    monkeypatch.setattr("directory.services.geo.geocoding.COUNTRIES_KEPT", 3)
+    with gazetteer.app_context():
+        country_at(Point(0.0, -30.0))
+    assert len(_latitude_bands(gazetteer, Point(46.20, 6.15))) == 2

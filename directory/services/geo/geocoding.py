@@ -229,12 +229,30 @@ def _from_coordinates(latitude: str, longitude: str) -> GeocodeResult:
     )
 
 
+# How many points' countries a process keeps (a few hundred bytes each).
+COUNTRIES_KEPT = 4096
+
+
 def country_at(point: Point, within_km: float = COUNTRY_SEARCH_KM) -> str | None:
     """The country of the nearest gazetteer city within within_km of the point, None when there is none.
 
     Near a border the nearest city may lie across it; the emergency numbers this serves
     mostly work on both sides (112 across Europe), and a wrong guess is named as a country.
+
+    Kept per process for each point: every questionnaire page asks it for the patient's place
+    (the footer's emergency number, the distance unit). The gazetteer changes only by
+    `flask places load`, a deploy step after which the workers start again.
     """
+    kept: dict[tuple[float, float, float], str | None] = current_app.extensions.setdefault("countries_at", {})
+    key = (point.latitude, point.longitude, within_km)
+    if key not in kept:
+        if len(kept) >= COUNTRIES_KEPT:
+            kept.clear()
+        kept[key] = _nearest_city_country(point, within_km)
+    return kept[key]
+
+
+def _nearest_city_country(point: Point, within_km: float) -> str | None:
     distance_to = distances_km_from(point)
     # Most points have a city close by: a city within the narrow circle is nearer than any beyond it, so
     # the wide circle (whose latitude band holds ten times the rows) is read only when the narrow one is empty.
