@@ -17,7 +17,7 @@ class SearchListing(Model):
 
     The index leads with the latitude band, then longitude: a search reads a short run of the
     index in each band its box spans, where an index led by latitude would read every entry of
-    the box's latitudes across the whole width of the map (docs/architecture.md, "Search").
+    the box's latitudes across the whole width of the map (README, "How search stays fast").
     """
 
     __table_args__ = (
