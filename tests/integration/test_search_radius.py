@@ -6,7 +6,9 @@ Every expected figure is worked out by hand in a comment; none comes from the co
 from datetime import date
 
 import pytest
+from sqlalchemy import event
 
+from directory.extensions import db
 from directory.models import Role
 from directory.services.geo.points import Point
 from directory.services.search.nearby import SearchFilters, SearchHit, nearby_practitioners
@@ -112,6 +114,51 @@ def test_a_small_radius_is_searched_in_one_circle(ctx):
     page = search(radius_km=5)
     assert (names(page), page.total) == (["Here", "4.4 km"], 2)
     assert (names(search(radius_km=5, per_page=1)), search(radius_km=5, per_page=1).total) == (["Here"], 2)
+
+
+def _page_statements(run) -> int:
+    """How many page statements (those that bring the profiles' columns) run() sends."""
+    sent = []
+
+    def record(conn, cursor, statement, *args):
+        if "therapist_profile.slug" in statement:
+            sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return len(sent)
+
+
+# Due north of MIDTOWN (111.1951 km a degree). With a 64 km radius the inner circles are 2 km (64 / 32)
+# and 8 km (64 / 8).
+def _north(km: float) -> float:
+    return MIDTOWN.latitude + km / 111.1951
+
+
+@pytest.mark.parametrize(("cap", "statements"), [(5, 3), (50, 2)])
+def test_the_middle_circle_is_tried_only_where_the_radius_holds_more_than_the_cap(app, ctx, cap, statements):
+    # 2 km holds one, 8 km two, the whole radius six: a page of three needs the whole radius either way.
+    # Above the cap (6 > 5) the 8 km circle is tried before it; at or under it, the whole radius at once.
+    app.config["SEARCH_COUNT_CAP"] = cap
+    for km in (1, 5, 30, 31, 32, 33):
+        factories.make_profile(display_name=f"{km} km", latitude=_north(km))
+    found = []
+    assert _page_statements(lambda: found.append(search(radius_km=64, per_page=3))) == statements
+    assert (names(found[0]), found[0].total) == (["1 km", "5 km", "30 km"], min(6, cap))
+
+
+def test_a_dense_centre_fills_the_page_from_the_middle_circle(app, ctx):
+    # 2 km holds one, 8 km four, the whole radius eight (over a cap of 5): the page comes from the 8 km circle,
+    # the same page the whole radius gives.
+    app.config["SEARCH_COUNT_CAP"] = 5
+    for km in (1, 5, 5.5, 6, 30, 31, 32, 33):
+        factories.make_profile(display_name=f"{km} km", latitude=_north(km))
+    found = []
+    assert _page_statements(lambda: found.append(search(radius_km=64, per_page=3))) == 2
+    assert (names(found[0]), found[0].total, found[0].total_is_capped) == (["1 km", "5 km", "5.5 km"], 5, True)
 
 
 @pytest.mark.parametrize("sort", SORTS)

@@ -41,8 +41,8 @@ _AnySelect = Select[*tuple[Any, ...]]
 _AnyRow = Row[*tuple[Any, ...]]
 
 SORTS = ("distance", "rating", "experience")
-# Nearest-first search tries a circle this many times smaller first.
-INNER_RADIUS_DIVISOR = 8
+# Nearest-first search tries circles this many times smaller than the radius first, smallest first.
+INNER_RADIUS_DIVISORS = (32, 8)
 RADIAN = math.pi / 180
 HALF_RADIAN = RADIAN / 2
 
@@ -400,12 +400,17 @@ def nearby_practitioners(
 
     rows: Sequence[_AnyRow] = []
     total: int | None = None
-    inner_km = radius_km / INNER_RADIUS_DIVISOR
-    if sort == "distance" and inner_km >= 1:
-        # Nearest first: when a small circle already fills the page, nothing outside it can be
-        # nearer, so a dense city need not sort every match of the whole radius.
-        rows = page_within(inner_km, with_total=True)
-        total = rows[0].capped_total if rows else None
+    # Nearest first: when a small circle already fills the page, nothing outside it can be
+    # nearer, so a dense city need not sort every match of the whole radius. The next circle
+    # out is tried only where the whole radius holds more than the cap; elsewhere the whole
+    # radius has few enough to sort.
+    inner = [km for km in (radius_km / divisor for divisor in INNER_RADIUS_DIVISORS) if km >= 1]
+    for km in inner if sort == "distance" else ():
+        rows = page_within(km, with_total=total is None)
+        if total is None and rows:
+            total = rows[0].capped_total
+        if len(rows) >= per_page or total is None or total <= cap:
+            break
     if len(rows) < per_page:
         rows = page_within(radius_km, with_total=total is None)
     if total is None:
