@@ -1,10 +1,9 @@
 """The search listing follows every change to profiles, certifications and accounts."""
 
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from directory.extensions import db
 from directory.models import (
@@ -20,6 +19,7 @@ from directory.models import (
 from directory.models.certification import NEVER_EXPIRES
 from directory.services.search import listing
 from tests import factories
+from tests.sql import sent_statements
 
 
 @pytest.fixture
@@ -126,20 +126,9 @@ def test_incremental_updates_equal_a_full_rebuild(ctx):
     assert len(incremental) == 4
 
 
-@contextmanager
 def listing_statements():
     """Collect the SQL statements sent while inside that name the search_listing table."""
-    seen: list[str] = []
-
-    def collect(conn, cursor, statement, parameters, context, executemany):
-        if "search_listing" in statement:
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", collect)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", collect)
+    return sent_statements("search_listing")
 
 
 def test_a_consultation_request_and_a_notice_do_not_touch_the_listing(ctx):

@@ -6,11 +6,11 @@ import re
 import pytest
 from flask import url_for
 from markupsafe import escape
-from sqlalchemy import event
 
 from directory.extensions import db
 from directory.urls import profile_urls
 from tests import factories
+from tests.sql import sent_statements
 
 GZIP = {"Accept-Encoding": "gzip"}
 
@@ -39,16 +39,10 @@ def listed(app, places):
 @pytest.fixture
 def statements(app):
     """The SQL statements the app sends, collected while the test runs."""
-    sent: list[str] = []
-
-    def collect(conn, cursor, statement, *args):
-        sent.append(statement)
-
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", collect)
-    yield sent
-    event.remove(engine, "before_cursor_execute", collect)
+    with sent_statements(engine=engine) as sent:
+        yield sent
 
 
 def _queries(client, statements, url: str) -> int:

@@ -5,7 +5,7 @@ import re
 
 import pytest
 from geopy.exc import GeocoderUnavailable
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from directory.extensions import db
 from directory.models import GeocodeCache, Place
@@ -19,6 +19,7 @@ from tests import factories
 from tests.integration.test_api_questionnaire import _with_place
 from tests.integration.test_geocoding import online  # noqa: F401  (a fixture)
 from tests.integration.test_matching import MIGRAINE
+from tests.sql import sent_statements
 
 
 @pytest.fixture
@@ -31,17 +32,10 @@ def ctx(app, places):
 @pytest.fixture
 def place_queries(app):
     """The statements that read the gazetteer, collected while the test runs."""
-    sent: list[str] = []
-
-    def collect(conn, cursor, statement, *args):
-        if "FROM place" in statement:
-            sent.append(statement)
-
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", collect)
-    yield sent
-    event.remove(engine, "before_cursor_execute", collect)
+    with sent_statements("FROM place", engine) as sent:
+        yield sent
 
 
 def test_a_typed_place_is_found_with_its_label_point_and_country(ctx):

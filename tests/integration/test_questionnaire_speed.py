@@ -1,7 +1,6 @@
 """Questionnaire pages look each thing up once per request, and each patient sees their own answers."""
 
 import pytest
-from sqlalchemy import event
 
 from directory.extensions import db
 from tests.integration.test_questionnaire import (  # noqa: F401  (fixtures)
@@ -13,21 +12,16 @@ from tests.integration.test_questionnaire import (  # noqa: F401  (fixtures)
     places,
     practitioners,
 )
+from tests.sql import sent_statements
 
 
 @pytest.fixture
 def statements(app):
     """The SQL statements the app sends, collected while the test runs."""
-    sent: list[str] = []
-
-    def collect(conn, cursor, statement, *args):
-        sent.append(statement)
-
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", collect)
-    yield sent
-    event.remove(engine, "before_cursor_execute", collect)
+    with sent_statements(engine=engine) as sent:
+        yield sent
 
 
 def test_results_page_looks_the_place_up_once(app, client, practitioners, statements):  # noqa: F811

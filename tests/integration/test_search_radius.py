@@ -6,13 +6,12 @@ Every expected figure is worked out by hand in a comment; none comes from the co
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
-from directory.extensions import db
 from directory.models import Role
 from directory.services.geo.points import Point
 from directory.services.search.nearby import SearchFilters, SearchHit, nearby_practitioners
 from tests import factories
+from tests.sql import sent_statements
 
 MIDTOWN = Point(40.7549, -73.9840)
 TODAY = date(2026, 11, 22)
@@ -118,17 +117,8 @@ def test_a_small_radius_is_searched_in_one_circle(ctx):
 
 def _page_statements(run) -> int:
     """How many page statements (those that bring the profiles' columns) run() sends."""
-    sent = []
-
-    def record(conn, cursor, statement, *args):
-        if "therapist_profile.slug" in statement:
-            sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with sent_statements("therapist_profile.slug") as sent:
         run()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     return len(sent)
 
 
